@@ -1,0 +1,169 @@
+# Makefile - builds and runs the suite. README.md lists every target.
+#
+#   make                      the common library and all eight programs
+#   make run                  the classroom walkthrough, session by session
+#   make run-session6 ARGS=…  one program (add -s to see only its output)
+#   make check                the Check test suite (installs Check if missing)
+#   make V=1                  show the full compiler commands
+#
+# A session is a folder sessionN/ with sessionN.c (its main) and any other
+# .c files (its modules, which the tests link too). A session's extra
+# libraries and plots go in sessionN/build.mk, included below.
+
+.DEFAULT_GOAL := all
+
+CC       ?= cc
+CFLAGS   ?= -O2 -g
+STD      := -std=c11 -D_POSIX_C_SOURCE=200809L
+WARNINGS := -Wall -Wextra -Werror -pedantic
+CPPFLAGS += -Icommon -I. -MMD -MP
+ALL_CFLAGS = $(STD) $(WARNINGS) $(CFLAGS) $(EXTRA_CFLAGS)
+BUILD    := build
+
+# Quiet by default ("  CC  common/proc.c"); V=1 shows the commands; make -s
+# shows nothing but the programs' own output.
+ifeq ($(V),1)
+  Q :=
+  say := @:
+else
+  Q := @
+  ifneq ($(findstring s,$(firstword -$(MAKEFLAGS))),)
+    say := @:
+  else
+    say := @printf '  %-6s %s\n'
+  endif
+endif
+
+# ---------------------------------------------------------------- sources
+
+SESSIONS   := $(sort $(patsubst %/,%,$(dir $(wildcard session[1-8]/session[1-8].c))))
+PROGRAMS   := $(foreach s,$(SESSIONS),$(s)/$(s))
+COMMON_OBJ := $(patsubst %.c,$(BUILD)/%.o,$(wildcard common/*.c))
+LIBCOMMON  := $(BUILD)/libcommon.a
+
+# A session's modules: every .c file in its folder except its main.
+modules_of  = $(patsubst %.c,$(BUILD)/%.o,$(filter-out $(1)/$(1).c,$(wildcard $(1)/*.c)))
+MODULE_OBJ := $(foreach s,$(SESSIONS),$(call modules_of,$(s)))
+
+# Per-session additions, in sessionN/build.mk: sessionN_CFLAGS and
+# sessionN_LDLIBS (extra libraries), and PLOTS += docs/plots/x.svg with a rule
+# for it that depends on FORCE (so `make plots` always draws from a new run).
+PLOTS :=
+-include $(wildcard session*/build.mk bench/build.mk)
+
+SESSION_CFLAGS = $(foreach s,$(SESSIONS),$($(s)_CFLAGS))
+SESSION_LDLIBS = $(foreach s,$(SESSIONS),$($(s)_LDLIBS))
+
+# ---------------------------------------------------------------- build
+
+.PHONY: all
+all: $(PROGRAMS) $(BENCH_PROGRAMS)
+
+$(LIBCOMMON): $(COMMON_OBJ)
+	$(say) AR $@
+	$(Q)$(AR) rcs $@ $^
+
+# build/sessionN/x.o gets sessionN_CFLAGS; build/common/x.o gets none.
+$(BUILD)/%.o: %.c
+	$(say) CC $<
+	@mkdir -p $(@D)
+	$(Q)$(CC) $(CPPFLAGS) $(ALL_CFLAGS) $($(word 2,$(subst /, ,$@))_CFLAGS) -c -o $@ $<
+
+define PROGRAM_RULE
+$(1)/$(1): $(BUILD)/$(1)/$(1).o $(call modules_of,$(1)) $(LIBCOMMON)
+	$$(say) LD $$@
+	$$(Q)$$(CC) $$(ALL_CFLAGS) $$(LDFLAGS) -o $$@ $$^ $$($(1)_LDLIBS) $$(LDLIBS)
+endef
+$(foreach s,$(SESSIONS),$(eval $(call PROGRAM_RULE,$(s))))
+
+# ---------------------------------------------------------------- run
+
+TITLE_session1 := a child process has its own memory (fork, copy-on-write)
+TITLE_session2 := shared Value and Array (mmap MAP_SHARED before fork)
+TITLE_session3 := a Manager server process and its proxies (sockets)
+TITLE_session4 := a Queue between processes
+TITLE_session5 := a Pipe with two ends and an END message
+TITLE_session6 := a race condition on a bank balance
+TITLE_session7 := a Lock fixes the race
+TITLE_session8 := a Pool of worker processes
+
+.PHONY: run
+run: $(PROGRAMS)
+	@$(foreach s,$(SESSIONS),printf '\n==> %s: %s\n\n' '$(s)' '$(TITLE_$(s))' && ./$(s)/$(s) &&) true
+
+define RUN_RULE
+.PHONY: run-$(1)
+run-$(1): $(1)/$(1)
+	@./$(1)/$(1) $$(ARGS)
+endef
+$(foreach s,$(SESSIONS),$(eval $(call RUN_RULE,$(s))))
+
+# ---------------------------------------------------------------- tests
+
+TEST_OBJ   := $(patsubst %.c,$(BUILD)/%.o,$(wildcard tests/*.c))
+RUNNER     := $(BUILD)/tests/runner
+SUITE_LIST := $(BUILD)/tests/suites.inc
+CHECK_CFLAGS = $(shell pkg-config --cflags check 2>/dev/null)
+CHECK_LIBS   = $(shell pkg-config --libs check 2>/dev/null || echo -lcheck -lsubunit -lm -lrt -pthread)
+
+.PHONY: check check-installed
+check: $(PROGRAMS) $(BENCH_PROGRAMS) $(RUNNER)
+	@./$(RUNNER)
+
+check-installed:
+	@tools/ensure-check
+
+# One suite per file: tests/test_NAME.c defines Suite *suite_NAME(void).
+# The list is rewritten only when a file comes or goes.
+$(SUITE_LIST): FORCE
+	@mkdir -p $(@D)
+	@for f in $(sort $(wildcard tests/test_*.c)); do \
+	    n=$${f#tests/test_}; echo "SUITE($${n%.c})"; \
+	done > $@.tmp
+	@cmp -s $@.tmp $@ && rm -f $@.tmp || mv $@.tmp $@
+
+$(BUILD)/tests/%.o: tests/%.c | check-installed
+	$(say) CC $<
+	@mkdir -p $(@D)
+	$(Q)$(CC) $(CPPFLAGS) -I$(BUILD)/tests $(ALL_CFLAGS) $(SESSION_CFLAGS) $(CHECK_CFLAGS) -c -o $@ $<
+
+$(BUILD)/tests/runner.o: $(SUITE_LIST)
+
+$(RUNNER): $(TEST_OBJ) $(MODULE_OBJ) $(LIBCOMMON)
+	$(say) LD $@
+	$(Q)$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $^ $(SESSION_LDLIBS) $(CHECK_LIBS) $(LDLIBS)
+
+# ---------------------------------------------------------------- docs
+
+DOT     := $(shell command -v dot 2>/dev/null)
+GNUPLOT := $(shell command -v gnuplot 2>/dev/null)
+DIAGRAM_SRC := $(wildcard docs/diagrams/*.dot)
+
+.PHONY: diagrams plots docs
+diagrams:
+ifeq ($(DOT),)
+	@echo "make diagrams: Graphviz 'dot' not found, keeping the committed SVGs (apt-get install graphviz)"
+else
+	@$(foreach f,$(DIAGRAM_SRC),echo "  DOT    $(f)" && $(DOT) -Tsvg $(f) -o $(f:.dot=.svg) &&) true
+endif
+
+plots: $(PROGRAMS)
+ifeq ($(GNUPLOT),)
+	@echo "make plots: gnuplot not found, keeping the committed plots (apt-get install gnuplot-nox)"
+else ifeq ($(strip $(PLOTS)),)
+	@echo "make plots: no session defines a plot yet"
+else
+	@$(MAKE) --no-print-directory $(PLOTS)
+endif
+
+docs: diagrams plots
+
+# ---------------------------------------------------------------- clean
+
+.PHONY: clean FORCE
+clean:
+	rm -rf $(BUILD) $(PROGRAMS) $(BENCH_PROGRAMS)
+
+FORCE:
+
+-include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

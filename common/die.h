@@ -1,0 +1,36 @@
+/* die.h - how a session program reports an error and stops.
+ *
+ * Two layers (STYLE.md #4): functions in common/ return -1 with errno and
+ * never exit; a *program* that cannot go on calls one of these. They are the
+ * only functions in common/ that end the process, and only programs call them.
+ */
+#ifndef COMMON_DIE_H
+#define COMMON_DIE_H
+
+/* Sets the name printed before every message ("session1"). Call first in main. */
+void die_init(const char *program_name);
+const char *program_name(void);
+
+/* "sessionN: OP: strerror(errno)" on stderr, then exit(1). */
+_Noreturn void die(const char *op);
+
+/* Same, for calls that return an error number instead of setting errno
+ * (the pthread_* family). */
+_Noreturn void die_errnum(const char *op, int errnum);
+
+/* The child-process variant: same message, then _exit(1). A child must not
+ * run exit(), which would flush stdio buffers copied from the parent and run
+ * the parent's atexit handlers a second time. */
+_Noreturn void die_child(const char *op);
+
+/* Bad usage: "sessionN: MESSAGE" and "Try 'sessionN --help' ..." on stderr,
+ * exit(2). Nothing is printed on stdout. printf-style. */
+_Noreturn void usage_error(const char *fmt, ...)
+    __attribute__((format(printf, 1, 2)));
+
+/* A runtime failure that is not a failed system call ("a peer
+ * misbehaved"): "sessionN: MESSAGE" on stderr, exit(1). printf-style. */
+_Noreturn void fail(const char *fmt, ...)
+    __attribute__((format(printf, 1, 2)));
+
+#endif

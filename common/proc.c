@@ -1,0 +1,211 @@
+/* proc.c - child processes that are always reaped; see proc.h. */
+#define _DEFAULT_SOURCE         /* WCOREDUMP is not in POSIX, but every Unix has it */
+#include "proc.h"
+
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+/* The children not yet joined. A signal handler reads this table, so its
+ * slots are volatile sig_atomic_t (an int on Linux, wide enough for a PID),
+ * and a slot is written in one store: 0 = free, otherwise a PID. */
+static volatile sig_atomic_t children[PROC_MAX];
+
+static int remember(pid_t pid)
+{
+    for (size_t i = 0; i < PROC_MAX; i++)
+        if (children[i] == 0) {
+            children[i] = pid;
+            return 0;
+        }
+    return -1;
+}
+
+static void forget(pid_t pid)
+{
+    for (size_t i = 0; i < PROC_MAX; i++)
+        if (children[i] == pid)
+            children[i] = 0;
+}
+
+static int slots_free(void)
+{
+    for (size_t i = 0; i < PROC_MAX; i++)
+        if (children[i] == 0)
+            return 1;
+    return 0;
+}
+
+pid_t proc_start(proc_fn fn, void *arg)
+{
+    sigset_t stop_signals, before;
+    pid_t pid;
+
+    if (!slots_free()) {
+        errno = EAGAIN;
+        return -1;
+    }
+    /* Anything still in a stdio buffer would be copied into the child and
+     * printed twice when stdout is a pipe or a file. */
+    if (fflush(NULL) == EOF)
+        return -1;
+
+    /* Hold SIGINT/SIGTERM/SIGHUP back until the child's PID is remembered
+     * (or, in the child, until the parent's handler is gone): otherwise a
+     * signal in between could leave an orphan behind. */
+    sigemptyset(&stop_signals);
+    sigaddset(&stop_signals, SIGINT);
+    sigaddset(&stop_signals, SIGTERM);
+    sigaddset(&stop_signals, SIGHUP);
+    sigprocmask(SIG_BLOCK, &stop_signals, &before);
+
+    pid = fork();
+    if (pid == 0) {
+        int status;
+
+        /* The child has no children of its own yet, and Ctrl-C or a
+         * SIGTERM should simply end it. */
+        for (size_t i = 0; i < PROC_MAX; i++)
+            children[i] = 0;
+        signal(SIGINT, SIG_DFL);
+        signal(SIGTERM, SIG_DFL);
+        signal(SIGHUP, SIG_DFL);
+        sigprocmask(SIG_SETMASK, &before, NULL);
+
+        status = fn(arg);
+        if (fflush(stdout) == EOF && status == 0)
+            status = 1;
+        _exit(status);  /* not exit(): no atexit handlers, no second flush */
+    }
+    if (pid > 0)
+        remember(pid);  /* cannot fail: a free slot was checked above */
+    sigprocmask(SIG_SETMASK, &before, NULL);
+    return pid;         /* -1 with errno from fork() when it failed */
+}
+
+int proc_join(pid_t pid, int *status)
+{
+    int st;
+
+    while (waitpid(pid, &st, 0) == -1)
+        if (errno != EINTR)
+            return -1;
+    forget(pid);
+    if (status != NULL)
+        *status = st;
+    return 0;
+}
+
+int proc_try_join(pid_t pid, int *status)
+{
+    int st;
+    pid_t done;
+
+    do
+        done = waitpid(pid, &st, WNOHANG);
+    while (done == -1 && errno == EINTR);
+    if (done == -1)
+        return -1;
+    if (done == 0)
+        return 0;
+    forget(pid);
+    if (status != NULL)
+        *status = st;
+    return 1;
+}
+
+int proc_succeeded(int status)
+{
+    return WIFEXITED(status) && WEXITSTATUS(status) == 0;
+}
+
+const char *proc_signal_name(int sig, char *buf, size_t len)
+{
+    static const struct { int sig; const char *name; } names[] = {
+        { SIGHUP, "SIGHUP" },   { SIGINT, "SIGINT" },   { SIGQUIT, "SIGQUIT" },
+        { SIGILL, "SIGILL" },   { SIGTRAP, "SIGTRAP" }, { SIGABRT, "SIGABRT" },
+        { SIGBUS, "SIGBUS" },   { SIGFPE, "SIGFPE" },   { SIGKILL, "SIGKILL" },
+        { SIGUSR1, "SIGUSR1" }, { SIGSEGV, "SIGSEGV" }, { SIGUSR2, "SIGUSR2" },
+        { SIGPIPE, "SIGPIPE" }, { SIGALRM, "SIGALRM" }, { SIGTERM, "SIGTERM" },
+        { SIGCHLD, "SIGCHLD" }, { SIGCONT, "SIGCONT" }, { SIGSTOP, "SIGSTOP" },
+        { SIGTSTP, "SIGTSTP" }, { SIGSYS, "SIGSYS" },   { SIGXCPU, "SIGXCPU" },
+    };
+
+    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
+        if (names[i].sig == sig) {
+            snprintf(buf, len, "%s", names[i].name);
+            return buf;
+        }
+    snprintf(buf, len, "signal %d", sig);
+    return buf;
+}
+
+const char *proc_describe_status(int status, char *buf, size_t len)
+{
+    char name[32];
+
+    if (WIFEXITED(status))
+        snprintf(buf, len, "exited with status %d", WEXITSTATUS(status));
+    else if (WIFSIGNALED(status))
+        snprintf(buf, len, "was killed by %s%s",
+                 proc_signal_name(WTERMSIG(status), name, sizeof name),
+                 WCOREDUMP(status) ? " (core dumped)" : "");
+    else
+        snprintf(buf, len, "ended with wait status 0x%x", (unsigned)status);
+    return buf;
+}
+
+int proc_terminate_all(int sig)
+{
+    int reaped = 0;
+
+    for (size_t i = 0; i < PROC_MAX; i++)
+        if (children[i] != 0)
+            kill(children[i], sig);
+    for (size_t i = 0; i < PROC_MAX; i++) {
+        pid_t pid = children[i];
+
+        if (pid == 0)
+            continue;
+        while (waitpid(pid, NULL, 0) == -1 && errno == EINTR)
+            continue;
+        children[i] = 0;
+        reaped++;
+    }
+    return reaped;
+}
+
+/* Runs when SIGINT, SIGTERM or SIGHUP arrives. kill, waitpid and _exit are
+ * async-signal-safe (POSIX lists them); stdio is not, so nothing is printed
+ * and no buffer is flushed. */
+static void stop_children_and_exit(int sig)
+{
+    for (size_t i = 0; i < PROC_MAX; i++)
+        if (children[i] != 0)
+            kill(children[i], SIGTERM);
+    for (size_t i = 0; i < PROC_MAX; i++)
+        if (children[i] != 0)
+            while (waitpid(children[i], NULL, 0) == -1 && errno == EINTR)
+                continue;
+    _exit(128 + sig);
+}
+
+int proc_cleanup_on_signals(void)
+{
+    struct sigaction sa;
+    static const int sigs[] = { SIGINT, SIGTERM, SIGHUP };
+
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = stop_children_and_exit;
+    /* While the handler runs, a second signal must not start it again. */
+    sigemptyset(&sa.sa_mask);
+    for (size_t i = 0; i < sizeof sigs / sizeof sigs[0]; i++)
+        sigaddset(&sa.sa_mask, sigs[i]);
+    for (size_t i = 0; i < sizeof sigs / sizeof sigs[0]; i++)
+        if (sigaction(sigs[i], &sa, NULL) == -1)
+            return -1;
+    return 0;
+}

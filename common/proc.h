@@ -1,0 +1,57 @@
+/* proc.h - start a function in a child process and join it, like Python's
+ * multiprocessing.Process(target=fn, args=...).start() and .join().
+ *
+ * Every child started here is remembered until it is joined, so that a
+ * program can stop and reap all of them when it is interrupted
+ * (proc_cleanup_on_signals) or when something fails (proc_terminate_all).
+ * docs/session1.md explains fork, _exit and waitpid.
+ */
+#ifndef COMMON_PROC_H
+#define COMMON_PROC_H
+
+#include <stddef.h>
+#include <sys/types.h>
+
+/* The function a child runs; its return value becomes the exit status. */
+typedef int (*proc_fn)(void *arg);
+
+/* Most children one program may have alive at once. */
+#define PROC_MAX 256
+
+/* Flushes stdio (so no buffered line is copied into the child and printed
+ * twice), forks, and runs fn(arg) in the child, which then flushes its own
+ * output and ends with _exit(status). In the child, SIGINT and SIGTERM get
+ * their default action back. Returns the child's PID to the parent, or -1
+ * with errno (EAGAIN when PROC_MAX children are alive). */
+pid_t proc_start(proc_fn fn, void *arg);
+
+/* Waits for the child (retrying when a signal interrupts the wait) and stores
+ * its raw wait status in *status. Returns 0, or -1 with errno. */
+int proc_join(pid_t pid, int *status);
+
+/* Like proc_join, but gives up at once: returns 1 and the status when the
+ * child has ended, 0 when it is still running, -1 with errno on error. */
+int proc_try_join(pid_t pid, int *status);
+
+/* 1 when the status says "exited with code 0", else 0. */
+int proc_succeeded(int status);
+
+/* Describes a wait status for a person: "exited with status 3",
+ * "was killed by SIGKILL". Returns buf. */
+const char *proc_describe_status(int status, char *buf, size_t len);
+
+/* "SIGKILL" for SIGKILL, and so on; "signal N" for numbers it does not know. */
+const char *proc_signal_name(int sig, char *buf, size_t len);
+
+/* Sends sig to every child not yet joined, then reaps them all. Returns the
+ * number of children reaped. */
+int proc_terminate_all(int sig);
+
+/* Installs handlers for SIGINT and SIGTERM (and SIGHUP) that send SIGTERM
+ * to every child not yet joined, reap them, and end the program with status
+ * 128 + signal number (130 for SIGINT, 143 for SIGTERM), as a shell reports a
+ * process killed by that signal. Only async-signal-safe calls run in the
+ * handler. Returns 0, or -1 with errno. */
+int proc_cleanup_on_signals(void);
+
+#endif

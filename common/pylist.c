@@ -1,0 +1,66 @@
+/* pylist.c - Python-style list and float formatting; see pylist.h. */
+#include "pylist.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+int py_print_double(FILE *out, double value)
+{
+    char text[40];
+
+    if (isnan(value))
+        return fputs("nan", out) == EOF ? -1 : 0;
+    if (isinf(value))
+        return fputs(value < 0 ? "-inf" : "inf", out) == EOF ? -1 : 0;
+
+    /* The fewest significant digits that read back as exactly this double
+     * (17 always suffice for an IEEE 754 double), in scientific notation. */
+    int digits;
+    for (digits = 1; digits < 17; digits++) {
+        snprintf(text, sizeof text, "%.*e", digits - 1, value);
+        if (strtod(text, NULL) == value)
+            break;
+    }
+    snprintf(text, sizeof text, "%.*e", digits - 1, value);
+
+    /* Python keeps that notation only for exponents below -4 or from 16 on;
+     * in between it writes the same digits as a plain decimal number. */
+    int exponent = atoi(strchr(text, 'e') + 1);
+    if (exponent >= -4 && exponent < 16) {
+        int decimals = digits - 1 - exponent;
+        snprintf(text, sizeof text, "%.*f", decimals > 0 ? decimals : 0, value);
+        if (strchr(text, '.') == NULL)
+            strcat(text, ".0");
+    }
+    return fputs(text, out) == EOF ? -1 : 0;
+}
+
+/* The three list printers differ only in how one item is printed. */
+#define PRINT_LIST(out, count, print_item)                      \
+    do {                                                        \
+        if (fputc('[', out) == EOF)                             \
+            return -1;                                          \
+        for (size_t i = 0; i < (count); i++) {                  \
+            if (i > 0 && fputs(", ", out) == EOF)               \
+                return -1;                                      \
+            if ((print_item) < 0)                               \
+                return -1;                                      \
+        }                                                       \
+        return fputc(']', out) == EOF ? -1 : 0;                 \
+    } while (0)
+
+int pylist_print_longs(FILE *out, const long *items, size_t count)
+{
+    PRINT_LIST(out, count, fprintf(out, "%ld", items[i]));
+}
+
+int pylist_print_ints(FILE *out, const int *items, size_t count)
+{
+    PRINT_LIST(out, count, fprintf(out, "%d", items[i]));
+}
+
+int pylist_print_doubles(FILE *out, const double *items, size_t count)
+{
+    PRINT_LIST(out, count, py_print_double(out, items[i]));
+}

@@ -1,0 +1,458 @@
+/* test_common.c - unit tests for common/: argument parsing, Python-style
+ * printing, child processes, shared memory, exact I/O and framing. */
+#define _GNU_SOURCE             /* open_memstream is POSIX 2008; MAP_ANONYMOUS */
+#include "args.h"
+#include "frame.h"
+#include "io.h"
+#include "proc.h"
+#include "pylist.h"
+#include "shm.h"
+
+#include <check.h>
+#include <errno.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+/* ------------------------------------------------------------ args */
+
+START_TEST(arg_long_accepts_plain_numbers_in_range)
+{
+    char msg[ARG_MSG_SIZE];
+    long v = 0;
+
+    ck_assert_int_eq(arg_long("42", "--n", 1, 100, &v, msg, sizeof msg), 0);
+    ck_assert_int_eq(v, 42);
+    ck_assert_int_eq(arg_long("-7", "--n", -10, 10, &v, msg, sizeof msg), 0);
+    ck_assert_int_eq(v, -7);
+    ck_assert_int_eq(arg_long("+3", "--n", 0, 10, &v, msg, sizeof msg), 0);
+    ck_assert_int_eq(v, 3);
+}
+END_TEST
+
+START_TEST(arg_long_rejects_garbage_with_the_text_and_range)
+{
+    static const char *bad[] = { "abc", "", "12abc", " 7", "-", "3.5", "0x10" };
+    char msg[ARG_MSG_SIZE];
+    long v = 99;
+
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        ck_assert_int_eq(arg_long(bad[i], "--trials", 1, 100, &v, msg, sizeof msg), -1);
+        ck_assert_msg(strstr(msg, "invalid number") != NULL, "%s: %s", bad[i], msg);
+        ck_assert_ptr_nonnull(strstr(msg, "--trials"));
+        ck_assert_ptr_nonnull(strstr(msg, "1..100"));
+    }
+    ck_assert_int_eq(v, 99);    /* untouched on failure */
+}
+END_TEST
+
+START_TEST(arg_long_rejects_out_of_range_and_overflow)
+{
+    char msg[ARG_MSG_SIZE];
+    long v = 5;
+
+    ck_assert_int_eq(arg_long("0", "--trials", 1, 100, &v, msg, sizeof msg), -1);
+    ck_assert_str_eq(msg, "--trials 0 is out of range (accepted: 1..100)");
+    ck_assert_int_eq(arg_long("-1", "--trials", 1, 100, &v, msg, sizeof msg), -1);
+    ck_assert_int_eq(arg_long("99999999999999999999", "--n", LONG_MIN, LONG_MAX,
+                              &v, msg, sizeof msg), -1);
+    ck_assert_ptr_nonnull(strstr(msg, "out of range"));
+    ck_assert_int_eq(v, 5);
+}
+END_TEST
+
+START_TEST(arg_long_list_stops_at_the_first_bad_item)
+{
+    char *texts[] = { "1", "2", "x3", "4" };
+    char msg[ARG_MSG_SIZE];
+    long out[4];
+
+    ck_assert_int_eq(arg_long_list(texts, 2, "item", 0, 9, out, msg, sizeof msg), 0);
+    ck_assert_int_eq(out[0], 1);
+    ck_assert_int_eq(out[1], 2);
+    ck_assert_int_eq(arg_long_list(texts, 4, "item", 0, 9, out, msg, sizeof msg), -1);
+    ck_assert_ptr_nonnull(strstr(msg, "'x3'"));
+}
+END_TEST
+
+/* ------------------------------------------------------------ pylist */
+
+/* Prints with fn into a memory stream and returns the text (caller frees). */
+#define CAPTURE(text, call)                                             \
+    do {                                                                \
+        size_t size_;                                                   \
+        FILE *out = open_memstream(&(text), &size_);                    \
+        ck_assert_ptr_nonnull(out);                                     \
+        ck_assert_int_eq((call), 0);                                    \
+        fclose(out);                                                    \
+    } while (0)
+
+START_TEST(pylist_prints_like_python)
+{
+    const long squares[] = { 1, 4, 9, 16 };
+    const int ints[] = { -3, 0 };
+    const double doubles[] = { 1.0, 4.0, 0.5 };
+    char *text;
+
+    CAPTURE(text, pylist_print_longs(out, squares, 4));
+    ck_assert_str_eq(text, "[1, 4, 9, 16]");
+    free(text);
+    CAPTURE(text, pylist_print_longs(out, squares, 0));
+    ck_assert_str_eq(text, "[]");
+    free(text);
+    CAPTURE(text, pylist_print_ints(out, ints, 2));
+    ck_assert_str_eq(text, "[-3, 0]");
+    free(text);
+    CAPTURE(text, pylist_print_doubles(out, doubles, 3));
+    ck_assert_str_eq(text, "[1.0, 4.0, 0.5]");
+    free(text);
+}
+END_TEST
+
+START_TEST(py_print_double_matches_python_repr)
+{
+    /* Each pair: a double and what Python's repr() prints for it. */
+    static const struct { double value; const char *repr; } cases[] = {
+        { 30.0, "30.0" }, { 0.1, "0.1" }, { -2.5, "-2.5" }, { 1e16, "1e+16" },
+        { 1e15, "1000000000000000.0" }, { 1e-5, "1e-05" }, { 0.0001, "0.0001" },
+        { 123456789.125, "123456789.125" }, { 2500000009.0, "2500000009.0" },
+        { 1.0 / 3.0, "0.3333333333333333" }, { 1.5e300, "1.5e+300" },
+    };
+    char *text;
+
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        CAPTURE(text, py_print_double(out, cases[i].value));
+        ck_assert_str_eq(text, cases[i].repr);
+        free(text);
+    }
+}
+END_TEST
+
+/* ------------------------------------------------------------ proc */
+
+static int return_arg(void *arg)
+{
+    return *(int *)arg;
+}
+
+static int kill_self(void *arg)
+{
+    raise(*(int *)arg);
+    return 0;
+}
+
+START_TEST(proc_join_reports_exit_code)
+{
+    int code = 3, status;
+    char how[64];
+    pid_t pid = proc_start(return_arg, &code);
+
+    ck_assert_int_gt(pid, 0);
+    ck_assert_int_eq(proc_join(pid, &status), 0);
+    ck_assert(WIFEXITED(status));
+    ck_assert_int_eq(WEXITSTATUS(status), 3);
+    ck_assert(!proc_succeeded(status));
+    ck_assert_str_eq(proc_describe_status(status, how, sizeof how), "exited with status 3");
+}
+END_TEST
+
+START_TEST(proc_join_reports_a_killing_signal_by_name)
+{
+    int sig = SIGKILL, status;
+    char how[64];
+    pid_t pid = proc_start(kill_self, &sig);
+
+    ck_assert_int_gt(pid, 0);
+    ck_assert_int_eq(proc_join(pid, &status), 0);
+    ck_assert(WIFSIGNALED(status));
+    ck_assert_str_eq(proc_describe_status(status, how, sizeof how), "was killed by SIGKILL");
+    ck_assert_str_eq(proc_signal_name(SIGTERM, how, sizeof how), "SIGTERM");
+    ck_assert_str_eq(proc_signal_name(64, how, sizeof how), "signal 64");
+}
+END_TEST
+
+START_TEST(proc_success_is_exit_zero)
+{
+    int code = 0, status;
+    pid_t pid = proc_start(return_arg, &code);
+
+    ck_assert_int_eq(proc_join(pid, &status), 0);
+    ck_assert(proc_succeeded(status));
+    /* A joined child is gone: joining again is an error, not a hang. */
+    ck_assert_int_eq(proc_join(pid, &status), -1);
+    ck_assert_int_eq(errno, ECHILD);
+}
+END_TEST
+
+static int wait_for_signal(void *arg)
+{
+    (void)arg;
+    pause();            /* until proc_terminate_all's SIGTERM ends us */
+    return 0;
+}
+
+START_TEST(proc_terminate_all_stops_and_reaps_every_child)
+{
+    pid_t pids[3];
+    int status;
+
+    for (int i = 0; i < 3; i++)
+        ck_assert_int_gt(pids[i] = proc_start(wait_for_signal, NULL), 0);
+    ck_assert_int_eq(proc_try_join(pids[0], &status), 0);   /* still running */
+    ck_assert_int_eq(proc_terminate_all(SIGTERM), 3);
+    for (int i = 0; i < 3; i++) {
+        ck_assert_int_eq(kill(pids[i], 0), -1);              /* reaped: gone */
+        ck_assert_int_eq(errno, ESRCH);
+    }
+    ck_assert_int_eq(proc_terminate_all(SIGTERM), 0);
+}
+END_TEST
+
+/* A child's unflushed stdio buffer must not be printed twice: proc_start
+ * flushes before fork. Checked through a pipe, where stdout is fully
+ * buffered. */
+static int print_child_line(void *arg)
+{
+    (void)arg;
+    printf("child\n");
+    return 0;
+}
+
+START_TEST(proc_start_flushes_so_no_line_is_printed_twice)
+{
+    int fds[2], saved_stdout, status;
+    char buf[256];
+    ssize_t n;
+    pid_t pid;
+
+    ck_assert_int_eq(pipe(fds), 0);
+    fflush(stdout);
+    saved_stdout = dup(STDOUT_FILENO);
+    dup2(fds[1], STDOUT_FILENO);
+    setvbuf(stdout, NULL, _IOFBF, BUFSIZ);
+    printf("parent before fork\n");     /* sits in the buffer */
+    pid = proc_start(print_child_line, NULL);
+    proc_join(pid, &status);
+    fflush(stdout);
+    dup2(saved_stdout, STDOUT_FILENO);
+    close(fds[1]);
+    n = read_full(fds[0], buf, sizeof buf - 1);
+    ck_assert_int_ge(n, 0);
+    buf[n] = '\0';
+    ck_assert_str_eq(buf, "parent before fork\nchild\n");
+}
+END_TEST
+
+/* ------------------------------------------------------------ shm */
+
+static int write_shared(void *arg)
+{
+    *(int *)arg = 1234;
+    return 0;
+}
+
+START_TEST(shared_alloc_is_seen_by_the_parent)
+{
+    int *shared = shared_alloc(sizeof *shared);
+    int status;
+
+    ck_assert_ptr_nonnull(shared);
+    ck_assert_int_eq(*shared, 0);       /* zero-filled */
+    proc_join(proc_start(write_shared, shared), &status);
+    ck_assert(proc_succeeded(status));
+    ck_assert_int_eq(*shared, 1234);
+    ck_assert_int_eq(shared_free(shared, sizeof *shared), 0);
+}
+END_TEST
+
+START_TEST(private_memory_is_not_seen_by_the_parent)
+{
+    static int private_copy;
+    int status;
+
+    proc_join(proc_start(write_shared, &private_copy), &status);
+    ck_assert(proc_succeeded(status));
+    ck_assert_int_eq(private_copy, 0);
+}
+END_TEST
+
+START_TEST(shared_alloc_of_zero_bytes_fails)
+{
+    errno = 0;
+    ck_assert_ptr_null(shared_alloc(0));
+    ck_assert_int_eq(errno, EINVAL);
+}
+END_TEST
+
+/* ------------------------------------------------------------ io, frame */
+
+START_TEST(frames_are_neither_merged_nor_split)
+{
+    int sv[2];
+    char *msg;
+    size_t len;
+
+    ck_assert_int_eq(socketpair(AF_UNIX, SOCK_STREAM, 0, sv), 0);
+    ck_assert_int_eq(frame_send(sv[0], "hello", 5), 0);
+    ck_assert_int_eq(frame_send(sv[0], "", 0), 0);
+    ck_assert_int_eq(frame_send(sv[0], "hey", 3), 0);
+    close(sv[0]);
+    ck_assert_int_eq(frame_recv(sv[1], 100, &msg, &len), 1);
+    ck_assert_uint_eq(len, 5);
+    ck_assert_str_eq(msg, "hello");
+    free(msg);
+    ck_assert_int_eq(frame_recv(sv[1], 100, &msg, &len), 1);
+    ck_assert_uint_eq(len, 0);          /* empty messages are messages */
+    free(msg);
+    ck_assert_int_eq(frame_recv(sv[1], 100, &msg, &len), 1);
+    ck_assert_str_eq(msg, "hey");
+    free(msg);
+    ck_assert_int_eq(frame_recv(sv[1], 100, &msg, &len), 0);   /* clean EOF */
+    close(sv[1]);
+}
+END_TEST
+
+START_TEST(frame_longer_than_the_maximum_is_refused_before_allocating)
+{
+    int sv[2];
+    unsigned char header[FRAME_HEADER_SIZE];
+    char *msg = NULL;
+    size_t len;
+
+    ck_assert_int_eq(socketpair(AF_UNIX, SOCK_STREAM, 0, sv), 0);
+    frame_encode_header(0xFFFFFFF0u, header);   /* announces ~4 GiB */
+    ck_assert_int_eq(write_all(sv[0], header, sizeof header), 0);
+    ck_assert_int_eq(frame_recv(sv[1], 1 << 20, &msg, &len), -1);
+    ck_assert_int_eq(errno, EMSGSIZE);
+    ck_assert_ptr_null(msg);
+    close(sv[0]);
+    close(sv[1]);
+}
+END_TEST
+
+START_TEST(frame_cut_short_is_a_protocol_error)
+{
+    int sv[2];
+    unsigned char header[FRAME_HEADER_SIZE];
+    char *msg = NULL;
+    size_t len;
+
+    /* A header promising 10 bytes, then only 3 before the end. */
+    ck_assert_int_eq(socketpair(AF_UNIX, SOCK_STREAM, 0, sv), 0);
+    frame_encode_header(10, header);
+    write_all(sv[0], header, sizeof header);
+    write_all(sv[0], "abc", 3);
+    close(sv[0]);
+    ck_assert_int_eq(frame_recv(sv[1], 100, &msg, &len), -1);
+    ck_assert_int_eq(errno, EPROTO);
+    close(sv[1]);
+
+    /* Half a header. */
+    ck_assert_int_eq(socketpair(AF_UNIX, SOCK_STREAM, 0, sv), 0);
+    write_all(sv[0], header, 2);
+    close(sv[0]);
+    ck_assert_int_eq(frame_recv(sv[1], 100, &msg, &len), -1);
+    ck_assert_int_eq(errno, EPROTO);
+    close(sv[1]);
+}
+END_TEST
+
+START_TEST(frame_header_is_big_endian)
+{
+    unsigned char h[FRAME_HEADER_SIZE];
+
+    frame_encode_header(0x01020304u, h);
+    ck_assert_int_eq(h[0], 1);
+    ck_assert_int_eq(h[3], 4);
+    ck_assert_uint_eq(frame_decode_header(h), 0x01020304u);
+}
+END_TEST
+
+/* A frame larger than the pipe buffer (64 KiB) needs a reader running at the
+ * same time and a writer that copes with short writes. */
+static int send_big(void *arg)
+{
+    int fd = *(int *)arg;
+    size_t size = 1 << 20;
+    char *data = malloc(size);
+
+    for (size_t i = 0; i < size; i++)
+        data[i] = (char)(i * 7);
+    return frame_send(fd, data, size) == 0 ? 0 : 1;
+}
+
+START_TEST(big_frame_over_a_pipe_arrives_intact)
+{
+    int fds[2], status;
+    char *msg;
+    size_t len;
+    pid_t pid;
+
+    ck_assert_int_eq(pipe(fds), 0);
+    pid = proc_start(send_big, &fds[1]);
+    close(fds[1]);
+    ck_assert_int_eq(frame_recv(fds[0], 1 << 20, &msg, &len), 1);
+    ck_assert_uint_eq(len, 1 << 20);
+    for (size_t i = 0; i < len; i++)
+        if (msg[i] != (char)(i * 7))
+            ck_abort_msg("byte %zu differs", i);
+    free(msg);
+    proc_join(pid, &status);
+    ck_assert(proc_succeeded(status));
+    close(fds[0]);
+}
+END_TEST
+
+START_TEST(write_all_to_a_closed_socket_is_epipe_not_a_signal)
+{
+    int sv[2];
+
+    ck_assert_int_eq(socketpair(AF_UNIX, SOCK_STREAM, 0, sv), 0);
+    close(sv[1]);
+    ck_assert_int_eq(write_all(sv[0], "x", 1), -1);
+    ck_assert_int_eq(errno, EPIPE);
+    close(sv[0]);
+}
+END_TEST
+
+Suite *suite_common(void)
+{
+    Suite *s = suite_create("common");
+    TCase *args = tcase_create("args");
+    TCase *pylist = tcase_create("pylist");
+    TCase *proc = tcase_create("proc");
+    TCase *shm = tcase_create("shm");
+    TCase *frame = tcase_create("frame");
+
+    tcase_add_test(args, arg_long_accepts_plain_numbers_in_range);
+    tcase_add_test(args, arg_long_rejects_garbage_with_the_text_and_range);
+    tcase_add_test(args, arg_long_rejects_out_of_range_and_overflow);
+    tcase_add_test(args, arg_long_list_stops_at_the_first_bad_item);
+    tcase_add_test(pylist, pylist_prints_like_python);
+    tcase_add_test(pylist, py_print_double_matches_python_repr);
+    tcase_add_test(proc, proc_join_reports_exit_code);
+    tcase_add_test(proc, proc_join_reports_a_killing_signal_by_name);
+    tcase_add_test(proc, proc_success_is_exit_zero);
+    tcase_add_test(proc, proc_terminate_all_stops_and_reaps_every_child);
+    tcase_add_test(proc, proc_start_flushes_so_no_line_is_printed_twice);
+    tcase_add_test(shm, shared_alloc_is_seen_by_the_parent);
+    tcase_add_test(shm, private_memory_is_not_seen_by_the_parent);
+    tcase_add_test(shm, shared_alloc_of_zero_bytes_fails);
+    tcase_add_test(frame, frames_are_neither_merged_nor_split);
+    tcase_add_test(frame, frame_longer_than_the_maximum_is_refused_before_allocating);
+    tcase_add_test(frame, frame_cut_short_is_a_protocol_error);
+    tcase_add_test(frame, frame_header_is_big_endian);
+    tcase_add_test(frame, big_frame_over_a_pipe_arrives_intact);
+    tcase_add_test(frame, write_all_to_a_closed_socket_is_epipe_not_a_signal);
+    suite_add_tcase(s, args);
+    suite_add_tcase(s, pylist);
+    suite_add_tcase(s, proc);
+    suite_add_tcase(s, shm);
+    suite_add_tcase(s, frame);
+    return s;
+}

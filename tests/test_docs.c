@@ -1,0 +1,244 @@
+/* test_docs.c - the output shown in docs/ is what the programs print.
+ *
+ * A docs page marks an output block with a comment on the line before it:
+ *
+ *     <!-- doc-test: session1/session1 --verbose; mask: pid [0-9]+ -->
+ *     ```
+ *     $ session1/session1 --verbose          (optional: lines starting "$ "
+ *     Result(in process p1): ...              are the command, not output)
+ *     ```
+ *
+ * The test runs the command and compares its output with the block, line
+ * by line, trailing blanks ignored. Options after the command, each after ';':
+ *   mask: REGEX   run-dependent text (PIDs, addresses, racy balances): every
+ *                 match is replaced by the same placeholder on both sides
+ *   sorted        the lines may come in any order (several processes print)
+ *   exit: N       the expected exit status (default 0)
+ *   stderr        compare standard error instead of standard output
+ */
+#define _GNU_SOURCE             /* getline, strdup in POSIX 2008 */
+#include "testutil.h"
+
+#include <check.h>
+#include <dirent.h>
+#include <regex.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define MAX_DOCS 64
+#define MAX_MASKS 8
+
+static char *doc_files[MAX_DOCS];
+static int n_docs;
+
+struct doc_test {
+    char command[512];
+    regex_t masks[MAX_MASKS];
+    int n_masks;
+    int sorted, exit_code, use_stderr;
+};
+
+static char *trim(char *s)
+{
+    size_t n;
+
+    while (*s == ' ')
+        s++;
+    n = strlen(s);
+    while (n > 0 && (s[n - 1] == ' ' || s[n - 1] == '\n' || s[n - 1] == '\r'))
+        s[--n] = '\0';
+    return s;
+}
+
+/* Parses "CMD; opt; opt" (the text between "doc-test:" and "-->"). */
+static void parse_marker(char *spec, struct doc_test *t, const char *where)
+{
+    char *save, *part = strtok_r(spec, ";", &save);
+
+    memset(t, 0, sizeof *t);
+    snprintf(t->command, sizeof t->command, "%s", trim(part));
+    while ((part = strtok_r(NULL, ";", &save)) != NULL) {
+        part = trim(part);
+        if (strncmp(part, "mask:", 5) == 0) {
+            ck_assert_msg(t->n_masks < MAX_MASKS, "%s: too many masks", where);
+            ck_assert_msg(regcomp(&t->masks[t->n_masks++], trim(part + 5), REG_EXTENDED) == 0,
+                          "%s: bad mask regex '%s'", where, part + 5);
+        } else if (strcmp(part, "sorted") == 0) {
+            t->sorted = 1;
+        } else if (strncmp(part, "exit:", 5) == 0) {
+            t->exit_code = atoi(part + 5);
+        } else if (strcmp(part, "stderr") == 0) {
+            t->use_stderr = 1;
+        } else {
+            ck_abort_msg("%s: unknown doc-test option '%s'", where, part);
+        }
+    }
+}
+
+/* Masks, trims and (optionally) sorts text into one normal form. */
+static int compare_lines(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static char *normalise(const char *text, const struct doc_test *t)
+{
+    char *copy = strdup(text), *save, *line;
+    char **lines = NULL, *out;
+    size_t n = 0, size = 1;
+
+    for (line = strtok_r(copy, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+        char buf[4096], masked[4096];
+
+        snprintf(buf, sizeof buf, "%s", line);
+        for (int m = 0; m < t->n_masks; m++) {
+            regmatch_t match;
+            char *p = buf;
+
+            masked[0] = '\0';
+            while (regexec(&t->masks[m], p, 1, &match, 0) == 0 && match.rm_eo > 0) {
+                strncat(masked, p, (size_t)match.rm_so);
+                strcat(masked, "<?>");
+                p += match.rm_eo;
+            }
+            strcat(masked, p);
+            snprintf(buf, sizeof buf, "%s", masked);
+        }
+        lines = realloc(lines, (n + 1) * sizeof *lines);
+        lines[n] = strdup(trim(buf));
+        size += strlen(lines[n]) + 1;
+        n++;
+    }
+    /* A blank line at the end is how a page ends a block: not significant. */
+    while (n > 0 && lines[n - 1][0] == '\0')
+        free(lines[--n]);
+    if (t->sorted)
+        qsort(lines, n, sizeof *lines, compare_lines);
+    out = calloc(1, size);
+    for (size_t i = 0; i < n; i++) {
+        strcat(out, lines[i]);
+        strcat(out, "\n");
+        free(lines[i]);
+    }
+    free(lines);
+    free(copy);
+    return out;
+}
+
+/* Checks every marked block of one page; returns how many there were. */
+static int check_page(const char *path)
+{
+    FILE *f = fopen(path, "r");
+    char *line = NULL, *marker;
+    size_t cap = 0;
+    int lineno = 0, checked = 0;
+
+    ck_assert_msg(f != NULL, "cannot open %s", path);
+    while (getline(&line, &cap, f) != -1) {
+        struct doc_test t;
+        char where[256], *expected = NULL, *end;
+        size_t exp_len = 0;
+        FILE *exp;
+        struct run r;
+
+        lineno++;
+        if ((marker = strstr(line, "<!-- doc-test:")) == NULL)
+            continue;
+        snprintf(where, sizeof where, "%s:%d", path, lineno);
+        ck_assert_msg((end = strstr(marker, "-->")) != NULL, "%s: marker not closed", where);
+        *end = '\0';
+        parse_marker(marker + strlen("<!-- doc-test:"), &t, where);
+
+        /* The fenced block right after the marker. */
+        ck_assert_msg(getline(&line, &cap, f) != -1 && strncmp(line, "```", 3) == 0,
+                      "%s: no ``` block after the marker", where);
+        lineno++;
+        exp = open_memstream(&expected, &exp_len);
+        while (getline(&line, &cap, f) != -1 && strncmp(line, "```", 3) != 0) {
+            lineno++;
+            if (strncmp(line, "$ ", 2) != 0)
+                fputs(line, exp);
+        }
+        fclose(exp);
+
+        run_cmd(&r, t.command);
+        ck_assert_msg(run_exit_code(&r) == t.exit_code, "%s: '%s' exited %d, page says %d",
+                      where, t.command, run_exit_code(&r), t.exit_code);
+        {
+            char *want = normalise(expected, &t);
+            char *got = normalise(t.use_stderr ? r.err : r.out, &t);
+
+            ck_assert_msg(strcmp(want, got) == 0,
+                          "%s: output of '%s' differs from the page.\n"
+                          "--- page:\n%s--- program:\n%s", where, t.command, want, got);
+            free(want);
+            free(got);
+        }
+        for (int m = 0; m < t.n_masks; m++)
+            regfree(&t.masks[m]);
+        run_free(&r);
+        free(expected);
+        checked++;
+    }
+    free(line);
+    fclose(f);
+    return checked;
+}
+
+START_TEST(output_blocks_match_the_programs)
+{
+    ck_assert_int_ge(check_page(doc_files[_i]), 0);
+}
+END_TEST
+
+/* Every session that exists has a page, and the page checks at least one
+ * block: a page whose output nobody checks would drift. */
+START_TEST(every_session_page_has_checked_output)
+{
+    for (int n = 1; n <= 8; n++) {
+        char program[64], page[64];
+        FILE *f;
+
+        snprintf(program, sizeof program, "session%d/session%d.c", n, n);
+        snprintf(page, sizeof page, "docs/session%d.md", n);
+        if ((f = fopen(program, "r")) == NULL)
+            continue;
+        fclose(f);
+        ck_assert_msg(check_page(page) > 0, "%s has no doc-test block", page);
+    }
+}
+END_TEST
+
+static void find_pages(void)
+{
+    DIR *dir = opendir("docs");
+    struct dirent *e;
+
+    if (dir == NULL)
+        return;
+    while ((e = readdir(dir)) != NULL && n_docs < MAX_DOCS) {
+        size_t n = strlen(e->d_name);
+        char path[300];
+
+        if (n > 3 && strcmp(e->d_name + n - 3, ".md") == 0) {
+            snprintf(path, sizeof path, "docs/%s", e->d_name);
+            doc_files[n_docs++] = strdup(path);
+        }
+    }
+    closedir(dir);
+    qsort(doc_files, (size_t)n_docs, sizeof doc_files[0], compare_lines);
+}
+
+Suite *suite_docs(void)
+{
+    Suite *s = suite_create("docs");
+    TCase *tc = tcase_create("pages");
+
+    find_pages();
+    tcase_set_timeout(tc, 120);
+    tcase_add_loop_test(tc, output_blocks_match_the_programs, 0, n_docs);
+    tcase_add_test(tc, every_session_page_has_checked_output);
+    suite_add_tcase(s, tc);
+    return s;
+}

@@ -1,0 +1,231 @@
+/* testutil.c - see testutil.h. */
+#define _GNU_SOURCE             /* prctl(PR_SET_CHILD_SUBREAPER), pipe2 */
+#include "testutil.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+static double now(void)
+{
+    struct timespec ts;
+
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static void append(char **buf, size_t *len, size_t *cap, const char *data, size_t n)
+{
+    if (*len + n + 1 > *cap) {
+        size_t want = (*cap == 0 ? 4096 : *cap);
+
+        while (*len + n + 1 > want)
+            want *= 2;
+        *buf = realloc(*buf, want);
+        if (*buf == NULL)
+            abort();
+        *cap = want;
+    }
+    memcpy(*buf + *len, data, n);
+    *len += n;
+    (*buf)[*len] = '\0';
+}
+
+int spawn_start(struct spawned *s, char *const argv[])
+{
+    int out[2], err[2];
+
+    memset(s, 0, sizeof *s);
+    append(&s->out, &s->out_len, &s->out_cap, "", 0);
+    append(&s->err, &s->err_len, &s->err_cap, "", 0);
+    prctl(PR_SET_CHILD_SUBREAPER, 1);
+    if (pipe2(out, O_CLOEXEC) == -1 || pipe2(err, O_CLOEXEC) == -1)
+        return -1;
+    s->pid = fork();
+    if (s->pid == -1)
+        return -1;
+    if (s->pid == 0) {
+        int null = open("/dev/null", O_RDONLY);
+
+        setpgid(0, 0);
+        dup2(null, STDIN_FILENO);
+        dup2(out[1], STDOUT_FILENO);
+        dup2(err[1], STDERR_FILENO);
+        execv(argv[0], argv);
+        fprintf(stderr, "exec %s: %s\n", argv[0], strerror(errno));
+        _exit(127);
+    }
+    setpgid(s->pid, s->pid);    /* also here: whichever runs first wins */
+    close(out[1]);
+    close(err[1]);
+    s->out_fd = out[0];
+    s->err_fd = err[0];
+    return 0;
+}
+
+/* Reads whatever is available within the time left; returns 0 when both
+ * pipes are closed, 1 when there may be more, -1 on timeout. */
+static int pump(struct spawned *s, double deadline)
+{
+    struct pollfd fds[2] = {
+        { .fd = s->out_fd, .events = POLLIN },
+        { .fd = s->err_fd, .events = POLLIN },
+    };
+    double left = deadline - now();
+    char buf[65536];
+    int ready;
+
+    if (s->out_fd == -1 && s->err_fd == -1)
+        return 0;
+    if (left <= 0)
+        return -1;
+    ready = poll(fds, 2, (int)(left * 1000) + 1);
+    if (ready == -1)
+        return errno == EINTR ? 1 : -1;
+    if (ready == 0)
+        return -1;
+    for (int i = 0; i < 2; i++) {
+        int *fd = i == 0 ? &s->out_fd : &s->err_fd;
+        ssize_t n;
+
+        if (*fd == -1 || fds[i].revents == 0)
+            continue;
+        n = read(*fd, buf, sizeof buf);
+        if (n > 0) {
+            if (i == 0)
+                append(&s->out, &s->out_len, &s->out_cap, buf, (size_t)n);
+            else
+                append(&s->err, &s->err_len, &s->err_cap, buf, (size_t)n);
+        } else if (n == 0 || errno != EINTR) {
+            close(*fd);
+            *fd = -1;
+        }
+    }
+    return 1;
+}
+
+int spawn_wait_for(struct spawned *s, const char *text, double timeout)
+{
+    double deadline = now() + timeout;
+
+    while (strstr(s->out, text) == NULL)
+        if (pump(s, deadline) <= 0)
+            return strstr(s->out, text) != NULL ? 0 : -1;
+    return 0;
+}
+
+void spawn_finish(struct spawned *s, double timeout, struct run *r)
+{
+    double deadline = now() + timeout;
+    int state;
+    pid_t stray;
+
+    memset(r, 0, sizeof *r);
+    while ((state = pump(s, deadline)) == 1)
+        continue;
+    if (state == -1) {
+        r->timed_out = 1;
+        kill(-s->pid, SIGKILL);
+    }
+    while (waitpid(s->pid, &r->status, 0) == -1 && errno == EINTR)
+        continue;
+    if (s->out_fd != -1)
+        close(s->out_fd);
+    if (s->err_fd != -1)
+        close(s->err_fd);
+
+    /* Whatever is left of the program's process group was not cleaned up by
+     * it: a process still running, or a zombie re-parented to us. */
+    if (kill(-s->pid, 0) == 0)
+        kill(-s->pid, SIGKILL);
+    while ((stray = waitpid(-s->pid, NULL, 0)) > 0 || (stray == -1 && errno == EINTR))
+        if (stray > 0)
+            r->strays++;
+    r->out = s->out;
+    r->err = s->err;
+    r->out_len = s->out_len;
+    r->err_len = s->err_len;
+}
+
+void run_argv(struct run *r, char *const argv[])
+{
+    struct spawned s;
+
+    if (spawn_start(&s, argv) == -1) {
+        memset(r, 0, sizeof *r);
+        r->status = -1;
+        return;
+    }
+    spawn_finish(&s, RUN_TIMEOUT, r);
+}
+
+int split_cmdline(const char *cmdline, char **words, int max, char **storage)
+{
+    char *p = strdup(cmdline);
+    int n = 0;
+
+    if (p == NULL)
+        abort();
+    *storage = p;
+    while (*p != '\0' && n < max - 1) {
+        char *w;
+
+        while (*p == ' ')
+            p++;
+        if (*p == '\0')
+            break;
+        if (*p == '\'') {
+            w = ++p;
+            while (*p != '\0' && *p != '\'')
+                p++;
+        } else {
+            w = p;
+            while (*p != '\0' && *p != ' ')
+                p++;
+        }
+        if (*p != '\0')
+            *p++ = '\0';
+        words[n++] = w;
+    }
+    words[n] = NULL;
+    return n;
+}
+
+void run_cmd(struct run *r, const char *cmdline)
+{
+    char *words[64], *storage;
+
+    split_cmdline(cmdline, words, 64, &storage);
+    run_argv(r, words);
+    free(storage);
+}
+
+int run_exit_code(const struct run *r)
+{
+    return WIFEXITED(r->status) ? WEXITSTATUS(r->status) : -1;
+}
+
+int count_lines(const char *text)
+{
+    int n = 0;
+
+    for (const char *p = text; *p != '\0'; p++)
+        if (*p == '\n' || p[1] == '\0')
+            n++;
+    return n;
+}
+
+void run_free(struct run *r)
+{
+    free(r->out);
+    free(r->err);
+    r->out = r->err = NULL;
+}

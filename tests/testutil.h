@@ -1,0 +1,64 @@
+/* testutil.h - run a program of the suite from a test and look at what it did.
+ *
+ * The program runs in its own process group, with stdin from /dev/null and
+ * stdout and stderr captured. The test process makes itself a "child
+ * subreaper" (Linux prctl), so any process the program leaves behind is
+ * re-parented to the test, not to init, and can be counted: an orphan or a
+ * zombie left by the program shows up in `strays`.
+ */
+#ifndef TESTS_TESTUTIL_H
+#define TESTS_TESTUTIL_H
+
+#include <stddef.h>
+#include <sys/types.h>
+
+/* The seconds a program test waits before it kills the program. */
+#define RUN_TIMEOUT 10.0
+
+struct run {
+    int status;             /* raw wait status of the program */
+    int timed_out;          /* 1 when it had to be killed */
+    int strays;             /* processes of its group still there after it ended */
+    char *out, *err;        /* everything it printed, NUL-terminated */
+    size_t out_len, err_len;
+};
+
+/* A program started but not yet finished. */
+struct spawned {
+    pid_t pid;              /* also its process group ID */
+    int out_fd, err_fd;
+    char *out, *err;
+    size_t out_len, err_len, out_cap, err_cap;
+};
+
+/* Starts argv[0] (a path) with argv. Returns 0, or -1. */
+int spawn_start(struct spawned *s, char *const argv[]);
+
+/* Reads the program's stdout until it contains text. Returns 0 when it does,
+ * -1 on timeout or when the program closed stdout first. */
+int spawn_wait_for(struct spawned *s, const char *text, double timeout);
+
+/* Reads the rest of the output, waits for the program (killing its whole
+ * group after timeout seconds), counts strays and kills them, and fills r. */
+void spawn_finish(struct spawned *s, double timeout, struct run *r);
+
+/* spawn_start + spawn_finish with RUN_TIMEOUT. */
+void run_argv(struct run *r, char *const argv[]);
+
+/* The same with a command line split at spaces, '…' quoting a word:
+ * run_cmd(&r, "session1/session1 --verbose"). */
+void run_cmd(struct run *r, const char *cmdline);
+
+/* Splits a command line as run_cmd does into at most max-1 words and a NULL.
+ * The words point into *storage, which the caller frees. Returns the count. */
+int split_cmdline(const char *cmdline, char **words, int max, char **storage);
+
+/* Exit code, or -1 when the program was killed by a signal. */
+int run_exit_code(const struct run *r);
+
+/* Number of lines in text (a last line without '\n' counts). */
+int count_lines(const char *text);
+
+void run_free(struct run *r);
+
+#endif
