@@ -45,11 +45,12 @@ LIBCOMMON  := $(BUILD)/libcommon.a
 modules_of  = $(patsubst %.c,$(BUILD)/%.o,$(filter-out $(1)/$(1).c,$(wildcard $(1)/*.c)))
 MODULE_OBJ := $(foreach s,$(SESSIONS),$(call modules_of,$(s)))
 
-# Per-session additions, in sessionN/build.mk: sessionN_CFLAGS and
+# Per-session additions (bench/build.mk and mk/*.mk add their own targets),
+# in sessionN/build.mk: sessionN_CFLAGS and
 # sessionN_LDLIBS (extra libraries), and PLOTS += docs/plots/x.svg with a rule
 # for it that depends on FORCE (so `make plots` always draws from a new run).
 PLOTS :=
--include $(wildcard session*/build.mk bench/build.mk)
+-include $(wildcard session*/build.mk bench/build.mk mk/*.mk)
 
 SESSION_CFLAGS = $(foreach s,$(SESSIONS),$($(s)_CFLAGS))
 SESSION_LDLIBS = $(foreach s,$(SESSIONS),$($(s)_LDLIBS))
