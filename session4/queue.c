@@ -29,8 +29,10 @@
 #define CACHE_LINE 64
 
 struct slot {
-    atomic_size_t seq;      /* == pos: free for the put at pos;
-                             * == pos + 1: holds the message for the get at pos */
+    atomic_size_t seq;      /* == 2*pos: free for the put at pos;
+                             * == 2*pos + 1: holds the message for the get at pos.
+                             * (Doubled so that even a 1-slot queue can tell
+                             * "full at pos" from "free for pos + 1".) */
     uint32_t len;
     unsigned char data[];   /* max_msg bytes */
 };
@@ -104,7 +106,7 @@ struct queue *queue_new(size_t maxsize, size_t max_msg)
     q->slot_size = slot_size;
     q->map_size = map_size;
     for (size_t i = 0; i < capacity; i++)
-        atomic_init(&slot_at(q, i)->seq, i);
+        atomic_init(&slot_at(q, i)->seq, 2 * i);
     if ((err = init_sync(q)) != 0) {
         shared_free(q, map_size);
         errno = err;
@@ -122,7 +124,7 @@ static enum queue_result try_put(struct queue *q, const void *msg, size_t len)
     for (;;) {
         s = slot_at(q, pos);
         size_t seq = atomic_load_explicit(&s->seq, memory_order_acquire);
-        intptr_t diff = (intptr_t)seq - (intptr_t)pos;
+        intptr_t diff = (intptr_t)seq - (intptr_t)(2 * pos);
 
         if (diff == 0) {        /* the slot is free: claim position pos */
             if (atomic_compare_exchange_weak_explicit(&q->enqueue_pos, &pos, pos + 1,
@@ -138,8 +140,8 @@ static enum queue_result try_put(struct queue *q, const void *msg, size_t len)
     if (len > 0)                /* memcpy from NULL is undefined, even of 0 bytes */
         memcpy(s->data, msg, len);
     s->len = (uint32_t)len;
-    /* Release: a consumer that sees seq == pos + 1 also sees data and len. */
-    atomic_store_explicit(&s->seq, pos + 1, memory_order_release);
+    /* Release: a consumer that sees seq == 2*pos + 1 also sees data and len. */
+    atomic_store_explicit(&s->seq, 2 * pos + 1, memory_order_release);
     return QUEUE_OK;
 }
 
@@ -152,7 +154,7 @@ static enum queue_result try_get(struct queue *q, void *buf, size_t *len)
     for (;;) {
         s = slot_at(q, pos);
         size_t seq = atomic_load_explicit(&s->seq, memory_order_acquire);
-        intptr_t diff = (intptr_t)seq - (intptr_t)(pos + 1);
+        intptr_t diff = (intptr_t)seq - (intptr_t)(2 * pos + 1);
 
         if (diff == 0) {        /* a message is there: claim it */
             if (atomic_compare_exchange_weak_explicit(&q->dequeue_pos, &pos, pos + 1,
@@ -169,7 +171,7 @@ static enum queue_result try_get(struct queue *q, void *buf, size_t *len)
     if (s->len > 0)
         memcpy(buf, s->data, s->len);
     /* The slot is free for the put one lap later. */
-    atomic_store_explicit(&s->seq, pos + q->capacity, memory_order_release);
+    atomic_store_explicit(&s->seq, 2 * (pos + q->capacity), memory_order_release);
     return QUEUE_OK;
 }
 
