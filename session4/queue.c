@@ -3,16 +3,18 @@
  * The ring is Dmitry Vyukov's bounded multi-producer multi-consumer queue:
  * every slot has an atomic sequence number that says whose turn it is, so a
  * put or get that does not have to wait takes no lock and makes no system
- * call. The mutex and condition variables are used only to sleep while the
- * queue is full or empty; they guard no data, which is why a robust mutex
- * left behind by a dead process can simply be marked consistent again.
+ * call. Two process-shared semaphores are used only to sleep while the queue
+ * is full or empty. Not a mutex and condition variables: a process killed
+ * while waiting on a glibc condition variable can make every later
+ * pthread_cond_broadcast wait for it forever (tests/test_session4.c,
+ * a_consumer_killed_while_asleep_leaves_the_queue_working).
  */
 #include "queue.h"
 
 #include "shm.h"
 
 #include <errno.h>
-#include <pthread.h>
+#include <semaphore.h>
 #include <stdalign.h>
 #include <stdatomic.h>
 #include <stdint.h>
@@ -43,8 +45,7 @@ struct queue {
     alignas(CACHE_LINE) atomic_size_t dequeue_pos;  /* next get */
     alignas(CACHE_LINE) atomic_int closed;
     atomic_int put_waiters, get_waiters;            /* processes asleep */
-    pthread_mutex_t lock;                           /* for sleeping only */
-    pthread_cond_t not_full, not_empty;
+    sem_t not_full, not_empty;                      /* wake-up calls */
     alignas(CACHE_LINE) unsigned char slots[];
 };
 
@@ -55,29 +56,15 @@ static struct slot *slot_at(struct queue *q, size_t pos)
 
 static int init_sync(struct queue *q)
 {
-    pthread_mutexattr_t ma;
-    pthread_condattr_t ca;
-    int err;
-
-    if ((err = pthread_mutexattr_init(&ma)) != 0)
-        return err;
-    /* Shared between processes, and robust: when a process dies holding
-     * it, the next locker gets EOWNERDEAD instead of waiting forever. */
-    if ((err = pthread_mutexattr_setpshared(&ma, PTHREAD_PROCESS_SHARED)) == 0 &&
-        (err = pthread_mutexattr_setrobust(&ma, PTHREAD_MUTEX_ROBUST)) == 0)
-        err = pthread_mutex_init(&q->lock, &ma);
-    pthread_mutexattr_destroy(&ma);
-    if (err != 0)
-        return err;
-    if ((err = pthread_condattr_init(&ca)) != 0)
-        return err;
-    /* Timeouts measured on a clock that the date cannot be set back on. */
-    if ((err = pthread_condattr_setpshared(&ca, PTHREAD_PROCESS_SHARED)) == 0 &&
-        (err = pthread_condattr_setclock(&ca, CLOCK_MONOTONIC)) == 0 &&
-        (err = pthread_cond_init(&q->not_full, &ca)) == 0)
-        err = pthread_cond_init(&q->not_empty, &ca);
-    pthread_condattr_destroy(&ca);
-    return err;
+    /* pshared = 1: the semaphores live in shared memory and work across
+     * processes. They start at 0: no wake-up is pending. */
+    if (sem_init(&q->not_full, 1, 0) == -1)
+        return -1;
+    if (sem_init(&q->not_empty, 1, 0) == -1) {
+        sem_destroy(&q->not_full);
+        return -1;
+    }
+    return 0;
 }
 
 struct queue *queue_new(size_t maxsize, size_t max_msg)
@@ -107,7 +94,8 @@ struct queue *queue_new(size_t maxsize, size_t max_msg)
     q->map_size = map_size;
     for (size_t i = 0; i < capacity; i++)
         atomic_init(&slot_at(q, i)->seq, 2 * i);
-    if ((err = init_sync(q)) != 0) {
+    if (init_sync(q) == -1) {
+        err = errno;
         shared_free(q, map_size);
         errno = err;
         return NULL;
@@ -175,37 +163,25 @@ static enum queue_result try_get(struct queue *q, void *buf, size_t *len)
     return QUEUE_OK;
 }
 
-static int lock(struct queue *q)
-{
-    int err = pthread_mutex_lock(&q->lock);
-
-    /* Its owner died while holding it. The mutex protects no data (all of
-     * the queue's state is in atomics), so there is nothing to repair. */
-    if (err == EOWNERDEAD)
-        err = pthread_mutex_consistent(&q->lock);
-    return err;
-}
-
-/* Wakes the sleepers on cond, if there are any. The seq_cst fence pairs
- * with the one in sleep_until: either this side sees the waiter count, or
- * the waiter's own retry sees the change just made. No wake-up is lost. */
-static void wake(struct queue *q, atomic_int *waiters, pthread_cond_t *cond)
+/* Wakes one sleeper on sem, if there is one. The seq_cst fence pairs with
+ * the one in sleep_until: either this side sees the waiter count, or the
+ * waiter's own retry sees the change just made. A post made while the
+ * waiter was still on its way to sem_wait is kept by the semaphore, so no
+ * wake-up is lost; a spare one only costs the waiter one more look. */
+static void wake(atomic_int *waiters, sem_t *sem)
 {
     atomic_thread_fence(memory_order_seq_cst);
-    if (atomic_load_explicit(waiters, memory_order_relaxed) == 0)
-        return;
-    if (lock(q) == 0) {
-        pthread_cond_broadcast(cond);
-        pthread_mutex_unlock(&q->lock);
-    }
+    if (atomic_load_explicit(waiters, memory_order_relaxed) > 0)
+        sem_post(sem);  /* only fails with EOVERFLOW: enough wake-ups are pending */
 }
 
+/* sem_timedwait takes a CLOCK_REALTIME deadline. */
 static struct timespec deadline_after(double seconds)
 {
     struct timespec t;
     double whole = (double)(long)seconds;
 
-    clock_gettime(CLOCK_MONOTONIC, &t);
+    clock_gettime(CLOCK_REALTIME, &t);
     t.tv_sec += (time_t)whole;
     t.tv_nsec += (long)((seconds - whole) * 1e9);
     if (t.tv_nsec >= 1000000000L) {
@@ -215,44 +191,36 @@ static struct timespec deadline_after(double seconds)
     return t;
 }
 
-/* The slow path of put and get: retry `attempt` under the lock, sleeping
- * on cond between tries, until it succeeds, the queue is closed (puts
- * only: a get must still drain), or the deadline passes. */
+/* The slow path of put and get: retry `attempt`, sleeping on sem between
+ * tries, until it succeeds, the queue is closed, or the deadline passes.
+ * Nothing is held while asleep, so a process killed here leaves nothing
+ * locked behind: only its count in *waiters, which costs the others a
+ * spare sem_post now and then. */
 typedef enum queue_result (*attempt_fn)(struct queue *q, void *arg);
 
 static enum queue_result sleep_until(struct queue *q, attempt_fn attempt, void *arg,
-                                     atomic_int *waiters, pthread_cond_t *cond,
-                                     double timeout)
+                                     atomic_int *waiters, sem_t *sem, double timeout)
 {
     struct timespec deadline = deadline_after(timeout < 0 ? 0 : timeout);
     enum queue_result r;
-    int err;
 
-    if ((err = lock(q)) != 0) {
-        errno = err;
-        return QUEUE_ERROR;
-    }
     atomic_fetch_add(waiters, 1);
     atomic_thread_fence(memory_order_seq_cst);
     while ((r = attempt(q, arg)) == QUEUE_FULL || r == QUEUE_EMPTY) {
-        err = timeout < 0 ? pthread_cond_wait(cond, &q->lock)
-                          : pthread_cond_timedwait(cond, &q->lock, &deadline);
-        if (err == EOWNERDEAD)
-            err = pthread_mutex_consistent(&q->lock);
-        if (err == ETIMEDOUT) {
+        int rc = timeout < 0 ? sem_wait(sem) : sem_timedwait(sem, &deadline);
+
+        if (rc == -1 && errno == ETIMEDOUT) {
             r = attempt(q, arg);    /* one last look */
             if (r == QUEUE_FULL || r == QUEUE_EMPTY)
                 r = QUEUE_TIMEOUT;
             break;
         }
-        if (err != 0) {
-            errno = err;
+        if (rc == -1 && errno != EINTR) {
             r = QUEUE_ERROR;
             break;
         }
     }
     atomic_fetch_sub(waiters, 1);
-    pthread_mutex_unlock(&q->lock);
     return r;
 }
 
@@ -285,7 +253,7 @@ enum queue_result queue_put(struct queue *q, const void *msg, size_t len, double
     r = sleep_until(q, attempt_put, &a, &q->put_waiters, &q->not_full, timeout);
 done:
     if (r == QUEUE_OK)
-        wake(q, &q->get_waiters, &q->not_empty);
+        wake(&q->get_waiters, &q->not_empty);
     return r;
 }
 
@@ -323,20 +291,26 @@ enum queue_result queue_get(struct queue *q, void *buf, size_t bufsize, size_t *
     r = sleep_until(q, attempt_get, &a, &q->get_waiters, &q->not_empty, timeout);
 done:
     if (r == QUEUE_OK)
-        wake(q, &q->put_waiters, &q->not_full);
+        wake(&q->put_waiters, &q->not_full);
     return r;
+}
+
+/* Posts one wake-up for every process asleep on sem. */
+static void wake_all(atomic_int *waiters, sem_t *sem)
+{
+    for (int n = atomic_load(waiters); n > 0; n--)
+        sem_post(sem);
 }
 
 void queue_close(struct queue *q)
 {
     atomic_store(&q->closed, 1);
-    /* Under the lock, so a sleeper is either already waiting (and woken)
-     * or will see closed before it waits. */
-    if (lock(q) == 0) {
-        pthread_cond_broadcast(&q->not_empty);
-        pthread_cond_broadcast(&q->not_full);
-        pthread_mutex_unlock(&q->lock);
-    }
+    /* A sleeper counted itself before its last look: either it is counted
+     * here and gets a wake-up, or its look comes after this store and sees
+     * closed (both sides are seq_cst). */
+    atomic_thread_fence(memory_order_seq_cst);
+    wake_all(&q->get_waiters, &q->not_empty);
+    wake_all(&q->put_waiters, &q->not_full);
 }
 
 size_t queue_size(struct queue *q)
@@ -362,9 +336,8 @@ size_t queue_max_msg(const struct queue *q)
 
 int queue_free(struct queue *q)
 {
-    pthread_cond_destroy(&q->not_full);
-    pthread_cond_destroy(&q->not_empty);
-    pthread_mutex_destroy(&q->lock);
+    sem_destroy(&q->not_full);
+    sem_destroy(&q->not_empty);
     return shared_free(q, q->map_size);
 }
 

@@ -2,9 +2,8 @@
  * any number of producer and consumer processes use at once.
  *
  * Create it before fork(); every child inherits the mapping. The design (a
- * ring of slots with atomic sequence numbers, and a process-shared robust
- * mutex and condition variables only for sleeping) is explained in
- * docs/session4.md.
+ * ring of slots with atomic sequence numbers, and two process-shared
+ * semaphores only for sleeping) is explained in docs/session4.md.
  */
 #ifndef SESSION4_QUEUE_H
 #define SESSION4_QUEUE_H

@@ -241,6 +241,84 @@ START_TEST(a_killed_consumer_does_not_wedge_the_producer)
 }
 END_TEST
 
+/* Waits (polling /proc, with a limit) until process pid is asleep (state
+ * S): for a child blocked in queue_put or queue_get, that means it is
+ * waiting on the queue's condition variable. Returns 0 or -1. */
+static int wait_until_asleep(pid_t pid)
+{
+    char path[64], state = '?';
+    struct timespec tick = { 0, 1000 * 1000 };
+
+    snprintf(path, sizeof path, "/proc/%d/stat", (int)pid);
+    for (int tries = 0; tries < 5000; tries++) {
+        FILE *f = fopen(path, "r");
+
+        /* "pid (comm) S ...": the state follows the last ')'. */
+        if (f != NULL) {
+            char line[512], *p;
+
+            if (fgets(line, sizeof line, f) != NULL && (p = strrchr(line, ')')) != NULL)
+                state = p[2];
+            fclose(f);
+        }
+        if (state == 'S')
+            return 0;
+        nanosleep(&tick, NULL);
+    }
+    return -1;
+}
+
+START_TEST(close_wakes_a_blocked_producer)
+{
+    struct queue *q = queue_new(1, sizeof(long));
+    int status;
+    pid_t pid;
+
+    put_long(q, 1);
+    pid = fork();
+    ck_assert_int_ne(pid, -1);
+    if (pid == 0) {
+        long v = 2;
+
+        _exit(queue_put(q, &v, sizeof v, QUEUE_FOREVER) == QUEUE_CLOSED ? 0 : 1);
+    }
+    ck_assert_int_eq(wait_until_asleep(pid), 0);
+    queue_close(q);
+    ck_assert_int_eq(waitpid(pid, &status, 0), pid);
+    ck_assert(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+    ck_assert_int_eq(get_long(q), 1);
+    queue_free(q);
+}
+END_TEST
+
+/* A consumer killed while it sleeps in queue_get leaves its waiter count
+ * behind; the queue still works for everyone else. */
+START_TEST(a_consumer_killed_while_asleep_leaves_the_queue_working)
+{
+    struct queue *q = queue_new(2, sizeof(long));
+    int status;
+    pid_t pid = fork();
+
+    ck_assert_int_ne(pid, -1);
+    if (pid == 0) {
+        long v;
+        size_t len;
+
+        queue_get(q, &v, sizeof v, &len, QUEUE_FOREVER);
+        _exit(1);       /* not reached: killed while asleep */
+    }
+    ck_assert_int_eq(wait_until_asleep(pid), 0);
+    ck_assert_int_eq(kill(pid, SIGKILL), 0);
+    ck_assert_int_eq(waitpid(pid, &status, 0), pid);
+    ck_assert(WIFSIGNALED(status));
+    put_long(q, 41);
+    put_long(q, 42);
+    ck_assert_int_eq(get_long(q), 41);
+    ck_assert_int_eq(get_long(q), 42);
+    queue_free(q);
+}
+END_TEST
+
 /* ------------------------------------------------------------ the program */
 
 START_TEST(default_output_is_the_tutorials)
@@ -397,6 +475,8 @@ Suite *suite_session4(void)
     tcase_add_test(unit, messages_of_several_sizes_come_out_whole);
     tcase_add_test(unit, many_producers_and_consumers_lose_and_duplicate_nothing);
     tcase_add_test(unit, a_killed_consumer_does_not_wedge_the_producer);
+    tcase_add_test(unit, close_wakes_a_blocked_producer);
+    tcase_add_test(unit, a_consumer_killed_while_asleep_leaves_the_queue_working);
     suite_add_tcase(s, unit);
 
     tcase_set_timeout(prog, 30);
