@@ -68,16 +68,68 @@ static int print_queue(void *arg)
     return 0;
 }
 
-static void join_or_fail(pid_t pid, const char *name)
+static _Noreturn void stop_all(const char *name, int status)
 {
     char how[64];
+
+    proc_terminate_all(SIGTERM);
+    fail("process %s %s", name, proc_describe_status(status, how, sizeof how));
+}
+
+static void join_or_fail(pid_t pid, const char *name)
+{
     int status;
 
     if (proc_join(pid, &status) == -1)
         die("waitpid");
-    if (!proc_succeeded(status)) {
+    if (!proc_succeeded(status))
+        stop_all(name, status);
+}
+
+/* The processes of the options' runs: who they are, and which produce. */
+struct crew {
+    long n, producers_left;
+    pid_t pid[2 * MAX_PROCS + 1];
+    char name[2 * MAX_PROCS + 1][32];
+    int produces[2 * MAX_PROCS + 1];
+};
+
+static void crew_start(struct crew *c, proc_fn fn, void *arg, int produces,
+                       const char *name)
+{
+    pid_t pid = proc_start(fn, arg);
+
+    if (pid == -1) {
         proc_terminate_all(SIGTERM);
-        fail("process %s %s", name, proc_describe_status(status, how, sizeof how));
+        die("fork");
+    }
+    c->pid[c->n] = pid;
+    c->produces[c->n] = produces;
+    c->producers_left += produces;
+    snprintf(c->name[c->n], sizeof c->name[0], "%s", name);
+    c->n++;
+}
+
+/* Joins the processes in the order they end. When the last producer has
+ * ended, closes q: the consumers then drain it and see end-of-queue. A
+ * process that fails stops all the others at once; joining in a fixed
+ * order could instead wait forever on a producer blocked on a full queue
+ * whose consumer is dead. */
+static void crew_join(struct crew *c, struct queue *q)
+{
+    for (long left = c->n; left > 0; left--) {
+        int status;
+        pid_t pid = proc_join_any(&status);
+        long i = 0;
+
+        if (pid == -1)
+            die("waitpid");
+        while (i < c->n && c->pid[i] != pid)
+            i++;
+        if (i == c->n || !proc_succeeded(status))
+            stop_all(i == c->n ? "unknown" : c->name[i], status);
+        if (c->produces[i] && --c->producers_left == 0)
+            queue_close(q);
     }
 }
 
@@ -196,7 +248,7 @@ static void run_counting(const struct options *o)
     struct tally *t = shared_alloc(tally_size);
     struct queue *q = queue_new((size_t)o->maxsize, sizeof(uint64_t));
     struct worker w[2 * MAX_PROCS];
-    pid_t pid[2 * MAX_PROCS];
+    struct crew crew = { 0 };
     char name[32];
 
     if (t == NULL || q == NULL)
@@ -204,23 +256,13 @@ static void run_counting(const struct options *o)
     t->count = o->count;
     for (long i = 0; i < o->consumers + o->producers; i++) {
         int is_consumer = i < o->consumers;
+        long index = is_consumer ? i : i - o->consumers;
 
-        w[i] = (struct worker){ q, t, is_consumer ? i : i - o->consumers, o->producers };
-        if ((pid[i] = proc_start(is_consumer ? consumer : producer, &w[i])) == -1) {
-            proc_terminate_all(SIGTERM);
-            die("fork");
-        }
+        w[i] = (struct worker){ q, t, index, o->producers };
+        snprintf(name, sizeof name, "%s %ld", is_consumer ? "consumer" : "producer", index + 1);
+        crew_start(&crew, is_consumer ? consumer : producer, &w[i], !is_consumer, name);
     }
-    /* Producers first, then close: consumers drain and see end-of-queue. */
-    for (long i = o->consumers; i < o->consumers + o->producers; i++) {
-        snprintf(name, sizeof name, "producer %ld", i - o->consumers + 1);
-        join_or_fail(pid[i], name);
-    }
-    queue_close(q);
-    for (long i = 0; i < o->consumers; i++) {
-        snprintf(name, sizeof name, "consumer %ld", i + 1);
-        join_or_fail(pid[i], name);
-    }
+    crew_join(&crew, q);
     report(o, t);
     queue_free(q);
     shared_free(t, tally_size);
@@ -229,10 +271,11 @@ static void run_counting(const struct options *o)
 /* ------------------------------------ --concurrent: empty() is a snapshot */
 
 /* One producer feeds two queues alike; consumer A drains qa the tutorial's
- * way, consumer B drains qb until end-of-queue. The producer pauses after
- * the first half until A has decided (a slow producer, made certain with a
- * semaphore rather than left to luck), and A's empty() answer is then true
- * and already out of date. */
+ * way, consumer B drains qb until end-of-queue. All three start together.
+ * A starts draining once the first half is in; the producer pauses there
+ * until A has decided (a slow producer, made certain with semaphores rather
+ * than left to luck), and A's empty() answer is then true and already out
+ * of date. */
 struct side_by_side {
     struct queue *qa, *qb;
     long count;
@@ -269,6 +312,7 @@ static int drain_while_not_empty(void *arg)
     size_t len;
     long k;
 
+    sem_wait_or_die(&s->half_put);      /* start once there is something */
     while (!queue_empty(s->qa)) {
         if (queue_get(s->qa, &k, sizeof k, &len, QUEUE_FOREVER) != QUEUE_OK)
             die_child("queue_get");
@@ -295,7 +339,7 @@ static int get_until_end_of_queue(void *arg)
 static void run_concurrent(const struct options *o)
 {
     struct side_by_side *s = shared_alloc(sizeof *s);
-    pid_t producer_pid, a, b;
+    struct crew crew = { 0 };
 
     if (s == NULL)
         die("mmap");
@@ -306,18 +350,10 @@ static void run_concurrent(const struct options *o)
         die("queue_new");
     if (sem_init(&s->half_put, 1, 0) == -1 || sem_init(&s->a_decided, 1, 0) == -1)
         die("sem_init");
-    if ((producer_pid = proc_start(slow_producer, s)) == -1)
-        die("fork");
-    sem_wait_or_die(&s->half_put);      /* the producer is still running */
-    if ((a = proc_start(drain_while_not_empty, s)) == -1 ||
-        (b = proc_start(get_until_end_of_queue, s)) == -1) {
-        proc_terminate_all(SIGTERM);
-        die("fork");
-    }
-    join_or_fail(producer_pid, "producer");
-    queue_close(s->qb);
-    join_or_fail(a, "consumer A");
-    join_or_fail(b, "consumer B");
+    crew_start(&crew, slow_producer, s, 1, "producer");
+    crew_start(&crew, drain_while_not_empty, s, 0, "consumer A");
+    crew_start(&crew, get_until_end_of_queue, s, 0, "consumer B");
+    crew_join(&crew, s->qb);        /* closes qb once the producer is done */
     printf("drain while not empty(): took %ld of %ld items, then saw empty() and stopped early\n",
            s->took_a, s->count);
     printf("get until end-of-queue:  took %ld of %ld items\n", s->took_b, s->count);

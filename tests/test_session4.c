@@ -460,6 +460,49 @@ START_TEST(sigterm_stops_and_reaps_the_children)
 }
 END_TEST
 
+/* The first PID listed in /proc/PID/task/PID/children, or -1. */
+static pid_t first_child(pid_t pid)
+{
+    char path[64];
+    int child = -1;
+    FILE *f;
+
+    snprintf(path, sizeof path, "/proc/%d/task/%d/children", (int)pid, (int)pid);
+    f = fopen(path, "r");
+    if (f != NULL) {
+        if (fscanf(f, "%d", &child) != 1)
+            child = -1;
+        fclose(f);
+    }
+    return (pid_t)child;
+}
+
+/* A child killed from outside: the program names it, stops the others
+ * (which would otherwise wait forever on a 1-slot queue), and exits 1. */
+START_TEST(a_killed_child_is_reported_and_the_rest_stopped)
+{
+    char *argv[] = { "session4/session4", "-p", "2", "-c", "2", "-n", "50000000",
+                     "--maxsize", "1", NULL };
+    struct spawned s;
+    struct run r;
+    pid_t victim;
+
+    ck_assert_int_eq(spawn_start(&s, argv), 0);
+    ck_assert_int_eq(wait_for_children(s.pid, 4), 0);
+    victim = first_child(s.pid);
+    ck_assert_int_gt(victim, 0);
+    ck_assert_int_eq(kill(victim, SIGKILL), 0);
+    spawn_finish(&s, RUN_TIMEOUT, &r);
+    ck_assert_int_eq(r.timed_out, 0);
+    ck_assert_int_eq(run_exit_code(&r), 1);
+    ck_assert_ptr_nonnull(strstr(r.err, "was killed by SIGKILL\n"));
+    ck_assert_int_eq(strncmp(r.err, "session4: process ", 18), 0);
+    ck_assert_int_eq(count_lines(r.err), 1);
+    ck_assert_int_eq(r.strays, 0);
+    run_free(&r);
+}
+END_TEST
+
 Suite *suite_session4(void)
 {
     Suite *s = suite_create("session4");
@@ -488,6 +531,7 @@ Suite *suite_session4(void)
     tcase_add_loop_test(prog, bad_input_exits_2_with_one_line, 0,
                         sizeof bad_inputs / sizeof bad_inputs[0]);
     tcase_add_test(prog, sigterm_stops_and_reaps_the_children);
+    tcase_add_test(prog, a_killed_child_is_reported_and_the_rest_stopped);
     suite_add_tcase(s, prog);
     return s;
 }
