@@ -25,13 +25,17 @@ static int no_children_left(void)
     return waitpid(-1, NULL, WNOHANG) == -1 && errno == ECHILD;
 }
 
-/* Work that grows and shrinks with the item, so chunks finish out of order. */
+/* Work that grows and shrinks with the item, so chunks finish out of order.
+ * The volatile store keeps the compiler from dropping the loop. */
+static volatile unsigned long spin_sink;
+
 static long uneven_triple(long item)
 {
-    volatile unsigned long spin = 0;
+    unsigned long spin = 0;
 
     for (long i = 0; i < (item % 7) * 20000; i++)
-        spin += (unsigned long)i;
+        spin = spin * 31 + (unsigned long)i;
+    spin_sink = spin;
     return item * 3;
 }
 
