@@ -180,8 +180,11 @@ static int reap_worker(struct pool *p, int i, int status)
     return status;
 }
 
-/* A busy worker is gone: say who, how, and at which item; stop the rest. */
-static int worker_died(struct pool *p, int i, const long *items, pid_t pid, int status)
+/* A busy worker is gone: say who, how, and at which item; stop the rest.
+ * `when` is "while running", or "before it could run" when the chunk could
+ * not even be sent. */
+static int worker_died(struct pool *p, int i, const long *items, pid_t pid, int status,
+                       const char *when)
 {
     struct worker *w = &p->workers[i];
     size_t at = atomic_load_explicit(&p->current[i], memory_order_relaxed);
@@ -191,8 +194,8 @@ static int worker_died(struct pool *p, int i, const long *items, pid_t pid, int 
 
     if (at < w->first || at >= w->first + w->count)
         at = w->first;
-    snprintf(p->error, sizeof p->error, "worker %ld %s while running item %ld",
-             (long)pid, proc_describe_status(status, how, sizeof how), items[at]);
+    snprintf(p->error, sizeof p->error, "worker %ld %s %s item %ld",
+             (long)pid, proc_describe_status(status, how, sizeof how), when, items[at]);
     pool_terminate(p);
     return -1;
 }
@@ -262,7 +265,7 @@ static int hand_out(struct pool *p, pool_fn fn, const long *items, size_t n,
         if (w->busy || retiring(p, w))
             continue;
         if (send_chunk(p, i, fn, items, *next, count) == -1)
-            return worker_died(p, i, items, w->pid, 0);
+            return worker_died(p, i, items, w->pid, 0, "before it could run");
         *next += count;
         (*pending)++;
     }
@@ -287,7 +290,7 @@ static int collect(struct pool *p, int i, const long *items, long *results,
         return -1;
     }
     if (got != 1)
-        return worker_died(p, i, items, w->pid, 0);
+        return worker_died(p, i, items, w->pid, 0, "while running");
     w->busy = 0;
     w->tasks++;
     p->stats[w->stat].items += w->count;
@@ -328,7 +331,7 @@ static int wait_for_workers(struct pool *p, const long *items, long *results,
             pid_t pid = p->workers[i].pid;
 
             p->workers[i].pid = -1;     /* reaped already: do not wait again */
-            return worker_died(p, i, items, pid, status);
+            return worker_died(p, i, items, pid, status, "while running");
         }
     }
     return 0;

@@ -196,6 +196,28 @@ START_TEST(dead_worker_fails_the_map_and_stops_the_others)
 }
 END_TEST
 
+START_TEST(worker_killed_while_idle_fails_the_next_map_without_hanging)
+{
+    long item = 9, result;
+    size_t count;
+    const struct pool_worker_stat *stats;
+    struct pool *p = pool_new(1, NULL, NULL, 0);
+    siginfo_t info;
+
+    ck_assert_ptr_nonnull(p);
+    stats = pool_stats(p, &count);
+    ck_assert_uint_eq(count, 1);
+    ck_assert_int_eq(kill(stats[0].pid, SIGKILL), 0);
+    /* Wait until it is dead, but leave the reaping to the pool (WNOWAIT). */
+    ck_assert_int_eq(waitid(P_PID, (id_t)stats[0].pid, &info, WEXITED | WNOWAIT), 0);
+    ck_assert_int_eq(pool_map(p, identity, &item, 1, 1, &result), -1);
+    ck_assert_msg(strstr(pool_error(p), "was killed by SIGKILL before it could run item 9") != NULL,
+                  "got '%s'", pool_error(p));
+    ck_assert(no_children_left());
+    pool_free(p);
+}
+END_TEST
+
 START_TEST(join_needs_close_first)
 {
     struct pool *p = pool_new(1, NULL, NULL, 0);
@@ -512,6 +534,7 @@ Suite *suite_session8(void)
     tcase_add_test(unit, workers_run_whole_chunks);
     tcase_add_test(unit, maxtasksperchild_starts_fresh_workers);
     tcase_add_test(unit, dead_worker_fails_the_map_and_stops_the_others);
+    tcase_add_test(unit, worker_killed_while_idle_fails_the_next_map_without_hanging);
     tcase_add_test(unit, join_needs_close_first);
     tcase_add_test(unit, terminate_stops_and_reaps_every_worker);
     tcase_add_test(unit, pool_new_refuses_bad_sizes);
