@@ -90,6 +90,8 @@ static int worker_main(void *arg)
         if (got == -1 || len < sizeof req)
             return 1;
         memcpy(&req, msg, sizeof req);
+        if (len != sizeof req + req.count * sizeof(long))
+            return 1;           /* not what the parent sends: stop at once */
         /* malloc'd memory is aligned for any type, and sizeof req is a
          * multiple of the alignment of long, so the items can be read here. */
         const long *items = (const long *)(void *)(msg + sizeof req);
