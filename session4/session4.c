@@ -204,8 +204,10 @@ static int consumer(void *arg)
         long from = (long)(item / (uint64_t)w->t->count);
         long k = (long)(item % (uint64_t)w->t->count);
 
-        if (len != sizeof item || from >= w->producers)
-            _exit(3);
+        if (len != sizeof item || from >= w->producers) {
+            fprintf(stderr, "session4: consumer %ld got a malformed item\n", w->index + 1);
+            _exit(1);
+        }
         if (k <= last[from])            /* each producer's items in order */
             w->t->out_of_order[w->index]++;
         last[from] = k;
