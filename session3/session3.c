@@ -126,6 +126,7 @@ static int print_records(void *arg)
 struct manager_task {
     int server_ends[3];
     int client_ends[3];
+    int count;                  /* connections made: 3 for the story */
     const struct options *opt;
 };
 
@@ -134,11 +135,11 @@ static int run_manager(void *arg)
     struct manager_task *t = arg;
     struct store *s = store_new();
     struct server_config cfg = {
-        .listen_fd = -1, .client_fds = t->server_ends, .nclients = 3,
+        .listen_fd = -1, .client_fds = t->server_ends, .nclients = (size_t)t->count,
         .key = t->opt->key, .keylen = t->opt->keylen, .log_fd = STDERR_FILENO,
     };
 
-    for (int i = 0; i < 3; i++)
+    for (int i = 0; i < t->count; i++)
         close(t->client_ends[i]);       /* those belong to the clients */
     if (s == NULL)
         die_child("malloc");
@@ -195,9 +196,10 @@ static uint64_t make_shared_object(struct manager *m, const struct options *opt)
 
 /* One socketpair per process that talks to the manager: made before fork,
  * so the manager and each client hold their own end. No name, no port. */
-static void make_connections(struct manager_task *t)
+static void make_connections(struct manager_task *t, int count)
 {
-    for (int i = 0; i < 3; i++) {
+    t->count = count;
+    for (int i = 0; i < count; i++) {
         int sv[2];
 
         if (socketpair(AF_UNIX, SOCK_STREAM, 0, sv) == -1)
@@ -218,10 +220,10 @@ static int run_story(struct options *opt)
     opt->keylen = 32;
     if (RAND_bytes(opt->key, (int)opt->keylen) != 1)
         fail("RAND_bytes: the random generator failed");
-    make_connections(&task);
+    make_connections(&task, 3);         /* the parent's, p1's and p2's */
 
     manager_pid = start_or_die(run_manager, &task);    /* manager.start() */
-    for (int i = 0; i < 3; i++)
+    for (int i = 0; i < task.count; i++)
         close(task.server_ends[i]);
     check_call(manager_attach(&m, task.client_ends[0], opt->key, opt->keylen),
                "authenticate", &m, 0);
@@ -368,12 +370,9 @@ static int run_bench(struct options *opt)
     shared = shared_alloc(sizeof *shared);
     if (shared == NULL)
         die("mmap");
-    make_connections(&task);            /* only the first one is used */
+    make_connections(&task, 1);
     manager_pid = start_or_die(run_manager, &task);
-    for (int i = 0; i < 3; i++)
-        close(task.server_ends[i]);
-    close(task.client_ends[1]);
-    close(task.client_ends[2]);
+    close(task.server_ends[0]);
     check_call(manager_attach(&m, task.client_ends[0], opt->key, opt->keylen),
                "authenticate", &m, 0);
     check_call(manager_list(&m, &id), "manager.list", &m, 0);
