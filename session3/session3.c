@@ -390,10 +390,10 @@ static int run_bench(struct options *opt)
     manager_close(&m);
     join_or_fail(manager_pid, "manager");
     shared_free((void *)shared, sizeof *shared);
-    printf("manager list append:     %ld calls, %10.3f us each\n", opt->bench,
-           manager_s / (double)opt->bench * 1e6);
-    printf("shared memory write:     %ld writes, %9.3f us each\n", opt->bench,
-           shared_s / (double)opt->bench * 1e6);
+    printf("manager list append:     %ld calls,  %10.1f ns each\n", opt->bench,
+           manager_s / (double)opt->bench * 1e9);
+    printf("shared memory write:     %ld writes, %10.1f ns each\n", opt->bench,
+           shared_s / (double)opt->bench * 1e9);
     printf("the manager call is about %.0f times slower\n",
            shared_s > 0 ? manager_s / shared_s : 0.0);
     return 0;
