@@ -40,7 +40,7 @@ struct options {
     int demo_dict;              /* --demo dict */
     const char *serve, *connect; /* HOST:PORT */
     char host[256], port[16];
-    int insert, print;
+    int insert, print, shutdown;
     struct record new_record;   /* --insert NAME:SCORE */
     long bench;                 /* --bench N, 0 when not asked */
     unsigned char key[AUTH_KEY_MAX];
@@ -319,7 +319,7 @@ static int run_serve(struct options *opt)
     return 0;
 }
 
-/* --connect with --insert or --print: one client, in this process. */
+/* --connect with --insert, --print or --shutdown: one client, in this process. */
 static int run_connect(struct options *opt)
 {
     struct manager m = { .fd = -1 };
@@ -332,6 +332,8 @@ static int run_connect(struct options *opt)
     if (opt->insert) {
         check_call(list_append_record(&m, c.id, &opt->new_record), "records.append", &m, 0);
         printf("New record added!\n\n");
+    } else if (opt->shutdown) {
+        check_call(manager_shutdown(&m), "manager.shutdown", &m, 0);
     } else {
         check_call(list_records(&m, c.id, &records, &count), "records", &m, 0);
         for (size_t i = 0; i < count; i++)
@@ -405,8 +407,8 @@ static void usage(void)
 {
     printf("Usage: session3 [--demo list|dict] [--bench N]\n"
            "       session3 --serve HOST:PORT [--authkey-file FILE]\n"
-           "       session3 --connect HOST:PORT (--insert NAME:SCORE | --print)"
-           " [--authkey-file FILE]\n"
+           "       session3 --connect HOST:PORT (--insert NAME:SCORE | --print | --shutdown)\n"
+           "                [--authkey-file FILE]\n"
            "A manager server process holds the records; other processes change and read\n"
            "them through proxies, over an authenticated socket.\n"
            "\n"
@@ -420,6 +422,7 @@ static void usage(void)
            "  -i, --insert=NAME:SCORE  with --connect: append the record (NAME at most %d\n"
            "                           bytes, SCORE a 64-bit integer)\n"
            "  -p, --print              with --connect: print every record\n"
+           "  -q, --shutdown           with --connect: ask the manager to stop\n"
            "  -k, --authkey-file=FILE  the shared secret for --serve and --connect (default:\n"
            "                           the environment variable MANAGER_AUTHKEY; one final\n"
            "                           newline of the file is ignored)\n"
@@ -515,10 +518,11 @@ static void check_combination(const struct options *opt, int demo_given, const c
     if ((opt->serve != NULL || opt->connect != NULL) && (demo_given || opt->bench > 0))
         usage_error("--demo and --bench run the local story; they do not go with "
                     "--serve or --connect");
-    if ((opt->insert || opt->print) && opt->connect == NULL)
-        usage_error("--insert and --print need --connect HOST:PORT");
-    if (opt->connect != NULL && opt->insert + opt->print != 1)
-        usage_error("--connect needs exactly one of --insert NAME:SCORE or --print");
+    if ((opt->insert || opt->print || opt->shutdown) && opt->connect == NULL)
+        usage_error("--insert, --print and --shutdown need --connect HOST:PORT");
+    if (opt->connect != NULL && opt->insert + opt->print + opt->shutdown != 1)
+        usage_error("--connect needs exactly one of --insert NAME:SCORE, --print "
+                    "or --shutdown");
     if (keyfile != NULL && opt->serve == NULL && opt->connect == NULL)
         usage_error("--authkey-file goes with --serve or --connect");
 }
@@ -532,6 +536,7 @@ static void parse_options(int argc, char *argv[], struct options *opt)
         { "connect", required_argument, NULL, 'c' },
         { "insert", required_argument, NULL, 'i' },
         { "print", no_argument, NULL, 'p' },
+        { "shutdown", no_argument, NULL, 'q' },
         { "authkey-file", required_argument, NULL, 'k' },
         { "help", no_argument, NULL, 'h' },
         { NULL, 0, NULL, 0 },
@@ -541,7 +546,7 @@ static void parse_options(int argc, char *argv[], struct options *opt)
     int opt_char, demo_given = 0;
 
     opterr = 0;
-    while ((opt_char = getopt_long(argc, argv, ":d:b:s:c:i:pk:h", options, NULL)) != -1) {
+    while ((opt_char = getopt_long(argc, argv, ":d:b:s:c:i:pqk:h", options, NULL)) != -1) {
         switch (opt_char) {
         case 'd':
             if (strcmp(optarg, "list") != 0 && strcmp(optarg, "dict") != 0)
@@ -557,6 +562,7 @@ static void parse_options(int argc, char *argv[], struct options *opt)
         case 'c': opt->connect = optarg; parse_address(optarg, "--connect", 1, opt); break;
         case 'i': opt->insert = 1; parse_record(optarg, opt); break;
         case 'p': opt->print = 1; break;
+        case 'q': opt->shutdown = 1; break;
         case 'k': keyfile = optarg; break;
         case 'h':
             usage();

@@ -93,7 +93,7 @@ static const struct {
     { "session3/session3 --serve 127.0.0.1:0 --authkey-file /nonexistent/key",
       "session3: cannot open --authkey-file '/nonexistent/key'" },
     { "session3/session3 --connect 127.0.0.1:1", "session3: --connect needs exactly one of" },
-    { "session3/session3 --insert Jeff:8", "session3: --insert and --print need --connect" },
+    { "session3/session3 --insert Jeff:8", "session3: --insert, --print and --shutdown need --connect" },
     { "session3/session3 --connect 127.0.0.1:1 --insert Jeff",
       "session3: invalid --insert 'Jeff'" },
     { "session3/session3 --connect 127.0.0.1:1 --insert Jeff:x",
@@ -392,13 +392,13 @@ END_TEST
 
 START_TEST(shutdown_request_ends_the_server_with_status_0)
 {
-    struct manager m;
     struct run r;
 
     server_start();
-    connect_proxy(&m);
-    ck_assert_int_eq(manager_shutdown(&m), 0);
-    manager_close(&m);
+    run_client(&r, "--shutdown", key_path);
+    ck_assert_int_eq(run_exit_code(&r), 0);
+    ck_assert_str_eq(r.out, "");
+    run_free(&r);
     spawn_finish(&server, RUN_TIMEOUT, &r);
     ck_assert_int_eq(run_exit_code(&r), 0);
     ck_assert_int_eq(r.strays, 0);
