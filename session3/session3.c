@@ -474,6 +474,25 @@ static void parse_record(const char *text, struct options *opt)
     opt->new_record.score = score;
 }
 
+/* The whole of a key file, at most AUTH_KEY_MAX bytes; its length. */
+static size_t read_key_file(const char *file, unsigned char key[AUTH_KEY_MAX])
+{
+    FILE *f = fopen(file, "rb");
+    size_t len;
+    int failed, too_long;
+
+    if (f == NULL)
+        usage_error("cannot open --authkey-file '%s': %s", file, strerror(errno));
+    len = fread(key, 1, AUTH_KEY_MAX, f);
+    too_long = len == AUTH_KEY_MAX && fgetc(f) != EOF;
+    failed = ferror(f);
+    fclose(f);
+    if (failed || too_long)
+        usage_error("cannot read --authkey-file '%s' (accepted: a readable file of at "
+                    "most %d bytes)", file, AUTH_KEY_MAX);
+    return len;
+}
+
 /* The authkey, from --authkey-file or MANAGER_AUTHKEY: never from the
  * command line, where `ps` shows it to every user. */
 static void read_key(const char *file, struct options *opt)
@@ -482,20 +501,10 @@ static void read_key(const char *file, struct options *opt)
     size_t len;
 
     if (file != NULL) {
-        FILE *f = fopen(file, "rb");
-
-        if (f == NULL)
-            usage_error("cannot open --authkey-file '%s': %s", file, strerror(errno));
-        len = fread(opt->key, 1, sizeof opt->key, f);
-        if (ferror(f) || (len == sizeof opt->key && fgetc(f) != EOF)) {
-            fclose(f);
-            usage_error("cannot read --authkey-file '%s' (accepted: a file of at most "
-                        "%d bytes)", file, AUTH_KEY_MAX);
-        }
-        fclose(f);
+        len = read_key_file(file, opt->key);
     } else if (env != NULL) {
         len = strlen(env);
-        if (len > sizeof opt->key)
+        if (len > AUTH_KEY_MAX)
             usage_error("MANAGER_AUTHKEY is too long (accepted: at most %d bytes)",
                         AUTH_KEY_MAX);
         memcpy(opt->key, env, len);
