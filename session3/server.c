@@ -19,6 +19,7 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/time.h>
+#include <time.h>
 #include <unistd.h>
 
 /* Where a connection is in its life. The handshake follows CPython's server:
@@ -38,6 +39,7 @@ struct conn {
     size_t header_got;
     char *payload;      /* the frame being read; NULL while reading a header */
     size_t payload_len, payload_got;
+    long long auth_deadline;    /* ms on the monotonic clock */
 };
 
 struct server {
@@ -79,6 +81,15 @@ static void limit_send_time(int fd)
     (void)setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv);
 }
 
+/* Milliseconds on a clock that never jumps (unlike the time of day). */
+static long long now_ms(void)
+{
+    struct timespec ts;
+
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
 static int conn_add(struct server *srv, int fd)
 {
     struct conn *c;
@@ -92,6 +103,8 @@ static int conn_add(struct server *srv, int fd)
     memset(c, 0, sizeof *c);
     c->fd = fd;
     c->state = WANT_ANSWER;
+    c->auth_deadline = now_ms() + (srv->cfg->auth_timeout_ms > 0 ? srv->cfg->auth_timeout_ms
+                                                                 : SERVER_AUTH_TIMEOUT_MS);
     limit_send_time(fd);
     if (auth_make_challenge(c->challenge) == -1
         || frame_send(fd, c->challenge, sizeof c->challenge) == -1) {
@@ -236,6 +249,33 @@ static int accept_one(struct server *srv)
     return conn_add(srv, fd);
 }
 
+/* How long poll() may wait: until the nearest authentication deadline, or
+ * for ever (-1) when every connection is authenticated. */
+static int poll_timeout(const struct server *srv)
+{
+    long long nearest = -1, now = now_ms();
+
+    for (size_t i = 0; i < srv->nconns; i++)
+        if (srv->conns[i].state != READY
+            && (nearest == -1 || srv->conns[i].auth_deadline < nearest))
+            nearest = srv->conns[i].auth_deadline;
+    if (nearest == -1)
+        return -1;
+    return nearest <= now ? 0 : (int)(nearest - now);
+}
+
+/* Closes the connections that did not authenticate in time. */
+static void drop_late(struct server *srv)
+{
+    long long now = now_ms();
+
+    for (size_t i = srv->nconns; i-- > 0;)
+        if (srv->conns[i].state != READY && srv->conns[i].auth_deadline <= now) {
+            log_line(srv, "no authentication in time, connection closed");
+            conn_drop(srv, i);
+        }
+}
+
 /* One round of poll(): the listening socket first, then every connection. */
 static int serve_once(struct server *srv)
 {
@@ -250,7 +290,7 @@ static int serve_once(struct server *srv)
         fds[first + i].fd = srv->conns[i].fd;
         fds[first + i].events = POLLIN;
     }
-    if (poll(fds, first + n, -1) == -1)
+    if (poll(fds, first + n, poll_timeout(srv)) == -1)
         return errno == EINTR ? 0 : -1;
     /* Backwards, so that dropping connection i (which moves the last one
      * into its place) does not skip anyone. */
@@ -262,6 +302,7 @@ static int serve_once(struct server *srv)
         if (srv->shutdown)
             return 0;
     }
+    drop_late(srv);
     if (first && (fds[0].revents & POLLIN))
         return accept_one(srv);
     return 0;

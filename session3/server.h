@@ -22,7 +22,13 @@ struct server_config {
     const void *key;            /* the authkey */
     size_t keylen;
     int log_fd;                 /* where to log one line per refused client, or -1 */
+    int auth_timeout_ms;        /* a connection not authenticated by then is
+                                   closed; 0 means SERVER_AUTH_TIMEOUT_MS */
 };
+
+/* How long a new connection may take to authenticate: a client that connects
+ * and says nothing must not hold one of the slots forever. */
+#define SERVER_AUTH_TIMEOUT_MS 10000
 
 /* Serves until a client asks for shutdown (returns 0), or every client has
  * gone and there is no listening socket (returns 0), or poll/accept fail

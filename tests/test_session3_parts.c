@@ -3,6 +3,7 @@
  */
 #include "session3/auth.h"
 #include "session3/protocol.h"
+#include "session3/server.h"
 #include "session3/store.h"
 
 #include <check.h>
@@ -11,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/time.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -265,6 +267,42 @@ START_TEST(auth_handshake_both_ways_over_a_socket)
 }
 END_TEST
 
+/* ---------------------------------------------------------------- server */
+
+/* A client that connects and never answers the challenge is closed when its
+ * time is up; the server (in a child, with a short limit) then has no
+ * connection left and returns. We wait for the close, not for a time. */
+START_TEST(server_closes_a_client_that_never_authenticates)
+{
+    struct timeval tv = { .tv_sec = 10, .tv_usec = 0 };
+    char buf[256];
+    ssize_t got;
+    int sv[2], status;
+    pid_t pid;
+
+    ck_assert_int_eq(socketpair(AF_UNIX, SOCK_STREAM, 0, sv), 0);
+    pid = fork();
+    ck_assert_int_ne(pid, -1);
+    if (pid == 0) {
+        struct store *s = store_new();
+        struct server_config cfg = { .listen_fd = -1, .client_fds = &sv[0], .nclients = 1,
+                                     .key = "k", .keylen = 1, .log_fd = -1,
+                                     .auth_timeout_ms = 50 };
+
+        close(sv[1]);
+        _exit(s != NULL && server_run(s, &cfg) == 0 ? 0 : 1);
+    }
+    close(sv[0]);
+    setsockopt(sv[1], SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+    while ((got = read(sv[1], buf, sizeof buf)) > 0)
+        continue;                       /* the challenge, then end of file */
+    ck_assert_int_eq(got, 0);
+    close(sv[1]);
+    ck_assert_int_eq(waitpid(pid, &status, 0), pid);
+    ck_assert(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+}
+END_TEST
+
 Suite *suite_session3_parts(void)
 {
     Suite *s = suite_create("session3_parts");
@@ -279,6 +317,7 @@ Suite *suite_session3_parts(void)
     tcase_add_test(tc, auth_right_key_is_accepted);
     tcase_add_test(tc, auth_wrong_key_replay_and_short_answer_are_rejected);
     tcase_add_test(tc, auth_handshake_both_ways_over_a_socket);
+    tcase_add_test(tc, server_closes_a_client_that_never_authenticates);
     suite_add_tcase(s, tc);
     return s;
 }
