@@ -1,0 +1,75 @@
+# mk/hardening.mk - the hardening targets; docs/testing.md explains each one.
+#
+#   make check-sanitize        make check with AddressSanitizer + UBSan
+#   make check-valgrind        each default run and the unit tests under memcheck
+#   make lint                  clang-tidy (.clang-tidy) and cppcheck, zero findings
+#   make fuzz [FUZZ_SECONDS=N] libFuzzer on the message framing (and decoders)
+#
+# The sanitized build runs in a copy of the tree (build/sanitize-tree), so its
+# objects and programs never mix with the plain ones a later `make check` uses.
+
+HARDEN_DIR     := $(BUILD)/hardening
+SANITIZE_TREE  := $(BUILD)/sanitize-tree
+SANITIZE_FLAGS := -fsanitize=address,undefined -fno-sanitize-recover=all \
+                  -fno-omit-frame-pointer
+# Leaks are valgrind's job (check-valgrind): Check's forked test processes and
+# the programs' children end with _exit on purpose, holding memory the parent
+# frees. halt_on_error/abort make any report a failing test.
+SANITIZE_ENV   := ASAN_OPTIONS=detect_leaks=0:abort_on_error=1 \
+                  UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
+
+.PHONY: check-sanitize check-valgrind lint fuzz
+
+# Copies every file except build outputs, cleans the copy, and runs the whole
+# suite there with the sanitizer flags on every compile and link.
+check-sanitize:
+	@echo "== check-sanitize: make check with $(SANITIZE_FLAGS)"
+	@rm -rf $(SANITIZE_TREE) && mkdir -p $(SANITIZE_TREE)
+	@tar --exclude=./$(BUILD) --exclude=./.git -cf - . | tar -xf - -C $(SANITIZE_TREE)
+	@$(MAKE) --no-print-directory -C $(SANITIZE_TREE) clean >/dev/null
+	@$(SANITIZE_ENV) $(MAKE) --no-print-directory -C $(SANITIZE_TREE) check \
+	    EXTRA_CFLAGS="$(SANITIZE_FLAGS)" LDFLAGS="$(SANITIZE_FLAGS)"
+
+# memcheck: any error, or any definitely/indirectly lost byte, fails the run.
+# Children started with fork() are followed by valgrind without asking.
+VALGRIND := valgrind -q --error-exitcode=99 --leak-check=full \
+            --errors-for-leak-kinds=definite,indirect --show-leak-kinds=definite,indirect \
+            --child-silent-after-fork=no
+
+# (RUNNER is defined after this file is included, hence the literal path.)
+check-valgrind: $(PROGRAMS) $(BUILD)/tests/runner
+	@echo "== check-valgrind: every default run, then the unit tests (CK_FORK=no)"
+	@set -e; for p in $(PROGRAMS); do \
+	    echo "  VG     $$p"; \
+	    $(VALGRIND) ./$$p >/dev/null; \
+	done
+	@echo "  VG     $(BUILD)/tests/runner (CK_FORK=no: every test in one process)"
+	@CK_FORK=no CK_VERBOSITY=minimal $(VALGRIND) ./$(BUILD)/tests/runner
+
+# ------------------------------------------------------------------ lint
+
+LINT_SOURCES = $(sort $(wildcard common/*.c session[1-8]/*.c tests/*.c fuzz/*.c))
+COMPILE_DB  := $(HARDEN_DIR)/compile_commands.json
+
+# bear records the compiler commands of a full rebuild (in a scratch build
+# directory, so the normal objects are not touched).
+$(COMPILE_DB): FORCE
+	@mkdir -p $(HARDEN_DIR)
+	@bear --output $@ -- $(MAKE) --no-print-directory -B BUILD=$(HARDEN_DIR)/lint-build \
+	    $(foreach s,$(SESSIONS),$(HARDEN_DIR)/lint-build/$(s)/$(s).o) \
+	    $(HARDEN_DIR)/lint-build/tests/runner >/dev/null
+
+# cppcheck: every check family that is about bugs; style is clang-tidy's and
+# ours. The suppressions file says why each entry is there.
+CPPCHECK := cppcheck -q --error-exitcode=1 --inline-suppr --std=c11 \
+            --enable=warning,portability,performance \
+            --suppressions-list=.cppcheck-suppressions \
+            -D__linux__ -D__GNUC__
+
+lint: $(COMPILE_DB)
+	@echo "== lint: clang-tidy (.clang-tidy) over $(words $(LINT_SOURCES)) files"
+	@clang-tidy --quiet -p $(HARDEN_DIR) --warnings-as-errors='*' $(LINT_SOURCES) 2>/dev/null
+	@echo "== lint: cppcheck"
+	@$(CPPCHECK) -Icommon -I. --project=$(COMPILE_DB) \
+	    -i$(HARDEN_DIR)/lint-build --file-filter='*' 2>&1
+	@echo "lint: no findings"
