@@ -1,0 +1,246 @@
+/* test_hardening.c - every program, attacked the same way: bad command lines
+ * and signals in the middle of a run. The rules these tests enforce are in
+ * /work/shared/CONVENTIONS.md ("Every program"); docs/testing.md explains the
+ * tests and the make targets that run the suite under sanitizers and valgrind.
+ */
+#include "testutil.h"
+
+#include <check.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+/* ------------------------------------------------------------ bad input */
+
+/* One bad command line. Words are separated by spaces ('…' quotes a word, as
+ * in run_cmd); the program's path is put in front. */
+struct bad_input {
+    int session;            /* 1..8 */
+    const char *args;
+    const char *why;        /* what the row tests, for the failure message */
+};
+
+/* Rows for options every program has (getopt_long and --help), applied to
+ * each program that exists. */
+static const struct bad_input every_program[] = {
+    { 0, "--no-such-option", "unknown long option" },
+    { 0, "-Z", "unknown short option" },
+    { 0, "--help=yes", "a value given to an option that takes none" },
+    { 0, "--he=1", "a value given to an abbreviation of --help" },
+    { 0, "-", "a lone dash" },
+};
+
+/* Rows for each program's own options and arguments. */
+static const struct bad_input per_program[] = {
+    { 1, "abc", "a list item that is not a number" },
+    { 1, "1.5", "a list item that is not an integer" },
+    { 1, "''", "an empty list item" },
+    { 1, "' 7'", "a list item with a leading space" },
+    { 1, "0x10", "a list item in hex" },
+    { 1, "7abc", "a list item with trailing garbage" },
+    { 1, "99999999999999999999", "a list item beyond a long" },
+    { 1, "-- -99999999999999999999", "a negative list item beyond a long" },
+    { 1, "3037000500", "a list item whose square overflows" },
+    { 1, "-- -3037000500", "a negative list item whose square overflows" },
+    { 1, "1 2 x 4", "one bad item among good ones" },
+    { 1, "-v -v -x", "a bad option after good ones" },
+    { 2, "--type", "--type without its value" },
+    { 2, "-t", "-t without its value" },
+    { 2, "--type x", "an unknown type code" },
+    { 2, "--type ii", "a type code with a trailing character" },
+    { 2, "--type ''", "an empty type code" },
+    { 2, "--type=", "an empty type code after =" },
+    { 2, "abc", "a list item that is not a number" },
+    { 2, "46341", "a square beyond a C int (type i)" },
+    { 2, "-- -46341", "a negative item whose square is beyond a C int" },
+    { 2, "46340 300", "a sum of squares beyond a C int" },
+    { 2, "--type d 99999999999999999999", "a list item beyond a long (type d)" },
+    { 2, "--type d ''", "an empty list item (type d)" },
+};
+
+/* The programs of the suite that are built in this tree: sessions land one
+ * by one, and each is tested as soon as it exists. */
+static int programs[8];
+static int program_count;
+
+static void find_programs(void)
+{
+    char path[32];
+
+    program_count = 0;
+    for (int n = 1; n <= 8; n++) {
+        snprintf(path, sizeof path, "session%d/session%d", n, n);
+        if (access(path, X_OK) == 0)
+            programs[program_count++] = n;
+    }
+}
+
+/* The contract: exit 2, nothing on stdout, exactly two lines on stderr (the
+ * problem, prefixed by the program's name, then the Try line), and no process
+ * left behind (so no child was started, or it was reaped). */
+static void assert_rejected(int session, const char *args, const char *why)
+{
+    char cmd[512], prefix[32], try_line[64];
+    struct run r;
+
+    snprintf(cmd, sizeof cmd, "session%d/session%d %s", session, session, args);
+    snprintf(prefix, sizeof prefix, "session%d: ", session);
+    snprintf(try_line, sizeof try_line,
+             "\nTry 'session%d --help' for more information.\n", session);
+    run_cmd(&r, cmd);
+    ck_assert_msg(run_exit_code(&r) == 2, "%s (%s): exit %d, stderr '%s'",
+                  cmd, why, run_exit_code(&r), r.err);
+    ck_assert_msg(r.out_len == 0, "%s (%s): stdout '%s'", cmd, why, r.out);
+    ck_assert_msg(strncmp(r.err, prefix, strlen(prefix)) == 0 && count_lines(r.err) == 2,
+                  "%s (%s): stderr '%s'", cmd, why, r.err);
+    ck_assert_msg(strstr(r.err, try_line) != NULL, "%s (%s): no Try line in '%s'",
+                  cmd, why, r.err);
+    ck_assert_int_eq(r.strays, 0);
+    ck_assert(!r.timed_out);
+    run_free(&r);
+}
+
+START_TEST(every_program_rejects_bad_options_with_exit_2)
+{
+    const struct bad_input *row = &every_program[_i % (int)(sizeof every_program
+                                                            / sizeof every_program[0])];
+    int session = programs[_i / (int)(sizeof every_program / sizeof every_program[0])];
+
+    assert_rejected(session, row->args, row->why);
+}
+END_TEST
+
+START_TEST(each_program_rejects_its_own_bad_values_with_exit_2)
+{
+    const struct bad_input *row = &per_program[_i];
+    char path[32];
+
+    snprintf(path, sizeof path, "session%d/session%d", row->session, row->session);
+    ck_assert_msg(access(path, X_OK) == 0, "%s is not built", path);
+    assert_rejected(row->session, row->args, row->why);
+}
+END_TEST
+
+/* -------------------------------------------------------------- signals */
+
+/* A run that is provably in the middle: the child has printed its first
+ * words, and it cannot finish, because its output is bigger than the pipe
+ * buffer and the test stops reading. The parent is meanwhile waiting for it,
+ * with its handler installed (the programs install it before proc_start). */
+struct mid_run {
+    int session;
+    const char *extra;      /* options before the long list, or "" */
+    const char *item;       /* the list item, repeated */
+    const char *first_words;
+};
+
+static const struct mid_run mid_runs[] = {
+    { 1, "", "3037000499", "Result(in process p1): [" },
+    { 2, "--type=d", "123456", "Result(in process p1): [" },
+};
+
+#define LONG_LIST 30000     /* items: about 400 KB of output, pipes hold 64 KB */
+
+static void start_mid_run(const struct mid_run *m, struct spawned *s)
+{
+    char path[32];
+    char **argv = calloc(LONG_LIST + 4, sizeof *argv);
+    int argc = 0;
+
+    ck_assert_ptr_nonnull(argv);
+    snprintf(path, sizeof path, "session%d/session%d", m->session, m->session);
+    argv[argc++] = path;
+    if (m->extra[0] != '\0')
+        argv[argc++] = (char *)m->extra;
+    argv[argc++] = "--";
+    for (int i = 0; i < LONG_LIST; i++)
+        argv[argc++] = (char *)m->item;
+    argv[argc] = NULL;
+    ck_assert_int_eq(spawn_start(s, argv), 0);
+    free(argv);
+    ck_assert_msg(spawn_wait_for(s, m->first_words, RUN_TIMEOUT) == 0,
+                  "session%d never printed '%s'", m->session, m->first_words);
+}
+
+/* sig goes to the program itself (target 0) or to its whole process group,
+ * as Ctrl-C in a terminal does (target 1). */
+static void assert_stops_on(int sig, int whole_group, const struct mid_run *m)
+{
+    struct spawned s;
+    struct run r;
+
+    start_mid_run(m, &s);
+    ck_assert_int_eq(kill(whole_group ? -s.pid : s.pid, sig), 0);
+    spawn_finish(&s, RUN_TIMEOUT, &r);
+    ck_assert_msg(!r.timed_out, "session%d did not stop on signal %d", m->session, sig);
+    ck_assert_msg(run_exit_code(&r) == 128 + sig,
+                  "session%d: status 0x%x after signal %d, stderr '%s'",
+                  m->session, (unsigned)r.status, sig, r.err);
+    ck_assert_int_eq(r.strays, 0);
+    run_free(&r);
+}
+
+START_TEST(sigint_mid_run_exits_130_and_reaps_the_child)
+{
+    assert_stops_on(SIGINT, 0, &mid_runs[_i]);
+}
+END_TEST
+
+START_TEST(sigterm_mid_run_exits_143_and_reaps_the_child)
+{
+    assert_stops_on(SIGTERM, 0, &mid_runs[_i]);
+}
+END_TEST
+
+START_TEST(ctrl_c_to_the_whole_group_exits_130)
+{
+    assert_stops_on(SIGINT, 1, &mid_runs[_i]);
+}
+END_TEST
+
+/* Without a signal, the same long run finishes and prints every item: the
+ * signal tests above stop a run that would otherwise have succeeded. */
+START_TEST(the_long_run_finishes_when_left_alone)
+{
+    struct spawned s;
+    struct run r;
+    size_t items = 0;
+
+    start_mid_run(&mid_runs[_i], &s);
+    spawn_finish(&s, RUN_TIMEOUT, &r);
+    ck_assert_int_eq(run_exit_code(&r), 0);
+    for (const char *p = strchr(r.out, '['); p != NULL && *p != '\n'; p++)
+        items += *p == ',';
+    ck_assert_uint_eq(items + 1, LONG_LIST);
+    ck_assert_int_eq(r.strays, 0);
+    run_free(&r);
+}
+END_TEST
+
+Suite *suite_hardening(void)
+{
+    Suite *s = suite_create("hardening");
+    TCase *bad = tcase_create("bad input");
+    TCase *sig = tcase_create("signals");
+    int rows = (int)(sizeof every_program / sizeof every_program[0]);
+    int runs = (int)(sizeof mid_runs / sizeof mid_runs[0]);
+
+    find_programs();
+    tcase_set_timeout(bad, 30);
+    tcase_add_loop_test(bad, every_program_rejects_bad_options_with_exit_2,
+                        0, rows * program_count);
+    tcase_add_loop_test(bad, each_program_rejects_its_own_bad_values_with_exit_2,
+                        0, (int)(sizeof per_program / sizeof per_program[0]));
+    suite_add_tcase(s, bad);
+
+    tcase_set_timeout(sig, 30);
+    tcase_add_loop_test(sig, sigint_mid_run_exits_130_and_reaps_the_child, 0, runs);
+    tcase_add_loop_test(sig, sigterm_mid_run_exits_143_and_reaps_the_child, 0, runs);
+    tcase_add_loop_test(sig, ctrl_c_to_the_whole_group_exits_130, 0, runs);
+    tcase_add_loop_test(sig, the_long_run_finishes_when_left_alone, 0, runs);
+    suite_add_tcase(s, sig);
+    return s;
+}
