@@ -59,6 +59,10 @@ $(COMPILE_DB): FORCE
 	    $(foreach s,$(SESSIONS),$(HARDEN_DIR)/lint-build/$(s)/$(s).o) \
 	    $(HARDEN_DIR)/lint-build/tests/runner >/dev/null
 
+# clang-tidy runs once per file: clang-tidy 14 given several files reports a
+# false "uninitialized va_list" in the second (its va_list checker keeps state
+# from the first file). Findings are errors (.clang-tidy), so xargs fails.
+
 # cppcheck: every check family that is about bugs; style is clang-tidy's and
 # ours. The suppressions file says why each entry is there.
 CPPCHECK := cppcheck -q --error-exitcode=1 --inline-suppr --std=c11 \
@@ -68,8 +72,8 @@ CPPCHECK := cppcheck -q --error-exitcode=1 --inline-suppr --std=c11 \
 
 lint: $(COMPILE_DB)
 	@echo "== lint: clang-tidy (.clang-tidy) over $(words $(LINT_SOURCES)) files"
-	@clang-tidy --quiet -p $(HARDEN_DIR) --warnings-as-errors='*' $(LINT_SOURCES) 2>/dev/null
+	@printf '%s\n' $(LINT_SOURCES) | xargs -n1 -P2 clang-tidy --quiet -p $(HARDEN_DIR) 2>/dev/null
 	@echo "== lint: cppcheck"
 	@$(CPPCHECK) -Icommon -I. --project=$(COMPILE_DB) \
-	    -i$(HARDEN_DIR)/lint-build --file-filter='*' 2>&1
+	    2>&1
 	@echo "lint: no findings"
