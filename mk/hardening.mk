@@ -77,3 +77,40 @@ lint: $(COMPILE_DB)
 	@$(CPPCHECK) -Icommon -I. --project=$(COMPILE_DB) \
 	    2>&1
 	@echo "lint: no findings"
+
+# ------------------------------------------------------------------ fuzz
+
+# Each target: fuzz/NAME_fuzz.c plus the rule checker tests/fuzz_NAME_check.c
+# (shared with tests/test_fuzz.c) and the code under test. New inputs that
+# reach new code go to a scratch corpus; the committed seeds are only read.
+FUZZ_SECONDS ?= 60
+FUZZ_CC      := clang
+FUZZ_FLAGS   := -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
+FUZZ_OUT     := $(HARDEN_DIR)/fuzz
+FUZZ_TARGETS := frame
+FUZZ_SRC_frame := fuzz/frame_fuzz.c tests/fuzz_frame_check.c common/frame.c common/io.c
+
+define FUZZ_RULE
+$(FUZZ_OUT)/$(1)_fuzz: $$(FUZZ_SRC_$(1))
+	$$(say) FUZZCC $$@
+	@mkdir -p $$(@D)
+	$$(Q)$$(FUZZ_CC) $$(STD) $$(WARNINGS) $$(FUZZ_FLAGS) -Icommon -Itests -I. \
+	    $$($(1)_FUZZ_CFLAGS) -o $$@ $$^ $$($(1)_FUZZ_LDLIBS)
+endef
+$(foreach t,$(FUZZ_TARGETS),$(eval $(call FUZZ_RULE,$(t))))
+
+# A crash stops the run with the input saved as $(FUZZ_OUT)/crash-NAME-*;
+# copy it to fuzz/regressions/NAME/ and `make check` replays it from then on.
+fuzz: $(foreach t,$(FUZZ_TARGETS),$(FUZZ_OUT)/$(t)_fuzz)
+	@set -e; for t in $(FUZZ_TARGETS); do \
+	    echo "== fuzz $$t for $(FUZZ_SECONDS)s"; \
+	    mkdir -p $(FUZZ_OUT)/corpus-$$t; \
+	    if ! $(FUZZ_OUT)/$${t}_fuzz -max_total_time=$(FUZZ_SECONDS) -max_len=4096 \
+	        -print_final_stats=1 -artifact_prefix=$(FUZZ_OUT)/crash-$$t- \
+	        $(FUZZ_OUT)/corpus-$$t fuzz/corpus/$$t fuzz/regressions/$$t \
+	        >$(FUZZ_OUT)/$$t.log 2>&1; then \
+	        tail -n 30 $(FUZZ_OUT)/$$t.log; \
+	        echo "fuzz: $$t failed; the input is $(FUZZ_OUT)/crash-$$t-*"; exit 1; \
+	    fi; \
+	    grep -E '^(Done|stat::number_of_executed_units|stat::peak_rss)' $(FUZZ_OUT)/$$t.log || true; \
+	done
