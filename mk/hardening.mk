@@ -48,7 +48,10 @@ check-valgrind: $(PROGRAMS) $(BUILD)/tests/runner
 
 # ------------------------------------------------------------------ lint
 
-LINT_SOURCES = $(sort $(wildcard common/*.c session[1-8]/*.c tests/*.c fuzz/*.c))
+LINT_SOURCES = $(sort $(wildcard common/*.c session[1-8]/*.c tests/*.c))
+# The fuzz targets are built by `make fuzz` only (with clang's fuzzer flags,
+# which bear records as clang's internal commands), so they get plain flags.
+LINT_FUZZ    = $(sort $(wildcard fuzz/*.c))
 COMPILE_DB  := $(HARDEN_DIR)/compile_commands.json
 
 # bear records the compiler commands of a full rebuild (in a scratch build
@@ -71,11 +74,12 @@ CPPCHECK := cppcheck -q --error-exitcode=1 --inline-suppr --std=c11 \
             -D__linux__ -D__GNUC__
 
 lint: $(COMPILE_DB)
-	@echo "== lint: clang-tidy (.clang-tidy) over $(words $(LINT_SOURCES)) files"
+	@echo "== lint: clang-tidy (.clang-tidy) and cppcheck over $(words $(LINT_SOURCES) $(LINT_FUZZ)) files"
 	@printf '%s\n' $(LINT_SOURCES) | xargs -n1 -P2 clang-tidy --quiet -p $(HARDEN_DIR) 2>/dev/null
-	@echo "== lint: cppcheck"
-	@$(CPPCHECK) -Icommon -I. --project=$(COMPILE_DB) \
-	    2>&1
+	@printf '%s\n' $(LINT_FUZZ) | xargs -n1 -P2 -I{} clang-tidy --quiet {} -- \
+	    $(STD) -Icommon -Itests -I. $(SESSION_CFLAGS) 2>/dev/null
+	@$(CPPCHECK) -Icommon -I. --project=$(COMPILE_DB)
+	@$(CPPCHECK) -D_POSIX_C_SOURCE=200809L -Icommon -Itests -I. $(LINT_FUZZ)
 	@echo "lint: no findings"
 
 # ------------------------------------------------------------------ fuzz
@@ -99,18 +103,18 @@ $(FUZZ_OUT)/$(1)_fuzz: $$(FUZZ_SRC_$(1))
 endef
 $(foreach t,$(FUZZ_TARGETS),$(eval $(call FUZZ_RULE,$(t))))
 
-# A crash stops the run with the input saved as $(FUZZ_OUT)/crash-NAME-*;
+# A crash stops the run with the input saved as $(FUZZ_OUT)/NAME-crash-*;
 # copy it to fuzz/regressions/NAME/ and `make check` replays it from then on.
 fuzz: $(foreach t,$(FUZZ_TARGETS),$(FUZZ_OUT)/$(t)_fuzz)
 	@set -e; for t in $(FUZZ_TARGETS); do \
 	    echo "== fuzz $$t for $(FUZZ_SECONDS)s"; \
 	    mkdir -p $(FUZZ_OUT)/corpus-$$t; \
 	    if ! $(FUZZ_OUT)/$${t}_fuzz -max_total_time=$(FUZZ_SECONDS) -max_len=4096 \
-	        -print_final_stats=1 -artifact_prefix=$(FUZZ_OUT)/crash-$$t- \
+	        -print_final_stats=1 -artifact_prefix=$(FUZZ_OUT)/$$t- \
 	        $(FUZZ_OUT)/corpus-$$t fuzz/corpus/$$t fuzz/regressions/$$t \
 	        >$(FUZZ_OUT)/$$t.log 2>&1; then \
 	        tail -n 30 $(FUZZ_OUT)/$$t.log; \
-	        echo "fuzz: $$t failed; the input is $(FUZZ_OUT)/crash-$$t-*"; exit 1; \
+	        echo "fuzz: $$t failed; the input is in $(FUZZ_OUT)/$$t-*"; exit 1; \
 	    fi; \
 	    grep -E '^(Done|stat::number_of_executed_units|stat::peak_rss)' $(FUZZ_OUT)/$$t.log || true; \
 	done
