@@ -6,6 +6,7 @@
 #include "testutil.h"
 
 #include <check.h>
+#include <dirent.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -220,6 +221,69 @@ START_TEST(the_long_run_finishes_when_left_alone)
 }
 END_TEST
 
+/* ------------------------------------------------------ nothing in /dev/shm */
+
+/* A program can only leave something behind in /dev/shm through a named
+ * object; the suite uses anonymous shared memory and unnamed semaphores
+ * instead, so no source file may call the functions that create names. This
+ * reads the sources rather than watching /dev/shm, which other programs on
+ * the machine may be using at the same moment. */
+static const char *const named_ipc_calls[] = {
+    "shm_open(", "sem_open(", "mq_open(", "shmget(", "semget(", "msgget(",
+};
+
+/* Returns how many .c/.h files of dir were read; fails on a named-IPC call. */
+static int scan_for_named_ipc(const char *dir)
+{
+    DIR *d = opendir(dir);
+    struct dirent *e;
+    int files = 0;
+
+    if (d == NULL)
+        return 0;
+    while ((e = readdir(d)) != NULL) {
+        size_t n = strlen(e->d_name);
+        char path[512], line[1024];
+        FILE *f;
+        int lineno = 0;
+
+        if (n < 3 || e->d_name[n - 2] != '.' || (e->d_name[n - 1] != 'c' && e->d_name[n - 1] != 'h'))
+            continue;
+        snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
+        f = fopen(path, "r");
+        ck_assert_msg(f != NULL, "cannot read %s", path);
+        while (fgets(line, sizeof line, f) != NULL) {
+            const char *text = line + strspn(line, " \t");
+
+            lineno++;
+            if (text[0] == '*' || strncmp(text, "/*", 2) == 0 || strncmp(text, "//", 2) == 0)
+                continue;       /* a comment may name what the code avoids */
+            for (size_t i = 0; i < sizeof named_ipc_calls / sizeof named_ipc_calls[0]; i++)
+                ck_assert_msg(strstr(line, named_ipc_calls[i]) == NULL,
+                              "%s:%d calls %s): named IPC can outlive the program",
+                              path, lineno, named_ipc_calls[i]);
+        }
+        fclose(f);
+        files++;
+    }
+    closedir(d);
+    return files;
+}
+
+START_TEST(no_source_creates_named_ipc_objects)
+{
+    char dir[16];
+    int files = scan_for_named_ipc("common");
+
+    ck_assert_int_gt(files, 0);
+    for (int n = 1; n <= 8; n++) {
+        snprintf(dir, sizeof dir, "session%d", n);
+        files += scan_for_named_ipc(dir);
+    }
+    ck_assert_int_gt(files, program_count);
+}
+END_TEST
+
 Suite *suite_hardening(void)
 {
     Suite *s = suite_create("hardening");
@@ -241,6 +305,7 @@ Suite *suite_hardening(void)
     tcase_add_loop_test(sig, sigterm_mid_run_exits_143_and_reaps_the_child, 0, runs);
     tcase_add_loop_test(sig, ctrl_c_to_the_whole_group_exits_130, 0, runs);
     tcase_add_loop_test(sig, the_long_run_finishes_when_left_alone, 0, runs);
+    tcase_add_test(sig, no_source_creates_named_ipc_objects);
     suite_add_tcase(s, sig);
     return s;
 }
