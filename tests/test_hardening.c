@@ -289,6 +289,7 @@ Suite *suite_hardening(void)
     Suite *s = suite_create("hardening");
     TCase *bad = tcase_create("bad input");
     TCase *sig = tcase_create("signals");
+    TCase *ipc = tcase_create("named ipc");
     int rows = (int)(sizeof every_program / sizeof every_program[0]);
     int runs = (int)(sizeof mid_runs / sizeof mid_runs[0]);
 
@@ -305,7 +306,9 @@ Suite *suite_hardening(void)
     tcase_add_loop_test(sig, sigterm_mid_run_exits_143_and_reaps_the_child, 0, runs);
     tcase_add_loop_test(sig, ctrl_c_to_the_whole_group_exits_130, 0, runs);
     tcase_add_loop_test(sig, the_long_run_finishes_when_left_alone, 0, runs);
-    tcase_add_test(sig, no_source_creates_named_ipc_objects);
     suite_add_tcase(s, sig);
+
+    tcase_add_test(ipc, no_source_creates_named_ipc_objects);
+    suite_add_tcase(s, ipc);
     return s;
 }
