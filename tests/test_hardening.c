@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 /* ------------------------------------------------------------ bad input */
@@ -60,6 +61,39 @@ static const struct bad_input per_program[] = {
     { 2, "46340 300", "a sum of squares beyond a C int" },
     { 2, "--type d 99999999999999999999", "a list item beyond a long (type d)" },
     { 2, "--type d ''", "an empty list item (type d)" },
+    { 6, "--trials", "--trials without its value" },
+    { 6, "--trials 0", "zero trials" },
+    { 6, "--trials abc", "trials that are not a number" },
+    { 6, "--trials 100001", "too many trials" },
+    { 6, "--iterations -1", "negative iterations" },
+    { 6, "--iterations 99999999999999999999", "iterations beyond a long" },
+    { 6, "--balance -1", "a negative balance" },
+    { 6, "--balance 1e3", "a balance in float notation" },
+    { 6, "extra", "an argument where only options are taken" },
+    { 6, "--csv --interleave", "--csv with --interleave" },
+    { 6, "--summary --csv", "--summary with --csv" },
+    { 7, "--lock", "--lock without its value" },
+    { 7, "--lock=futex", "an unknown lock kind" },
+    { 7, "--lock=''", "an empty lock kind" },
+    { 7, "--lock=Mutex", "a lock kind in the wrong case" },
+    { 7, "--kill-holder=1", "a value given to --kill-holder" },
+    { 7, "--trials 0", "zero trials" },
+    { 7, "--iterations 10000001", "too many iterations" },
+    { 7, "x", "an argument where only options are taken" },
+    { 8, "--processes 0", "zero worker processes" },
+    { 8, "-p 257", "too many worker processes" },
+    { 8, "-p", "-p without its value" },
+    { 8, "--chunksize 0", "a zero chunk size" },
+    { 8, "-c", "-c without its value" },
+    { 8, "--range 0", "an empty range" },
+    { 8, "--range 5 1 2", "--range together with a list" },
+    { 8, "--serial -p 2", "--serial with a pool option" },
+    { 8, "--work -1", "negative work" },
+    { 8, "--crash-on x", "--crash-on that is not a number" },
+    { 8, "-m 0", "zero tasks per child" },
+    { 8, "--timeline", "--timeline without its file" },
+    { 8, "1.5", "a list item that is not an integer" },
+    { 8, "99999999999999999999", "a list item beyond a long" },
 };
 
 /* The programs of the suite that are built in this tree: sessions land one
@@ -143,6 +177,21 @@ static const struct mid_run mid_runs[] = {
     { 2, "--type=d", "123456", "Result(in process p1): [" },
 };
 
+/* Programs that run for minutes with these options: once a child process
+ * exists, the run is under way (a trial with its two processes running, a
+ * pool mapping with its workers). */
+struct long_run {
+    const char *cmd;
+};
+
+static const struct long_run long_runs[] = {
+    { "session6/session6 --trials 100000" },
+    { "session7/session7 --trials 100000" },
+    { "session7/session7 --trials 100000 --lock mutex" },
+    { "session7/session7 --trials 100000 --lock spin" },
+    { "session8/session8 --range 10000000" },
+};
+
 #define LONG_LIST 30000     /* items: about 400 KB of output, pipes hold 64 KB */
 
 static void start_mid_run(const struct mid_run *m, struct spawned *s)
@@ -183,6 +232,61 @@ static void assert_stops_on(int sig, int whole_group, const struct mid_run *m)
     ck_assert_int_eq(r.strays, 0);
     run_free(&r);
 }
+
+/* Waits until pid has a child process: then a run is provably under way,
+ * with the handler installed (every program installs it before its first
+ * proc_start). Returns 0, or -1 after timeout seconds. The 1 ms pause is a
+ * polling interval, not a guess: the condition is checked each time. */
+static int wait_for_a_child(pid_t pid, double timeout)
+{
+    char path[64], text[64];
+    struct timespec pause = { 0, 1000000 };
+
+    snprintf(path, sizeof path, "/proc/%ld/task/%ld/children", (long)pid, (long)pid);
+    for (long waited = 0; waited < (long)(timeout * 1000); waited++) {
+        FILE *f = fopen(path, "r");
+        int has_child = 0;
+
+        if (f == NULL)
+            return -1;          /* the program is gone */
+        has_child = fgets(text, sizeof text, f) != NULL && text[0] != '\0';
+        fclose(f);
+        if (has_child)
+            return 0;
+        nanosleep(&pause, NULL);
+    }
+    return -1;
+}
+
+/* The same for the long runs: signal 0 is SIGINT, 1 SIGTERM, 2 SIGINT to
+ * the whole group (Ctrl-C). */
+static void assert_long_run_stops(const struct long_run *l, int how)
+{
+    static const int sigs[] = { SIGINT, SIGTERM, SIGINT };
+    char *words[16], *storage;
+    struct spawned s;
+    struct run r;
+
+    split_cmdline(l->cmd, words, 16, &storage);
+    ck_assert_msg(access(words[0], X_OK) == 0, "%s is not built", words[0]);
+    ck_assert_int_eq(spawn_start(&s, words), 0);
+    free(storage);
+    ck_assert_msg(wait_for_a_child(s.pid, RUN_TIMEOUT) == 0,
+                  "%s never started a child process", l->cmd);
+    ck_assert_int_eq(kill(how == 2 ? -s.pid : s.pid, sigs[how]), 0);
+    spawn_finish(&s, RUN_TIMEOUT, &r);
+    ck_assert_msg(!r.timed_out, "%s did not stop on signal %d", l->cmd, sigs[how]);
+    ck_assert_msg(run_exit_code(&r) == 128 + sigs[how], "%s: status 0x%x after signal %d, stderr '%s'",
+                  l->cmd, (unsigned)r.status, sigs[how], r.err);
+    ck_assert_msg(r.strays == 0, "%s left %d processes", l->cmd, r.strays);
+    run_free(&r);
+}
+
+START_TEST(long_runs_stop_on_sigint_sigterm_and_ctrl_c)
+{
+    assert_long_run_stops(&long_runs[_i / 3], _i % 3);
+}
+END_TEST
 
 START_TEST(sigint_mid_run_exits_130_and_reaps_the_child)
 {
@@ -306,6 +410,8 @@ Suite *suite_hardening(void)
     tcase_add_loop_test(sig, sigterm_mid_run_exits_143_and_reaps_the_child, 0, runs);
     tcase_add_loop_test(sig, ctrl_c_to_the_whole_group_exits_130, 0, runs);
     tcase_add_loop_test(sig, the_long_run_finishes_when_left_alone, 0, runs);
+    tcase_add_loop_test(sig, long_runs_stop_on_sigint_sigterm_and_ctrl_c, 0,
+                        3 * (int)(sizeof long_runs / sizeof long_runs[0]));
     suite_add_tcase(s, sig);
 
     tcase_add_test(ipc, no_source_creates_named_ipc_objects);
