@@ -32,7 +32,6 @@ static const struct bad_input every_program[] = {
     { 0, "-Z", "unknown short option" },
     { 0, "--help=yes", "a value given to an option that takes none" },
     { 0, "--he=1", "a value given to an abbreviation of --help" },
-    { 0, "-", "a lone dash" },
 };
 
 /* Rows for each program's own options and arguments. */
@@ -49,6 +48,7 @@ static const struct bad_input per_program[] = {
     { 1, "-- -3037000500", "a negative list item whose square overflows" },
     { 1, "1 2 x 4", "one bad item among good ones" },
     { 1, "-v -v -x", "a bad option after good ones" },
+    { 1, "-", "a lone dash for a list item" },
     { 2, "--type", "--type without its value" },
     { 2, "-t", "-t without its value" },
     { 2, "--type x", "an unknown type code" },
@@ -61,6 +61,26 @@ static const struct bad_input per_program[] = {
     { 2, "46340 300", "a sum of squares beyond a C int" },
     { 2, "--type d 99999999999999999999", "a list item beyond a long (type d)" },
     { 2, "--type d ''", "an empty list item (type d)" },
+    { 4, "--producers 0", "zero producers" },
+    { 4, "-p", "-p without its value" },
+    { 4, "-p 99999", "too many producers" },
+    { 4, "--consumers abc", "consumers that are not a number" },
+    { 4, "--count 0", "a zero count" },
+    { 4, "--count 99999999999999999999", "a count beyond a long" },
+    { 4, "--producers 64 --count 100000000", "more items in all than accepted" },
+    { 4, "--maxsize -1", "a negative maxsize" },
+    { 4, "--maxsize 1000001", "too big a maxsize" },
+    { 4, "extra", "an argument where only options are taken" },
+    { 4, "--concurrent --producers 2", "--concurrent with --producers" },
+    { 4, "--concurrent --count 1", "--concurrent with too small a count" },
+    { 4, "--concurrent=1", "a value given to --concurrent" },
+    { 5, "--bytes", "--bytes without its value" },
+    { 5, "--bytes -1", "a negative byte count" },
+    { 5, "--bytes 268435457", "more bytes than accepted" },
+    { 5, "--bytes x", "bytes that are not a number" },
+    { 5, "-b ''", "an empty byte count" },
+    { 5, "--oneway --duplex", "--duplex with --oneway" },
+    { 5, "--bytes 5 hello", "--bytes with messages" },
     { 6, "--trials", "--trials without its value" },
     { 6, "--trials 0", "zero trials" },
     { 6, "--trials abc", "trials that are not a number" },
@@ -172,9 +192,12 @@ struct mid_run {
     const char *first_words;
 };
 
+/* The first LIST_RUNS print the whole list as one Python list. */
+#define LIST_RUNS 2
 static const struct mid_run mid_runs[] = {
     { 1, "", "3037000499", "Result(in process p1): [" },
     { 2, "--type=d", "123456", "Result(in process p1): [" },
+    { 5, "", "a-message", "Sent the message: a-message\n" },
 };
 
 /* Programs that run for minutes with these options: once a child process
@@ -185,6 +208,7 @@ struct long_run {
 };
 
 static const struct long_run long_runs[] = {
+    { "session4/session4 --producers 4 --consumers 1 --count 25000000 --maxsize 1" },
     { "session6/session6 --trials 100000" },
     { "session7/session7 --trials 100000" },
     { "session7/session7 --trials 100000 --lock mutex" },
@@ -325,6 +349,88 @@ START_TEST(the_long_run_finishes_when_left_alone)
 }
 END_TEST
 
+/* --------------------------------------------------------------- faults */
+
+/* A child killed with SIGKILL at an unplanned moment: which child is chosen
+ * by a seeded generator (so a failure can be repeated with the same seed),
+ * and when is "as soon as the run has children". Whatever the moment, the
+ * program must end by itself: either it finishes (the child had done its
+ * part) or it fails with one clear line and exit 1, leaving no process. */
+static const char *const fault_runs[] = {
+    "session4/session4 --producers 2 --consumers 2 --count 200000",
+    "session6/session6 --trials 20 --iterations 1000",
+    "session7/session7 --trials 20 --iterations 1000 --lock mutex",
+    "session7/session7 --trials 20 --iterations 1000 --lock semaphore",
+    "session8/session8 --range 2000000 --quiet",
+};
+#define FAULT_SEEDS 3
+
+/* The PIDs in /proc/PID/task/PID/children; returns how many (up to max). */
+static int children_of(pid_t pid, pid_t *out, int max)
+{
+    char path[64];
+    long child;
+    int n = 0;
+    FILE *f;
+
+    snprintf(path, sizeof path, "/proc/%ld/task/%ld/children", (long)pid, (long)pid);
+    f = fopen(path, "r");
+    if (f == NULL)
+        return 0;
+    while (n < max && fscanf(f, "%ld", &child) == 1)
+        out[n++] = (pid_t)child;
+    fclose(f);
+    return n;
+}
+
+START_TEST(a_child_killed_at_a_random_point_never_hangs_the_run)
+{
+    const char *cmd = fault_runs[_i / FAULT_SEEDS];
+    unsigned seed = (unsigned)(_i % FAULT_SEEDS) + 1;
+    char *words[16], *storage;
+    pid_t kids[64];
+    struct spawned s;
+    struct run r;
+    int n, code;
+
+    split_cmdline(cmd, words, 16, &storage);
+    ck_assert_msg(access(words[0], X_OK) == 0, "%s is not built", words[0]);
+    ck_assert_int_eq(spawn_start(&s, words), 0);
+    free(storage);
+    ck_assert_msg(wait_for_a_child(s.pid, RUN_TIMEOUT) == 0, "%s started no child", cmd);
+    n = children_of(s.pid, kids, 64);
+    if (n > 0)                  /* 0: the children ended meanwhile; nothing to kill */
+        kill(kids[rand_r(&seed) % (unsigned)n], SIGKILL);
+    spawn_finish(&s, RUN_TIMEOUT, &r);
+    code = run_exit_code(&r);
+    ck_assert_msg(!r.timed_out, "%s (seed %u) hung after a child was killed", cmd,
+                  (unsigned)(_i % FAULT_SEEDS) + 1);
+    ck_assert_msg(code == 0 || (code == 1 && count_lines(r.err) == 1
+                                && strncmp(r.err, "session", 7) == 0),
+                  "%s: exit %d, stderr '%s'", cmd, code, r.err);
+    ck_assert_int_eq(r.strays, 0);
+    run_free(&r);
+}
+END_TEST
+
+/* ----------------------------------------------------------------- load */
+
+/* 4 producers and 4 consumers move a million items through one queue;
+ * session4 marks every item it receives, so "none lost or duplicated" is a
+ * check of each item, not just of a count. */
+START_TEST(queue_moves_a_million_items_with_4_producers_and_4_consumers)
+{
+    struct run r;
+
+    run_cmd(&r, "session4/session4 --producers 4 --consumers 4 --count 250000");
+    ck_assert_int_eq(run_exit_code(&r), 0);
+    ck_assert_msg(strstr(r.out, "received 1000000 of 1000000 items, none lost or duplicated\n")
+                  != NULL, "got '%s'", r.out);
+    ck_assert_int_eq(r.strays, 0);
+    run_free(&r);
+}
+END_TEST
+
 /* ------------------------------------------------------ nothing in /dev/shm */
 
 /* A program can only leave something behind in /dev/shm through a named
@@ -393,7 +499,7 @@ Suite *suite_hardening(void)
     Suite *s = suite_create("hardening");
     TCase *bad = tcase_create("bad input");
     TCase *sig = tcase_create("signals");
-    TCase *ipc = tcase_create("named ipc");
+    TCase *ipc = tcase_create("cleanup, faults, load");
     int rows = (int)(sizeof every_program / sizeof every_program[0]);
     int runs = (int)(sizeof mid_runs / sizeof mid_runs[0]);
 
@@ -406,15 +512,19 @@ Suite *suite_hardening(void)
     suite_add_tcase(s, bad);
 
     tcase_set_timeout(sig, 30);
+    tcase_set_timeout(ipc, 30);
     tcase_add_loop_test(sig, sigint_mid_run_exits_130_and_reaps_the_child, 0, runs);
     tcase_add_loop_test(sig, sigterm_mid_run_exits_143_and_reaps_the_child, 0, runs);
     tcase_add_loop_test(sig, ctrl_c_to_the_whole_group_exits_130, 0, runs);
-    tcase_add_loop_test(sig, the_long_run_finishes_when_left_alone, 0, runs);
+    tcase_add_loop_test(sig, the_long_run_finishes_when_left_alone, 0, LIST_RUNS);
     tcase_add_loop_test(sig, long_runs_stop_on_sigint_sigterm_and_ctrl_c, 0,
                         3 * (int)(sizeof long_runs / sizeof long_runs[0]));
     suite_add_tcase(s, sig);
 
     tcase_add_test(ipc, no_source_creates_named_ipc_objects);
+    tcase_add_loop_test(ipc, a_child_killed_at_a_random_point_never_hangs_the_run, 0,
+                        FAULT_SEEDS * (int)(sizeof fault_runs / sizeof fault_runs[0]));
+    tcase_add_test(ipc, queue_moves_a_million_items_with_4_producers_and_4_consumers);
     suite_add_tcase(s, ipc);
     return s;
 }
