@@ -191,7 +191,7 @@ static void print_summary(const struct bank_options *o, const long *finals,
         wrong += finals[t] != o->balance;
         min = finals[t] < min ? finals[t] : min;
         max = finals[t] > max ? finals[t] : max;
-        distance += labs(finals[t] - o->balance);
+        distance += (double)labs(finals[t] - o->balance);
     }
     printf("\nTrials:                    %ld (%ld updates each way per trial)\n"
            "Expected final balance:    %ld\n"

@@ -26,12 +26,15 @@ int py_print_double(FILE *out, double value)
 
     /* Python keeps that notation only for exponents below -4 or from 16 on;
      * in between it writes the same digits as a plain decimal number. */
-    int exponent = atoi(strchr(text, 'e') + 1);
+    int exponent = (int)strtol(strchr(text, 'e') + 1, NULL, 10);
     if (exponent >= -4 && exponent < 16) {
         int decimals = digits - 1 - exponent;
         snprintf(text, sizeof text, "%.*f", decimals > 0 ? decimals : 0, value);
-        if (strchr(text, '.') == NULL)
-            strcat(text, ".0");
+        if (strchr(text, '.') == NULL) {
+            size_t used = strlen(text);
+
+            snprintf(text + used, sizeof text - used, ".0");
+        }
     }
     return fputs(text, out) == EOF ? -1 : 0;
 }

@@ -87,25 +87,34 @@ static int worker_main(void *arg)
 
         if (got == 0)
             return 0;           /* pool_close(): a clean end */
-        if (got == -1 || len < sizeof req)
+        if (got == -1)
             return 1;
+        if (len < sizeof req) {
+            free(msg);
+            return 1;
+        }
         memcpy(&req, msg, sizeof req);
-        if (len != sizeof req + req.count * sizeof(long))
+        if (len != sizeof req + req.count * sizeof(long)) {
+            free(msg);
             return 1;           /* not what the parent sends: stop at once */
+        }
         /* malloc'd memory is aligned for any type, and sizeof req is a
          * multiple of the alignment of long, so the items can be read here. */
         const long *items = (const long *)(void *)(msg + sizeof req);
         results = malloc(req.count * sizeof *results);
-        if (results == NULL)
+        if (results == NULL) {
+            free(msg);
             return 1;
+        }
         for (size_t i = 0; i < req.count; i++) {
             atomic_store_explicit(&p->current[slot], req.first + i, memory_order_relaxed);
             results[i] = req.fn(items[i]);
         }
         free(msg);
-        if (frame_send(fd, results, req.count * sizeof *results) == -1)
-            return 1;
+        got = frame_send(fd, results, req.count * sizeof *results);
         free(results);
+        if (got == -1)
+            return 1;
     }
     return 0;                   /* maxtasksperchild reached: the parent replaces us */
 }

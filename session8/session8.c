@@ -279,6 +279,8 @@ int main(int argc, char *argv[])
         map_serial(mylist, n, result);
         pylist_print_longs(stdout, result, n);
         putchar('\n');
+        free(mylist);
+        free(result);
         return fflush(stdout) == 0 ? 0 : 1;
     }
 

@@ -16,9 +16,11 @@ START_TEST(default_prints_ten_correct_balances)
 {
     struct run r;
     char expected[512] = "";
+    size_t used = 0;
 
     for (int i = 0; i < 10; i++)
-        strcat(expected, "Final balance = 100\n");
+        used += (size_t)snprintf(expected + used, sizeof expected - used,
+                                 "Final balance = 100\n");
     run_cmd(&r, "session7/session7");
     ck_assert_int_eq(run_exit_code(&r), 0);
     ck_assert_str_eq(r.out, expected);

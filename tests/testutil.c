@@ -44,14 +44,18 @@ int spawn_start(struct spawned *s, char *const argv[])
     int out[2], err[2];
 
     memset(s, 0, sizeof *s);
+    if (argv[0] == NULL) {
+        errno = EINVAL;
+        return -1;
+    }
     append(&s->out, &s->out_len, &s->out_cap, "", 0);
     append(&s->err, &s->err_len, &s->err_cap, "", 0);
     prctl(PR_SET_CHILD_SUBREAPER, 1);
     if (pipe2(out, O_CLOEXEC) == -1 || pipe2(err, O_CLOEXEC) == -1)
-        return -1;
+        goto fail;
     s->pid = fork();
     if (s->pid == -1)
-        return -1;
+        goto fail;
     if (s->pid == 0) {
         int null = open("/dev/null", O_RDONLY);
 
@@ -69,6 +73,12 @@ int spawn_start(struct spawned *s, char *const argv[])
     s->out_fd = out[0];
     s->err_fd = err[0];
     return 0;
+
+fail:                   /* the pipes are not closed: the test fails anyway */
+    free(s->out);
+    free(s->err);
+    s->out = s->err = NULL;
+    return -1;
 }
 
 /* Reads whatever is available within the time left; returns 0 when both

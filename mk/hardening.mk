@@ -1,0 +1,127 @@
+# mk/hardening.mk - the hardening targets; docs/testing.md explains each one.
+#
+#   make check-sanitize        make check with AddressSanitizer + UBSan
+#   make check-valgrind        each default run and the unit tests under memcheck
+#   make lint                  clang-tidy (.clang-tidy) and cppcheck, zero findings
+#   make fuzz [FUZZ_SECONDS=N] libFuzzer on the message framing (and decoders)
+#
+# The sanitized build runs in a copy of the tree (build/sanitize-tree), so its
+# objects and programs never mix with the plain ones a later `make check` uses.
+
+HARDEN_DIR     := $(BUILD)/hardening
+SANITIZE_TREE  := $(BUILD)/sanitize-tree
+SANITIZE_FLAGS := -fsanitize=address,undefined -fno-sanitize-recover=all \
+                  -fno-omit-frame-pointer
+# Leaks are valgrind's job (check-valgrind): Check's forked test processes and
+# the programs' children end with _exit on purpose, holding memory the parent
+# frees. halt_on_error/abort make any report a failing test.
+SANITIZE_ENV   := ASAN_OPTIONS=detect_leaks=0:abort_on_error=1 \
+                  UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
+
+.PHONY: check-sanitize check-valgrind lint fuzz
+
+# $(call fresh_tree,DIR): a copy of every file but the build outputs, cleaned.
+fresh_tree = rm -rf $(1) && mkdir -p $(1) && \
+    tar --exclude=./$(BUILD) --exclude=./.git -cf - . | tar -xf - -C $(1) && \
+    $(MAKE) --no-print-directory -C $(1) clean >/dev/null
+
+# The whole suite, in its own tree, with the sanitizer flags on every compile
+# and link.
+check-sanitize:
+	@echo "== check-sanitize: make check with $(SANITIZE_FLAGS)"
+	@$(call fresh_tree,$(SANITIZE_TREE))
+	@$(SANITIZE_ENV) $(MAKE) --no-print-directory -C $(SANITIZE_TREE) check \
+	    EXTRA_CFLAGS="$(SANITIZE_FLAGS)" LDFLAGS="$(SANITIZE_FLAGS)"
+
+# memcheck: any error, or any definitely/indirectly lost byte, fails the run.
+# Children started with fork() are followed by valgrind without asking.
+# Its own tree again: valgrind 3.19 cannot read the DWARF 5 debug information
+# clang 14 writes, so this build asks for DWARF 4 whatever CC is.
+VALGRIND_TREE := $(BUILD)/valgrind-tree
+VALGRIND := valgrind -q --error-exitcode=99 --leak-check=full \
+            --errors-for-leak-kinds=definite,indirect --show-leak-kinds=definite,indirect
+
+check-valgrind:
+	@echo "== check-valgrind: every default run, then every test (CK_FORK=no)"
+	@$(call fresh_tree,$(VALGRIND_TREE))
+	@$(MAKE) --no-print-directory -C $(VALGRIND_TREE) EXTRA_CFLAGS=-gdwarf-4 \
+	    all $(BUILD)/tests/runner
+	@cd $(VALGRIND_TREE) && set -e && for p in $(PROGRAMS); do \
+	    echo "  VG     $$p"; \
+	    $(VALGRIND) ./$$p >/dev/null; \
+	done
+	@echo "  VG     $(BUILD)/tests/runner"
+	@cd $(VALGRIND_TREE) && CK_FORK=no CK_VERBOSITY=minimal $(VALGRIND) ./$(BUILD)/tests/runner
+
+# ------------------------------------------------------------------ lint
+
+LINT_SOURCES = $(sort $(wildcard common/*.c session[1-8]/*.c tests/*.c))
+# The fuzz targets are built by `make fuzz` only (with clang's fuzzer flags,
+# which bear records as clang's internal commands), so they get plain flags.
+LINT_FUZZ    = $(sort $(wildcard fuzz/*.c))
+COMPILE_DB  := $(HARDEN_DIR)/compile_commands.json
+
+# bear records the compiler commands of a full rebuild (in a scratch build
+# directory, so the normal objects are not touched).
+$(COMPILE_DB): FORCE
+	@mkdir -p $(HARDEN_DIR)
+	@bear --output $@ -- $(MAKE) --no-print-directory -B BUILD=$(HARDEN_DIR)/lint-build \
+	    $(foreach s,$(SESSIONS),$(HARDEN_DIR)/lint-build/$(s)/$(s).o) \
+	    $(HARDEN_DIR)/lint-build/tests/runner >/dev/null
+
+# clang-tidy runs once per file: clang-tidy 14 given several files reports a
+# false "uninitialized va_list" in the second (its va_list checker keeps state
+# from the first file). Findings are errors (.clang-tidy), so xargs fails.
+
+# cppcheck: every check family that is about bugs; style is clang-tidy's and
+# ours. The suppressions file says why each entry is there.
+CPPCHECK := cppcheck -q --error-exitcode=1 --inline-suppr --std=c11 \
+            --enable=warning,portability,performance \
+            --suppressions-list=.cppcheck-suppressions \
+            -D__linux__ -D__GNUC__
+
+lint: $(COMPILE_DB)
+	@echo "== lint: clang-tidy (.clang-tidy) and cppcheck over $(words $(LINT_SOURCES) $(LINT_FUZZ)) files"
+	@printf '%s\n' $(LINT_SOURCES) | xargs -n1 -P2 clang-tidy --quiet -p $(HARDEN_DIR) 2>/dev/null
+	@printf '%s\n' $(LINT_FUZZ) | xargs -n1 -P2 -I{} clang-tidy --quiet {} -- \
+	    $(STD) -Icommon -Itests -I. $(SESSION_CFLAGS) 2>/dev/null
+	@$(CPPCHECK) -Icommon -I. --project=$(COMPILE_DB)
+	@$(CPPCHECK) -D_POSIX_C_SOURCE=200809L -Icommon -Itests -I. $(LINT_FUZZ)
+	@echo "lint: no findings"
+
+# ------------------------------------------------------------------ fuzz
+
+# Each target: fuzz/NAME_fuzz.c plus the rule checker tests/fuzz_NAME_check.c
+# (shared with tests/test_fuzz.c) and the code under test. New inputs that
+# reach new code go to a scratch corpus; the committed seeds are only read.
+FUZZ_SECONDS ?= 60
+FUZZ_CC      := clang
+FUZZ_FLAGS   := -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
+FUZZ_OUT     := $(HARDEN_DIR)/fuzz
+FUZZ_TARGETS := frame
+FUZZ_SRC_frame := fuzz/frame_fuzz.c tests/fuzz_frame_check.c common/frame.c common/io.c
+
+define FUZZ_RULE
+$(FUZZ_OUT)/$(1)_fuzz: $$(FUZZ_SRC_$(1))
+	$$(say) FUZZCC $$@
+	@mkdir -p $$(@D)
+	$$(Q)$$(FUZZ_CC) $$(STD) $$(WARNINGS) $$(FUZZ_FLAGS) -Icommon -Itests -I. \
+	    $$($(1)_FUZZ_CFLAGS) -o $$@ $$^ $$($(1)_FUZZ_LDLIBS)
+endef
+$(foreach t,$(FUZZ_TARGETS),$(eval $(call FUZZ_RULE,$(t))))
+
+# A crash stops the run with the input saved as $(FUZZ_OUT)/NAME-crash-*;
+# copy it to fuzz/regressions/NAME/ and `make check` replays it from then on.
+fuzz: $(foreach t,$(FUZZ_TARGETS),$(FUZZ_OUT)/$(t)_fuzz)
+	@set -e; for t in $(FUZZ_TARGETS); do \
+	    echo "== fuzz $$t for $(FUZZ_SECONDS)s"; \
+	    mkdir -p $(FUZZ_OUT)/corpus-$$t; \
+	    if ! $(FUZZ_OUT)/$${t}_fuzz -max_total_time=$(FUZZ_SECONDS) -max_len=4096 \
+	        -print_final_stats=1 -artifact_prefix=$(FUZZ_OUT)/$$t- \
+	        $(FUZZ_OUT)/corpus-$$t fuzz/corpus/$$t fuzz/regressions/$$t \
+	        >$(FUZZ_OUT)/$$t.log 2>&1; then \
+	        tail -n 30 $(FUZZ_OUT)/$$t.log; \
+	        echo "fuzz: $$t failed; the input is in $(FUZZ_OUT)/$$t-*"; exit 1; \
+	    fi; \
+	    grep -E '^(Done|stat::number_of_executed_units|stat::peak_rss)' $(FUZZ_OUT)/$$t.log || true; \
+	done

@@ -1,0 +1,530 @@
+/* test_hardening.c - every program, attacked the same way: bad command lines
+ * and signals in the middle of a run. The rules these tests enforce are in
+ * /work/shared/CONVENTIONS.md ("Every program"); docs/testing.md explains the
+ * tests and the make targets that run the suite under sanitizers and valgrind.
+ */
+#include "testutil.h"
+
+#include <check.h>
+#include <dirent.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+/* ------------------------------------------------------------ bad input */
+
+/* One bad command line. Words are separated by spaces ('…' quotes a word, as
+ * in run_cmd); the program's path is put in front. */
+struct bad_input {
+    int session;            /* 1..8 */
+    const char *args;
+    const char *why;        /* what the row tests, for the failure message */
+};
+
+/* Rows for options every program has (getopt_long and --help), applied to
+ * each program that exists. */
+static const struct bad_input every_program[] = {
+    { 0, "--no-such-option", "unknown long option" },
+    { 0, "-Z", "unknown short option" },
+    { 0, "--help=yes", "a value given to an option that takes none" },
+    { 0, "--he=1", "a value given to an abbreviation of --help" },
+};
+
+/* Rows for each program's own options and arguments. */
+static const struct bad_input per_program[] = {
+    { 1, "abc", "a list item that is not a number" },
+    { 1, "1.5", "a list item that is not an integer" },
+    { 1, "''", "an empty list item" },
+    { 1, "' 7'", "a list item with a leading space" },
+    { 1, "0x10", "a list item in hex" },
+    { 1, "7abc", "a list item with trailing garbage" },
+    { 1, "99999999999999999999", "a list item beyond a long" },
+    { 1, "-- -99999999999999999999", "a negative list item beyond a long" },
+    { 1, "3037000500", "a list item whose square overflows" },
+    { 1, "-- -3037000500", "a negative list item whose square overflows" },
+    { 1, "1 2 x 4", "one bad item among good ones" },
+    { 1, "-v -v -x", "a bad option after good ones" },
+    { 1, "-", "a lone dash for a list item" },
+    { 2, "--type", "--type without its value" },
+    { 2, "-t", "-t without its value" },
+    { 2, "--type x", "an unknown type code" },
+    { 2, "--type ii", "a type code with a trailing character" },
+    { 2, "--type ''", "an empty type code" },
+    { 2, "--type=", "an empty type code after =" },
+    { 2, "abc", "a list item that is not a number" },
+    { 2, "46341", "a square beyond a C int (type i)" },
+    { 2, "-- -46341", "a negative item whose square is beyond a C int" },
+    { 2, "46340 300", "a sum of squares beyond a C int" },
+    { 2, "--type d 99999999999999999999", "a list item beyond a long (type d)" },
+    { 2, "--type d ''", "an empty list item (type d)" },
+    { 4, "--producers 0", "zero producers" },
+    { 4, "-p", "-p without its value" },
+    { 4, "-p 99999", "too many producers" },
+    { 4, "--consumers abc", "consumers that are not a number" },
+    { 4, "--count 0", "a zero count" },
+    { 4, "--count 99999999999999999999", "a count beyond a long" },
+    { 4, "--producers 64 --count 100000000", "more items in all than accepted" },
+    { 4, "--maxsize -1", "a negative maxsize" },
+    { 4, "--maxsize 1000001", "too big a maxsize" },
+    { 4, "extra", "an argument where only options are taken" },
+    { 4, "--concurrent --producers 2", "--concurrent with --producers" },
+    { 4, "--concurrent --count 1", "--concurrent with too small a count" },
+    { 4, "--concurrent=1", "a value given to --concurrent" },
+    { 5, "--bytes", "--bytes without its value" },
+    { 5, "--bytes -1", "a negative byte count" },
+    { 5, "--bytes 268435457", "more bytes than accepted" },
+    { 5, "--bytes x", "bytes that are not a number" },
+    { 5, "-b ''", "an empty byte count" },
+    { 5, "--oneway --duplex", "--duplex with --oneway" },
+    { 5, "--bytes 5 hello", "--bytes with messages" },
+    { 6, "--trials", "--trials without its value" },
+    { 6, "--trials 0", "zero trials" },
+    { 6, "--trials abc", "trials that are not a number" },
+    { 6, "--trials 100001", "too many trials" },
+    { 6, "--iterations -1", "negative iterations" },
+    { 6, "--iterations 99999999999999999999", "iterations beyond a long" },
+    { 6, "--balance -1", "a negative balance" },
+    { 6, "--balance 1e3", "a balance in float notation" },
+    { 6, "extra", "an argument where only options are taken" },
+    { 6, "--csv --interleave", "--csv with --interleave" },
+    { 6, "--summary --csv", "--summary with --csv" },
+    { 7, "--lock", "--lock without its value" },
+    { 7, "--lock=futex", "an unknown lock kind" },
+    { 7, "--lock=''", "an empty lock kind" },
+    { 7, "--lock=Mutex", "a lock kind in the wrong case" },
+    { 7, "--kill-holder=1", "a value given to --kill-holder" },
+    { 7, "--trials 0", "zero trials" },
+    { 7, "--iterations 10000001", "too many iterations" },
+    { 7, "x", "an argument where only options are taken" },
+    { 8, "--processes 0", "zero worker processes" },
+    { 8, "-p 257", "too many worker processes" },
+    { 8, "-p", "-p without its value" },
+    { 8, "--chunksize 0", "a zero chunk size" },
+    { 8, "-c", "-c without its value" },
+    { 8, "--range 0", "an empty range" },
+    { 8, "--range 5 1 2", "--range together with a list" },
+    { 8, "--serial -p 2", "--serial with a pool option" },
+    { 8, "--work -1", "negative work" },
+    { 8, "--crash-on x", "--crash-on that is not a number" },
+    { 8, "-m 0", "zero tasks per child" },
+    { 8, "--timeline", "--timeline without its file" },
+    { 8, "1.5", "a list item that is not an integer" },
+    { 8, "99999999999999999999", "a list item beyond a long" },
+};
+
+/* The programs of the suite that are built in this tree: sessions land one
+ * by one, and each is tested as soon as it exists. */
+static int programs[8];
+static int program_count;
+
+static void find_programs(void)
+{
+    char path[32];
+
+    program_count = 0;
+    for (int n = 1; n <= 8; n++) {
+        snprintf(path, sizeof path, "session%d/session%d", n, n);
+        if (access(path, X_OK) == 0)
+            programs[program_count++] = n;
+    }
+}
+
+/* The contract: exit 2, nothing on stdout, exactly two lines on stderr (the
+ * problem, prefixed by the program's name, then the Try line), and no process
+ * left behind (so no child was started, or it was reaped). */
+static void assert_rejected(int session, const char *args, const char *why)
+{
+    char cmd[512], prefix[32], try_line[64];
+    struct run r;
+
+    snprintf(cmd, sizeof cmd, "session%d/session%d %s", session, session, args);
+    snprintf(prefix, sizeof prefix, "session%d: ", session);
+    snprintf(try_line, sizeof try_line,
+             "\nTry 'session%d --help' for more information.\n", session);
+    run_cmd(&r, cmd);
+    ck_assert_msg(run_exit_code(&r) == 2, "%s (%s): exit %d, stderr '%s'",
+                  cmd, why, run_exit_code(&r), r.err);
+    ck_assert_msg(r.out_len == 0, "%s (%s): stdout '%s'", cmd, why, r.out);
+    ck_assert_msg(strncmp(r.err, prefix, strlen(prefix)) == 0 && count_lines(r.err) == 2,
+                  "%s (%s): stderr '%s'", cmd, why, r.err);
+    ck_assert_msg(strstr(r.err, try_line) != NULL, "%s (%s): no Try line in '%s'",
+                  cmd, why, r.err);
+    ck_assert_int_eq(r.strays, 0);
+    ck_assert(!r.timed_out);
+    run_free(&r);
+}
+
+START_TEST(every_program_rejects_bad_options_with_exit_2)
+{
+    const struct bad_input *row = &every_program[_i % (int)(sizeof every_program
+                                                            / sizeof every_program[0])];
+    int session = programs[_i / (int)(sizeof every_program / sizeof every_program[0])];
+
+    assert_rejected(session, row->args, row->why);
+}
+END_TEST
+
+START_TEST(each_program_rejects_its_own_bad_values_with_exit_2)
+{
+    const struct bad_input *row = &per_program[_i];
+    char path[32];
+
+    snprintf(path, sizeof path, "session%d/session%d", row->session, row->session);
+    ck_assert_msg(access(path, X_OK) == 0, "%s is not built", path);
+    assert_rejected(row->session, row->args, row->why);
+}
+END_TEST
+
+/* -------------------------------------------------------------- signals */
+
+/* A run that is provably in the middle: the child has printed its first
+ * words, and it cannot finish, because its output is bigger than the pipe
+ * buffer and the test stops reading. The parent is meanwhile waiting for it,
+ * with its handler installed (the programs install it before proc_start). */
+struct mid_run {
+    int session;
+    const char *extra;      /* options before the long list, or "" */
+    const char *item;       /* the list item, repeated */
+    const char *first_words;
+};
+
+/* The first LIST_RUNS print the whole list as one Python list. */
+#define LIST_RUNS 2
+static const struct mid_run mid_runs[] = {
+    { 1, "", "3037000499", "Result(in process p1): [" },
+    { 2, "--type=d", "123456", "Result(in process p1): [" },
+    { 5, "", "a-message", "Sent the message: a-message\n" },
+};
+
+/* Programs that run for minutes with these options: once a child process
+ * exists, the run is under way (a trial with its two processes running, a
+ * pool mapping with its workers). */
+struct long_run {
+    const char *cmd;
+};
+
+static const struct long_run long_runs[] = {
+    { "session4/session4 --producers 4 --consumers 1 --count 25000000 --maxsize 1" },
+    { "session6/session6 --trials 100000" },
+    { "session7/session7 --trials 100000" },
+    { "session7/session7 --trials 100000 --lock mutex" },
+    { "session7/session7 --trials 100000 --lock spin" },
+    { "session8/session8 --range 10000000" },
+};
+
+#define LONG_LIST 30000     /* items: about 400 KB of output, pipes hold 64 KB */
+
+static void start_mid_run(const struct mid_run *m, struct spawned *s)
+{
+    char path[32];
+    char **argv = calloc(LONG_LIST + 4, sizeof *argv);
+    int argc = 0;
+
+    ck_assert_ptr_nonnull(argv);
+    snprintf(path, sizeof path, "session%d/session%d", m->session, m->session);
+    argv[argc++] = path;
+    if (m->extra[0] != '\0')
+        argv[argc++] = (char *)m->extra;
+    argv[argc++] = "--";
+    for (int i = 0; i < LONG_LIST; i++)
+        argv[argc++] = (char *)m->item;
+    argv[argc] = NULL;
+    ck_assert_int_eq(spawn_start(s, argv), 0);
+    free(argv);
+    ck_assert_msg(spawn_wait_for(s, m->first_words, RUN_TIMEOUT) == 0,
+                  "session%d never printed '%s'", m->session, m->first_words);
+}
+
+/* sig goes to the program itself (target 0) or to its whole process group,
+ * as Ctrl-C in a terminal does (target 1). */
+static void assert_stops_on(int sig, int whole_group, const struct mid_run *m)
+{
+    struct spawned s;
+    struct run r;
+
+    start_mid_run(m, &s);
+    ck_assert_int_eq(kill(whole_group ? -s.pid : s.pid, sig), 0);
+    spawn_finish(&s, RUN_TIMEOUT, &r);
+    ck_assert_msg(!r.timed_out, "session%d did not stop on signal %d", m->session, sig);
+    ck_assert_msg(run_exit_code(&r) == 128 + sig,
+                  "session%d: status 0x%x after signal %d, stderr '%s'",
+                  m->session, (unsigned)r.status, sig, r.err);
+    ck_assert_int_eq(r.strays, 0);
+    run_free(&r);
+}
+
+/* Waits until pid has a child process: then a run is provably under way,
+ * with the handler installed (every program installs it before its first
+ * proc_start). Returns 0, or -1 after timeout seconds. The 1 ms pause is a
+ * polling interval, not a guess: the condition is checked each time. */
+static int wait_for_a_child(pid_t pid, double timeout)
+{
+    char path[64], text[64];
+    struct timespec pause = { 0, 1000000 };
+
+    snprintf(path, sizeof path, "/proc/%ld/task/%ld/children", (long)pid, (long)pid);
+    for (long waited = 0; waited < (long)(timeout * 1000); waited++) {
+        FILE *f = fopen(path, "r");
+        int has_child = 0;
+
+        if (f == NULL)
+            return -1;          /* the program is gone */
+        has_child = fgets(text, sizeof text, f) != NULL && text[0] != '\0';
+        fclose(f);
+        if (has_child)
+            return 0;
+        nanosleep(&pause, NULL);
+    }
+    return -1;
+}
+
+/* The same for the long runs: signal 0 is SIGINT, 1 SIGTERM, 2 SIGINT to
+ * the whole group (Ctrl-C). */
+static void assert_long_run_stops(const struct long_run *l, int how)
+{
+    static const int sigs[] = { SIGINT, SIGTERM, SIGINT };
+    char *words[16], *storage;
+    struct spawned s;
+    struct run r;
+
+    split_cmdline(l->cmd, words, 16, &storage);
+    ck_assert_msg(access(words[0], X_OK) == 0, "%s is not built", words[0]);
+    ck_assert_int_eq(spawn_start(&s, words), 0);
+    free(storage);
+    ck_assert_msg(wait_for_a_child(s.pid, RUN_TIMEOUT) == 0,
+                  "%s never started a child process", l->cmd);
+    ck_assert_int_eq(kill(how == 2 ? -s.pid : s.pid, sigs[how]), 0);
+    spawn_finish(&s, RUN_TIMEOUT, &r);
+    ck_assert_msg(!r.timed_out, "%s did not stop on signal %d", l->cmd, sigs[how]);
+    ck_assert_msg(run_exit_code(&r) == 128 + sigs[how], "%s: status 0x%x after signal %d, stderr '%s'",
+                  l->cmd, (unsigned)r.status, sigs[how], r.err);
+    ck_assert_msg(r.strays == 0, "%s left %d processes", l->cmd, r.strays);
+    run_free(&r);
+}
+
+START_TEST(long_runs_stop_on_sigint_sigterm_and_ctrl_c)
+{
+    assert_long_run_stops(&long_runs[_i / 3], _i % 3);
+}
+END_TEST
+
+START_TEST(sigint_mid_run_exits_130_and_reaps_the_child)
+{
+    assert_stops_on(SIGINT, 0, &mid_runs[_i]);
+}
+END_TEST
+
+START_TEST(sigterm_mid_run_exits_143_and_reaps_the_child)
+{
+    assert_stops_on(SIGTERM, 0, &mid_runs[_i]);
+}
+END_TEST
+
+START_TEST(ctrl_c_to_the_whole_group_exits_130)
+{
+    assert_stops_on(SIGINT, 1, &mid_runs[_i]);
+}
+END_TEST
+
+/* Without a signal, the same long run finishes and prints every item: the
+ * signal tests above stop a run that would otherwise have succeeded. */
+START_TEST(the_long_run_finishes_when_left_alone)
+{
+    struct spawned s;
+    struct run r;
+    size_t items = 0;
+
+    start_mid_run(&mid_runs[_i], &s);
+    spawn_finish(&s, RUN_TIMEOUT, &r);
+    ck_assert_int_eq(run_exit_code(&r), 0);
+    for (const char *p = strchr(r.out, '['); p != NULL && *p != '\n'; p++)
+        items += *p == ',';
+    ck_assert_uint_eq(items + 1, LONG_LIST);
+    ck_assert_int_eq(r.strays, 0);
+    run_free(&r);
+}
+END_TEST
+
+/* --------------------------------------------------------------- faults */
+
+/* A child killed with SIGKILL at an unplanned moment: which child is chosen
+ * by a seeded generator (so a failure can be repeated with the same seed),
+ * and when is "as soon as the run has children". Whatever the moment, the
+ * program must end by itself: either it finishes (the child had done its
+ * part) or it fails with one clear line and exit 1, leaving no process. */
+static const char *const fault_runs[] = {
+    "session4/session4 --producers 2 --consumers 2 --count 200000",
+    "session6/session6 --trials 20 --iterations 1000",
+    "session7/session7 --trials 20 --iterations 1000 --lock mutex",
+    "session7/session7 --trials 20 --iterations 1000 --lock semaphore",
+    "session8/session8 --range 2000000 --quiet",
+};
+#define FAULT_SEEDS 3
+
+/* The PIDs in /proc/PID/task/PID/children; returns how many (up to max). */
+static int children_of(pid_t pid, pid_t *out, int max)
+{
+    char path[64];
+    long child;
+    int n = 0;
+    FILE *f;
+
+    snprintf(path, sizeof path, "/proc/%ld/task/%ld/children", (long)pid, (long)pid);
+    f = fopen(path, "r");
+    if (f == NULL)
+        return 0;
+    while (n < max && fscanf(f, "%ld", &child) == 1)
+        out[n++] = (pid_t)child;
+    fclose(f);
+    return n;
+}
+
+START_TEST(a_child_killed_at_a_random_point_never_hangs_the_run)
+{
+    const char *cmd = fault_runs[_i / FAULT_SEEDS];
+    unsigned seed = (unsigned)(_i % FAULT_SEEDS) + 1;
+    char *words[16], *storage;
+    pid_t kids[64];
+    struct spawned s;
+    struct run r;
+    int n, code;
+
+    split_cmdline(cmd, words, 16, &storage);
+    ck_assert_msg(access(words[0], X_OK) == 0, "%s is not built", words[0]);
+    ck_assert_int_eq(spawn_start(&s, words), 0);
+    free(storage);
+    ck_assert_msg(wait_for_a_child(s.pid, RUN_TIMEOUT) == 0, "%s started no child", cmd);
+    n = children_of(s.pid, kids, 64);
+    if (n > 0)                  /* 0: the children ended meanwhile; nothing to kill */
+        kill(kids[rand_r(&seed) % (unsigned)n], SIGKILL);
+    spawn_finish(&s, RUN_TIMEOUT, &r);
+    code = run_exit_code(&r);
+    ck_assert_msg(!r.timed_out, "%s (seed %u) hung after a child was killed", cmd,
+                  (unsigned)(_i % FAULT_SEEDS) + 1);
+    ck_assert_msg(code == 0 || (code == 1 && count_lines(r.err) == 1
+                                && strncmp(r.err, "session", 7) == 0),
+                  "%s: exit %d, stderr '%s'", cmd, code, r.err);
+    ck_assert_int_eq(r.strays, 0);
+    run_free(&r);
+}
+END_TEST
+
+/* ----------------------------------------------------------------- load */
+
+/* 4 producers and 4 consumers move a million items through one queue;
+ * session4 marks every item it receives, so "none lost or duplicated" is a
+ * check of each item, not just of a count. */
+START_TEST(queue_moves_a_million_items_with_4_producers_and_4_consumers)
+{
+    struct run r;
+
+    run_cmd(&r, "session4/session4 --producers 4 --consumers 4 --count 250000");
+    ck_assert_int_eq(run_exit_code(&r), 0);
+    ck_assert_msg(strstr(r.out, "received 1000000 of 1000000 items, none lost or duplicated\n")
+                  != NULL, "got '%s'", r.out);
+    ck_assert_int_eq(r.strays, 0);
+    run_free(&r);
+}
+END_TEST
+
+/* ------------------------------------------------------ nothing in /dev/shm */
+
+/* A program can only leave something behind in /dev/shm through a named
+ * object; the suite uses anonymous shared memory and unnamed semaphores
+ * instead, so no source file may call the functions that create names. This
+ * reads the sources rather than watching /dev/shm, which other programs on
+ * the machine may be using at the same moment. */
+static const char *const named_ipc_calls[] = {
+    "shm_open(", "sem_open(", "mq_open(", "shmget(", "semget(", "msgget(",
+};
+
+/* Returns how many .c/.h files of dir were read; fails on a named-IPC call. */
+static int scan_for_named_ipc(const char *dir)
+{
+    DIR *d = opendir(dir);
+    struct dirent *e;
+    int files = 0;
+
+    if (d == NULL)
+        return 0;
+    while ((e = readdir(d)) != NULL) {
+        size_t n = strlen(e->d_name);
+        char path[512], line[1024];
+        FILE *f;
+        int lineno = 0;
+
+        if (n < 3 || e->d_name[n - 2] != '.' || (e->d_name[n - 1] != 'c' && e->d_name[n - 1] != 'h'))
+            continue;
+        snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
+        f = fopen(path, "r");
+        ck_assert_msg(f != NULL, "cannot read %s", path);
+        while (fgets(line, sizeof line, f) != NULL) {
+            const char *text = line + strspn(line, " \t");
+
+            lineno++;
+            if (text[0] == '*' || strncmp(text, "/*", 2) == 0 || strncmp(text, "//", 2) == 0)
+                continue;       /* a comment may name what the code avoids */
+            for (size_t i = 0; i < sizeof named_ipc_calls / sizeof named_ipc_calls[0]; i++)
+                ck_assert_msg(strstr(line, named_ipc_calls[i]) == NULL,
+                              "%s:%d calls %s): named IPC can outlive the program",
+                              path, lineno, named_ipc_calls[i]);
+        }
+        fclose(f);
+        files++;
+    }
+    closedir(d);
+    return files;
+}
+
+START_TEST(no_source_creates_named_ipc_objects)
+{
+    char dir[16];
+    int files = scan_for_named_ipc("common");
+
+    ck_assert_int_gt(files, 0);
+    for (int n = 1; n <= 8; n++) {
+        snprintf(dir, sizeof dir, "session%d", n);
+        files += scan_for_named_ipc(dir);
+    }
+    ck_assert_int_gt(files, program_count);
+}
+END_TEST
+
+Suite *suite_hardening(void)
+{
+    Suite *s = suite_create("hardening");
+    TCase *bad = tcase_create("bad input");
+    TCase *sig = tcase_create("signals");
+    TCase *ipc = tcase_create("cleanup, faults, load");
+    int rows = (int)(sizeof every_program / sizeof every_program[0]);
+    int runs = (int)(sizeof mid_runs / sizeof mid_runs[0]);
+
+    find_programs();
+    tcase_set_timeout(bad, 30);
+    tcase_add_loop_test(bad, every_program_rejects_bad_options_with_exit_2,
+                        0, rows * program_count);
+    tcase_add_loop_test(bad, each_program_rejects_its_own_bad_values_with_exit_2,
+                        0, (int)(sizeof per_program / sizeof per_program[0]));
+    suite_add_tcase(s, bad);
+
+    tcase_set_timeout(sig, 30);
+    tcase_set_timeout(ipc, 30);
+    tcase_add_loop_test(sig, sigint_mid_run_exits_130_and_reaps_the_child, 0, runs);
+    tcase_add_loop_test(sig, sigterm_mid_run_exits_143_and_reaps_the_child, 0, runs);
+    tcase_add_loop_test(sig, ctrl_c_to_the_whole_group_exits_130, 0, runs);
+    tcase_add_loop_test(sig, the_long_run_finishes_when_left_alone, 0, LIST_RUNS);
+    tcase_add_loop_test(sig, long_runs_stop_on_sigint_sigterm_and_ctrl_c, 0,
+                        3 * (int)(sizeof long_runs / sizeof long_runs[0]));
+    suite_add_tcase(s, sig);
+
+    tcase_add_test(ipc, no_source_creates_named_ipc_objects);
+    tcase_add_loop_test(ipc, a_child_killed_at_a_random_point_never_hangs_the_run, 0,
+                        FAULT_SEEDS * (int)(sizeof fault_runs / sizeof fault_runs[0]));
+    tcase_add_test(ipc, queue_moves_a_million_items_with_4_producers_and_4_consumers);
+    suite_add_tcase(s, ipc);
+    return s;
+}
