@@ -1,0 +1,25 @@
+# bench/build.mk - `make bench`: the benchmark program, its run, and its plot.
+# Included by the top-level Makefile; docs/performance.md explains the figures.
+#
+#   make bench                 every figure, median of 5, table + bench/results.csv
+#   make bench BENCH_ARGS=...  options for bench/bench (see bench/bench --help)
+
+BENCH_PROGRAMS += bench/bench
+BENCH_OBJ := $(BUILD)/bench/bench.o $(BUILD)/bench/figures.o
+bench_LDLIBS := -pthread -lm
+
+bench/bench: $(BENCH_OBJ) $(LIBCOMMON)
+	$(say) LD $@
+	$(Q)$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $^ $(bench_LDLIBS) $(LDLIBS)
+
+.PHONY: bench
+bench: bench/bench
+	@./bench/bench $(BENCH_ARGS)
+
+# The bar chart of the ratios: always from a new run (FORCE).
+PLOTS += docs/plots/bench-ratios.svg
+docs/plots/bench-ratios.svg: bench/bench bench/ratios.gp FORCE
+	@mkdir -p $(@D)
+	@./bench/bench $(BENCH_ARGS) --csv $(BUILD)/bench/plot.csv
+	$(say) PLOT $@
+	$(Q)gnuplot -e "csv='$(BUILD)/bench/plot.csv'; out='$@'" bench/ratios.gp
