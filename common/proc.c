@@ -117,6 +117,20 @@ int proc_try_join(pid_t pid, int *status)
     return 1;
 }
 
+pid_t proc_join_any(int *status)
+{
+    int st;
+    pid_t pid;
+
+    while ((pid = waitpid(-1, &st, 0)) == -1)
+        if (errno != EINTR)
+            return -1;
+    forget(pid);
+    if (status != NULL)
+        *status = st;
+    return pid;
+}
+
 int proc_succeeded(int status)
 {
     return WIFEXITED(status) && WEXITSTATUS(status) == 0;

@@ -33,6 +33,13 @@ int proc_join(pid_t pid, int *status);
  * child has ended, 0 when it is still running, -1 with errno on error. */
 int proc_try_join(pid_t pid, int *status);
 
+/* Waits for whichever child ends first (any child of this process), like
+ * joining a list of processes in the order they finish: a program that
+ * joins in a fixed order could wait forever on a child that waits for one
+ * that already failed. Stores the raw wait status in *status and returns
+ * the child's PID, or -1 with errno (ECHILD when there is no child). */
+pid_t proc_join_any(int *status);
+
 /* 1 when the status says "exited with code 0", else 0. */
 int proc_succeeded(int status);
 

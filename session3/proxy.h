@@ -1,0 +1,64 @@
+/* proxy.h - a connection to the manager, and proxies for its lists and dicts.
+ *
+ * Python's manager.list() returns a proxy: calling records.append(x) sends
+ * a message to the manager process and waits for its reply. These functions
+ * are those proxies in C. Each returns 0 on success; -1 with errno when the
+ * connection failed; PROXY_REFUSED when the manager replied with an error
+ * (its text is in m->error). docs/session3.md explains them.
+ */
+#ifndef SESSION3_PROXY_H
+#define SESSION3_PROXY_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define PROXY_REFUSED (-2)
+
+#define RECORD_NAME_MAX 64     /* bytes, with the final '\0' */
+
+/* A record of the tutorial: a tuple (name, score). */
+struct record {
+    char name[RECORD_NAME_MAX];
+    int64_t score;
+};
+
+struct manager {
+    int fd;
+    char error[128];            /* the manager's last error reply */
+};
+
+/* Uses an already connected socket: authenticates both ways (auth.h).
+ * On failure the socket is closed; errno EACCES means a wrong key. */
+int manager_attach(struct manager *m, int fd, const void *key, size_t keylen);
+
+/* Connects over TCP to host:port, then authenticates. */
+int manager_connect(struct manager *m, const char *host, const char *port,
+                    const void *key, size_t keylen);
+
+/* Closes the connection. Returns 0, or -1 with errno. */
+int manager_close(struct manager *m);
+
+/* Asks the manager to stop (Python: manager.shutdown()). */
+int manager_shutdown(struct manager *m);
+
+/* manager.list() and manager.dict(): a new empty object, its id in *id. */
+int manager_list(struct manager *m, uint64_t *id);
+int manager_dict(struct manager *m, uint64_t *id);
+
+/* len(obj), for a list or a dict. */
+int proxy_len(struct manager *m, uint64_t id, size_t *len);
+
+/* records.append((name, score)), records[index], and a snapshot of all
+ * records (malloc'd array in *records; the caller frees it). */
+int list_append_record(struct manager *m, uint64_t id, const struct record *r);
+int list_get_record(struct manager *m, uint64_t id, int64_t index, struct record *r);
+int list_records(struct manager *m, uint64_t id, struct record **records, size_t *count);
+
+/* scores[name] = score, scores[name], del scores[name], and a snapshot of
+ * all pairs as records (malloc'd, in insertion order). */
+int dict_set_score(struct manager *m, uint64_t id, const char *name, int64_t score);
+int dict_get_score(struct manager *m, uint64_t id, const char *name, int64_t *score);
+int dict_delete(struct manager *m, uint64_t id, const char *name);
+int dict_records(struct manager *m, uint64_t id, struct record **records, size_t *count);
+
+#endif

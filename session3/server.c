@@ -1,0 +1,328 @@
+/* server.c - the manager's poll() loop; see server.h.
+ * A connection's bytes are gathered in its own buffer until a whole frame is
+ * there, so a slow or hostile client never blocks the others.
+ */
+#include "server.h"
+
+#include "auth.h"
+#include "frame.h"
+#include "io.h"
+#include "protocol.h"
+
+#include <errno.h>
+#include <msgpack.h>
+#include <poll.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/time.h>
+#include <time.h>
+#include <unistd.h>
+
+/* Where a connection is in its life. The handshake follows CPython's server:
+ * deliver_challenge (we check the client), then answer_challenge. */
+enum conn_state {
+    WANT_ANSWER,        /* we sent a challenge; waiting for the client's answer */
+    WANT_CHALLENGE,     /* waiting for the client's challenge to us */
+    WANT_WELCOME,       /* we answered; waiting for the client's verdict */
+    READY,              /* authenticated: requests */
+};
+
+struct conn {
+    int fd;
+    enum conn_state state;
+    unsigned char challenge[AUTH_CHALLENGE_SIZE];
+    unsigned char header[FRAME_HEADER_SIZE];
+    size_t header_got;
+    char *payload;      /* the frame being read; NULL while reading a header */
+    size_t payload_len, payload_got;
+    long long auth_deadline;    /* ms on the monotonic clock */
+};
+
+struct server {
+    struct store *store;
+    const struct server_config *cfg;
+    struct conn conns[SERVER_MAX_CONNECTIONS];
+    size_t nconns;
+    int shutdown;
+};
+
+static void log_line(const struct server *srv, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+/* One line, one write(), so lines from several processes never mix. */
+static void log_line(const struct server *srv, const char *fmt, ...)
+{
+    char line[256];
+    va_list ap;
+    int len;
+
+    if (srv->cfg->log_fd == -1)
+        return;
+    len = snprintf(line, sizeof line, "manager: ");
+    va_start(ap, fmt);
+    len += vsnprintf(line + len, sizeof line - (size_t)len - 1, fmt, ap);
+    va_end(ap);
+    if (len > (int)sizeof line - 2)
+        len = (int)sizeof line - 2;
+    line[len++] = '\n';
+    (void)write_all(srv->cfg->log_fd, line, (size_t)len);
+}
+
+/* A client that stops reading must not stall everyone forever: a reply that
+ * cannot be written within this time costs that client its connection. */
+static void limit_send_time(int fd)
+{
+    struct timeval tv = { .tv_sec = 5, .tv_usec = 0 };
+
+    (void)setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv);
+}
+
+/* Milliseconds on a clock that never jumps (unlike the time of day). */
+static long long now_ms(void)
+{
+    struct timespec ts;
+
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static int conn_add(struct server *srv, int fd)
+{
+    struct conn *c;
+
+    if (srv->nconns == SERVER_MAX_CONNECTIONS) {
+        log_line(srv, "too many connections, refused one");
+        close(fd);
+        return 0;
+    }
+    c = &srv->conns[srv->nconns];
+    memset(c, 0, sizeof *c);
+    c->fd = fd;
+    c->state = WANT_ANSWER;
+    c->auth_deadline = now_ms() + (srv->cfg->auth_timeout_ms > 0 ? srv->cfg->auth_timeout_ms
+                                                                 : SERVER_AUTH_TIMEOUT_MS);
+    limit_send_time(fd);
+    if (auth_make_challenge(c->challenge) == -1
+        || frame_send(fd, c->challenge, sizeof c->challenge) == -1) {
+        log_line(srv, "could not send a challenge");
+        close(fd);
+        return 0;
+    }
+    srv->nconns++;
+    return 0;
+}
+
+/* Forgets connection i: its socket closed, its buffer freed. */
+static void conn_drop(struct server *srv, size_t i)
+{
+    close(srv->conns[i].fd);
+    free(srv->conns[i].payload);
+    srv->conns[i] = srv->conns[--srv->nconns];
+}
+
+static int send_text(int fd, const char *text)
+{
+    return frame_send(fd, text, strlen(text));
+}
+
+/* The frame of an authentication step. Returns 0 to keep the connection,
+ * -1 to drop it. */
+static int handle_auth(struct server *srv, struct conn *c, const char *msg, size_t len)
+{
+    unsigned char answer[AUTH_ANSWER_SIZE];
+
+    switch (c->state) {
+    case WANT_ANSWER:
+        if (!auth_answer_is_right(srv->cfg->key, srv->cfg->keylen, c->challenge, msg, len)) {
+            log_line(srv, "authentication failed, connection closed");
+            (void)send_text(c->fd, AUTH_FAILURE);
+            return -1;
+        }
+        c->state = WANT_CHALLENGE;
+        return send_text(c->fd, AUTH_WELCOME);
+    case WANT_CHALLENGE:
+        if (auth_make_answer(srv->cfg->key, srv->cfg->keylen, msg, len, answer) == -1) {
+            log_line(srv, "malformed challenge, connection closed");
+            return -1;
+        }
+        c->state = WANT_WELCOME;
+        return frame_send(c->fd, answer, sizeof answer);
+    case WANT_WELCOME:
+        if (len != strlen(AUTH_WELCOME) || memcmp(msg, AUTH_WELCOME, len) != 0) {
+            log_line(srv, "client did not accept our key, connection closed");
+            return -1;
+        }
+        c->state = READY;
+        return 0;
+    case READY:
+        break;
+    }
+    return -1;
+}
+
+static int handle_request(struct server *srv, struct conn *c, const char *msg, size_t len)
+{
+    msgpack_sbuffer reply;
+    int rc;
+
+    msgpack_sbuffer_init(&reply);
+    rc = protocol_handle(srv->store, msg, len, &reply, &srv->shutdown);
+    if (rc == 0)
+        rc = frame_send(c->fd, reply.data, reply.size);
+    msgpack_sbuffer_destroy(&reply);
+    return rc;
+}
+
+/* The largest frame a connection may send in its current state. */
+static size_t frame_max(const struct conn *c)
+{
+    return c->state == READY ? PROTOCOL_REQUEST_MAX : AUTH_MESSAGE_MAX;
+}
+
+/* Reads what has arrived on connection c without blocking, and handles each
+ * complete frame. Returns 0 to keep the connection, -1 to drop it. */
+static int conn_readable(struct server *srv, struct conn *c)
+{
+    for (;;) {
+        ssize_t got;
+
+        if (c->payload == NULL && c->header_got < FRAME_HEADER_SIZE)
+            got = recv(c->fd, c->header + c->header_got, FRAME_HEADER_SIZE - c->header_got,
+                       MSG_DONTWAIT);
+        else
+            got = recv(c->fd, c->payload + c->payload_got, c->payload_len - c->payload_got,
+                       MSG_DONTWAIT);
+        if (got == -1 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR))
+            return 0;
+        if (got <= 0) {
+            if (got == 0 && (c->header_got > 0 || c->payload != NULL))
+                log_line(srv, "client hung up inside a frame, connection closed");
+            return -1;
+        }
+        if (c->payload == NULL) {
+            uint32_t len;
+
+            c->header_got += (size_t)got;
+            if (c->header_got < FRAME_HEADER_SIZE)
+                continue;
+            len = frame_decode_header(c->header);
+            /* Checked before allocating: a length is only a claim. */
+            if (len > frame_max(c)) {
+                log_line(srv, "frame of %lu bytes is over the limit, connection closed",
+                         (unsigned long)len);
+                return -1;
+            }
+            c->payload = malloc(len > 0 ? len : 1);
+            if (c->payload == NULL)
+                return -1;
+            c->payload_len = len;
+            c->payload_got = 0;
+        } else {
+            c->payload_got += (size_t)got;
+        }
+        if (c->payload_got == c->payload_len) {
+            int rc = c->state == READY
+                         ? handle_request(srv, c, c->payload, c->payload_len)
+                         : handle_auth(srv, c, c->payload, c->payload_len);
+
+            free(c->payload);
+            c->payload = NULL;
+            c->header_got = 0;
+            if (rc == -1 || srv->shutdown)
+                return rc;
+        }
+    }
+}
+
+static int accept_one(struct server *srv)
+{
+    int fd = accept(srv->cfg->listen_fd, NULL, NULL);
+
+    if (fd == -1)
+        /* The client may have gone already, or a signal came: not fatal. */
+        return errno == ECONNABORTED || errno == EINTR || errno == EAGAIN
+                       || errno == EMFILE || errno == ENFILE ? 0 : -1;
+    return conn_add(srv, fd);
+}
+
+/* How long poll() may wait: until the nearest authentication deadline, or
+ * for ever (-1) when every connection is authenticated. */
+static int poll_timeout(const struct server *srv)
+{
+    long long nearest = -1, now = now_ms();
+
+    for (size_t i = 0; i < srv->nconns; i++)
+        if (srv->conns[i].state != READY
+            && (nearest == -1 || srv->conns[i].auth_deadline < nearest))
+            nearest = srv->conns[i].auth_deadline;
+    if (nearest == -1)
+        return -1;
+    return nearest <= now ? 0 : (int)(nearest - now);
+}
+
+/* Closes the connections that did not authenticate in time. */
+static void drop_late(struct server *srv)
+{
+    long long now = now_ms();
+
+    for (size_t i = srv->nconns; i-- > 0;)
+        if (srv->conns[i].state != READY && srv->conns[i].auth_deadline <= now) {
+            log_line(srv, "no authentication in time, connection closed");
+            conn_drop(srv, i);
+        }
+}
+
+/* One round of poll(): the listening socket first, then every connection. */
+static int serve_once(struct server *srv)
+{
+    struct pollfd fds[SERVER_MAX_CONNECTIONS + 1];
+    size_t n = srv->nconns, first = srv->cfg->listen_fd != -1;
+
+    if (first) {
+        fds[0].fd = srv->cfg->listen_fd;
+        fds[0].events = POLLIN;
+    }
+    for (size_t i = 0; i < n; i++) {
+        fds[first + i].fd = srv->conns[i].fd;
+        fds[first + i].events = POLLIN;
+    }
+    if (poll(fds, first + n, poll_timeout(srv)) == -1)
+        return errno == EINTR ? 0 : -1;
+    /* Backwards, so that dropping connection i (which moves the last one
+     * into its place) does not skip anyone. */
+    for (size_t i = n; i-- > 0;) {
+        if (fds[first + i].revents == 0)
+            continue;
+        if (conn_readable(srv, &srv->conns[i]) == -1)
+            conn_drop(srv, i);
+        if (srv->shutdown)
+            return 0;
+    }
+    drop_late(srv);
+    if (first && (fds[0].revents & POLLIN))
+        return accept_one(srv);
+    return 0;
+}
+
+int server_run(struct store *s, const struct server_config *cfg)
+{
+    struct server *srv = calloc(1, sizeof *srv);
+    int rc = 0;
+
+    if (srv == NULL)
+        return -1;
+    srv->store = s;
+    srv->cfg = cfg;
+    for (size_t i = 0; i < cfg->nclients; i++)
+        conn_add(srv, cfg->client_fds[i]);
+    while (!srv->shutdown && rc == 0 && (cfg->listen_fd != -1 || srv->nconns > 0))
+        rc = serve_once(srv);
+    while (srv->nconns > 0)
+        conn_drop(srv, srv->nconns - 1);
+    free(srv);
+    return rc;
+}

@@ -1,0 +1,38 @@
+/* server.h - the manager's event loop: one process, one poll(), many clients.
+ *
+ * Each connection first authenticates (auth.h, server side: challenge, then
+ * answer), then sends requests, one frame each, that protocol.c runs on the
+ * store one at a time, so every operation on an object is atomic.
+ * docs/session3.md explains why a poll() loop and not a thread per client.
+ */
+#ifndef SESSION3_SERVER_H
+#define SESSION3_SERVER_H
+
+#include "store.h"
+
+#include <stddef.h>
+
+/* Most connections served at once; more are refused (accepted and closed). */
+#define SERVER_MAX_CONNECTIONS 128
+
+struct server_config {
+    int listen_fd;              /* a listening socket, or -1 */
+    const int *client_fds;      /* already connected sockets (socketpair ends) */
+    size_t nclients;
+    const void *key;            /* the authkey */
+    size_t keylen;
+    int log_fd;                 /* where to log one line per refused client, or -1 */
+    int auth_timeout_ms;        /* a connection not authenticated by then is
+                                   closed; 0 means SERVER_AUTH_TIMEOUT_MS */
+};
+
+/* How long a new connection may take to authenticate: a client that connects
+ * and says nothing must not hold one of the slots forever. */
+#define SERVER_AUTH_TIMEOUT_MS 10000
+
+/* Serves until a client asks for shutdown (returns 0), or every client has
+ * gone and there is no listening socket (returns 0), or poll/accept fail
+ * (returns -1 with errno). Closes every connection it served. */
+int server_run(struct store *s, const struct server_config *cfg);
+
+#endif

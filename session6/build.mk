@@ -1,0 +1,2 @@
+# session6: process-shared semaphores (the --interleave schedule) need -pthread.
+session6_LDLIBS := -pthread

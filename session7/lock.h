@@ -1,0 +1,48 @@
+/* lock.h - the three kinds of Lock session7 can put around the update:
+ * a process-shared POSIX semaphore, a process-shared robust pthread mutex,
+ * and a C11 atomic spinlock. docs/session7.md compares them.
+ */
+#ifndef SESSION7_LOCK_H
+#define SESSION7_LOCK_H
+
+#include <pthread.h>
+#include <semaphore.h>
+#include <stdatomic.h>
+
+enum lock_kind { LOCK_SEMAPHORE, LOCK_MUTEX, LOCK_SPIN };
+
+/* Lives in shared memory (shared_alloc), so both processes use the same one. */
+struct lock {
+    enum lock_kind kind;
+    union {
+        sem_t sem;
+        pthread_mutex_t mutex;
+        atomic_flag spin;
+    } u;
+};
+
+/* "semaphore", "mutex", "spin" to a kind. Returns 0, or -1 for other text. */
+int lock_parse_kind(const char *text, enum lock_kind *kind);
+const char *lock_kind_name(enum lock_kind kind);
+
+/* Each returns 0 or an error number (never sets errno only). */
+int lock_init(struct lock *l, enum lock_kind kind);
+void lock_destroy(struct lock *l);
+
+/* lock.acquire(). With a mutex whose holder died holding it: EOWNERDEAD, and
+ * the caller now holds it and must call lock_make_consistent(). */
+int lock_acquire(void *l);
+
+/* Gives up after seconds: ETIMEDOUT. EOWNERDEAD as lock_acquire. */
+int lock_timed_acquire(struct lock *l, double seconds);
+
+/* Does not wait: EBUSY when someone else holds the lock. */
+int lock_try_acquire(void *l);
+
+/* After EOWNERDEAD (mutex only): the state is usable again. */
+int lock_make_consistent(struct lock *l);
+
+/* lock.release(). */
+int lock_release(void *l);
+
+#endif

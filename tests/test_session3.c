@@ -1,0 +1,434 @@
+/* test_session3.c - session3 as a user runs it: the story, and a --serve
+ * manager on 127.0.0.1 with many clients, wrong keys and hostile bytes.
+ */
+#include "testutil.h"
+
+#include "frame.h"
+#include "session3/auth.h"
+#include "session3/protocol.h"
+#include "session3/proxy.h"
+
+#include <arpa/inet.h>
+#include <check.h>
+#include <errno.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/time.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#define STORY_RECORDS "Name: Sam\nScore: 10\n\n" \
+                      "Name: Adam\nScore: 9\n\n" \
+                      "Name: Kevin\nScore: 9\n\n"
+
+START_TEST(default_output_is_the_tutorials)
+{
+    struct run r;
+
+    run_cmd(&r, "session3/session3");
+    ck_assert_int_eq(run_exit_code(&r), 0);
+    ck_assert_str_eq(r.out, "New record added!\n\n" STORY_RECORDS "Name: Jeff\nScore: 8\n\n");
+    ck_assert_str_eq(r.err, "");
+    ck_assert_int_eq(r.strays, 0);
+    run_free(&r);
+}
+END_TEST
+
+START_TEST(demo_dict_tells_the_same_story)
+{
+    struct run r;
+
+    run_cmd(&r, "session3/session3 --demo dict");
+    ck_assert_int_eq(run_exit_code(&r), 0);
+    ck_assert_str_eq(r.out, "New record added!\n\n" STORY_RECORDS "Name: Jeff\nScore: 8\n\n");
+    ck_assert_str_eq(r.err, "");
+    ck_assert_int_eq(r.strays, 0);
+    run_free(&r);
+}
+END_TEST
+
+START_TEST(help_goes_to_stdout_and_exits_0)
+{
+    struct run r;
+
+    run_cmd(&r, "session3/session3 --help");
+    ck_assert_int_eq(run_exit_code(&r), 0);
+    ck_assert_ptr_nonnull(strstr(r.out, "Usage: session3"));
+    ck_assert_ptr_nonnull(strstr(r.out, "--authkey-file"));
+    ck_assert_str_eq(r.err, "");
+    run_free(&r);
+}
+END_TEST
+
+START_TEST(bench_prints_both_measurements)
+{
+    struct run r;
+
+    run_cmd(&r, "session3/session3 --bench 100");
+    ck_assert_int_eq(run_exit_code(&r), 0);
+    ck_assert_ptr_nonnull(strstr(r.out, "manager list append:     100 calls"));
+    ck_assert_ptr_nonnull(strstr(r.out, "shared memory write:     100 writes"));
+    ck_assert_int_eq(r.strays, 0);
+    run_free(&r);
+}
+END_TEST
+
+static const struct {
+    const char *cmd;
+    const char *message;
+} bad_inputs[] = {
+    { "session3/session3 --serve 127.0.0.1:0",
+      "session3: --serve needs an authkey: give --authkey-file FILE or set MANAGER_AUTHKEY" },
+    { "session3/session3 --demo set", "session3: invalid --demo 'set' (accepted: list, dict)" },
+    { "session3/session3 --serve nowhere --authkey-file /dev/null",
+      "session3: invalid --serve 'nowhere'" },
+    { "session3/session3 --serve 127.0.0.1:70000 --authkey-file /dev/null",
+      "session3: port 70000 is out of range" },
+    { "session3/session3 --serve 127.0.0.1:0 --authkey-file /dev/null",
+      "session3: the authkey is empty" },
+    { "session3/session3 --serve 127.0.0.1:0 --authkey-file /nonexistent/key",
+      "session3: cannot open --authkey-file '/nonexistent/key'" },
+    { "session3/session3 --connect 127.0.0.1:1", "session3: --connect needs exactly one of" },
+    { "session3/session3 --insert Jeff:8", "session3: --insert, --print and --shutdown need --connect" },
+    { "session3/session3 --connect 127.0.0.1:1 --insert Jeff",
+      "session3: invalid --insert 'Jeff'" },
+    { "session3/session3 --connect 127.0.0.1:1 --insert Jeff:x",
+      "session3: invalid number 'x' for score" },
+    { "session3/session3 --serve 127.0.0.1:0 --connect 127.0.0.1:1",
+      "session3: --serve and --connect cannot be used together" },
+    { "session3/session3 --bench 0", "session3: --bench 0 is out of range" },
+    { "session3/session3 extra", "session3: unexpected argument 'extra'" },
+    { "session3/session3 --nope", "session3: unknown or misused option '--nope'" },
+};
+
+START_TEST(bad_input_exits_2_with_one_line)
+{
+    struct run r;
+
+    run_cmd(&r, bad_inputs[_i].cmd);
+    ck_assert_int_eq(run_exit_code(&r), 2);
+    ck_assert_str_eq(r.out, "");
+    ck_assert_msg(strncmp(r.err, bad_inputs[_i].message, strlen(bad_inputs[_i].message)) == 0,
+                  "%s: got '%s'", bad_inputs[_i].cmd, r.err);
+    ck_assert_int_eq(count_lines(r.err), 2);
+    ck_assert_ptr_nonnull(strstr(r.err, "Try 'session3 --help' for more information.\n"));
+    ck_assert_int_eq(r.strays, 0);
+    run_free(&r);
+}
+END_TEST
+
+/* ---------------------------------------------------------------- --serve */
+
+static char key_path[] = "/tmp/session3-test-key-XXXXXX";
+static char wrong_key_path[] = "/tmp/session3-test-wrongkey-XXXXXX";
+static struct spawned server;
+static char port[16];
+
+static void write_key(char *path, const char *key)
+{
+    int fd = mkstemp(path);
+
+    ck_assert_int_ne(fd, -1);
+    ck_assert_int_eq(write(fd, key, strlen(key)), (ssize_t)strlen(key));
+    close(fd);
+}
+
+/* Starts `session3 --serve 127.0.0.1:0` and reads the port it printed. */
+static void server_start(void)
+{
+    char *argv[] = { "session3/session3", "--serve", "127.0.0.1:0",
+                     "--authkey-file", key_path, NULL };
+    const char *colon;
+
+    write_key(key_path, "classroom secret\n");
+    write_key(wrong_key_path, "not the secret\n");
+    ck_assert_int_eq(spawn_start(&server, argv), 0);
+    ck_assert_int_eq(spawn_wait_for(&server, "\n", RUN_TIMEOUT), 0);
+    ck_assert_int_eq(strncmp(server.out, "manager serving on 127.0.0.1:", 29), 0);
+    colon = strrchr(server.out, ':');
+    ck_assert_int_eq(sscanf(colon + 1, "%15[0-9]", port), 1);
+}
+
+/* Sends SIGTERM and checks the server ended as the conventions say. */
+static void server_stop_with_sigterm(struct run *r)
+{
+    ck_assert_int_eq(kill(server.pid, SIGTERM), 0);
+    spawn_finish(&server, RUN_TIMEOUT, r);
+    unlink(key_path);
+    unlink(wrong_key_path);
+    strcpy(key_path, "/tmp/session3-test-key-XXXXXX");
+    strcpy(wrong_key_path, "/tmp/session3-test-wrongkey-XXXXXX");
+}
+
+static void run_client(struct run *r, const char *args, const char *keyfile)
+{
+    char cmd[512];
+
+    snprintf(cmd, sizeof cmd, "session3/session3 --connect 127.0.0.1:%s %s --authkey-file %s",
+             port, args, keyfile);
+    run_cmd(r, cmd);
+}
+
+static void connect_proxy(struct manager *m)
+{
+    ck_assert_int_eq(manager_connect(m, "127.0.0.1", port, "classroom secret", 16), 0);
+}
+
+START_TEST(serve_and_connect_tell_the_story_across_processes)
+{
+    struct run r;
+
+    server_start();
+    run_client(&r, "--insert Jeff:8", key_path);
+    ck_assert_int_eq(run_exit_code(&r), 0);
+    ck_assert_str_eq(r.out, "New record added!\n\n");
+    run_free(&r);
+    run_client(&r, "--print", key_path);
+    ck_assert_int_eq(run_exit_code(&r), 0);
+    ck_assert_str_eq(r.out, STORY_RECORDS "Name: Jeff\nScore: 8\n\n");
+    ck_assert_int_eq(r.strays, 0);
+    run_free(&r);
+    server_stop_with_sigterm(&r);
+    ck_assert_int_eq(run_exit_code(&r), 143);
+    ck_assert_int_eq(r.strays, 0);
+    ck_assert_str_eq(r.err, "");
+    run_free(&r);
+}
+END_TEST
+
+/* A child process of the test: one client, 50 appends, status says how it went. */
+static int append_fifty(int client)
+{
+    struct manager m;
+
+    if (manager_connect(&m, "127.0.0.1", port, "classroom secret", 16) != 0)
+        return 1;
+    for (int i = 0; i < 50; i++) {
+        struct record r = { "", i };
+
+        snprintf(r.name, sizeof r.name, "client%02d", client);
+        if (list_append_record(&m, PROTOCOL_RECORDS_ID, &r) != 0)
+            return 2;
+    }
+    return manager_close(&m) == 0 ? 0 : 3;
+}
+
+START_TEST(twenty_concurrent_clients_fifty_inserts_each_all_present_once)
+{
+    unsigned char seen[20][50] = { { 0 } };
+    struct record *records;
+    struct manager m;
+    struct run r;
+    pid_t pids[20];
+    size_t count;
+    int status;
+
+    server_start();
+    for (int c = 0; c < 20; c++) {
+        pids[c] = fork();
+        ck_assert_int_ne(pids[c], -1);
+        if (pids[c] == 0)
+            _exit(append_fifty(c));
+    }
+    for (int c = 0; c < 20; c++) {
+        ck_assert_int_eq(waitpid(pids[c], &status, 0), pids[c]);
+        ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == 0, "client %d failed", c);
+    }
+    connect_proxy(&m);
+    ck_assert_int_eq(list_records(&m, PROTOCOL_RECORDS_ID, &records, &count), 0);
+    ck_assert_uint_eq(count, 3 + 20 * 50);
+    for (size_t i = 3; i < count; i++) {
+        int c;
+
+        ck_assert_int_eq(sscanf(records[i].name, "client%d", &c), 1);
+        ck_assert(c >= 0 && c < 20 && records[i].score >= 0 && records[i].score < 50);
+        ck_assert_int_eq(seen[c][records[i].score], 0);        /* none twice */
+        seen[c][records[i].score] = 1;
+    }
+    free(records);
+    manager_close(&m);
+    server_stop_with_sigterm(&r);
+    ck_assert_int_eq(run_exit_code(&r), 143);
+    run_free(&r);
+}
+END_TEST
+
+START_TEST(wrong_key_is_rejected_while_a_good_client_works)
+{
+    struct run r;
+
+    server_start();
+    run_client(&r, "--print", wrong_key_path);
+    ck_assert_int_eq(run_exit_code(&r), 1);
+    ck_assert_str_eq(r.out, "");
+    ck_assert_str_eq(r.err, "session3: authentication failed\n");
+    run_free(&r);
+    run_client(&r, "--print", key_path);
+    ck_assert_int_eq(run_exit_code(&r), 0);
+    ck_assert_str_eq(r.out, STORY_RECORDS);
+    run_free(&r);
+    server_stop_with_sigterm(&r);
+    ck_assert_int_eq(run_exit_code(&r), 143);
+    ck_assert_str_eq(r.err, "manager: authentication failed, connection closed\n");
+    run_free(&r);
+}
+END_TEST
+
+/* A raw TCP connection to the server, with a receive timeout so that a
+ * test fails instead of hanging if the server never closes it. */
+static int raw_connect(void)
+{
+    struct sockaddr_in addr = { .sin_family = AF_INET, .sin_port = htons((uint16_t)atoi(port)) };
+    struct timeval tv = { .tv_sec = 5, .tv_usec = 0 };
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+
+    ck_assert_int_ne(fd, -1);
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    ck_assert_int_eq(connect(fd, (struct sockaddr *)&addr, sizeof addr), 0);
+    setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+    return fd;
+}
+
+/* Reads until the server closes the connection: returns 1 when it did (a
+ * reset counts: closing a socket with unread bytes in it sends RST), 0 when
+ * the receive timeout passed first. */
+static int server_hangs_up(int fd)
+{
+    char buf[256];
+    ssize_t got;
+
+    while ((got = read(fd, buf, sizeof buf)) > 0)
+        continue;
+    return got == 0 || errno == ECONNRESET;
+}
+
+static void good_client_still_served(void)
+{
+    struct run r;
+
+    run_client(&r, "--print", key_path);
+    ck_assert_int_eq(run_exit_code(&r), 0);
+    ck_assert_str_eq(r.out, STORY_RECORDS);
+    run_free(&r);
+}
+
+START_TEST(hostile_bytes_cost_only_their_own_connection)
+{
+    unsigned char header[FRAME_HEADER_SIZE];
+    struct manager m;
+    struct run r;
+    int garbage, stalled, oversize, half;
+
+    server_start();
+    /* Garbage instead of an answer to the challenge. */
+    garbage = raw_connect();
+    ck_assert_int_eq(write(garbage, "GET / HTTP/1.0\r\n\r\n", 18), 18);
+    ck_assert(server_hangs_up(garbage));
+    close(garbage);
+    /* Half a frame, then silence: the server serves others meanwhile. */
+    stalled = raw_connect();
+    frame_encode_header(100, header);
+    ck_assert_int_eq(write(stalled, header, sizeof header), 4);
+    ck_assert_int_eq(write(stalled, "abc", 3), 3);
+    good_client_still_served();
+    /* Half a frame, then a hang-up. */
+    half = raw_connect();
+    ck_assert_int_eq(write(half, header, 2), 2);
+    close(half);
+    /* An authenticated client announcing a 4 GiB request. */
+    oversize = raw_connect();
+    ck_assert_int_eq(auth_client(oversize, "classroom secret", 16), 0);
+    frame_encode_header(UINT32_MAX, header);
+    ck_assert_int_eq(write(oversize, header, sizeof header), 4);
+    ck_assert(server_hangs_up(oversize));
+    close(oversize);
+    /* An authenticated request that is not MessagePack: an error reply. */
+    connect_proxy(&m);
+    ck_assert_int_eq(frame_send(m.fd, "garbage!", 8), 0);
+    {
+        char *reply;
+        size_t len;
+
+        ck_assert_int_eq(frame_recv(m.fd, 1024, &reply, &len), 1);
+        ck_assert_uint_gt(len, 0);
+        ck_assert_ptr_nonnull(strstr(reply, "malformed request")); /* no NUL before it */
+        free(reply);
+    }
+    manager_close(&m);
+    good_client_still_served();
+    close(stalled);
+    server_stop_with_sigterm(&r);
+    ck_assert_int_eq(run_exit_code(&r), 143);
+    ck_assert_int_eq(r.strays, 0);
+    ck_assert_ptr_nonnull(strstr(r.err, "over the limit"));
+    run_free(&r);
+}
+END_TEST
+
+START_TEST(proxy_errors_come_back_as_error_returns)
+{
+    struct record rec;
+    struct manager m;
+    struct run r;
+    int64_t score;
+
+    server_start();
+    connect_proxy(&m);
+    ck_assert_int_eq(list_get_record(&m, PROTOCOL_RECORDS_ID, 3, &rec), PROXY_REFUSED);
+    ck_assert_str_eq(m.error, "list index out of range");
+    ck_assert_int_eq(list_get_record(&m, PROTOCOL_RECORDS_ID, -1, &rec), 0);
+    ck_assert_str_eq(rec.name, "Kevin");
+    ck_assert_int_eq(dict_get_score(&m, 42, "Sam", &score), PROXY_REFUSED);
+    ck_assert_str_eq(m.error, "no such object");
+    manager_close(&m);
+    server_stop_with_sigterm(&r);
+    run_free(&r);
+}
+END_TEST
+
+START_TEST(shutdown_request_ends_the_server_with_status_0)
+{
+    struct run r;
+
+    server_start();
+    run_client(&r, "--shutdown", key_path);
+    ck_assert_int_eq(run_exit_code(&r), 0);
+    ck_assert_str_eq(r.out, "");
+    run_free(&r);
+    spawn_finish(&server, RUN_TIMEOUT, &r);
+    ck_assert_int_eq(run_exit_code(&r), 0);
+    ck_assert_int_eq(r.strays, 0);
+    run_free(&r);
+    unlink(key_path);
+    unlink(wrong_key_path);
+}
+END_TEST
+
+Suite *suite_session3(void)
+{
+    Suite *s = suite_create("session3");
+    TCase *tc = tcase_create("program");
+    TCase *net = tcase_create("serve");
+
+    tcase_set_timeout(tc, 30);
+    tcase_add_test(tc, default_output_is_the_tutorials);
+    tcase_add_test(tc, demo_dict_tells_the_same_story);
+    tcase_add_test(tc, help_goes_to_stdout_and_exits_0);
+    tcase_add_test(tc, bench_prints_both_measurements);
+    tcase_add_loop_test(tc, bad_input_exits_2_with_one_line, 0,
+                        sizeof bad_inputs / sizeof bad_inputs[0]);
+    suite_add_tcase(s, tc);
+    tcase_set_timeout(net, 30);
+    tcase_add_test(net, serve_and_connect_tell_the_story_across_processes);
+    tcase_add_test(net, twenty_concurrent_clients_fifty_inserts_each_all_present_once);
+    tcase_add_test(net, wrong_key_is_rejected_while_a_good_client_works);
+    tcase_add_test(net, hostile_bytes_cost_only_their_own_connection);
+    tcase_add_test(net, proxy_errors_come_back_as_error_returns);
+    tcase_add_test(net, shutdown_request_ends_the_server_with_status_0);
+    suite_add_tcase(s, net);
+    return s;
+}

@@ -1,0 +1,537 @@
+/* test_session4.c - the Queue (session4/queue.c) and the session4 program.
+ *
+ * Unit tests drive the queue from this process and from forked children;
+ * a child reports by its exit status, never by ck_assert.
+ */
+#include "testutil.h"
+#include "session4/queue.h"
+#include "shm.h"
+
+#include <check.h>
+#include <signal.h>
+#include <stdatomic.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+static void put_long(struct queue *q, long v)
+{
+    ck_assert_int_eq(queue_put(q, &v, sizeof v, QUEUE_NOWAIT), QUEUE_OK);
+}
+
+static long get_long(struct queue *q)
+{
+    long v;
+    size_t len;
+
+    ck_assert_int_eq(queue_get(q, &v, sizeof v, &len, QUEUE_NOWAIT), QUEUE_OK);
+    ck_assert_uint_eq(len, sizeof v);
+    return v;
+}
+
+START_TEST(queue_is_fifo)
+{
+    struct queue *q = queue_new(8, sizeof(long));
+
+    ck_assert_ptr_nonnull(q);
+    for (long round = 0; round < 5; round++) {      /* wraps around the ring */
+        for (long v = 0; v < 6; v++)
+            put_long(q, round * 10 + v);
+        ck_assert_uint_eq(queue_size(q), 6);
+        for (long v = 0; v < 6; v++)
+            ck_assert_int_eq(get_long(q), round * 10 + v);
+    }
+    ck_assert(queue_empty(q));
+    queue_free(q);
+}
+END_TEST
+
+START_TEST(nowait_put_on_full_and_get_on_empty_say_so)
+{
+    struct queue *q = queue_new(2, sizeof(long));
+    long v = 7;
+    size_t len;
+
+    ck_assert_int_eq(queue_get(q, &v, sizeof v, &len, QUEUE_NOWAIT), QUEUE_EMPTY);
+    put_long(q, 1);
+    put_long(q, 2);
+    ck_assert_int_eq(queue_put(q, &v, sizeof v, QUEUE_NOWAIT), QUEUE_FULL);
+    ck_assert_uint_eq(queue_size(q), 2);
+    queue_free(q);
+}
+END_TEST
+
+START_TEST(timeouts_return_timed_out)
+{
+    struct queue *q = queue_new(1, sizeof(long));
+    long v = 1;
+    size_t len;
+
+    ck_assert_int_eq(queue_get(q, &v, sizeof v, &len, 0.05), QUEUE_TIMEOUT);
+    put_long(q, 1);
+    ck_assert_int_eq(queue_put(q, &v, sizeof v, 0.05), QUEUE_TIMEOUT);
+    ck_assert_int_eq(get_long(q), 1);
+    queue_free(q);
+}
+END_TEST
+
+START_TEST(close_ends_the_queue_after_it_is_drained)
+{
+    struct queue *q = queue_new(0, sizeof(long));
+    long v;
+    size_t len;
+
+    put_long(q, 1);
+    put_long(q, 2);
+    queue_close(q);
+    v = 3;
+    ck_assert_int_eq(queue_put(q, &v, sizeof v, QUEUE_FOREVER), QUEUE_CLOSED);
+    ck_assert_int_eq(get_long(q), 1);
+    ck_assert_int_eq(get_long(q), 2);
+    ck_assert_int_eq(queue_get(q, &v, sizeof v, &len, QUEUE_FOREVER), QUEUE_CLOSED);
+    ck_assert_int_eq(queue_get(q, &v, sizeof v, &len, QUEUE_NOWAIT), QUEUE_CLOSED);
+    queue_free(q);
+}
+END_TEST
+
+START_TEST(close_wakes_a_blocked_consumer)
+{
+    struct queue *q = queue_new(0, sizeof(long));
+    int status;
+    pid_t pid = fork();
+
+    ck_assert_int_ne(pid, -1);
+    if (pid == 0) {
+        long v;
+        size_t len;
+
+        /* Blocks (forever, if close did not wake it) until the parent closes. */
+        _exit(queue_get(q, &v, sizeof v, &len, QUEUE_FOREVER) == QUEUE_CLOSED ? 0 : 1);
+    }
+    queue_close(q);     /* before or after the child sleeps: either way it ends */
+    ck_assert_int_eq(waitpid(pid, &status, 0), pid);
+    ck_assert(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+    queue_free(q);
+}
+END_TEST
+
+START_TEST(messages_of_several_sizes_come_out_whole)
+{
+    struct queue *q = queue_new(4, 1000);
+    static const size_t sizes[] = { 0, 1, 7, 8, 999, 1000 };
+    char in[1000], out[1000];
+    size_t len;
+
+    for (size_t i = 0; i < sizeof sizes / sizeof sizes[0]; i++) {
+        memset(in, 'a' + (int)i, sizeof in);
+        ck_assert_int_eq(queue_put(q, in, sizes[i], QUEUE_FOREVER), QUEUE_OK);
+        ck_assert_int_eq(queue_get(q, out, sizeof out, &len, QUEUE_FOREVER), QUEUE_OK);
+        ck_assert_uint_eq(len, sizes[i]);
+        ck_assert_int_eq(memcmp(in, out, len), 0);
+    }
+    ck_assert_int_eq(queue_put(q, in, 1001, QUEUE_NOWAIT), QUEUE_ERROR);
+    queue_free(q);
+}
+END_TEST
+
+/* 3 producers, 3 consumers, a small queue (so both sides block often): the
+ * sum and the xor of everything taken match what was put, and each item is
+ * seen exactly once. */
+#define MP_PRODUCERS 3
+#define MP_CONSUMERS 3
+#define MP_COUNT 20000
+
+struct mp_shared {
+    atomic_uchar seen[MP_PRODUCERS * MP_COUNT];
+    atomic_ullong sum;
+};
+
+static int mp_producer(struct queue *q, int index)
+{
+    for (uint64_t k = 0; k < MP_COUNT; k++) {
+        uint64_t item = (uint64_t)index * MP_COUNT + k;
+
+        if (queue_put(q, &item, sizeof item, QUEUE_FOREVER) != QUEUE_OK)
+            return 1;
+    }
+    return 0;
+}
+
+static int mp_consumer(struct queue *q, struct mp_shared *s)
+{
+    uint64_t item;
+    size_t len;
+    enum queue_result r;
+
+    while ((r = queue_get(q, &item, sizeof item, &len, QUEUE_FOREVER)) == QUEUE_OK) {
+        if (len != sizeof item || item >= MP_PRODUCERS * MP_COUNT)
+            return 2;
+        atomic_fetch_add(&s->seen[item], 1);
+        atomic_fetch_add(&s->sum, item);
+    }
+    return r == QUEUE_CLOSED ? 0 : 3;
+}
+
+START_TEST(many_producers_and_consumers_lose_and_duplicate_nothing)
+{
+    struct queue *q = queue_new(16, sizeof(uint64_t));
+    struct mp_shared *s = shared_alloc(sizeof *s);
+    pid_t pids[MP_PRODUCERS + MP_CONSUMERS];
+    unsigned long long n = MP_PRODUCERS * MP_COUNT;
+    int status;
+
+    ck_assert_ptr_nonnull(q);
+    ck_assert_ptr_nonnull(s);
+    for (int i = 0; i < MP_PRODUCERS + MP_CONSUMERS; i++) {
+        pids[i] = fork();
+        ck_assert_int_ne(pids[i], -1);
+        if (pids[i] == 0)
+            _exit(i < MP_PRODUCERS ? mp_producer(q, i) : mp_consumer(q, s));
+    }
+    for (int i = 0; i < MP_PRODUCERS; i++) {
+        ck_assert_int_eq(waitpid(pids[i], &status, 0), pids[i]);
+        ck_assert(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+    }
+    queue_close(q);
+    for (int i = MP_PRODUCERS; i < MP_PRODUCERS + MP_CONSUMERS; i++) {
+        ck_assert_int_eq(waitpid(pids[i], &status, 0), pids[i]);
+        ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == 0, "consumer status %d", status);
+    }
+    ck_assert_uint_eq(atomic_load(&s->sum), n * (n - 1) / 2);
+    for (unsigned long long i = 0; i < n; i++)
+        ck_assert_uint_eq(atomic_load(&s->seen[i]), 1);
+    queue_free(q);
+    shared_free(s, sizeof *s);
+}
+END_TEST
+
+/* A consumer dies (SIGKILL, no chance to clean up) after taking two items;
+ * the producer is then not stuck forever: a put with a timeout returns
+ * QUEUE_TIMEOUT once the queue is full again. */
+START_TEST(a_killed_consumer_does_not_wedge_the_producer)
+{
+    struct queue *q = queue_new(4, sizeof(long));
+    long v = 0;
+    int status;
+    pid_t pid;
+
+    for (long i = 0; i < 4; i++)
+        put_long(q, i);
+    pid = fork();
+    ck_assert_int_ne(pid, -1);
+    if (pid == 0) {
+        size_t len;
+
+        for (int i = 0; i < 2; i++)
+            if (queue_get(q, &v, sizeof v, &len, QUEUE_FOREVER) != QUEUE_OK)
+                _exit(1);
+        raise(SIGKILL);
+        _exit(2);
+    }
+    ck_assert_int_eq(waitpid(pid, &status, 0), pid);
+    ck_assert(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL);
+    ck_assert_int_eq(queue_put(q, &v, sizeof v, 1.0), QUEUE_OK);   /* room it made */
+    ck_assert_int_eq(queue_put(q, &v, sizeof v, 1.0), QUEUE_OK);
+    ck_assert_int_eq(queue_put(q, &v, sizeof v, 0.05), QUEUE_TIMEOUT);
+    ck_assert_int_eq(get_long(q), 2);   /* what it did not take is still there */
+    queue_free(q);
+}
+END_TEST
+
+/* Waits (polling /proc, with a limit) until process pid is asleep (state
+ * S): for a child blocked in queue_put or queue_get, that means it is
+ * waiting on the queue's condition variable. Returns 0 or -1. */
+static int wait_until_asleep(pid_t pid)
+{
+    char path[64], state = '?';
+    struct timespec tick = { 0, 1000 * 1000 };
+
+    snprintf(path, sizeof path, "/proc/%d/stat", (int)pid);
+    for (int tries = 0; tries < 5000; tries++) {
+        FILE *f = fopen(path, "r");
+
+        /* "pid (comm) S ...": the state follows the last ')'. */
+        if (f != NULL) {
+            char line[512], *p;
+
+            if (fgets(line, sizeof line, f) != NULL && (p = strrchr(line, ')')) != NULL)
+                state = p[2];
+            fclose(f);
+        }
+        if (state == 'S')
+            return 0;
+        nanosleep(&tick, NULL);
+    }
+    return -1;
+}
+
+START_TEST(close_wakes_a_blocked_producer)
+{
+    struct queue *q = queue_new(1, sizeof(long));
+    int status;
+    pid_t pid;
+
+    put_long(q, 1);
+    pid = fork();
+    ck_assert_int_ne(pid, -1);
+    if (pid == 0) {
+        long v = 2;
+
+        _exit(queue_put(q, &v, sizeof v, QUEUE_FOREVER) == QUEUE_CLOSED ? 0 : 1);
+    }
+    ck_assert_int_eq(wait_until_asleep(pid), 0);
+    queue_close(q);
+    ck_assert_int_eq(waitpid(pid, &status, 0), pid);
+    ck_assert(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+    ck_assert_int_eq(get_long(q), 1);
+    queue_free(q);
+}
+END_TEST
+
+/* A consumer killed while it sleeps in queue_get leaves its waiter count
+ * behind; the queue still works for everyone else. */
+START_TEST(a_consumer_killed_while_asleep_leaves_the_queue_working)
+{
+    struct queue *q = queue_new(2, sizeof(long));
+    int status;
+    pid_t pid = fork();
+
+    ck_assert_int_ne(pid, -1);
+    if (pid == 0) {
+        long v;
+        size_t len;
+
+        queue_get(q, &v, sizeof v, &len, QUEUE_FOREVER);
+        _exit(1);       /* not reached: killed while asleep */
+    }
+    ck_assert_int_eq(wait_until_asleep(pid), 0);
+    ck_assert_int_eq(kill(pid, SIGKILL), 0);
+    ck_assert_int_eq(waitpid(pid, &status, 0), pid);
+    ck_assert(WIFSIGNALED(status));
+    put_long(q, 41);
+    put_long(q, 42);
+    ck_assert_int_eq(get_long(q), 41);
+    ck_assert_int_eq(get_long(q), 42);
+    queue_free(q);
+}
+END_TEST
+
+/* ------------------------------------------------------------ the program */
+
+START_TEST(default_output_is_the_tutorials)
+{
+    struct run r;
+
+    run_cmd(&r, "session4/session4");
+    ck_assert_int_eq(run_exit_code(&r), 0);
+    ck_assert_str_eq(r.out, "Queue elements:\n1\n4\n9\n16\nQueue is now empty!\n");
+    ck_assert_str_eq(r.err, "");
+    ck_assert_int_eq(r.strays, 0);
+    run_free(&r);
+}
+END_TEST
+
+START_TEST(producers_and_consumers_receive_everything)
+{
+    struct run r;
+
+    run_cmd(&r, "session4/session4 --producers 3 --consumers 2 --count 5000 --maxsize 8");
+    ck_assert_int_eq(run_exit_code(&r), 0);
+    ck_assert_ptr_nonnull(strstr(r.out, "producer 3 put 5000 items"));
+    ck_assert_ptr_nonnull(strstr(r.out, "consumer 2 took "));
+    ck_assert_ptr_nonnull(strstr(r.out, "received 15000 of 15000 items, none lost or duplicated\n"));
+    ck_assert_int_eq(r.strays, 0);
+    run_free(&r);
+}
+END_TEST
+
+START_TEST(one_consumer_takes_every_item)
+{
+    struct run r;
+
+    run_cmd(&r, "session4/session4 -n 100");
+    ck_assert_int_eq(run_exit_code(&r), 0);
+    ck_assert_ptr_nonnull(strstr(r.out, "consumer 1 took 100 items\n"
+                                        "received 100 of 100 items, none lost or duplicated\n"));
+    run_free(&r);
+}
+END_TEST
+
+START_TEST(concurrent_shows_empty_stopping_early)
+{
+    struct run r;
+
+    run_cmd(&r, "session4/session4 --concurrent --count 10");
+    ck_assert_int_eq(run_exit_code(&r), 0);
+    ck_assert_str_eq(r.out,
+        "drain while not empty(): took 5 of 10 items, then saw empty() and stopped early\n"
+        "get until end-of-queue:  took 10 of 10 items\n");
+    ck_assert_int_eq(r.strays, 0);
+    run_free(&r);
+}
+END_TEST
+
+START_TEST(help_goes_to_stdout_and_exits_0)
+{
+    struct run r;
+
+    run_cmd(&r, "session4/session4 --help");
+    ck_assert_int_eq(run_exit_code(&r), 0);
+    ck_assert_ptr_nonnull(strstr(r.out, "Usage: session4"));
+    ck_assert_ptr_nonnull(strstr(r.out, "--maxsize"));
+    ck_assert_str_eq(r.err, "");
+    run_free(&r);
+}
+END_TEST
+
+static const struct {
+    const char *cmd;
+    const char *message;
+} bad_inputs[] = {
+    { "session4/session4 --producers 0", "session4: --producers 0 is out of range" },
+    { "session4/session4 --consumers 65", "session4: --consumers 65 is out of range" },
+    { "session4/session4 --count x", "session4: invalid number 'x' for --count" },
+    { "session4/session4 --maxsize -1", "session4: --maxsize -1 is out of range" },
+    { "session4/session4 -p 64 -n 10000000", "session4: --producers x --count is 640000000 items" },
+    { "session4/session4 --concurrent -p 2", "session4: --concurrent runs one producer" },
+    { "session4/session4 --concurrent -n 1", "session4: --concurrent needs --count 2" },
+    { "session4/session4 extra", "session4: unexpected argument 'extra'" },
+    { "session4/session4 --count", "session4: option '--count' needs a value" },
+    { "session4/session4 --nope", "session4: unknown" },
+};
+
+START_TEST(bad_input_exits_2_with_one_line)
+{
+    struct run r;
+
+    run_cmd(&r, bad_inputs[_i].cmd);
+    ck_assert_int_eq(run_exit_code(&r), 2);
+    ck_assert_str_eq(r.out, "");
+    ck_assert_msg(strncmp(r.err, bad_inputs[_i].message, strlen(bad_inputs[_i].message)) == 0,
+                  "%s: got '%s'", bad_inputs[_i].cmd, r.err);
+    ck_assert_int_eq(count_lines(r.err), 2);
+    ck_assert_int_eq(r.strays, 0);
+    run_free(&r);
+}
+END_TEST
+
+/* Waits (polling, with a limit) until process pid has started n children:
+ * Linux lists them in /proc/PID/task/PID/children. Returns 0 or -1. */
+static int wait_for_children(pid_t pid, int n)
+{
+    char path[64], buf[4096];
+    struct timespec tick = { 0, 10 * 1000 * 1000 };
+
+    snprintf(path, sizeof path, "/proc/%d/task/%d/children", (int)pid, (int)pid);
+    for (int tries = 0; tries < 500; tries++) {
+        FILE *f = fopen(path, "r");
+        int words = 0;
+
+        if (f != NULL) {
+            while (fscanf(f, "%4095s", buf) == 1)
+                words++;
+            fclose(f);
+        }
+        if (words >= n)
+            return 0;
+        nanosleep(&tick, NULL);
+    }
+    return -1;
+}
+
+START_TEST(sigterm_stops_and_reaps_the_children)
+{
+    char *argv[] = { "session4/session4", "-p", "2", "-c", "2", "-n", "50000000",
+                     "--maxsize", "1", NULL };
+    struct spawned s;
+    struct run r;
+
+    ck_assert_int_eq(spawn_start(&s, argv), 0);
+    ck_assert_int_eq(wait_for_children(s.pid, 4), 0);
+    ck_assert_int_eq(kill(s.pid, SIGTERM), 0);
+    spawn_finish(&s, RUN_TIMEOUT, &r);
+    ck_assert_int_eq(r.timed_out, 0);
+    ck_assert_int_eq(run_exit_code(&r), 143);
+    ck_assert_int_eq(r.strays, 0);
+    run_free(&r);
+}
+END_TEST
+
+/* The first PID listed in /proc/PID/task/PID/children, or -1. */
+static pid_t first_child(pid_t pid)
+{
+    char path[64];
+    int child = -1;
+    FILE *f;
+
+    snprintf(path, sizeof path, "/proc/%d/task/%d/children", (int)pid, (int)pid);
+    f = fopen(path, "r");
+    if (f != NULL) {
+        if (fscanf(f, "%d", &child) != 1)
+            child = -1;
+        fclose(f);
+    }
+    return (pid_t)child;
+}
+
+/* A child killed from outside: the program names it, stops the others
+ * (which would otherwise wait forever on a 1-slot queue), and exits 1. */
+START_TEST(a_killed_child_is_reported_and_the_rest_stopped)
+{
+    char *argv[] = { "session4/session4", "-p", "2", "-c", "2", "-n", "50000000",
+                     "--maxsize", "1", NULL };
+    struct spawned s;
+    struct run r;
+    pid_t victim;
+
+    ck_assert_int_eq(spawn_start(&s, argv), 0);
+    ck_assert_int_eq(wait_for_children(s.pid, 4), 0);
+    victim = first_child(s.pid);
+    ck_assert_int_gt(victim, 0);
+    ck_assert_int_eq(kill(victim, SIGKILL), 0);
+    spawn_finish(&s, RUN_TIMEOUT, &r);
+    ck_assert_int_eq(r.timed_out, 0);
+    ck_assert_int_eq(run_exit_code(&r), 1);
+    ck_assert_ptr_nonnull(strstr(r.err, "was killed by SIGKILL\n"));
+    ck_assert_int_eq(strncmp(r.err, "session4: process ", 18), 0);
+    ck_assert_int_eq(count_lines(r.err), 1);
+    ck_assert_int_eq(r.strays, 0);
+    run_free(&r);
+}
+END_TEST
+
+Suite *suite_session4(void)
+{
+    Suite *s = suite_create("session4");
+    TCase *unit = tcase_create("queue");
+    TCase *prog = tcase_create("program");
+
+    tcase_set_timeout(unit, 30);
+    tcase_add_test(unit, queue_is_fifo);
+    tcase_add_test(unit, nowait_put_on_full_and_get_on_empty_say_so);
+    tcase_add_test(unit, timeouts_return_timed_out);
+    tcase_add_test(unit, close_ends_the_queue_after_it_is_drained);
+    tcase_add_test(unit, close_wakes_a_blocked_consumer);
+    tcase_add_test(unit, messages_of_several_sizes_come_out_whole);
+    tcase_add_test(unit, many_producers_and_consumers_lose_and_duplicate_nothing);
+    tcase_add_test(unit, a_killed_consumer_does_not_wedge_the_producer);
+    tcase_add_test(unit, close_wakes_a_blocked_producer);
+    tcase_add_test(unit, a_consumer_killed_while_asleep_leaves_the_queue_working);
+    suite_add_tcase(s, unit);
+
+    tcase_set_timeout(prog, 30);
+    tcase_add_test(prog, default_output_is_the_tutorials);
+    tcase_add_test(prog, producers_and_consumers_receive_everything);
+    tcase_add_test(prog, one_consumer_takes_every_item);
+    tcase_add_test(prog, concurrent_shows_empty_stopping_early);
+    tcase_add_test(prog, help_goes_to_stdout_and_exits_0);
+    tcase_add_loop_test(prog, bad_input_exits_2_with_one_line, 0,
+                        sizeof bad_inputs / sizeof bad_inputs[0]);
+    tcase_add_test(prog, sigterm_stops_and_reaps_the_children);
+    tcase_add_test(prog, a_killed_child_is_reported_and_the_rest_stopped);
+    suite_add_tcase(s, prog);
+    return s;
+}

@@ -1,0 +1,440 @@
+/* test_session5.c - the Pipe's ends (session5/pipe.c) and the session5 program.
+ *
+ * The default output's order varies from run to run, so its test checks the
+ * rules every valid interleaving obeys rather than one interleaving.
+ */
+#include "testutil.h"
+#include "frame.h"
+#include "session5/pipe.h"
+
+#include <check.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+static void expect_message(struct conn *c, const char *want, size_t want_len)
+{
+    char *msg;
+    size_t len;
+
+    ck_assert_int_eq(conn_recv(c, PIPE_MAX_MESSAGE, &msg, &len), 1);
+    ck_assert_uint_eq(len, want_len);
+    ck_assert_int_eq(memcmp(msg, want, len), 0);
+    free(msg);
+}
+
+static void round_trip(int duplex)
+{
+    static const char *msgs[] = { "hello", "", "hey", "a longer message, with spaces" };
+    struct conn receiver, sender;
+
+    ck_assert_int_eq(pipe_new(duplex, &receiver, &sender), 0);
+    for (size_t i = 0; i < 4; i++)
+        ck_assert_int_eq(conn_send(&sender, msgs[i], strlen(msgs[i])), 0);
+    conn_close(&sender);
+    for (size_t i = 0; i < 4; i++)
+        expect_message(&receiver, msgs[i], strlen(msgs[i]));
+    ck_assert_int_eq(conn_recv(&receiver, PIPE_MAX_MESSAGE, &(char *){ NULL }, &(size_t){ 0 }), 0);
+    conn_close(&receiver);
+}
+
+START_TEST(messages_round_trip_whole_and_in_order_duplex)
+{
+    round_trip(1);
+}
+END_TEST
+
+START_TEST(messages_round_trip_whole_and_in_order_oneway)
+{
+    round_trip(0);
+}
+END_TEST
+
+START_TEST(duplex_ends_both_send_and_receive)
+{
+    struct conn a, b;
+
+    ck_assert_int_eq(pipe_new(1, &a, &b), 0);
+    ck_assert_int_eq(conn_send(&a, "ping", 4), 0);
+    ck_assert_int_eq(conn_send(&b, "pong", 4), 0);
+    expect_message(&b, "ping", 4);
+    expect_message(&a, "pong", 4);
+    conn_close(&a);
+    conn_close(&b);
+}
+END_TEST
+
+START_TEST(oneway_ends_refuse_the_wrong_direction)
+{
+    struct conn receiver, sender;
+    char *msg;
+    size_t len;
+
+    ck_assert_int_eq(pipe_new(0, &receiver, &sender), 0);
+    ck_assert_int_eq(conn_send(&receiver, "x", 1), -1);
+    ck_assert_int_eq(errno, EBADF);
+    ck_assert_int_eq(conn_recv(&sender, 10, &msg, &len), -1);
+    ck_assert_int_eq(errno, EBADF);
+    conn_close(&receiver);
+    conn_close(&sender);
+}
+END_TEST
+
+/* Two frames in one write() come out as two messages, not one. */
+START_TEST(frames_written_together_are_not_merged)
+{
+    struct conn receiver, sender;
+    unsigned char both[2 * FRAME_HEADER_SIZE + 5];
+
+    ck_assert_int_eq(pipe_new(0, &receiver, &sender), 0);
+    frame_encode_header(2, both);
+    memcpy(both + 4, "hi", 2);
+    frame_encode_header(3, both + 6);
+    memcpy(both + 10, "you", 3);
+    ck_assert_int_eq(write(sender.wfd, both, sizeof both), (ssize_t)sizeof both);
+    expect_message(&receiver, "hi", 2);
+    expect_message(&receiver, "you", 3);
+    conn_close(&receiver);
+    conn_close(&sender);
+}
+END_TEST
+
+/* Waits until the reader has taken every byte out of the pipe: then its
+ * next read() can only return what comes after. FIONREAD is polled (the
+ * reader's progress has no other signal), with a limit. */
+static int wait_until_read(int rfd)
+{
+    struct timespec tick = { 0, 1000 * 1000 };
+
+    for (int tries = 0; tries < 5000; tries++) {
+        int left;
+
+        if (ioctl(rfd, FIONREAD, &left) == -1)
+            return -1;
+        if (left == 0)
+            return 0;
+        nanosleep(&tick, NULL);
+    }
+    return -1;
+}
+
+/* The sender's child writes one frame in five pieces, each only after the
+ * reader consumed the one before: the reader's read() calls are forced to
+ * return partial headers and partial payloads, and the message still comes
+ * out whole. */
+START_TEST(a_frame_split_across_reads_comes_out_whole)
+{
+    struct conn receiver, sender;
+    unsigned char frame[FRAME_HEADER_SIZE + 11];
+    static const size_t cuts[] = { 0, 2, 4, 7, 12, sizeof frame };
+    int status;
+    pid_t pid;
+
+    ck_assert_int_eq(pipe_new(0, &receiver, &sender), 0);
+    frame_encode_header(11, frame);
+    memcpy(frame + 4, "split frame", 11);
+    pid = fork();
+    ck_assert_int_ne(pid, -1);
+    if (pid == 0) {
+        for (size_t i = 0; i + 1 < sizeof cuts / sizeof cuts[0]; i++) {
+            size_t n = cuts[i + 1] - cuts[i];
+
+            if (write(sender.wfd, frame + cuts[i], n) != (ssize_t)n)
+                _exit(1);
+            if (wait_until_read(receiver.rfd) == -1)
+                _exit(2);
+        }
+        _exit(0);
+    }
+    expect_message(&receiver, "split frame", 11);
+    ck_assert_int_eq(waitpid(pid, &status, 0), pid);
+    ck_assert(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+    conn_close(&receiver);
+    conn_close(&sender);
+}
+END_TEST
+
+/* 8 MiB is far more than a pipe holds (64 KiB): the writer's write()s are
+ * short and the reader's read()s partial, and both loops carry on. */
+START_TEST(a_message_larger_than_the_pipe_buffer_arrives_intact)
+{
+    const size_t size = 8 * 1024 * 1024;
+    struct conn receiver, sender;
+    char *big = malloc(size), *msg;
+    size_t len;
+    int status;
+    pid_t pid;
+
+    ck_assert_ptr_nonnull(big);
+    for (size_t i = 0; i < size; i++)
+        big[i] = (char)(i * 7 % 256);
+    ck_assert_int_eq(pipe_new(0, &receiver, &sender), 0);
+    pid = fork();
+    ck_assert_int_ne(pid, -1);
+    if (pid == 0)
+        _exit(conn_send(&sender, big, size) == 0 ? 0 : 1);
+    conn_close(&sender);
+    ck_assert_int_eq(conn_recv(&receiver, PIPE_MAX_MESSAGE, &msg, &len), 1);
+    ck_assert_uint_eq(len, size);
+    ck_assert_int_eq(memcmp(msg, big, size), 0);
+    ck_assert_int_eq(waitpid(pid, &status, 0), pid);
+    ck_assert(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+    free(msg);
+    free(big);
+    conn_close(&receiver);
+}
+END_TEST
+
+START_TEST(eof_inside_a_frame_is_a_protocol_error)
+{
+    struct conn receiver, sender;
+    unsigned char partial[FRAME_HEADER_SIZE + 3];
+    char *msg;
+    size_t len;
+
+    ck_assert_int_eq(pipe_new(0, &receiver, &sender), 0);
+    frame_encode_header(10, partial);
+    memcpy(partial + 4, "abc", 3);
+    ck_assert_int_eq(write(sender.wfd, partial, sizeof partial), (ssize_t)sizeof partial);
+    conn_close(&sender);
+    ck_assert_int_eq(conn_recv(&receiver, 100, &msg, &len), -1);
+    ck_assert_int_eq(errno, EPROTO);
+    conn_close(&receiver);
+}
+END_TEST
+
+START_TEST(an_oversized_length_is_refused_before_allocating)
+{
+    struct conn receiver, sender;
+    unsigned char header[FRAME_HEADER_SIZE];
+    char *msg;
+    size_t len;
+
+    ck_assert_int_eq(pipe_new(1, &receiver, &sender), 0);
+    frame_encode_header(0xFFFFFFFFu, header);   /* 4 GiB, and nothing follows */
+    ck_assert_int_eq(write(sender.wfd, header, sizeof header), (ssize_t)sizeof header);
+    ck_assert_int_eq(conn_recv(&receiver, PIPE_MAX_MESSAGE, &msg, &len), -1);
+    ck_assert_int_eq(errno, EMSGSIZE);
+    conn_close(&receiver);
+    conn_close(&sender);
+}
+END_TEST
+
+/* ------------------------------------------------------------ the program */
+
+/* Checks out against the rules of a valid run: the "Sent" lines are the
+ * messages in order; the "Received" lines are the messages before END in
+ * order; each is received only after it was sent; END is never received. */
+static void check_interleaving(const char *out, const char *const *msgs, size_t n,
+                               const char *last_line)
+{
+    char *copy = strdup(out), *save, *line;
+    size_t sent = 0, received = 0, upto_end = n;
+    int saw_last = 0;
+
+    for (size_t i = 0; i < n; i++)
+        if (strcmp(msgs[i], "END") == 0 && upto_end == n)
+            upto_end = i;
+    for (line = strtok_r(copy, "\n", &save); line != NULL; line = strtok_r(NULL, "\n", &save)) {
+        ck_assert_msg(!saw_last, "a line after '%s': %s", last_line, line);
+        if (strncmp(line, "Sent the message: ", 18) == 0) {
+            ck_assert_uint_lt(sent, n);
+            ck_assert_str_eq(line + 18, msgs[sent]);
+            sent++;
+        } else if (strncmp(line, "Received the message: ", 22) == 0) {
+            ck_assert_uint_lt(received, upto_end);
+            ck_assert_str_eq(line + 22, msgs[received]);
+            ck_assert_msg(received < sent, "'%s' received before it was sent", line + 22);
+            received++;
+        } else {
+            ck_assert_ptr_nonnull(last_line);
+            ck_assert_str_eq(line, last_line);
+            saw_last = 1;
+        }
+    }
+    ck_assert_uint_eq(sent, n);
+    ck_assert_uint_eq(received, upto_end);
+    ck_assert_int_eq(saw_last, last_line != NULL);
+    free(copy);
+}
+
+static const char *const tutorial_msgs[] = { "hello", "hey", "hru?", "END" };
+
+START_TEST(default_output_is_a_valid_interleaving)
+{
+    struct run r;
+
+    run_cmd(&r, "session5/session5");
+    ck_assert_int_eq(run_exit_code(&r), 0);
+    ck_assert_int_eq(count_lines(r.out), 7);
+    check_interleaving(r.out, tutorial_msgs, 4, NULL);
+    ck_assert_str_eq(r.err, "");
+    ck_assert_int_eq(r.strays, 0);
+    run_free(&r);
+}
+END_TEST
+
+START_TEST(oneway_output_is_a_valid_interleaving)
+{
+    struct run r;
+
+    run_cmd(&r, "session5/session5 --oneway");
+    ck_assert_int_eq(run_exit_code(&r), 0);
+    check_interleaving(r.out, tutorial_msgs, 4, NULL);
+    ck_assert_int_eq(r.strays, 0);
+    run_free(&r);
+}
+END_TEST
+
+START_TEST(without_end_the_receiver_stops_when_the_sender_closes)
+{
+    static const char *const msgs[] = { "one", "", "three" };
+    struct run r;
+
+    run_cmd(&r, "session5/session5 one '' three");
+    ck_assert_int_eq(run_exit_code(&r), 0);
+    check_interleaving(r.out, msgs, 3, "Sender closed the pipe.");
+    ck_assert_int_eq(r.strays, 0);
+    run_free(&r);
+}
+END_TEST
+
+START_TEST(messages_after_end_are_sent_but_not_printed)
+{
+    static const char *const msgs[] = { "a", "END", "b" };
+    struct run r;
+
+    run_cmd(&r, "session5/session5 --oneway a END b");
+    ck_assert_int_eq(run_exit_code(&r), 0);
+    check_interleaving(r.out, msgs, 3, NULL);
+    ck_assert_str_eq(r.err, "");
+    run_free(&r);
+}
+END_TEST
+
+START_TEST(duplex_receiver_answers_every_message)
+{
+    struct run r;
+
+    run_cmd(&r, "session5/session5 --duplex");
+    ck_assert_int_eq(run_exit_code(&r), 0);
+    /* The sender waits for each reply, so the order is fixed. */
+    ck_assert_str_eq(r.out, "Sent the message: hello\n"
+                            "Received the message: hello\n"
+                            "Received the reply: ack hello\n"
+                            "Sent the message: hey\n"
+                            "Received the message: hey\n"
+                            "Received the reply: ack hey\n"
+                            "Sent the message: hru?\n"
+                            "Received the message: hru?\n"
+                            "Received the reply: ack hru?\n"
+                            "Sent the message: END\n");
+    ck_assert_int_eq(r.strays, 0);
+    run_free(&r);
+}
+END_TEST
+
+static const char *const bytes_cmds[] = {
+    "session5/session5 --bytes 0",
+    "session5/session5 --bytes 1",
+    "session5/session5 --oneway --bytes 3000000",
+    "session5/session5 --bytes 268435456",
+};
+static const char *const bytes_outs[] = {
+    "Sending 0 bytes\nReceived 0 bytes intact\n",
+    "Sending 1 bytes\nReceived 1 bytes intact\n",
+    "Sending 3000000 bytes\nReceived 3000000 bytes intact\n",
+    "Sending 268435456 bytes\nReceived 268435456 bytes intact\n",
+};
+
+START_TEST(bytes_arrive_intact_without_deadlock)
+{
+    struct run r;
+
+    run_cmd(&r, bytes_cmds[_i]);
+    ck_assert_int_eq(r.timed_out, 0);
+    ck_assert_int_eq(run_exit_code(&r), 0);
+    ck_assert_str_eq(r.out, bytes_outs[_i]);
+    ck_assert_int_eq(r.strays, 0);
+    run_free(&r);
+}
+END_TEST
+
+START_TEST(help_goes_to_stdout_and_exits_0)
+{
+    struct run r;
+
+    run_cmd(&r, "session5/session5 -h");
+    ck_assert_int_eq(run_exit_code(&r), 0);
+    ck_assert_ptr_nonnull(strstr(r.out, "Usage: session5"));
+    ck_assert_ptr_nonnull(strstr(r.out, "--bytes"));
+    ck_assert_str_eq(r.err, "");
+    run_free(&r);
+}
+END_TEST
+
+static const struct {
+    const char *cmd;
+    const char *message;
+} bad_inputs[] = {
+    { "session5/session5 --bytes 268435457", "session5: --bytes 268435457 is out of range" },
+    { "session5/session5 --bytes -1", "session5: --bytes -1 is out of range" },
+    { "session5/session5 --bytes lots", "session5: invalid number 'lots' for --bytes" },
+    { "session5/session5 --bytes", "session5: option '--bytes' needs a value" },
+    { "session5/session5 --oneway --duplex", "session5: --duplex needs both ends" },
+    { "session5/session5 --bytes 10 hello", "session5: --bytes sends one message" },
+    { "session5/session5 --bytes 10 --duplex", "session5: --bytes sends one message" },
+    { "session5/session5 --nope", "session5: unknown" },
+};
+
+START_TEST(bad_input_exits_2_with_one_line)
+{
+    struct run r;
+
+    run_cmd(&r, bad_inputs[_i].cmd);
+    ck_assert_int_eq(run_exit_code(&r), 2);
+    ck_assert_str_eq(r.out, "");
+    ck_assert_msg(strncmp(r.err, bad_inputs[_i].message, strlen(bad_inputs[_i].message)) == 0,
+                  "%s: got '%s'", bad_inputs[_i].cmd, r.err);
+    ck_assert_int_eq(count_lines(r.err), 2);
+    ck_assert_int_eq(r.strays, 0);
+    run_free(&r);
+}
+END_TEST
+
+Suite *suite_session5(void)
+{
+    Suite *s = suite_create("session5");
+    TCase *unit = tcase_create("pipe");
+    TCase *prog = tcase_create("program");
+
+    tcase_set_timeout(unit, 30);
+    tcase_add_test(unit, messages_round_trip_whole_and_in_order_duplex);
+    tcase_add_test(unit, messages_round_trip_whole_and_in_order_oneway);
+    tcase_add_test(unit, duplex_ends_both_send_and_receive);
+    tcase_add_test(unit, oneway_ends_refuse_the_wrong_direction);
+    tcase_add_test(unit, frames_written_together_are_not_merged);
+    tcase_add_test(unit, a_frame_split_across_reads_comes_out_whole);
+    tcase_add_test(unit, a_message_larger_than_the_pipe_buffer_arrives_intact);
+    tcase_add_test(unit, eof_inside_a_frame_is_a_protocol_error);
+    tcase_add_test(unit, an_oversized_length_is_refused_before_allocating);
+    suite_add_tcase(s, unit);
+
+    tcase_set_timeout(prog, 30);
+    tcase_add_test(prog, default_output_is_a_valid_interleaving);
+    tcase_add_test(prog, oneway_output_is_a_valid_interleaving);
+    tcase_add_test(prog, without_end_the_receiver_stops_when_the_sender_closes);
+    tcase_add_test(prog, messages_after_end_are_sent_but_not_printed);
+    tcase_add_test(prog, duplex_receiver_answers_every_message);
+    tcase_add_loop_test(prog, bytes_arrive_intact_without_deadlock, 0,
+                        sizeof bytes_cmds / sizeof bytes_cmds[0]);
+    tcase_add_test(prog, help_goes_to_stdout_and_exits_0);
+    tcase_add_loop_test(prog, bad_input_exits_2_with_one_line, 0,
+                        sizeof bad_inputs / sizeof bad_inputs[0]);
+    suite_add_tcase(s, prog);
+    return s;
+}

@@ -1,0 +1,560 @@
+/* test_session8.c - session8: the process Pool (pool.c) and its program.
+ *
+ * Unit tests call pool_map() in this process (Check runs each test in its own
+ * fork, so the workers are that test's children); program tests run
+ * session8/session8. Output order between workers is never assumed.
+ */
+#include "testutil.h"
+
+#include "session8/pool.h"
+
+#include <check.h>
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+/* ---------------------------------------------------------------- helpers */
+
+/* 1 when this process has no child left, running or zombie. */
+static int no_children_left(void)
+{
+    return waitpid(-1, NULL, WNOHANG) == -1 && errno == ECHILD;
+}
+
+/* Work that grows and shrinks with the item, so chunks finish out of order.
+ * The volatile store keeps the compiler from dropping the loop. */
+static volatile unsigned long spin_sink;
+
+static long uneven_triple(long item)
+{
+    unsigned long spin = 0;
+
+    for (long i = 0; i < (item % 7) * 20000; i++)
+        spin = spin * 31 + (unsigned long)i;
+    spin_sink = spin;
+    return item * 3;
+}
+
+static long exit_on_3(long item)
+{
+    if (item == 3)
+        _exit(4);
+    if (item != 1)
+        pause();                /* stays busy until the pool stops it */
+    return item;
+}
+
+static long identity(long item)
+{
+    return item;
+}
+
+/* Finds "Worker process id for N: PID" lines: pids[N] = PID (N in 1..max).
+ * Returns how many such lines there were. */
+static int worker_lines(const char *out, long pids[], int max)
+{
+    int lines = 0;
+
+    for (const char *p = out; p != NULL && *p != '\0'; ) {
+        long n, pid;
+
+        if (sscanf(p, "Worker process id for %ld: %ld", &n, &pid) == 2) {
+            lines++;
+            if (n >= 1 && n <= max)
+                pids[n] = pid;
+        }
+        p = strchr(p, '\n');
+        if (p != NULL)
+            p++;
+    }
+    return lines;
+}
+
+static int distinct(const long values[], int from, int to)
+{
+    int count = 0;
+
+    for (int i = from; i <= to; i++) {
+        int seen = 0;
+
+        for (int j = from; j < i; j++)
+            seen |= values[j] == values[i];
+        count += !seen;
+    }
+    return count;
+}
+
+/* ---------------------------------------------------------------- unit */
+
+START_TEST(map_returns_results_in_input_order_with_uneven_work)
+{
+    enum { N = 500 };
+    static long items[N], results[N];
+    struct pool *p = pool_new(3, NULL, NULL, 0);
+
+    ck_assert_ptr_nonnull(p);
+    for (long i = 0; i < N; i++)
+        items[i] = N - i;
+    ck_assert_int_eq(pool_map(p, uneven_triple, items, N, 1, results), 0);
+    for (long i = 0; i < N; i++)
+        ck_assert_int_eq(results[i], 3 * items[i]);
+    /* A second map on the same workers, with another chunksize. */
+    memset(results, 0, sizeof results);
+    ck_assert_int_eq(pool_map(p, uneven_triple, items, N, 7, results), 0);
+    for (long i = 0; i < N; i++)
+        ck_assert_int_eq(results[i], 3 * items[i]);
+    ck_assert_int_eq(pool_close(p), 0);
+    ck_assert_int_eq(pool_join(p), 0);
+    pool_free(p);
+    ck_assert(no_children_left());
+}
+END_TEST
+
+START_TEST(default_chunksize_is_cpythons)
+{
+    ck_assert_uint_eq(pool_default_chunksize(1000000, 2), 125000);
+    ck_assert_uint_eq(pool_default_chunksize(5, 2), 1);
+    ck_assert_uint_eq(pool_default_chunksize(100, 3), 9);      /* 100/12 = 8.3 */
+    ck_assert_uint_eq(pool_default_chunksize(96, 3), 8);
+    ck_assert_uint_eq(pool_default_chunksize(0, 4), 1);
+}
+END_TEST
+
+START_TEST(workers_run_whole_chunks)
+{
+    enum { N = 60 };
+    long items[N], results[N];
+    size_t count;
+    const struct pool_worker_stat *stats;
+    struct pool *p = pool_new(2, NULL, NULL, 0);
+
+    ck_assert_ptr_nonnull(p);
+    for (long i = 0; i < N; i++)
+        items[i] = i;
+    ck_assert_int_eq(pool_map(p, identity, items, N, 15, results), 0);
+    stats = pool_stats(p, &count);
+    ck_assert_uint_eq(count, 2);
+    ck_assert_uint_eq(stats[0].items + stats[1].items, N);
+    ck_assert_uint_eq(stats[0].items % 15, 0);
+    ck_assert_uint_eq(stats[1].items % 15, 0);
+    pool_free(p);
+    ck_assert(no_children_left());
+}
+END_TEST
+
+START_TEST(maxtasksperchild_starts_fresh_workers)
+{
+    enum { N = 12 };
+    long items[N], results[N];
+    size_t count, total = 0;
+    const struct pool_worker_stat *stats;
+    struct pool *p = pool_new(2, NULL, NULL, 3);
+
+    ck_assert_ptr_nonnull(p);
+    for (long i = 0; i < N; i++)
+        items[i] = i;
+    ck_assert_int_eq(pool_map(p, identity, items, N, 1, results), 0);
+    for (long i = 0; i < N; i++)
+        ck_assert_int_eq(results[i], i);
+    /* Which worker takes the last tasks depends on timing, so the number of
+     * workers is not fixed; but none ran more than 3 tasks, and so at least
+     * 12 / 3 processes were needed. */
+    stats = pool_stats(p, &count);
+    ck_assert_uint_ge(count, N / 3);
+    for (size_t i = 0; i < count; i++) {
+        ck_assert_uint_le(stats[i].items, 3);
+        total += stats[i].items;
+    }
+    ck_assert_uint_eq(total, N);
+    pool_close(p);
+    ck_assert_int_eq(pool_join(p), 0);
+    pool_free(p);
+    ck_assert(no_children_left());
+}
+END_TEST
+
+START_TEST(dead_worker_fails_the_map_and_stops_the_others)
+{
+    long items[] = { 1, 2, 3 }, results[3];
+    struct pool *p = pool_new(3, NULL, NULL, 0);
+    const char *err;
+
+    ck_assert_ptr_nonnull(p);
+    /* chunksize 1 and 3 idle workers: each worker gets one item; the ones
+     * for 2 block forever, so only the pool can end them. */
+    ck_assert_int_eq(pool_map(p, exit_on_3, items, 3, 1, results), -1);
+    err = pool_error(p);
+    ck_assert_msg(strstr(err, "exited with status 4 while running item 3") != NULL,
+                  "got '%s'", err);
+    ck_assert(no_children_left());
+    ck_assert_int_eq(pool_map(p, identity, items, 3, 1, results), -1);  /* stays closed */
+    pool_free(p);
+}
+END_TEST
+
+START_TEST(worker_killed_while_idle_fails_the_next_map_without_hanging)
+{
+    long item = 9, result;
+    size_t count;
+    const struct pool_worker_stat *stats;
+    struct pool *p = pool_new(1, NULL, NULL, 0);
+    siginfo_t info;
+
+    ck_assert_ptr_nonnull(p);
+    stats = pool_stats(p, &count);
+    ck_assert_uint_eq(count, 1);
+    ck_assert_int_eq(kill(stats[0].pid, SIGKILL), 0);
+    /* Wait until it is dead, but leave the reaping to the pool (WNOWAIT). */
+    ck_assert_int_eq(waitid(P_PID, (id_t)stats[0].pid, &info, WEXITED | WNOWAIT), 0);
+    ck_assert_int_eq(pool_map(p, identity, &item, 1, 1, &result), -1);
+    ck_assert_msg(strstr(pool_error(p), "was killed by SIGKILL before it could run item 9") != NULL,
+                  "got '%s'", pool_error(p));
+    ck_assert(no_children_left());
+    pool_free(p);
+}
+END_TEST
+
+START_TEST(join_needs_close_first)
+{
+    struct pool *p = pool_new(1, NULL, NULL, 0);
+    long item = 5, result;
+
+    ck_assert_ptr_nonnull(p);
+    ck_assert_int_eq(pool_join(p), -1);
+    ck_assert_int_eq(errno, EINVAL);
+    ck_assert_int_eq(pool_close(p), 0);
+    ck_assert_int_eq(pool_map(p, identity, &item, 1, 0, &result), -1);
+    ck_assert_int_eq(pool_join(p), 0);
+    ck_assert(no_children_left());
+    pool_free(p);
+}
+END_TEST
+
+START_TEST(terminate_stops_and_reaps_every_worker)
+{
+    struct pool *p = pool_new(4, NULL, NULL, 0);
+
+    ck_assert_ptr_nonnull(p);
+    ck_assert(!no_children_left());
+    pool_terminate(p);
+    ck_assert(no_children_left());
+    pool_free(p);
+}
+END_TEST
+
+START_TEST(pool_new_refuses_bad_sizes)
+{
+    errno = 0;
+    ck_assert_ptr_null(pool_new(0, NULL, NULL, 0));
+    ck_assert_int_eq(errno, EINVAL);
+    ck_assert_ptr_null(pool_new(POOL_MAX_PROCESSES + 1, NULL, NULL, 0));
+    ck_assert_ptr_null(pool_new(1, NULL, NULL, -1));
+}
+END_TEST
+
+/* ---------------------------------------------------------------- program */
+
+START_TEST(default_run_prints_one_line_per_item_from_workers_then_the_result)
+{
+    char *argv[] = { "session8/session8", NULL };
+    struct spawned s;
+    struct run r;
+    long pids[6] = { 0 };
+
+    ck_assert_int_eq(spawn_start(&s, argv), 0);
+    spawn_finish(&s, RUN_TIMEOUT, &r);
+    ck_assert_int_eq(run_exit_code(&r), 0);
+    ck_assert_int_eq(count_lines(r.out), 6);
+    ck_assert_int_eq(worker_lines(r.out, pids, 5), 5);
+    for (int n = 1; n <= 5; n++) {
+        ck_assert_msg(pids[n] > 0, "no line for %d in '%s'", n, r.out);
+        ck_assert_int_ne(pids[n], s.pid);       /* a worker ran it, not the parent */
+    }
+    ck_assert_ptr_nonnull(strstr(r.out, "\n[1, 4, 9, 16, 25]\n"));
+    ck_assert_int_eq(strcmp(r.out + r.out_len - 18, "[1, 4, 9, 16, 25]\n"), 0);
+    ck_assert_str_eq(r.err, "");
+    ck_assert_int_eq(r.strays, 0);
+    run_free(&r);
+}
+END_TEST
+
+START_TEST(serial_is_the_plain_loop)
+{
+    struct run r;
+
+    run_cmd(&r, "session8/session8 --serial");
+    ck_assert_int_eq(run_exit_code(&r), 0);
+    ck_assert_str_eq(r.out, "[1, 4, 9, 16, 25]\n");
+    ck_assert_int_eq(r.strays, 0);
+    run_free(&r);
+}
+END_TEST
+
+START_TEST(positional_numbers_and_range_replace_the_list)
+{
+    struct run r;
+
+    run_cmd(&r, "session8/session8 -q -- -3 0 7");
+    ck_assert_int_eq(run_exit_code(&r), 0);
+    ck_assert_str_eq(r.out, "[9, 0, 49]\n");
+    run_free(&r);
+    run_cmd(&r, "session8/session8 --quiet --range 12 --processes 3 --chunksize 2");
+    ck_assert_int_eq(run_exit_code(&r), 0);
+    ck_assert_str_eq(r.out, "[1, 4, 9, 16, 25, 36, 49, 64, 81, 100, 121, 144]\n");
+    ck_assert_int_eq(r.strays, 0);
+    run_free(&r);
+}
+END_TEST
+
+START_TEST(explicit_chunksize_keeps_each_chunk_on_one_worker)
+{
+    struct run r;
+    long pids[11] = { 0 };
+
+    run_cmd(&r, "session8/session8 --range 10 --processes 2 --chunksize 5");
+    ck_assert_int_eq(run_exit_code(&r), 0);
+    ck_assert_int_eq(worker_lines(r.out, pids, 10), 10);
+    ck_assert_int_eq(distinct(pids, 1, 5), 1);
+    ck_assert_int_eq(distinct(pids, 6, 10), 1);
+    run_free(&r);
+}
+END_TEST
+
+START_TEST(maxtasksperchild_1_gives_every_item_a_new_worker)
+{
+    struct run r;
+    long pids[11] = { 0 };
+
+    run_cmd(&r, "session8/session8 --processes 2 --maxtasksperchild 1 --chunksize 1 --range 10");
+    ck_assert_int_eq(run_exit_code(&r), 0);
+    ck_assert_int_eq(worker_lines(r.out, pids, 10), 10);
+    ck_assert_int_eq(distinct(pids, 1, 10), 10);
+    ck_assert_int_eq(r.strays, 0);
+    run_free(&r);
+}
+END_TEST
+
+START_TEST(initializer_runs_once_in_each_worker_before_its_tasks)
+{
+    struct run r;
+    long pids[31] = { 0 };
+    int inits = 0;
+
+    run_cmd(&r, "session8/session8 --processes 3 --maxtasksperchild 4 --chunksize 2 "
+                "--range 30 --initializer hello");
+    ck_assert_int_eq(run_exit_code(&r), 0);
+    ck_assert_int_eq(worker_lines(r.out, pids, 30), 30);
+    for (int n = 1; n <= 30; n++) {
+        char want[64], *init, *task;
+
+        snprintf(want, sizeof want, "Initializing worker %ld with hello\n", pids[n]);
+        init = strstr(r.out, want);
+        ck_assert_msg(init != NULL, "no initializer line for worker %ld", pids[n]);
+        ck_assert_ptr_null(strstr(init + 1, want));     /* exactly once */
+        snprintf(want, sizeof want, "Worker process id for %d: %ld\n", n, pids[n]);
+        task = strstr(r.out, want);
+        ck_assert_ptr_nonnull(task);
+        ck_assert(init < task);
+    }
+    for (const char *p = r.out; (p = strstr(p, "Initializing worker")) != NULL; p++)
+        inits++;
+    ck_assert_int_eq(inits, distinct(pids, 1, 30));
+    run_free(&r);
+}
+END_TEST
+
+START_TEST(crash_on_names_the_item_and_leaves_no_process)
+{
+    struct run r;
+    long pid;
+
+    run_cmd(&r, "session8/session8 --crash-on 3");
+    ck_assert_int_eq(r.timed_out, 0);
+    ck_assert_int_eq(run_exit_code(&r), 1);
+    ck_assert_msg(sscanf(r.err, "session8: worker %ld was killed by SIGKILL while "
+                                "running item 3\n", &pid) == 1, "got '%s'", r.err);
+    ck_assert_int_eq(count_lines(r.err), 1);
+    ck_assert_ptr_null(strstr(r.out, "[1, 4"));
+    ck_assert_int_eq(r.strays, 0);
+    run_free(&r);
+}
+END_TEST
+
+START_TEST(crash_inside_a_big_chunk_names_the_exact_item)
+{
+    struct run r;
+
+    run_cmd(&r, "session8/session8 --quiet --range 1000 --processes 2 --crash-on 777");
+    ck_assert_int_eq(run_exit_code(&r), 1);
+    ck_assert_ptr_nonnull(strstr(r.err, "was killed by SIGKILL while running item 777\n"));
+    ck_assert_int_eq(r.strays, 0);
+    run_free(&r);
+}
+END_TEST
+
+START_TEST(summary_counts_every_item)
+{
+    struct run r;
+    long total = 0;
+
+    run_cmd(&r, "session8/session8 --quiet --range 100 --processes 2 --summary");
+    ck_assert_int_eq(run_exit_code(&r), 0);
+    ck_assert_ptr_nonnull(strstr(r.out, "pool: 2 processes, 100 items, chunksize 13, wall time "));
+    for (const char *p = r.out; (p = strstr(p, "\nworker ")) != NULL; p++) {
+        long pid, items;
+
+        ck_assert_int_eq(sscanf(p, "\nworker %ld ran %ld items", &pid, &items), 2);
+        total += items;
+    }
+    ck_assert_int_eq(total, 100);
+    ck_assert_ptr_nonnull(strstr(r.out, "\nserial: wall time "));
+    ck_assert_ptr_nonnull(strstr(r.out, "\nspeedup: "));
+    run_free(&r);
+}
+END_TEST
+
+START_TEST(timeline_has_one_line_per_task)
+{
+    char path[] = "/tmp/session8-timeline-XXXXXX";
+    char cmd[128], line[128];
+    int fd = mkstemp(path), seen[21] = { 0 }, lines = 0;
+    struct run r;
+    FILE *f;
+
+    ck_assert_int_ne(fd, -1);
+    close(fd);
+    snprintf(cmd, sizeof cmd, "session8/session8 -q --range 20 -c 3 -p 2 --timeline %s", path);
+    run_cmd(&r, cmd);
+    ck_assert_int_eq(run_exit_code(&r), 0);
+    f = fopen(path, "r");
+    ck_assert_ptr_nonnull(f);
+    while (fgets(line, sizeof line, f) != NULL) {
+        long pid, item;
+        double start, end;
+
+        ck_assert_int_eq(sscanf(line, "%ld %ld %lf %lf", &pid, &item, &start, &end), 4);
+        ck_assert(item >= 1 && item <= 20);
+        ck_assert(start <= end);
+        seen[item]++;
+        lines++;
+    }
+    fclose(f);
+    unlink(path);
+    ck_assert_int_eq(lines, 20);
+    for (int i = 1; i <= 20; i++)
+        ck_assert_int_eq(seen[i], 1);
+    run_free(&r);
+}
+END_TEST
+
+START_TEST(sigterm_stops_and_reaps_the_workers)
+{
+    char *argv[] = { "session8/session8", "--initializer", "x", "--work", "100000",
+                     "--range", "100", "-q", NULL };
+    struct spawned s;
+    struct run r;
+
+    ck_assert_int_eq(spawn_start(&s, argv), 0);
+    ck_assert_int_eq(spawn_wait_for(&s, "Initializing worker", RUN_TIMEOUT), 0);
+    kill(s.pid, SIGTERM);
+    spawn_finish(&s, RUN_TIMEOUT, &r);
+    ck_assert_int_eq(r.timed_out, 0);
+    ck_assert_int_eq(run_exit_code(&r), 143);
+    ck_assert_int_eq(r.strays, 0);
+    run_free(&r);
+}
+END_TEST
+
+START_TEST(help_lists_every_option)
+{
+    static const char *const names[] = {
+        "--serial", "--processes", "--chunksize", "--maxtasksperchild", "--range",
+        "--quiet", "--initializer", "--work", "--summary", "--timeline", "--crash-on",
+        "--help",
+    };
+    struct run r;
+
+    run_cmd(&r, "session8/session8 --help");
+    ck_assert_int_eq(run_exit_code(&r), 0);
+    ck_assert_ptr_nonnull(strstr(r.out, "Usage: session8"));
+    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
+        ck_assert_msg(strstr(r.out, names[i]) != NULL, "%s missing", names[i]);
+    ck_assert_str_eq(r.err, "");
+    run_free(&r);
+}
+END_TEST
+
+static const struct {
+    const char *cmd;
+    const char *message;
+} bad_inputs[] = {
+    { "session8/session8 --processes 0", "session8: --processes 0 is out of range" },
+    { "session8/session8 --processes x", "session8: invalid number 'x' for --processes" },
+    { "session8/session8 --chunksize 0", "session8: --chunksize 0 is out of range" },
+    { "session8/session8 --maxtasksperchild -1", "session8: --maxtasksperchild -1 is out of range" },
+    { "session8/session8 --range 0", "session8: --range 0 is out of range" },
+    { "session8/session8 --work -5", "session8: --work -5 is out of range" },
+    { "session8/session8 --crash-on", "session8: option '--crash-on' needs a value" },
+    { "session8/session8 1 two", "session8: invalid number 'two' for list item" },
+    { "session8/session8 3037000500", "session8: list item 3037000500 is out of range" },
+    { "session8/session8 --range 3 4", "session8: give either --range or a list" },
+    { "session8/session8 --serial -p 2", "session8: --serial runs no pool" },
+    { "session8/session8 --frobnicate", "session8: unknown" },
+};
+
+START_TEST(bad_input_exits_2_with_one_line_and_no_child)
+{
+    struct run r;
+
+    run_cmd(&r, bad_inputs[_i].cmd);
+    ck_assert_int_eq(run_exit_code(&r), 2);
+    ck_assert_str_eq(r.out, "");
+    ck_assert_msg(strncmp(r.err, bad_inputs[_i].message, strlen(bad_inputs[_i].message)) == 0,
+                  "%s: got '%s'", bad_inputs[_i].cmd, r.err);
+    ck_assert_int_eq(count_lines(r.err), 2);
+    ck_assert_ptr_nonnull(strstr(r.err, "Try 'session8 --help' for more information.\n"));
+    ck_assert_int_eq(r.strays, 0);
+    run_free(&r);
+}
+END_TEST
+
+Suite *suite_session8(void)
+{
+    Suite *s = suite_create("session8");
+    TCase *unit = tcase_create("pool");
+    TCase *prog = tcase_create("program");
+
+    tcase_set_timeout(unit, 20);
+    tcase_add_test(unit, map_returns_results_in_input_order_with_uneven_work);
+    tcase_add_test(unit, default_chunksize_is_cpythons);
+    tcase_add_test(unit, workers_run_whole_chunks);
+    tcase_add_test(unit, maxtasksperchild_starts_fresh_workers);
+    tcase_add_test(unit, dead_worker_fails_the_map_and_stops_the_others);
+    tcase_add_test(unit, worker_killed_while_idle_fails_the_next_map_without_hanging);
+    tcase_add_test(unit, join_needs_close_first);
+    tcase_add_test(unit, terminate_stops_and_reaps_every_worker);
+    tcase_add_test(unit, pool_new_refuses_bad_sizes);
+    suite_add_tcase(s, unit);
+
+    tcase_set_timeout(prog, 30);
+    tcase_add_test(prog, default_run_prints_one_line_per_item_from_workers_then_the_result);
+    tcase_add_test(prog, serial_is_the_plain_loop);
+    tcase_add_test(prog, positional_numbers_and_range_replace_the_list);
+    tcase_add_test(prog, explicit_chunksize_keeps_each_chunk_on_one_worker);
+    tcase_add_test(prog, maxtasksperchild_1_gives_every_item_a_new_worker);
+    tcase_add_test(prog, initializer_runs_once_in_each_worker_before_its_tasks);
+    tcase_add_test(prog, crash_on_names_the_item_and_leaves_no_process);
+    tcase_add_test(prog, crash_inside_a_big_chunk_names_the_exact_item);
+    tcase_add_test(prog, summary_counts_every_item);
+    tcase_add_test(prog, timeline_has_one_line_per_task);
+    tcase_add_test(prog, sigterm_stops_and_reaps_the_workers);
+    tcase_add_test(prog, help_lists_every_option);
+    tcase_add_loop_test(prog, bad_input_exits_2_with_one_line_and_no_child, 0,
+                        sizeof bad_inputs / sizeof bad_inputs[0]);
+    suite_add_tcase(s, prog);
+    return s;
+}
