@@ -5,7 +5,10 @@
 #   make bench BENCH_ARGS=...  options for bench/bench (see bench/bench --help)
 
 BENCH_PROGRAMS += bench/bench
-BENCH_OBJ := $(BUILD)/bench/bench.o $(BUILD)/bench/figures.o
+# The primitives measured come from the sessions' modules.
+BENCH_OBJ := $(BUILD)/bench/bench.o $(BUILD)/bench/figures.o \
+             $(BUILD)/session4/queue.o $(BUILD)/session7/lock.o $(BUILD)/session8/pool.o
+bench_CFLAGS := -pthread
 bench_LDLIBS := -pthread -lm
 
 bench/bench: $(BENCH_OBJ) $(LIBCOMMON)

@@ -10,6 +10,9 @@
 #include "io.h"
 #include "proc.h"
 #include "shm.h"
+#include "session4/queue.h"
+#include "session7/lock.h"
+#include "session8/pool.h"
 
 #include <pthread.h>
 #include <semaphore.h>
@@ -319,6 +322,165 @@ static double pipe_roundtrip_suite(long n)
     return start / (double)n * 1e6;
 }
 
+
+/* ------------------------------------------------ the suite's primitives */
+
+/* session7's default lock (the kind Python's Lock is), one process. */
+static double lock_uncontended_suite(long n)
+{
+    struct lock *l = shared_alloc(sizeof *l);
+    double start;
+    int err;
+
+    if (l == NULL)
+        die("mmap");
+    if ((err = lock_init(l, LOCK_SEMAPHORE)) != 0)
+        die_errnum("lock_init", err);
+    start = now();
+    for (long i = 0; i < n; i++) {
+        if ((err = lock_acquire(l)) != 0)
+            die_errnum("lock_acquire", err);
+        lock_release(l);
+    }
+    start = now() - start;
+    lock_destroy(l);
+    shared_free(l, sizeof *l);
+    return start / (double)n * 1e9;
+}
+
+struct locked_counter {
+    struct lock lock;
+    long n;
+    long counter;               /* only touched with the lock held */
+};
+
+static int increment_with_lock(void *arg)
+{
+    struct locked_counter *c = arg;
+
+    for (long i = 0; i < c->n; i++) {
+        if (lock_acquire(&c->lock) != 0)
+            return 1;
+        c->counter++;
+        lock_release(&c->lock);
+    }
+    return 0;
+}
+
+static double locked_increment_2proc_suite(long n)
+{
+    struct locked_counter *c = shared_alloc(sizeof *c);
+    pid_t p1, p2;
+    double start;
+    int err;
+
+    if (c == NULL)
+        die("mmap");
+    if ((err = lock_init(&c->lock, LOCK_SEMAPHORE)) != 0)
+        die_errnum("lock_init", err);
+    c->n = n;
+    start = now();
+    if ((p1 = proc_start(increment_with_lock, c)) == -1)
+        die("fork");
+    if ((p2 = proc_start(increment_with_lock, c)) == -1)
+        die("fork");
+    join_ok(p1);
+    join_ok(p2);
+    start = now() - start;
+    if (c->counter != 2 * n)
+        fail("locked increment: expected %ld, got %ld", 2 * n, c->counter);
+    lock_destroy(&c->lock);
+    shared_free(c, sizeof *c);
+    return start / (double)(2 * n) * 1e9;
+}
+
+struct queue_producer {
+    struct queue *q;
+    long n;
+};
+
+static int produce_into_queue(void *arg)
+{
+    const struct queue_producer *p = arg;
+
+    for (long i = 0; i < p->n; i++) {
+        uint64_t item = (uint64_t)i;
+
+        if (queue_put(p->q, &item, sizeof item, QUEUE_FOREVER) != QUEUE_OK)
+            return 1;
+    }
+    return 0;
+}
+
+static double queue_throughput_suite(long n)
+{
+    struct queue_producer p = { queue_new(0, 8), n };
+    pid_t pid;
+    double start;
+
+    if (p.q == NULL)
+        die("queue_new");
+    start = now();
+    if ((pid = proc_start(produce_into_queue, &p)) == -1)
+        die("fork");
+    for (long i = 0; i < n; i++) {
+        uint64_t item;
+        size_t len;
+
+        if (queue_get(p.q, &item, sizeof item, &len, QUEUE_FOREVER) != QUEUE_OK)
+            fail("queue_get failed at item %ld", i);
+        if (len != sizeof item || item != (uint64_t)i)
+            fail("queue: item %ld lost or out of order", i);
+    }
+    start = now() - start;
+    join_ok(pid);
+    queue_free(p.q);
+    return (double)n / start;
+}
+
+static long trivial_task(long x)
+{
+    return x;
+}
+
+static long cpu_bound_task(long seed);
+
+/* pool.map over n items with the default chunksize; returns seconds. */
+static double time_pool_map(int processes, pool_fn fn, long n)
+{
+    long *items = malloc((size_t)n * sizeof *items);
+    long *results = malloc((size_t)n * sizeof *results);
+    struct pool *p;
+    double start;
+
+    if (items == NULL || results == NULL)
+        die("malloc");
+    for (long i = 0; i < n; i++)
+        items[i] = i;
+    if ((p = pool_new(processes, NULL, NULL, 0)) == NULL)
+        die("pool_new");
+    start = now();
+    if (pool_map(p, fn, items, (size_t)n, 0, results) == -1)
+        fail("pool_map: %s", pool_error(p));
+    start = now() - start;
+    pool_close(p);
+    pool_join(p);
+    pool_free(p);
+    free(items);
+    free(results);
+    return start;
+}
+
+static double pool_task_overhead_suite(long n)
+{
+    return time_pool_map(2, trivial_task, n) / (double)n * 1e9;
+}
+
+static double pool_speedup_2_suite(long n)
+{
+    return time_pool_map(1, cpu_bound_task, n) / time_pool_map(2, cpu_bound_task, n);
+}
+
 /* -------------------------------------------- pool_task_overhead, speedup */
 
 static long trivial(long x)
@@ -353,6 +515,11 @@ static long cpu_bound(long seed)
     for (int i = 0; i < 2000000; i++)
         x = (x * 1103515245u + 12345u) & 0x7fffffffu;
     return (long)x;
+}
+
+static long cpu_bound_task(long seed)
+{
+    return cpu_bound(seed);
 }
 
 struct half {
@@ -399,12 +566,12 @@ static double pool_speedup_2_baseline(long n)
  * not landed in this tree yet: its row keeps an empty suite column. */
 const struct figure figures[] = {
     { "spawn_join", "us/process", 200, spawn_join_suite, spawn_join_baseline },
-    { "lock_uncontended", "ns/op", 1000000, NULL, lock_uncontended_baseline },
-    { "locked_increment_2proc", "ns/op", 200000, NULL, locked_increment_2proc_baseline },
-    { "queue_throughput", "items/s", 200000, NULL, queue_throughput_baseline },
+    { "lock_uncontended", "ns/op", 1000000, lock_uncontended_suite, lock_uncontended_baseline },
+    { "locked_increment_2proc", "ns/op", 200000, locked_increment_2proc_suite, locked_increment_2proc_baseline },
+    { "queue_throughput", "items/s", 200000, queue_throughput_suite, queue_throughput_baseline },
     { "pipe_roundtrip", "us/round trip", 5000, pipe_roundtrip_suite, roundtrip_raw },
     { "manager_call", "us/call", 5000, NULL, roundtrip_raw },
-    { "pool_task_overhead", "ns/task", 1000000, NULL, pool_task_overhead_baseline },
-    { "pool_speedup_2", "x", 100, NULL, pool_speedup_2_baseline },
+    { "pool_task_overhead", "ns/task", 1000000, pool_task_overhead_suite, pool_task_overhead_baseline },
+    { "pool_speedup_2", "x", 100, pool_speedup_2_suite, pool_speedup_2_baseline },
 };
 const int n_figures = sizeof figures / sizeof figures[0];
