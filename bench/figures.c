@@ -10,6 +10,9 @@
 #include "io.h"
 #include "proc.h"
 #include "shm.h"
+#include "session3/proxy.h"
+#include "session3/server.h"
+#include "session3/store.h"
 #include "session4/queue.h"
 #include "session7/lock.h"
 #include "session8/pool.h"
@@ -481,6 +484,57 @@ static double pool_speedup_2_suite(long n)
     return time_pool_map(1, cpu_bound_task, n) / time_pool_map(2, cpu_bound_task, n);
 }
 
+
+/* session3's manager in a child, serving one client over a socketpair. */
+static const char manager_key[] = "bench";
+
+static int serve_manager(void *arg)
+{
+    const struct peer *p = arg;
+    struct store *s = store_new();
+    struct server_config cfg = {
+        .listen_fd = -1, .client_fds = &p->there, .nclients = 1,
+        .key = manager_key, .keylen = sizeof manager_key - 1, .log_fd = STDERR_FILENO,
+    };
+
+    close(p->here);
+    if (s == NULL)
+        die_child("malloc");
+    if (server_run(s, &cfg) == -1)
+        die_child("manager poll");
+    store_free(s);
+    return 0;
+}
+
+/* One records.append(x) through a list proxy. */
+static double manager_call_suite(long n)
+{
+    struct peer p;
+    struct manager m;
+    struct record r = { "bench", 0 };
+    uint64_t id;
+    size_t len;
+    double start;
+
+    peer_start(&p, serve_manager);
+    if (manager_attach(&m, p.here, manager_key, sizeof manager_key - 1) != 0)
+        die("manager_attach");
+    if (manager_list(&m, &id) != 0)
+        fail("manager list: %s", m.error);
+    start = now();
+    for (long i = 0; i < n; i++) {
+        r.score = i;
+        if (list_append_record(&m, id, &r) != 0)
+            fail("list append: %s", m.error);
+    }
+    start = now() - start;
+    if (proxy_len(&m, id, &len) != 0 || len != (size_t)n)
+        fail("manager list: expected %ld records", n);
+    manager_close(&m);          /* the manager sees its only client go, and ends */
+    join_ok(p.pid);
+    return start / (double)n * 1e6;
+}
+
 /* -------------------------------------------- pool_task_overhead, speedup */
 
 static long trivial(long x)
@@ -570,7 +624,7 @@ const struct figure figures[] = {
     { "locked_increment_2proc", "ns/op", 200000, locked_increment_2proc_suite, locked_increment_2proc_baseline },
     { "queue_throughput", "items/s", 200000, queue_throughput_suite, queue_throughput_baseline },
     { "pipe_roundtrip", "us/round trip", 5000, pipe_roundtrip_suite, roundtrip_raw },
-    { "manager_call", "us/call", 5000, NULL, roundtrip_raw },
+    { "manager_call", "us/call", 5000, manager_call_suite, roundtrip_raw },
     { "pool_task_overhead", "ns/task", 1000000, pool_task_overhead_suite, pool_task_overhead_baseline },
     { "pool_speedup_2", "x", 100, pool_speedup_2_suite, pool_speedup_2_baseline },
 };
