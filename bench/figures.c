@@ -1,0 +1,631 @@
+/* figures.c - each figure of `make bench`: the suite's primitive next to the
+ * rawest system-call way to do the same job. Both sides of a pair do the same
+ * work in the same shape (same children, same message sizes), so the ratio
+ * shows what the primitive costs. docs/performance.md explains each pair.
+ */
+#include "figures.h"
+
+#include "die.h"
+#include "frame.h"
+#include "io.h"
+#include "proc.h"
+#include "shm.h"
+#include "session3/proxy.h"
+#include "session3/server.h"
+#include "session3/store.h"
+#include "session4/queue.h"
+#include "session7/lock.h"
+#include "session8/pool.h"
+
+#include <pthread.h>
+#include <semaphore.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+static double now(void)
+{
+    struct timespec t;
+
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
+}
+
+static void join_ok(pid_t pid)
+{
+    int status;
+
+    if (proc_join(pid, &status) == -1)
+        die("waitpid");
+    if (!proc_succeeded(status)) {
+        char how[64];
+
+        fail("a benchmark child %s", proc_describe_status(status, how, sizeof how));
+    }
+}
+
+/* ------------------------------------------------------------ spawn_join */
+
+static int do_nothing(void *arg)
+{
+    (void)arg;
+    return 0;
+}
+
+static double spawn_join_suite(long n)
+{
+    double start = now();
+
+    for (long i = 0; i < n; i++) {
+        pid_t pid = proc_start(do_nothing, NULL);
+
+        if (pid == -1)
+            die("fork");
+        join_ok(pid);
+    }
+    return (now() - start) / (double)n * 1e6;
+}
+
+static double spawn_join_baseline(long n)
+{
+    double start = now();
+
+    for (long i = 0; i < n; i++) {
+        int status;
+        pid_t pid = fork();
+
+        if (pid == -1)
+            die("fork");
+        if (pid == 0)
+            _exit(0);
+        if (waitpid(pid, &status, 0) == -1)
+            die("waitpid");
+    }
+    return (now() - start) / (double)n * 1e6;
+}
+
+/* ------------------------------------------------------ lock_uncontended */
+
+/* The raw lock: an unnamed semaphore with value 1 in shared memory, as a
+ * process-shared lock must live. */
+static double lock_uncontended_baseline(long n)
+{
+    sem_t *sem = shared_alloc(sizeof *sem);
+    double start;
+
+    if (sem == NULL)
+        die("mmap");
+    if (sem_init(sem, 1, 1) == -1)
+        die("sem_init");
+    start = now();
+    for (long i = 0; i < n; i++) {
+        if (sem_wait(sem) == -1)
+            die("sem_wait");
+        if (sem_post(sem) == -1)
+            die("sem_post");
+    }
+    start = now() - start;
+    sem_destroy(sem);
+    shared_free(sem, sizeof *sem);
+    return start / (double)n * 1e9;
+}
+
+/* ------------------------------------------------ locked_increment_2proc */
+
+struct mutex_counter {
+    pthread_mutex_t mutex;
+    long n;                     /* increments per process */
+    long counter;               /* only touched with the mutex held */
+};
+
+static int increment_with_mutex(void *arg)
+{
+    struct mutex_counter *c = arg;
+
+    for (long i = 0; i < c->n; i++) {
+        if (pthread_mutex_lock(&c->mutex) != 0)
+            return 1;
+        c->counter++;
+        pthread_mutex_unlock(&c->mutex);
+    }
+    return 0;
+}
+
+static double locked_increment_2proc_baseline(long n)
+{
+    struct mutex_counter *c = shared_alloc(sizeof *c);
+    pthread_mutexattr_t attr;
+    pid_t p1, p2;
+    double start;
+
+    if (c == NULL)
+        die("mmap");
+    pthread_mutexattr_init(&attr);
+    pthread_mutexattr_setpshared(&attr, PTHREAD_PROCESS_SHARED);
+    pthread_mutex_init(&c->mutex, &attr);
+    pthread_mutexattr_destroy(&attr);
+    c->n = n;
+    start = now();
+    if ((p1 = proc_start(increment_with_mutex, c)) == -1)
+        die("fork");
+    if ((p2 = proc_start(increment_with_mutex, c)) == -1)
+        die("fork");
+    join_ok(p1);
+    join_ok(p2);
+    start = now() - start;
+    if (c->counter != 2 * n)
+        fail("locked increment: expected %ld, got %ld", 2 * n, c->counter);
+    pthread_mutex_destroy(&c->mutex);
+    shared_free(c, sizeof *c);
+    return start / (double)(2 * n) * 1e9;
+}
+
+/* ------------------------------------------------------ queue_throughput */
+
+struct producer {
+    int fd;
+    long n;
+};
+
+/* One write() of one 8-byte item at a time: what a queue without batching
+ * costs. */
+static int produce_one_write_each(void *arg)
+{
+    const struct producer *p = arg;
+
+    for (long i = 0; i < p->n; i++) {
+        uint64_t item = (uint64_t)i;
+
+        if (write_all(p->fd, &item, sizeof item) == -1)
+            die_child("write");
+    }
+    return 0;
+}
+
+static double queue_throughput_baseline(long n)
+{
+    int fds[2];
+    struct producer p;
+    pid_t pid;
+    double start;
+
+    if (pipe(fds) == -1)
+        die("pipe");
+    p.fd = fds[1];
+    p.n = n;
+    start = now();
+    if ((pid = proc_start(produce_one_write_each, &p)) == -1)
+        die("fork");
+    close(fds[1]);
+    for (long i = 0; i < n; i++) {
+        uint64_t item;
+        ssize_t got = read_full(fds[0], &item, sizeof item);
+
+        if (got == -1)
+            die("read");
+        if (got != (ssize_t)sizeof item || item != (uint64_t)i)
+            fail("queue baseline: item %ld lost or out of order", i);
+    }
+    start = now() - start;
+    close(fds[0]);
+    join_ok(pid);
+    return (double)n / start;
+}
+
+/* -------------------------------------------- pipe_roundtrip, manager_call */
+
+struct peer {
+    int here, there;
+    pid_t pid;
+};
+
+/* In the echo child: closes the parent's end, which fork copied (else the
+ * child would never see end of file), and returns its own. */
+static int echo_end(void *arg)
+{
+    const struct peer *p = arg;
+
+    close(p->here);
+    return p->there;
+}
+
+/* The echo peer of the raw round trip: 8 bytes in, the same 8 bytes out,
+ * until the other end closes. */
+static int echo_raw(void *arg)
+{
+    int fd = echo_end(arg);
+    char msg[8];
+    ssize_t got;
+
+    while ((got = read_full(fd, msg, sizeof msg)) == (ssize_t)sizeof msg)
+        if (write_all(fd, msg, sizeof msg) == -1)
+            die_child("write");
+    if (got == -1)
+        die_child("read");
+    return 0;
+}
+
+/* The echo peer over frames, as a Pipe end sends and receives messages. */
+static int echo_frames(void *arg)
+{
+    int fd = echo_end(arg);
+    char *msg;
+    size_t len;
+    int got;
+
+    while ((got = frame_recv(fd, 64, &msg, &len)) == 1) {
+        if (frame_send(fd, msg, len) == -1)
+            die_child("frame_send");
+        free(msg);
+    }
+    if (got == -1)
+        die_child("frame_recv");
+    return 0;
+}
+
+static void peer_start(struct peer *p, proc_fn echo)
+{
+    int sv[2];
+
+    if (socketpair(AF_UNIX, SOCK_STREAM, 0, sv) == -1)
+        die("socketpair");
+    p->here = sv[0];
+    p->there = sv[1];
+    if ((p->pid = proc_start(echo, p)) == -1)
+        die("fork");
+    close(p->there);
+}
+
+static void peer_finish(struct peer *p)
+{
+    close(p->here);             /* the echo loop sees end of file */
+    join_ok(p->pid);
+}
+
+static double roundtrip_raw(long n)
+{
+    struct peer p;
+    char msg[8] = "12345678", back[8];
+    double start;
+
+    peer_start(&p, echo_raw);
+    start = now();
+    for (long i = 0; i < n; i++) {
+        if (write_all(p.here, msg, sizeof msg) == -1)
+            die("write");
+        if (read_full(p.here, back, sizeof back) != (ssize_t)sizeof back)
+            die("read");
+    }
+    start = now() - start;
+    peer_finish(&p);
+    return start / (double)n * 1e6;
+}
+
+static double pipe_roundtrip_suite(long n)
+{
+    struct peer p;
+    char *back;
+    size_t len;
+    double start;
+
+    peer_start(&p, echo_frames);
+    start = now();
+    for (long i = 0; i < n; i++) {
+        if (frame_send(p.here, "12345678", 8) == -1)
+            die("frame_send");
+        if (frame_recv(p.here, 64, &back, &len) != 1)
+            die("frame_recv");
+        free(back);
+    }
+    start = now() - start;
+    peer_finish(&p);
+    return start / (double)n * 1e6;
+}
+
+
+/* ------------------------------------------------ the suite's primitives */
+
+/* session7's default lock (the kind Python's Lock is), one process. */
+static double lock_uncontended_suite(long n)
+{
+    struct lock *l = shared_alloc(sizeof *l);
+    double start;
+    int err;
+
+    if (l == NULL)
+        die("mmap");
+    if ((err = lock_init(l, LOCK_SEMAPHORE)) != 0)
+        die_errnum("lock_init", err);
+    start = now();
+    for (long i = 0; i < n; i++) {
+        if ((err = lock_acquire(l)) != 0)
+            die_errnum("lock_acquire", err);
+        lock_release(l);
+    }
+    start = now() - start;
+    lock_destroy(l);
+    shared_free(l, sizeof *l);
+    return start / (double)n * 1e9;
+}
+
+struct locked_counter {
+    struct lock lock;
+    long n;
+    long counter;               /* only touched with the lock held */
+};
+
+static int increment_with_lock(void *arg)
+{
+    struct locked_counter *c = arg;
+
+    for (long i = 0; i < c->n; i++) {
+        if (lock_acquire(&c->lock) != 0)
+            return 1;
+        c->counter++;
+        lock_release(&c->lock);
+    }
+    return 0;
+}
+
+static double locked_increment_2proc_suite(long n)
+{
+    struct locked_counter *c = shared_alloc(sizeof *c);
+    pid_t p1, p2;
+    double start;
+    int err;
+
+    if (c == NULL)
+        die("mmap");
+    if ((err = lock_init(&c->lock, LOCK_SEMAPHORE)) != 0)
+        die_errnum("lock_init", err);
+    c->n = n;
+    start = now();
+    if ((p1 = proc_start(increment_with_lock, c)) == -1)
+        die("fork");
+    if ((p2 = proc_start(increment_with_lock, c)) == -1)
+        die("fork");
+    join_ok(p1);
+    join_ok(p2);
+    start = now() - start;
+    if (c->counter != 2 * n)
+        fail("locked increment: expected %ld, got %ld", 2 * n, c->counter);
+    lock_destroy(&c->lock);
+    shared_free(c, sizeof *c);
+    return start / (double)(2 * n) * 1e9;
+}
+
+struct queue_producer {
+    struct queue *q;
+    long n;
+};
+
+static int produce_into_queue(void *arg)
+{
+    const struct queue_producer *p = arg;
+
+    for (long i = 0; i < p->n; i++) {
+        uint64_t item = (uint64_t)i;
+
+        if (queue_put(p->q, &item, sizeof item, QUEUE_FOREVER) != QUEUE_OK)
+            return 1;
+    }
+    return 0;
+}
+
+static double queue_throughput_suite(long n)
+{
+    struct queue_producer p = { queue_new(0, 8), n };
+    pid_t pid;
+    double start;
+
+    if (p.q == NULL)
+        die("queue_new");
+    start = now();
+    if ((pid = proc_start(produce_into_queue, &p)) == -1)
+        die("fork");
+    for (long i = 0; i < n; i++) {
+        uint64_t item;
+        size_t len;
+
+        if (queue_get(p.q, &item, sizeof item, &len, QUEUE_FOREVER) != QUEUE_OK)
+            fail("queue_get failed at item %ld", i);
+        if (len != sizeof item || item != (uint64_t)i)
+            fail("queue: item %ld lost or out of order", i);
+    }
+    start = now() - start;
+    join_ok(pid);
+    queue_free(p.q);
+    return (double)n / start;
+}
+
+static long trivial_task(long x)
+{
+    return x;
+}
+
+static long cpu_bound_task(long seed);
+
+/* pool.map over n items with the default chunksize; returns seconds. */
+static double time_pool_map(int processes, pool_fn fn, long n)
+{
+    long *items = malloc((size_t)n * sizeof *items);
+    long *results = malloc((size_t)n * sizeof *results);
+    struct pool *p;
+    double start;
+
+    if (items == NULL || results == NULL)
+        die("malloc");
+    for (long i = 0; i < n; i++)
+        items[i] = i;
+    if ((p = pool_new(processes, NULL, NULL, 0)) == NULL)
+        die("pool_new");
+    start = now();
+    if (pool_map(p, fn, items, (size_t)n, 0, results) == -1)
+        fail("pool_map: %s", pool_error(p));
+    start = now() - start;
+    pool_close(p);
+    pool_join(p);
+    pool_free(p);
+    free(items);
+    free(results);
+    return start;
+}
+
+static double pool_task_overhead_suite(long n)
+{
+    return time_pool_map(2, trivial_task, n) / (double)n * 1e9;
+}
+
+static double pool_speedup_2_suite(long n)
+{
+    return time_pool_map(1, cpu_bound_task, n) / time_pool_map(2, cpu_bound_task, n);
+}
+
+
+/* session3's manager in a child, serving one client over a socketpair. */
+static const char manager_key[] = "bench";
+
+static int serve_manager(void *arg)
+{
+    const struct peer *p = arg;
+    struct store *s = store_new();
+    struct server_config cfg = {
+        .listen_fd = -1, .client_fds = &p->there, .nclients = 1,
+        .key = manager_key, .keylen = sizeof manager_key - 1, .log_fd = STDERR_FILENO,
+    };
+
+    close(p->here);
+    if (s == NULL)
+        die_child("malloc");
+    if (server_run(s, &cfg) == -1)
+        die_child("manager poll");
+    store_free(s);
+    return 0;
+}
+
+/* One records.append(x) through a list proxy. */
+static double manager_call_suite(long n)
+{
+    struct peer p;
+    struct manager m;
+    struct record r = { "bench", 0 };
+    uint64_t id;
+    size_t len;
+    double start;
+
+    peer_start(&p, serve_manager);
+    if (manager_attach(&m, p.here, manager_key, sizeof manager_key - 1) != 0)
+        die("manager_attach");
+    if (manager_list(&m, &id) != 0)
+        fail("manager list: %s", m.error);
+    start = now();
+    for (long i = 0; i < n; i++) {
+        r.score = i;
+        if (list_append_record(&m, id, &r) != 0)
+            fail("list append: %s", m.error);
+    }
+    start = now() - start;
+    if (proxy_len(&m, id, &len) != 0 || len != (size_t)n)
+        fail("manager list: expected %ld records", n);
+    manager_close(&m);          /* the manager sees its only client go, and ends */
+    join_ok(p.pid);
+    return start / (double)n * 1e6;
+}
+
+/* -------------------------------------------- pool_task_overhead, speedup */
+
+static long trivial(long x)
+{
+    return x;
+}
+
+/* Calling the function serially over the items: the cost a pool adds on top
+ * of this is its per-task overhead. The pointer is volatile so the compiler
+ * cannot inline the call away. */
+static double pool_task_overhead_baseline(long n)
+{
+    long (*volatile fn)(long) = trivial;
+    long *out = malloc((size_t)n * sizeof *out);
+    double start;
+
+    if (out == NULL)
+        die("malloc");
+    start = now();
+    for (long i = 0; i < n; i++)
+        out[i] = fn(i);
+    start = now() - start;
+    free(out);
+    return start / (double)n * 1e9;
+}
+
+/* The CPU-bound task: the same linear congruential loop as bench_mp.py. */
+static long cpu_bound(long seed)
+{
+    unsigned long x = (unsigned long)seed;
+
+    for (int i = 0; i < 2000000; i++)
+        x = (x * 1103515245u + 12345u) & 0x7fffffffu;
+    return (long)x;
+}
+
+static long cpu_bound_task(long seed)
+{
+    return cpu_bound(seed);
+}
+
+struct half {
+    long *out;
+    long from, to;
+};
+
+static int run_half(void *arg)
+{
+    const struct half *h = arg;
+
+    for (long i = h->from; i < h->to; i++)
+        h->out[i] = cpu_bound(i);
+    return 0;
+}
+
+/* Speedup of two forked processes, each given a fixed half of the items,
+ * over one process doing all of them: what the machine allows. */
+static double pool_speedup_2_baseline(long n)
+{
+    long *out = shared_alloc((size_t)n * sizeof *out);
+    struct half halves[2] = { { out, 0, n / 2 }, { out, n / 2, n } };
+    double serial, parallel;
+    pid_t p1, p2;
+
+    if (out == NULL)
+        die("mmap");
+    serial = now();
+    run_half(&(struct half){ out, 0, n });
+    serial = now() - serial;
+    parallel = now();
+    if ((p1 = proc_start(run_half, &halves[0])) == -1)
+        die("fork");
+    if ((p2 = proc_start(run_half, &halves[1])) == -1)
+        die("fork");
+    join_ok(p1);
+    join_ok(p2);
+    parallel = now() - parallel;
+    shared_free(out, (size_t)n * sizeof *out);
+    return serial / parallel;
+}
+
+/* The order of docs/performance.md. A NULL suite is a primitive that has
+ * not landed in this tree yet: its row keeps an empty suite column. */
+const struct figure figures[] = {
+    { "spawn_join", "us/process", 200, spawn_join_suite, spawn_join_baseline },
+    { "lock_uncontended", "ns/op", 1000000, lock_uncontended_suite, lock_uncontended_baseline },
+    { "locked_increment_2proc", "ns/op", 200000, locked_increment_2proc_suite, locked_increment_2proc_baseline },
+    { "queue_throughput", "items/s", 200000, queue_throughput_suite, queue_throughput_baseline },
+    { "pipe_roundtrip", "us/round trip", 5000, pipe_roundtrip_suite, roundtrip_raw },
+    { "manager_call", "us/call", 5000, manager_call_suite, roundtrip_raw },
+    { "pool_task_overhead", "ns/task", 1000000, pool_task_overhead_suite, pool_task_overhead_baseline },
+    { "pool_speedup_2", "x", 100, pool_speedup_2_suite, pool_speedup_2_baseline },
+};
+const int n_figures = sizeof figures / sizeof figures[0];

@@ -1,0 +1,25 @@
+/* figures.h - the measurements behind `make bench`, one pair per figure.
+ *
+ * Each figure has the suite's own primitive and the rawest way to do the
+ * same job with plain system calls (the baseline). A measurement does the job
+ * `n` times and returns the figure in its unit. docs/performance.md explains
+ * every figure and what was measured.
+ */
+#ifndef BENCH_FIGURES_H
+#define BENCH_FIGURES_H
+
+/* Does the job n times; returns the figure in its unit. Dies on failure. */
+typedef double (*measure_fn)(long n);
+
+struct figure {
+    const char *name;           /* as in bench/results.csv */
+    const char *unit;
+    long n;                     /* how many times one repetition does the job */
+    measure_fn suite;           /* NULL while the primitive has not landed */
+    measure_fn baseline;
+};
+
+extern const struct figure figures[];
+extern const int n_figures;
+
+#endif
