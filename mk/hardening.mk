@@ -77,7 +77,7 @@ $(COMPILE_DB): FORCE
 # ours. The suppressions file says why each entry is there.
 CPPCHECK := cppcheck -q --error-exitcode=1 --inline-suppr --std=c11 \
             --enable=warning,portability,performance \
-            --suppressions-list=.cppcheck-suppressions \
+            --suppressions-list=.cppcheck-suppressions --library=mk/cppcheck.cfg \
             -D__linux__ -D__GNUC__
 
 lint: $(COMPILE_DB)

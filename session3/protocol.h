@@ -16,7 +16,7 @@
 /* The largest request the server reads; longer frames cost the connection. */
 #define PROTOCOL_REQUEST_MAX (64 * 1024)
 /* The largest reply a client reads (a snapshot of a big list). */
-#define PROTOCOL_REPLY_MAX (64 * 1024 * 1024)
+#define PROTOCOL_REPLY_MAX ((size_t)64 * 1024 * 1024)
 
 /* The object every --serve manager creates first: the records list. */
 #define PROTOCOL_RECORDS_ID 1

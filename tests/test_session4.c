@@ -142,7 +142,7 @@ END_TEST
  * seen exactly once. */
 #define MP_PRODUCERS 3
 #define MP_CONSUMERS 3
-#define MP_COUNT 20000
+#define MP_COUNT 20000ULL
 
 struct mp_shared {
     atomic_uchar seen[MP_PRODUCERS * MP_COUNT];
@@ -247,7 +247,7 @@ END_TEST
 static int wait_until_asleep(pid_t pid)
 {
     char path[64], state = '?';
-    struct timespec tick = { 0, 1000 * 1000 };
+    struct timespec tick = { 0, 1000L * 1000 };
 
     snprintf(path, sizeof path, "/proc/%d/stat", (int)pid);
     for (int tries = 0; tries < 5000; tries++) {
@@ -423,7 +423,7 @@ END_TEST
 static int wait_for_children(pid_t pid, int n)
 {
     char path[64], buf[4096];
-    struct timespec tick = { 0, 10 * 1000 * 1000 };
+    struct timespec tick = { 0, 10L * 1000 * 1000 };
 
     snprintf(path, sizeof path, "/proc/%d/task/%d/children", (int)pid, (int)pid);
     for (int tries = 0; tries < 500; tries++) {

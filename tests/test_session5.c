@@ -88,13 +88,13 @@ END_TEST
 START_TEST(frames_written_together_are_not_merged)
 {
     struct conn receiver, sender;
-    unsigned char both[2 * FRAME_HEADER_SIZE + 5];
+    /* The bytes on the wire: a 4-byte big-endian length, then the payload. */
+    static const unsigned char both[2 * FRAME_HEADER_SIZE + 5] = {
+        0, 0, 0, 2, 'h', 'i',
+        0, 0, 0, 3, 'y', 'o', 'u',
+    };
 
     ck_assert_int_eq(pipe_new(0, &receiver, &sender), 0);
-    frame_encode_header(2, both);
-    memcpy(both + 4, "hi", 2);
-    frame_encode_header(3, both + 6);
-    memcpy(both + 10, "you", 3);
     ck_assert_int_eq(write(sender.wfd, both, sizeof both), (ssize_t)sizeof both);
     expect_message(&receiver, "hi", 2);
     expect_message(&receiver, "you", 3);
@@ -108,7 +108,7 @@ END_TEST
  * reader's progress has no other signal), with a limit. */
 static int wait_until_read(int rfd)
 {
-    struct timespec tick = { 0, 1000 * 1000 };
+    struct timespec tick = { 0, 1000L * 1000 };
 
     for (int tries = 0; tries < 5000; tries++) {
         int left;
@@ -129,14 +129,14 @@ static int wait_until_read(int rfd)
 START_TEST(a_frame_split_across_reads_comes_out_whole)
 {
     struct conn receiver, sender;
-    unsigned char frame[FRAME_HEADER_SIZE + 11];
+    static const unsigned char frame[FRAME_HEADER_SIZE + 11] = {
+        0, 0, 0, 11, 's', 'p', 'l', 'i', 't', ' ', 'f', 'r', 'a', 'm', 'e',
+    };
     static const size_t cuts[] = { 0, 2, 4, 7, 12, sizeof frame };
     int status;
     pid_t pid;
 
     ck_assert_int_eq(pipe_new(0, &receiver, &sender), 0);
-    frame_encode_header(11, frame);
-    memcpy(frame + 4, "split frame", 11);
     pid = fork();
     ck_assert_int_ne(pid, -1);
     if (pid == 0) {
@@ -162,7 +162,7 @@ END_TEST
  * short and the reader's read()s partial, and both loops carry on. */
 START_TEST(a_message_larger_than_the_pipe_buffer_arrives_intact)
 {
-    const size_t size = 8 * 1024 * 1024;
+    const size_t size = (size_t)8 * 1024 * 1024;
     struct conn receiver, sender;
     char *big = malloc(size), *msg;
     size_t len;
@@ -192,13 +192,14 @@ END_TEST
 START_TEST(eof_inside_a_frame_is_a_protocol_error)
 {
     struct conn receiver, sender;
-    unsigned char partial[FRAME_HEADER_SIZE + 3];
+    /* The header promises 10 bytes; only 3 come before the end. */
+    static const unsigned char partial[FRAME_HEADER_SIZE + 3] = {
+        0, 0, 0, 10, 'a', 'b', 'c',
+    };
     char *msg;
     size_t len;
 
     ck_assert_int_eq(pipe_new(0, &receiver, &sender), 0);
-    frame_encode_header(10, partial);
-    memcpy(partial + 4, "abc", 3);
     ck_assert_int_eq(write(sender.wfd, partial, sizeof partial), (ssize_t)sizeof partial);
     conn_close(&sender);
     ck_assert_int_eq(conn_recv(&receiver, 100, &msg, &len), -1);
