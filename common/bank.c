@@ -133,12 +133,44 @@ void account_start_gate(struct account *acc, int who)
     }
 }
 
+/* Joins p1 and p2 in the order they end, like Python joining both, but a
+ * child that fails (killed by a signal, or a non-zero exit) stops the other
+ * at once: the other may be waiting for a lock the failed one held, or at a
+ * step of the forced schedule that will never come, and joining it first
+ * would wait forever. Returns 0; -1 with errno and *op = "waitpid"; or
+ * BANK_CHILD_FAILED with *op describing the child ("process p1 (withdraw)
+ * was killed by SIGKILL"), in a static buffer: the programs are one thread. */
+static int join_pair(pid_t p1, pid_t p2, const char **op)
+{
+    static char what[96];
+
+    for (int left = 2; left > 0; left--) {
+        char how[48];
+        int status;
+        pid_t pid = proc_join_any(&status);
+
+        if (pid == -1) {
+            *op = "waitpid";
+            proc_terminate_all(SIGTERM);
+            return -1;
+        }
+        if (!proc_succeeded(status)) {
+            proc_terminate_all(SIGTERM);
+            snprintf(what, sizeof what, "process %s %s",
+                     pid == p1 ? "p1 (withdraw)" : pid == p2 ? "p2 (deposit)" : "?",
+                     proc_describe_status(status, how, sizeof how));
+            *op = what;
+            return BANK_CHILD_FAILED;
+        }
+    }
+    return 0;
+}
+
 /* One trial: p1 = Process(target=withdraw), p2 = Process(target=deposit),
  * start both, join both. */
 static int run_trial(struct account *acc, proc_fn withdraw, proc_fn deposit, const char **op)
 {
     pid_t p1, p2;
-    int s1, s2;
 
     if ((p1 = proc_start(withdraw, acc)) == -1) {
         *op = "fork";
@@ -149,17 +181,7 @@ static int run_trial(struct account *acc, proc_fn withdraw, proc_fn deposit, con
         proc_terminate_all(SIGTERM);
         return -1;
     }
-    if (proc_join(p1, &s1) == -1 || proc_join(p2, &s2) == -1) {
-        *op = "waitpid";
-        proc_terminate_all(SIGTERM);
-        return -1;
-    }
-    if (!proc_succeeded(s1) || !proc_succeeded(s2)) {
-        *op = "a child process";
-        errno = EPROTO;
-        return -1;
-    }
-    return 0;
+    return join_pair(p1, p2, op);
 }
 
 int bank_run_trials(const struct bank_options *o, struct account *acc,
@@ -173,8 +195,10 @@ int bank_run_trials(const struct bank_options *o, struct account *acc,
         balance_write(acc, o->balance);
         atomic_store(&acc->through_gate[0], 0);
         atomic_store(&acc->through_gate[1], 0);
-        if (run_trial(acc, withdraw, deposit, op) == -1)
-            return -1;
+        int rc = run_trial(acc, withdraw, deposit, op);
+
+        if (rc != 0)
+            return rc;
         finals[t] = balance_read(acc);
     }
     *seconds_per_trial = (now() - started) / (double)o->trials;
@@ -306,7 +330,6 @@ static int play_p2(void *arg) { return play(arg, 2); }
 static int run_schedule(struct schedule *s, const char **op)
 {
     pid_t p1, p2;
-    int s1, s2;
 
     for (int k = 0; k <= s->nsteps; k++)
         if (sem_init(&s->turn[k], 1, 0) == -1) {
@@ -325,12 +348,7 @@ static int run_schedule(struct schedule *s, const char **op)
         proc_terminate_all(SIGTERM);
         return -1;
     }
-    *op = "waitpid";
-    if (proc_join(p1, &s1) == -1 || proc_join(p2, &s2) == -1)
-        return -1;
-    *op = "a child process";
-    errno = EPROTO;
-    return proc_succeeded(s1) && proc_succeeded(s2) ? 0 : -1;
+    return join_pair(p1, p2, op);
 }
 
 int bank_interleave(struct account *acc, long start_balance, long *final_balance,

@@ -94,8 +94,11 @@ void account_start_gate(struct account *acc, int who);
 /* Runs o->trials trials, each with the balance set to o->balance and two
  * processes withdraw and deposit (each gets acc) started and joined. Stores
  * the final balances in finals[] (o->trials of them) and the mean time per
- * trial in seconds. Returns 0, or -1 with errno and *op naming what failed
- * (a child that did not exit 0 gives EPROTO and op "a child process"). */
+ * trial in seconds. Returns 0; -1 with errno and *op naming the call that
+ * failed; or BANK_CHILD_FAILED when a child was killed or did not exit 0,
+ * with *op saying which and how ("process p2 (deposit) was killed by
+ * SIGKILL"); the other child is then stopped, never waited for forever. */
+#define BANK_CHILD_FAILED (-2)
 int bank_run_trials(const struct bank_options *o, struct account *acc,
                     proc_fn withdraw, proc_fn deposit, long *finals,
                     double *seconds_per_trial, const char **op);
@@ -109,7 +112,7 @@ void bank_print_results(const struct bank_options *o, const long *finals,
  * semaphore per step (no sleeps), and prints the P1 | P2 | BALANCE table.
  * Without a guard: both read, P1 writes, P2 writes (a lost update). With a
  * guard: P2 finds the lock held and waits until P1 has written. Returns the
- * final balance, or -1 with errno and *op. */
+ * final balance; errors as bank_run_trials. */
 int bank_interleave(struct account *acc, long start_balance, long *final_balance,
                     const char **op);
 

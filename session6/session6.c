@@ -87,6 +87,16 @@ static void parse_args(int argc, char *argv[], struct bank_options *o)
         usage_error("%s", msg);
 }
 
+/* A failed system call is reported with its error (die); a child that was
+ * killed or failed is reported as what happened to it (fail). Both exit 1. */
+static void stop_if_failed(int rc, const char *op)
+{
+    if (rc == BANK_CHILD_FAILED)
+        fail("%s", op);
+    if (rc != 0)
+        die(op);
+}
+
 int main(int argc, char *argv[])
 {
     struct bank_options o;
@@ -94,6 +104,7 @@ int main(int argc, char *argv[])
     long *finals, final_balance;
     double seconds_per_trial;
     const char *op;
+    int rc;
 
     die_init("session6");
     parse_args(argc, argv, &o);
@@ -106,17 +117,17 @@ int main(int argc, char *argv[])
     if ((balance = account_new(NULL)) == NULL)
         die("mmap");
     if (o.interleave) {
-        if (bank_interleave(balance, o.balance, &final_balance, &op) == -1)
-            die(op);
+        rc = bank_interleave(balance, o.balance, &final_balance, &op);
+        stop_if_failed(rc, op);
         printf("Final balance = %ld (expected %ld)\n", final_balance, o.balance);
     } else {
         if ((finals = malloc((size_t)o.trials * sizeof *finals)) == NULL)
             die("malloc");
         /* for _ in range(10): p1 = Process(target=withdraw, ...);
          * p2 = Process(target=deposit, ...); start; join; print. */
-        if (bank_run_trials(&o, balance, withdraw, deposit, finals,
-                            &seconds_per_trial, &op) == -1)
-            die(op);
+        rc = bank_run_trials(&o, balance, withdraw, deposit, finals,
+                             &seconds_per_trial, &op);
+        stop_if_failed(rc, op);
         bank_print_results(&o, finals, seconds_per_trial);
         free(finals);
     }

@@ -351,17 +351,19 @@ END_TEST
 
 /* --------------------------------------------------------------- faults */
 
-/* A child killed with SIGKILL at an unplanned moment: which child is chosen
- * by a seeded generator (so a failure can be repeated with the same seed),
- * and when is "as soon as the run has children". Whatever the moment, the
- * program must end by itself: either it finishes (the child had done its
- * part) or it fails with one clear line and exit 1, leaving no process. */
+/* A child killed with SIGKILL at an unplanned moment. Each run below has
+ * minutes of work, so it cannot end by itself before the test strikes;
+ * which child, and after what pause, come from a seeded generator, so a
+ * failure can be repeated with the same seed. The program must then fail by
+ * itself, promptly: exit 1, one line saying which process was killed by
+ * SIGKILL, and no process left behind. */
 static const char *const fault_runs[] = {
-    "session4/session4 --producers 2 --consumers 2 --count 200000",
-    "session6/session6 --trials 20 --iterations 1000",
-    "session7/session7 --trials 20 --iterations 1000 --lock mutex",
-    "session7/session7 --trials 20 --iterations 1000 --lock semaphore",
-    "session8/session8 --range 2000000 --quiet",
+    "session4/session4 --producers 2 --consumers 2 --count 25000000 --maxsize 1",
+    "session6/session6 --trials 100000",
+    "session7/session7 --trials 100000 --lock mutex",
+    "session7/session7 --trials 100000 --lock semaphore",
+    "session7/session7 --trials 100000 --lock spin",
+    "session8/session8 --range 10000000 --quiet --work 100",
 };
 #define FAULT_SEEDS 3
 
@@ -383,31 +385,89 @@ static int children_of(pid_t pid, pid_t *out, int max)
     return n;
 }
 
+/* The state letter of a process from /proc/PID/stat ('R' running, 'S'
+ * sleeping, 'T' stopped, 'Z' zombie), or '?' when it is gone. */
+static char process_state(pid_t pid)
+{
+    char path[64], text[512], *paren;
+    FILE *f;
+    size_t n;
+
+    snprintf(path, sizeof path, "/proc/%ld/stat", (long)pid);
+    if ((f = fopen(path, "r")) == NULL)
+        return '?';
+    n = fread(text, 1, sizeof text - 1, f);
+    fclose(f);
+    text[n] = '\0';
+    paren = strrchr(text, ')');     /* the name in (...) may hold spaces */
+    return paren != NULL && paren[1] == ' ' ? paren[2] : '?';
+}
+
+/* Kills one child of parent, chosen with seed, and returns its PID (or -1
+ * after timeout seconds). A child that has just finished is a zombie until
+ * it is reaped, and SIGKILL to a zombie does nothing, so the child is
+ * stopped first: a stopped process cannot exit by itself, and state 'T'
+ * proves the SIGKILL that follows hits a live child. The 1 ms pauses are
+ * polling intervals; each time the condition itself is checked. */
+static pid_t stop_and_kill_a_child(pid_t parent, unsigned *seed, double timeout)
+{
+    struct timespec tick = { 0, 1000L * 1000 };
+    pid_t kids[64];
+
+    for (long waited = 0; waited < (long)(timeout * 1000); waited++) {
+        int n = children_of(parent, kids, 64);
+
+        if (n > 0) {
+            pid_t victim = kids[rand_r(seed) % (unsigned)n];
+            char state = '?';
+
+            if (kill(victim, SIGSTOP) == 0)
+                for (int i = 0; i < 1000; i++) {
+                    state = process_state(victim);
+                    if (state == 'T' || state == 'Z' || state == '?')
+                        break;
+                    nanosleep(&tick, NULL);
+                }
+            if (state == 'T') {
+                kill(victim, SIGKILL);
+                return victim;
+            }
+            continue;           /* it was ending: choose again */
+        }
+        nanosleep(&tick, NULL);
+    }
+    return -1;
+}
+
 START_TEST(a_child_killed_at_a_random_point_never_hangs_the_run)
 {
     const char *cmd = fault_runs[_i / FAULT_SEEDS];
     unsigned seed = (unsigned)(_i % FAULT_SEEDS) + 1;
     char *words[16], *storage;
-    pid_t kids[64];
+    struct timespec pause = { 0, 0 };
     struct spawned s;
     struct run r;
-    int n, code;
+    pid_t killed;
 
     split_cmdline(cmd, words, 16, &storage);
     ck_assert_msg(access(words[0], X_OK) == 0, "%s is not built", words[0]);
     ck_assert_int_eq(spawn_start(&s, words), 0);
     free(storage);
     ck_assert_msg(wait_for_a_child(s.pid, RUN_TIMEOUT) == 0, "%s started no child", cmd);
-    n = children_of(s.pid, kids, 64);
-    if (n > 0)                  /* 0: the children ended meanwhile; nothing to kill */
-        kill(kids[rand_r(&seed) % (unsigned)n], SIGKILL);
-    spawn_finish(&s, RUN_TIMEOUT, &r);
-    code = run_exit_code(&r);
-    ck_assert_msg(!r.timed_out, "%s (seed %u) hung after a child was killed", cmd,
+    /* The random point: 0 to 49 ms into the run, from the seed. */
+    pause.tv_nsec = (long)(rand_r(&seed) % 50) * 1000L * 1000;
+    nanosleep(&pause, NULL);
+    killed = stop_and_kill_a_child(s.pid, &seed, RUN_TIMEOUT);
+    ck_assert_msg(killed > 0, "%s (seed %u): no live child to kill", cmd,
                   (unsigned)(_i % FAULT_SEEDS) + 1);
-    ck_assert_msg(code == 0 || (code == 1 && count_lines(r.err) == 1
-                                && strncmp(r.err, "session", 7) == 0),
-                  "%s: exit %d, stderr '%s'", cmd, code, r.err);
+    spawn_finish(&s, RUN_TIMEOUT, &r);
+    ck_assert_msg(!r.timed_out, "%s (seed %u) hung after child %ld was killed", cmd,
+                  (unsigned)(_i % FAULT_SEEDS) + 1, (long)killed);
+    ck_assert_msg(run_exit_code(&r) == 1 && count_lines(r.err) == 1
+                  && strncmp(r.err, "session", 7) == 0
+                  && strstr(r.err, "killed by SIGKILL") != NULL,
+                  "%s (seed %u): exit %d, stderr '%s'", cmd,
+                  (unsigned)(_i % FAULT_SEEDS) + 1, run_exit_code(&r), r.err);
     ck_assert_int_eq(r.strays, 0);
     run_free(&r);
 }
