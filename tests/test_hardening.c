@@ -400,7 +400,9 @@ static char process_state(pid_t pid)
     fclose(f);
     text[n] = '\0';
     paren = strrchr(text, ')');     /* the name in (...) may hold spaces */
-    return paren != NULL && paren[1] == ' ' ? paren[2] : '?';
+    if (paren == NULL || paren[1] != ' ')
+        return '?';
+    return paren[2];
 }
 
 /* Kills one child of parent, chosen with seed, and returns its PID (or -1
