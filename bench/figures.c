@@ -19,6 +19,7 @@
 
 #include <pthread.h>
 #include <semaphore.h>
+#include <stdatomic.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <sys/socket.h>
@@ -32,6 +33,18 @@ static double now(void)
 
     clock_gettime(CLOCK_MONOTONIC, &t);
     return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
+}
+
+/* Both locked_increment_2proc figures start the clock, then their two
+ * processes wait here until both run: otherwise the first often does most
+ * of its increments before the second has been forked and scheduled, and
+ * the figure measures an uncontended lock by luck (it swung from 0.6x to
+ * 2.4x between idle runs). The wait is the same on both sides. */
+static void wait_for_both(atomic_int *ready)
+{
+    atomic_fetch_add(ready, 1);
+    while (atomic_load(ready) < 2)
+        ;
 }
 
 static void join_ok(pid_t pid)
@@ -117,6 +130,7 @@ static double lock_uncontended_baseline(long n)
 
 struct mutex_counter {
     pthread_mutex_t mutex;
+    atomic_int ready;           /* processes at the start line */
     long n;                     /* increments per process */
     long counter;               /* only touched with the mutex held */
 };
@@ -125,6 +139,7 @@ static int increment_with_mutex(void *arg)
 {
     struct mutex_counter *c = arg;
 
+    wait_for_both(&c->ready);
     for (long i = 0; i < c->n; i++) {
         if (pthread_mutex_lock(&c->mutex) != 0)
             return 1;
@@ -353,6 +368,7 @@ static double lock_uncontended_suite(long n)
 
 struct locked_counter {
     struct lock lock;
+    atomic_int ready;           /* processes at the start line */
     long n;
     long counter;               /* only touched with the lock held */
 };
@@ -361,6 +377,7 @@ static int increment_with_lock(void *arg)
 {
     struct locked_counter *c = arg;
 
+    wait_for_both(&c->ready);
     for (long i = 0; i < c->n; i++) {
         if (lock_acquire(&c->lock) != 0)
             return 1;
