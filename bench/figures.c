@@ -6,7 +6,6 @@
 #include "figures.h"
 
 #include "die.h"
-#include "frame.h"
 #include "io.h"
 #include "proc.h"
 #include "shm.h"
@@ -14,6 +13,7 @@
 #include "session3/server.h"
 #include "session3/store.h"
 #include "session4/queue.h"
+#include "session5/pipe.h"
 #include "session7/lock.h"
 #include "session8/pool.h"
 
@@ -263,24 +263,6 @@ static int echo_raw(void *arg)
     return 0;
 }
 
-/* The echo peer over frames, as a Pipe end sends and receives messages. */
-static int echo_frames(void *arg)
-{
-    int fd = echo_end(arg);
-    char *msg;
-    size_t len;
-    int got;
-
-    while ((got = frame_recv(fd, 64, &msg, &len)) == 1) {
-        if (frame_send(fd, msg, len) == -1)
-            die_child("frame_send");
-        free(msg);
-    }
-    if (got == -1)
-        die_child("frame_recv");
-    return 0;
-}
-
 static void peer_start(struct peer *p, proc_fn echo)
 {
     int sv[2];
@@ -319,27 +301,55 @@ static double roundtrip_raw(long n)
     return start / (double)n * 1e6;
 }
 
+/* session5's Pipe: both ends of a duplex Pipe; the child echoes on one. */
+struct pipe_pair {
+    struct conn mine, echo;
+};
+
+static int echo_pipe(void *arg)
+{
+    struct pipe_pair *pp = arg;
+    char *msg;
+    size_t len;
+    int got;
+
+    conn_close(&pp->mine);      /* else the echo end never sees end of file */
+    while ((got = conn_recv(&pp->echo, 64, &msg, &len)) == 1) {
+        if (conn_send(&pp->echo, msg, len) == -1)
+            die_child("conn_send");
+        free(msg);
+    }
+    if (got == -1)
+        die_child("conn_recv");
+    return 0;
+}
+
 static double pipe_roundtrip_suite(long n)
 {
-    struct peer p;
+    struct pipe_pair pp;
     char *back;
     size_t len;
     double start;
+    pid_t pid;
 
-    peer_start(&p, echo_frames);
+    if (pipe_new(1, &pp.mine, &pp.echo) == -1)
+        die("pipe_new");
+    if ((pid = proc_start(echo_pipe, &pp)) == -1)
+        die("fork");
+    conn_close(&pp.echo);
     start = now();
     for (long i = 0; i < n; i++) {
-        if (frame_send(p.here, "12345678", 8) == -1)
-            die("frame_send");
-        if (frame_recv(p.here, 64, &back, &len) != 1)
-            die("frame_recv");
+        if (conn_send(&pp.mine, "12345678", 8) == -1)
+            die("conn_send");
+        if (conn_recv(&pp.mine, 64, &back, &len) != 1 || len != 8)
+            die("conn_recv");
         free(back);
     }
     start = now() - start;
-    peer_finish(&p);
+    conn_close(&pp.mine);       /* the echo loop sees end of file */
+    join_ok(pid);
     return start / (double)n * 1e6;
 }
-
 
 /* ------------------------------------------------ the suite's primitives */
 
