@@ -197,12 +197,15 @@ static struct shape shape_of(const struct store *s)
     return sh;
 }
 
-/* 1 when bytes hold exactly one MessagePack object, which goes to u. */
+/* 1 when bytes hold exactly one MessagePack object, which goes to u. The
+ * checker must not hand msgpack-c impossible counts either (see
+ * protocol_counts_fit): AddressSanitizer stops at a 96 GiB malloc. */
 static int unpack_whole(msgpack_unpacked *u, const char *bytes, size_t len)
 {
     size_t offset = 0;
 
-    return msgpack_unpack_next(u, bytes, len, &offset) == MSGPACK_UNPACK_SUCCESS
+    return protocol_counts_fit(bytes, len)
+        && msgpack_unpack_next(u, bytes, len, &offset) == MSGPACK_UNPACK_SUCCESS
         && offset == len;
 }
 
