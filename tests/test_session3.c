@@ -11,7 +11,9 @@
 #include <arpa/inet.h>
 #include <check.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <netinet/in.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -19,6 +21,7 @@
 #include <sys/socket.h>
 #include <sys/time.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #define STORY_RECORDS "Name: Sam\nScore: 10\n\n" \
@@ -153,15 +156,21 @@ static void server_start(void)
     ck_assert_int_eq(sscanf(colon + 1, "%15[0-9]", port), 1);
 }
 
-/* Sends SIGTERM and checks the server ended as the conventions say. */
-static void server_stop_with_sigterm(struct run *r)
+/* Sends sig to the server (to its whole process group when whole_group,
+ * as Ctrl-C does), waits for it to end, and removes the key files. */
+static void server_stop_with(int sig, int whole_group, struct run *r)
 {
-    ck_assert_int_eq(kill(server.pid, SIGTERM), 0);
+    ck_assert_int_eq(kill(whole_group ? -server.pid : server.pid, sig), 0);
     spawn_finish(&server, RUN_TIMEOUT, r);
     unlink(key_path);
     unlink(wrong_key_path);
     strcpy(key_path, "/tmp/session3-test-key-XXXXXX");
     strcpy(wrong_key_path, "/tmp/session3-test-wrongkey-XXXXXX");
+}
+
+static void server_stop_with_sigterm(struct run *r)
+{
+    server_stop_with(SIGTERM, 0, r);
 }
 
 static void run_client(struct run *r, const char *args, const char *keyfile)
@@ -200,14 +209,21 @@ START_TEST(serve_and_connect_tell_the_story_across_processes)
 }
 END_TEST
 
-/* A child process of the test: one client, 50 appends, status says how it went. */
-static int append_fifty(int client)
+/* The load test: LOAD_CLIENTS processes append LOAD_RECORDS distinct
+ * records each, all at once, through the C proxies. */
+#define LOAD_CLIENTS 32
+#define LOAD_RECORDS 500
+
+/* A child process of the test: one client, its appends ("clientNN", 0),
+ * ("clientNN", 1), ...; the exit status says how it went (no ck_assert in a
+ * child). */
+static int append_records(int client)
 {
     struct manager m;
 
     if (manager_connect(&m, "127.0.0.1", port, "classroom secret", 16) != 0)
         return 1;
-    for (int i = 0; i < 50; i++) {
+    for (int i = 0; i < LOAD_RECORDS; i++) {
         struct record r = { "", i };
 
         snprintf(r.name, sizeof r.name, "client%02d", client);
@@ -217,35 +233,38 @@ static int append_fifty(int client)
     return manager_close(&m) == 0 ? 0 : 3;
 }
 
-START_TEST(twenty_concurrent_clients_fifty_inserts_each_all_present_once)
+/* Each of the 16000 records must be in the list exactly once: the count
+ * says none is lost, the marks say none is there twice. */
+START_TEST(thirty_two_concurrent_clients_500_appends_each_all_present_once)
 {
-    unsigned char seen[20][50] = { { 0 } };
+    static unsigned char seen[LOAD_CLIENTS][LOAD_RECORDS];
     struct record *records;
     struct manager m;
     struct run r;
-    pid_t pids[20];
+    pid_t pids[LOAD_CLIENTS];
     size_t count;
     int status;
 
     server_start();
-    for (int c = 0; c < 20; c++) {
+    for (int c = 0; c < LOAD_CLIENTS; c++) {
         pids[c] = fork();
         ck_assert_int_ne(pids[c], -1);
         if (pids[c] == 0)
-            _exit(append_fifty(c));
+            _exit(append_records(c));
     }
-    for (int c = 0; c < 20; c++) {
+    for (int c = 0; c < LOAD_CLIENTS; c++) {
         ck_assert_int_eq(waitpid(pids[c], &status, 0), pids[c]);
         ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == 0, "client %d failed", c);
     }
     connect_proxy(&m);
     ck_assert_int_eq(list_records(&m, PROTOCOL_RECORDS_ID, &records, &count), 0);
-    ck_assert_uint_eq(count, 3 + 20 * 50);
+    ck_assert_uint_eq(count, 3 + LOAD_CLIENTS * LOAD_RECORDS);
     for (size_t i = 3; i < count; i++) {
         int c;
 
         ck_assert_int_eq(sscanf(records[i].name, "client%d", &c), 1);
-        ck_assert(c >= 0 && c < 20 && records[i].score >= 0 && records[i].score < 50);
+        ck_assert(c >= 0 && c < LOAD_CLIENTS && records[i].score >= 0
+                  && records[i].score < LOAD_RECORDS);
         ck_assert_int_eq(seen[c][records[i].score], 0);        /* none twice */
         seen[c][records[i].score] = 1;
     }
@@ -424,7 +443,7 @@ Suite *suite_session3(void)
     suite_add_tcase(s, tc);
     tcase_set_timeout(net, 30);
     tcase_add_test(net, serve_and_connect_tell_the_story_across_processes);
-    tcase_add_test(net, twenty_concurrent_clients_fifty_inserts_each_all_present_once);
+    tcase_add_test(net, thirty_two_concurrent_clients_500_appends_each_all_present_once);
     tcase_add_test(net, wrong_key_is_rejected_while_a_good_client_works);
     tcase_add_test(net, hostile_bytes_cost_only_their_own_connection);
     tcase_add_test(net, proxy_errors_come_back_as_error_returns);
