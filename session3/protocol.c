@@ -69,9 +69,9 @@ static int item_head(unsigned b, struct item_head *h)
 }
 
 /* msgpack-c allocates room for an array's or a map's elements as soon as it
- * reads the count, before it knows whether the bytes are there: ten bytes
- * that claim four billion elements make it ask for 96 GiB (the manager
- * fuzzer found this). Like a frame's length (common/frame.h), a count is
+ * reads the count, before it knows whether the bytes are there: a hundred
+ * bytes of map headers that claim billions of pairs made it ask for 256 GiB
+ * (the manager fuzzer found this). Like a frame's length (common/frame.h), a count is
  * only a claim, and each element takes at least one byte: this walks the
  * first item's headers and says 0 when more elements are still expected than
  * bytes are left. Anything else (bytes that end early, a byte that is not

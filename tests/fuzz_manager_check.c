@@ -199,7 +199,7 @@ static struct shape shape_of(const struct store *s)
 
 /* 1 when bytes hold exactly one MessagePack object, which goes to u. The
  * checker must not hand msgpack-c impossible counts either (see
- * protocol_counts_fit): AddressSanitizer stops at a 96 GiB malloc. */
+ * protocol_counts_fit): AddressSanitizer stops at a 256 GiB malloc. */
 static int unpack_whole(msgpack_unpacked *u, const char *bytes, size_t len)
 {
     size_t offset = 0;

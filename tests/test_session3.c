@@ -1,5 +1,7 @@
 /* test_session3.c - session3 as a user runs it: the story, and a --serve
- * manager on 127.0.0.1 with many clients, wrong keys and hostile bytes.
+ * manager on 127.0.0.1 with many clients, wrong keys and hostile bytes;
+ * then signals (while serving, and mid-story), clients killed at random
+ * points, and 32 clients at once. docs/testing.md explains them.
  */
 #include "testutil.h"
 
