@@ -142,6 +142,16 @@ static void write_key(char *path, const char *key)
     close(fd);
 }
 
+/* Removes the key files, and makes the names templates for mkstemp again:
+ * with CK_FORK=no (check-valgrind) every test runs in this one process. */
+static void remove_keys(void)
+{
+    unlink(key_path);
+    unlink(wrong_key_path);
+    strcpy(key_path, "/tmp/session3-test-key-XXXXXX");
+    strcpy(wrong_key_path, "/tmp/session3-test-wrongkey-XXXXXX");
+}
+
 /* Starts `session3 --serve 127.0.0.1:0` and reads the port it printed. */
 static void server_start(void)
 {
@@ -164,10 +174,7 @@ static void server_stop_with(int sig, int whole_group, struct run *r)
 {
     ck_assert_int_eq(kill(whole_group ? -server.pid : server.pid, sig), 0);
     spawn_finish(&server, RUN_TIMEOUT, r);
-    unlink(key_path);
-    unlink(wrong_key_path);
-    strcpy(key_path, "/tmp/session3-test-key-XXXXXX");
-    strcpy(wrong_key_path, "/tmp/session3-test-wrongkey-XXXXXX");
+    remove_keys();
 }
 
 static void server_stop_with_sigterm(struct run *r)
@@ -424,8 +431,7 @@ START_TEST(shutdown_request_ends_the_server_with_status_0)
     ck_assert_int_eq(run_exit_code(&r), 0);
     ck_assert_int_eq(r.strays, 0);
     run_free(&r);
-    unlink(key_path);
-    unlink(wrong_key_path);
+    remove_keys();
 }
 END_TEST
 
