@@ -3,7 +3,8 @@
 #   make check-sanitize        make check with AddressSanitizer + UBSan
 #   make check-valgrind        each default run and the unit tests under memcheck
 #   make lint                  clang-tidy (.clang-tidy) and cppcheck, zero findings
-#   make fuzz [FUZZ_SECONDS=N] libFuzzer on the message framing (and decoders)
+#   make fuzz [FUZZ_SECONDS=N] libFuzzer on the message framing and the manager's requests
+#   make fuzz-seeds            rewrite fuzz/corpus/manager with the protocol's encoder
 #
 # The sanitized build runs in a copy of the tree (build/sanitize-tree), so its
 # objects and programs never mix with the plain ones a later `make check` uses.
@@ -18,7 +19,7 @@ SANITIZE_FLAGS := -fsanitize=address,undefined -fno-sanitize-recover=all \
 SANITIZE_ENV   := ASAN_OPTIONS=detect_leaks=0:abort_on_error=1 \
                   UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 
-.PHONY: check-sanitize check-valgrind lint fuzz
+.PHONY: check-sanitize check-valgrind lint fuzz fuzz-seeds
 
 # $(call fresh_tree,DIR): a copy of every file but the build outputs, cleaned.
 fresh_tree = rm -rf $(1) && mkdir -p $(1) && \
@@ -122,8 +123,15 @@ FUZZ_SECONDS ?= 60
 FUZZ_CC      := clang
 FUZZ_FLAGS   := -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
 FUZZ_OUT     := $(HARDEN_DIR)/fuzz
-FUZZ_TARGETS := frame
+FUZZ_TARGETS := frame manager
 FUZZ_SRC_frame := fuzz/frame_fuzz.c tests/fuzz_frame_check.c common/frame.c common/io.c
+# The manager's requests: session3's decoder and store, with msgpack-c
+# (session3/build.mk says how to find it).
+MANAGER_FUZZ_SRC := tests/fuzz_manager_check.c session3/protocol.c session3/store.c \
+                    common/frame.c common/io.c
+FUZZ_SRC_manager := fuzz/manager_fuzz.c $(MANAGER_FUZZ_SRC)
+manager_FUZZ_CFLAGS = $(session3_CFLAGS)
+manager_FUZZ_LDLIBS = $(session3_LDLIBS)
 
 define FUZZ_RULE
 $(FUZZ_OUT)/$(1)_fuzz: $$(FUZZ_SRC_$(1))
@@ -149,3 +157,15 @@ fuzz: $(foreach t,$(FUZZ_TARGETS),$(FUZZ_OUT)/$(t)_fuzz)
 	    fi; \
 	    grep -E '^(Done|stat::number_of_executed_units|stat::peak_rss)' $(FUZZ_OUT)/$$t.log || true; \
 	done
+
+# The manager's seeds come from its encoder (fuzz/manager_seeds.c), so that
+# a change of the protocol changes them too; test_fuzz.c checks they agree.
+$(FUZZ_OUT)/manager_seeds: fuzz/manager_seeds.c $(MANAGER_FUZZ_SRC)
+	$(say) LD $@
+	@mkdir -p $(@D)
+	$(Q)$(CC) $(STD) $(WARNINGS) $(CFLAGS) -Icommon -Itests -I. $(session3_CFLAGS) \
+	    -o $@ $^ $(session3_LDLIBS)
+
+fuzz-seeds: $(FUZZ_OUT)/manager_seeds
+	@mkdir -p fuzz/corpus/manager
+	@$(FUZZ_OUT)/manager_seeds fuzz/corpus/manager

@@ -26,6 +26,92 @@ int protocol_value_ok(const msgpack_object *obj)
     }
 }
 
+/* The bytes of a number of n bytes, most significant first. */
+static uint64_t big_endian(const unsigned char *p, size_t n)
+{
+    uint64_t v = 0;
+
+    for (size_t i = 0; i < n; i++)
+        v = v << 8 | p[i];
+    return v;
+}
+
+/* How one MessagePack item starts: its header's size, how many bytes follow
+ * the type byte to give a length or count (0: none, or in the type byte),
+ * and what that number counts. */
+enum item_kind { SCALAR, BYTES, ARRAY, MAP };
+
+struct item_head {
+    size_t header, field;
+    enum item_kind kind;
+};
+
+/* For the type bytes 0xc4..0xdf; the others are one-byte items or fix*
+ * types, whose count or length is in the type byte itself. */
+static int item_head(unsigned b, struct item_head *h)
+{
+    static const struct item_head heads[] = {
+        { 2, 1, BYTES }, { 3, 2, BYTES }, { 5, 4, BYTES },             /* bin 8/16/32 */
+        { 3, 1, BYTES }, { 4, 2, BYTES }, { 6, 4, BYTES },             /* ext 8/16/32 */
+        { 5, 0, SCALAR }, { 9, 0, SCALAR },                            /* float 32/64 */
+        { 2, 0, SCALAR }, { 3, 0, SCALAR }, { 5, 0, SCALAR }, { 9, 0, SCALAR }, /* uint */
+        { 2, 0, SCALAR }, { 3, 0, SCALAR }, { 5, 0, SCALAR }, { 9, 0, SCALAR }, /* int */
+        { 3, 0, SCALAR }, { 4, 0, SCALAR }, { 6, 0, SCALAR }, { 10, 0, SCALAR },
+        { 18, 0, SCALAR },                                             /* fixext */
+        { 2, 1, BYTES }, { 3, 2, BYTES }, { 5, 4, BYTES },             /* str 8/16/32 */
+        { 3, 2, ARRAY }, { 5, 4, ARRAY }, { 3, 2, MAP }, { 5, 4, MAP },
+    };
+
+    if (b < 0xc4 || b > 0xdf)
+        return -1;
+    *h = heads[b - 0xc4];
+    return 0;
+}
+
+/* msgpack-c allocates room for an array's or a map's elements as soon as it
+ * reads the count, before it knows whether the bytes are there: a hundred
+ * bytes of map headers that claim billions of pairs made it ask for 256 GiB
+ * (the manager fuzzer found this). Like a frame's length (common/frame.h), a count is
+ * only a claim, and each element takes at least one byte: this walks the
+ * first item's headers and says 0 when more elements are still expected than
+ * bytes are left. Anything else (bytes that end early, a byte that is not
+ * MessagePack) it passes on to msgpack-c, which reports it. */
+int protocol_counts_fit(const char *bytes, size_t len)
+{
+    const unsigned char *p = (const unsigned char *)bytes;
+    uint64_t expected = 1;      /* items still to come, each at least one byte */
+    size_t at = 0;
+
+    while (expected > 0 && at < len) {
+        unsigned b = p[at];
+        struct item_head h = { 1, 0, SCALAR };
+        uint64_t n = 0;         /* elements of an array or map, bytes of a string */
+
+        if (b >= 0x80 && b <= 0xbf) {           /* fixmap, fixarray, fixstr */
+            h.kind = b <= 0x8f ? MAP : b <= 0x9f ? ARRAY : BYTES;
+            n = b & (b <= 0x9f ? 0x0f : 0x1f);
+        } else {
+            (void)item_head(b, &h);     /* -1 leaves h: fixint, nil, bool, 0xc1 */
+        }
+        if (len - at < h.header)
+            return 1;           /* ends inside a header: msgpack-c says so */
+        if (h.field > 0)
+            n = big_endian(p + at + 1, h.field);
+        at += h.header;
+        expected--;
+        if (h.kind == BYTES) {
+            if (n > len - at)
+                return 0;
+            at += (size_t)n;
+        } else if (h.kind != SCALAR) {
+            expected += h.kind == MAP ? 2 * n : n;
+        }
+        if (expected > len - at)
+            return 0;
+    }
+    return 1;
+}
+
 /* The pieces of a request, once its shape has been checked. */
 struct request {
     const char *method;
@@ -296,7 +382,8 @@ int protocol_handle(struct store *s, const char *request, size_t len,
     msgpack_packer_init(&pk, reply, msgpack_sbuffer_write);
     msgpack_unpacked_init(&unpacked);
     /* Exactly one object must fill the frame: no more, no less. */
-    if (msgpack_unpack_next(&unpacked, request, len, &offset) != MSGPACK_UNPACK_SUCCESS
+    if (!protocol_counts_fit(request, len)
+        || msgpack_unpack_next(&unpacked, request, len, &offset) != MSGPACK_UNPACK_SUCCESS
         || offset != len || parse_request(&unpacked.data, &r) == -1)
         problem = "malformed request";
     else
@@ -324,7 +411,8 @@ int protocol_parse_reply(msgpack_unpacked *unpacked, const char *reply, size_t l
     const msgpack_object *a;
     size_t offset = 0;
 
-    if (msgpack_unpack_next(unpacked, reply, len, &offset) != MSGPACK_UNPACK_SUCCESS
+    if (!protocol_counts_fit(reply, len)
+        || msgpack_unpack_next(unpacked, reply, len, &offset) != MSGPACK_UNPACK_SUCCESS
         || offset != len || unpacked->data.type != MSGPACK_OBJECT_ARRAY
         || unpacked->data.via.array.size != 2)
         return -1;

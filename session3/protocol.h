@@ -25,6 +25,12 @@
  * an array (tuple) of those. */
 int protocol_value_ok(const msgpack_object *obj);
 
+/* 0 when the bytes cannot hold one whole MessagePack item because an array
+ * or map in it claims more elements than there are bytes left; else 1.
+ * Checked before msgpack-c decodes, which allocates for the claimed count
+ * first. */
+int protocol_counts_fit(const char *bytes, size_t len);
+
 /* Decodes one request, runs it on the store, and writes the encoded reply
  * into reply (which the caller initialised). Sets *shutdown to 1 for a
  * "shutdown" request. Every malformed request gets an error reply. Returns

@@ -1,5 +1,7 @@
 /* test_session3.c - session3 as a user runs it: the story, and a --serve
- * manager on 127.0.0.1 with many clients, wrong keys and hostile bytes.
+ * manager on 127.0.0.1 with many clients, wrong keys and hostile bytes;
+ * then signals (while serving, and mid-story), clients killed at random
+ * points, and 32 clients at once. docs/testing.md explains them.
  */
 #include "testutil.h"
 
@@ -11,7 +13,9 @@
 #include <arpa/inet.h>
 #include <check.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <netinet/in.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -19,6 +23,7 @@
 #include <sys/socket.h>
 #include <sys/time.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #define STORY_RECORDS "Name: Sam\nScore: 10\n\n" \
@@ -137,6 +142,16 @@ static void write_key(char *path, const char *key)
     close(fd);
 }
 
+/* Removes the key files, and makes the names templates for mkstemp again:
+ * with CK_FORK=no (check-valgrind) every test runs in this one process. */
+static void remove_keys(void)
+{
+    unlink(key_path);
+    unlink(wrong_key_path);
+    strcpy(key_path, "/tmp/session3-test-key-XXXXXX");
+    strcpy(wrong_key_path, "/tmp/session3-test-wrongkey-XXXXXX");
+}
+
 /* Starts `session3 --serve 127.0.0.1:0` and reads the port it printed. */
 static void server_start(void)
 {
@@ -153,15 +168,18 @@ static void server_start(void)
     ck_assert_int_eq(sscanf(colon + 1, "%15[0-9]", port), 1);
 }
 
-/* Sends SIGTERM and checks the server ended as the conventions say. */
+/* Sends sig to the server (to its whole process group when whole_group,
+ * as Ctrl-C does), waits for it to end, and removes the key files. */
+static void server_stop_with(int sig, int whole_group, struct run *r)
+{
+    ck_assert_int_eq(kill(whole_group ? -server.pid : server.pid, sig), 0);
+    spawn_finish(&server, RUN_TIMEOUT, r);
+    remove_keys();
+}
+
 static void server_stop_with_sigterm(struct run *r)
 {
-    ck_assert_int_eq(kill(server.pid, SIGTERM), 0);
-    spawn_finish(&server, RUN_TIMEOUT, r);
-    unlink(key_path);
-    unlink(wrong_key_path);
-    strcpy(key_path, "/tmp/session3-test-key-XXXXXX");
-    strcpy(wrong_key_path, "/tmp/session3-test-wrongkey-XXXXXX");
+    server_stop_with(SIGTERM, 0, r);
 }
 
 static void run_client(struct run *r, const char *args, const char *keyfile)
@@ -200,14 +218,21 @@ START_TEST(serve_and_connect_tell_the_story_across_processes)
 }
 END_TEST
 
-/* A child process of the test: one client, 50 appends, status says how it went. */
-static int append_fifty(int client)
+/* The load test: LOAD_CLIENTS processes append LOAD_RECORDS distinct
+ * records each, all at once, through the C proxies. */
+#define LOAD_CLIENTS 32
+#define LOAD_RECORDS 500
+
+/* A child process of the test: one client, its appends ("clientNN", 0),
+ * ("clientNN", 1), ...; the exit status says how it went (no ck_assert in a
+ * child). */
+static int append_records(int client)
 {
     struct manager m;
 
     if (manager_connect(&m, "127.0.0.1", port, "classroom secret", 16) != 0)
         return 1;
-    for (int i = 0; i < 50; i++) {
+    for (int i = 0; i < LOAD_RECORDS; i++) {
         struct record r = { "", i };
 
         snprintf(r.name, sizeof r.name, "client%02d", client);
@@ -217,35 +242,38 @@ static int append_fifty(int client)
     return manager_close(&m) == 0 ? 0 : 3;
 }
 
-START_TEST(twenty_concurrent_clients_fifty_inserts_each_all_present_once)
+/* Each of the 16000 records must be in the list exactly once: the count
+ * says none is lost, the marks say none is there twice. */
+START_TEST(thirty_two_concurrent_clients_500_appends_each_all_present_once)
 {
-    unsigned char seen[20][50] = { { 0 } };
+    static unsigned char seen[LOAD_CLIENTS][LOAD_RECORDS];
     struct record *records;
     struct manager m;
     struct run r;
-    pid_t pids[20];
+    pid_t pids[LOAD_CLIENTS];
     size_t count;
     int status;
 
     server_start();
-    for (int c = 0; c < 20; c++) {
+    for (int c = 0; c < LOAD_CLIENTS; c++) {
         pids[c] = fork();
         ck_assert_int_ne(pids[c], -1);
         if (pids[c] == 0)
-            _exit(append_fifty(c));
+            _exit(append_records(c));
     }
-    for (int c = 0; c < 20; c++) {
+    for (int c = 0; c < LOAD_CLIENTS; c++) {
         ck_assert_int_eq(waitpid(pids[c], &status, 0), pids[c]);
         ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == 0, "client %d failed", c);
     }
     connect_proxy(&m);
     ck_assert_int_eq(list_records(&m, PROTOCOL_RECORDS_ID, &records, &count), 0);
-    ck_assert_uint_eq(count, 3 + 20 * 50);
+    ck_assert_uint_eq(count, 3 + LOAD_CLIENTS * LOAD_RECORDS);
     for (size_t i = 3; i < count; i++) {
         int c;
 
         ck_assert_int_eq(sscanf(records[i].name, "client%d", &c), 1);
-        ck_assert(c >= 0 && c < 20 && records[i].score >= 0 && records[i].score < 50);
+        ck_assert(c >= 0 && c < LOAD_CLIENTS && records[i].score >= 0
+                  && records[i].score < LOAD_RECORDS);
         ck_assert_int_eq(seen[c][records[i].score], 0);        /* none twice */
         seen[c][records[i].score] = 1;
     }
@@ -403,8 +431,321 @@ START_TEST(shutdown_request_ends_the_server_with_status_0)
     ck_assert_int_eq(run_exit_code(&r), 0);
     ck_assert_int_eq(r.strays, 0);
     run_free(&r);
-    unlink(key_path);
-    unlink(wrong_key_path);
+    remove_keys();
+}
+END_TEST
+
+/* ---------------------------------------------------------------- signals */
+
+/* What the tests send: SIGINT, SIGTERM, and SIGINT to the whole process
+ * group, as Ctrl-C in a terminal does. */
+static const struct {
+    int sig, whole_group;
+} stops[] = { { SIGINT, 0 }, { SIGTERM, 0 }, { SIGINT, 1 } };
+#define STOPS 3
+
+/* A manager serving, with one authenticated client connected and idle:
+ * a signal ends it at once, with 130 or 143 and nothing left behind. */
+START_TEST(serving_manager_stops_on_sigint_sigterm_and_ctrl_c)
+{
+    struct manager m;
+    struct run r;
+
+    server_start();
+    connect_proxy(&m);
+    server_stop_with(stops[_i].sig, stops[_i].whole_group, &r);
+    ck_assert_msg(!r.timed_out, "the manager did not stop on signal %d", stops[_i].sig);
+    ck_assert_int_eq(run_exit_code(&r), 128 + stops[_i].sig);
+    ck_assert_int_eq(r.strays, 0);
+    ck_assert_str_eq(r.err, "");
+    manager_close(&m);
+    run_free(&r);
+}
+END_TEST
+
+/* The story, held in the middle: its stdout is a pipe the test filled to the
+ * brim before it started, so p1 blocks in printf("New record added!") and
+ * cannot end. Then the manager child and p1 both exist, and the parent
+ * waits for p1, for as long as the test likes. A shell puts the pipe on
+ * the program's stdout (`exec` keeps the shell's PID, so the program is
+ * still the leader of the process group testutil made). Returns the pipe's
+ * read end. */
+static int start_story_held_in_p1(struct spawned *s, const char *args)
+{
+    static const char fill[4096];
+    char script[256];
+    char *argv[] = { "/bin/sh", "-c", script, NULL };
+    int fds[2];
+
+    ck_assert_int_eq(pipe(fds), 0);
+    ck_assert_int_eq(fcntl(fds[0], F_SETFD, FD_CLOEXEC), 0);
+    ck_assert_int_eq(fcntl(fds[1], F_SETFL, O_NONBLOCK), 0);
+    while (write(fds[1], fill, sizeof fill) > 0)
+        continue;
+    while (write(fds[1], fill, 1) > 0)      /* the last bytes of the last page */
+        continue;
+    ck_assert_int_eq(errno, EAGAIN);
+    ck_assert_int_eq(fcntl(fds[1], F_SETFL, 0), 0);    /* the program must block */
+    snprintf(script, sizeof script, "exec session3/session3 %s >&%d %d>&-", args, fds[1],
+             fds[1]);
+    ck_assert_int_eq(spawn_start(s, argv), 0);
+    close(fds[1]);
+    return fds[0];
+}
+
+/* How many children pid has (from /proc, as test_hardening.c reads them). */
+static int count_children(pid_t pid)
+{
+    char path[64];
+    long child;
+    int n = 0;
+    FILE *f;
+
+    snprintf(path, sizeof path, "/proc/%ld/task/%ld/children", (long)pid, (long)pid);
+    f = fopen(path, "r");
+    if (f == NULL)
+        return -1;
+    while (fscanf(f, "%ld", &child) == 1)
+        n++;
+    fclose(f);
+    return n;
+}
+
+/* Polls until pid has at least `want` children, at most timeout seconds.
+ * The 1 ms pause is a polling interval: the condition is checked each time. */
+static int wait_for_children(pid_t pid, int want, double timeout)
+{
+    struct timespec pause = { 0, 1000000 };
+
+    for (long waited = 0; waited < (long)(timeout * 1000); waited++) {
+        int n = count_children(pid);
+
+        if (n == -1)
+            return -1;          /* the program is gone */
+        if (n >= want)
+            return 0;
+        nanosleep(&pause, NULL);
+    }
+    return -1;
+}
+
+static const char *const story_args[] = { "", "--demo dict" };
+
+/* The default run (and --demo dict) stopped while the manager child and p1
+ * exist: exit 130/143, both children reaped. */
+START_TEST(story_stops_on_signals_while_the_manager_and_p1_run)
+{
+    const char *args = story_args[_i / STOPS];
+    int sig = stops[_i % STOPS].sig, held;
+    struct spawned s;
+    struct run r;
+
+    held = start_story_held_in_p1(&s, args);
+    ck_assert_msg(wait_for_children(s.pid, 2, RUN_TIMEOUT) == 0,
+                  "session3 %s never had the manager and p1 running", args);
+    ck_assert_int_eq(kill(stops[_i % STOPS].whole_group ? -s.pid : s.pid, sig), 0);
+    spawn_finish(&s, RUN_TIMEOUT, &r);
+    close(held);
+    ck_assert_msg(!r.timed_out, "session3 %s did not stop on signal %d", args, sig);
+    ck_assert_msg(run_exit_code(&r) == 128 + sig, "session3 %s: status 0x%x, stderr '%s'",
+                  args, (unsigned)r.status, r.err);
+    ck_assert_int_eq(r.strays, 0);
+    run_free(&r);
+}
+END_TEST
+
+/* The control: the same held run, once the test reads the pipe, finishes
+ * and prints the whole story, so the signal tests stopped a run that would
+ * have succeeded. */
+START_TEST(held_story_finishes_when_its_output_is_read)
+{
+    static char out[65536 + 4096];
+    struct spawned s;
+    struct run r;
+    size_t got = 0;
+    ssize_t n;
+    int held = start_story_held_in_p1(&s, story_args[_i]);
+
+    ck_assert_int_eq(wait_for_children(s.pid, 2, RUN_TIMEOUT), 0);
+    while ((n = read(held, out + got, sizeof out - 1 - got)) > 0)
+        got += (size_t)n;
+    out[got] = '\0';
+    close(held);
+    spawn_finish(&s, RUN_TIMEOUT, &r);
+    ck_assert_int_eq(run_exit_code(&r), 0);
+    ck_assert_msg(got > 4096 && strcmp(out + got - strlen(STORY_RECORDS "Name: Jeff\nScore: 8\n\n")
+                                       - strlen("New record added!\n\n"),
+                                       "New record added!\n\n" STORY_RECORDS
+                                       "Name: Jeff\nScore: 8\n\n") == 0,
+                  "the story did not end its output as the tutorial does");
+    ck_assert_int_eq(r.strays, 0);
+    run_free(&r);
+}
+END_TEST
+
+/* ---------------------------------------------------------------- faults */
+
+/* A client killed with SIGKILL at a point a seeded generator picks (so a
+ * failure can be repeated with the same seed): anywhere among its appends,
+ * with half a request sent, or before it authenticated. The manager must
+ * keep serving everyone else and lose nothing that was acknowledged. */
+enum victim_mode { KILL_ANYWHERE, KILL_IN_HALF_A_FRAME, KILL_IN_THE_HANDSHAKE };
+#define VICTIMS 3               /* per seed, one after another */
+#define FAULT_SEEDS 4
+
+/* A TCP connection to the manager that says nothing: for a child process,
+ * so it reports failure with -1 rather than ck_assert. */
+static int raw_connect_quietly(void)
+{
+    struct sockaddr_in addr = { .sin_family = AF_INET, .sin_port = htons((uint16_t)atoi(port)) };
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    if (fd == -1 || connect(fd, (struct sockaddr *)&addr, sizeof addr) == -1)
+        return -1;
+    return fd;
+}
+
+/* A new client process after the kills: --print works and shows the story's
+ * records first. */
+static void good_client_still_served_after_kills(void)
+{
+    struct run r;
+
+    run_client(&r, "--print", key_path);
+    ck_assert_int_eq(run_exit_code(&r), 0);
+    ck_assert_int_eq(strncmp(r.out, STORY_RECORDS, strlen(STORY_RECORDS)), 0);
+    ck_assert_int_eq(r.strays, 0);
+    run_free(&r);
+}
+
+/* A child process of the test: writes one byte to progress after each
+ * acknowledged append of ("victimV", i); at stop_at, in the two held modes,
+ * it sends its half and writes one more byte, then waits to be killed. */
+static int victim(int v, int progress, enum victim_mode mode, int stop_at)
+{
+    unsigned char header[FRAME_HEADER_SIZE];
+    struct manager m;
+
+    if (mode == KILL_IN_THE_HANDSHAKE) {
+        int fd = raw_connect_quietly();
+
+        if (fd == -1 || write(progress, "h", 1) != 1)
+            return 1;
+        pause();
+        return 2;
+    }
+    if (manager_connect(&m, "127.0.0.1", port, "classroom secret", 16) != 0)
+        return 3;
+    for (int i = 0; i < 100000; i++) {
+        struct record r = { "", i };
+
+        if (mode == KILL_IN_HALF_A_FRAME && i == stop_at) {
+            frame_encode_header(100, header);
+            if (write(m.fd, header, sizeof header) != 4 || write(m.fd, "\x93\xa6", 2) != 2
+                || write(progress, "f", 1) != 1)
+                return 4;
+            pause();
+            return 5;
+        }
+        snprintf(r.name, sizeof r.name, "victim%d", v);
+        if (list_append_record(&m, PROTOCOL_RECORDS_ID, &r) != 0 || write(progress, "a", 1) != 1)
+            return 6;
+    }
+    return 7;                   /* never: the test kills it long before */
+}
+
+/* Reads one byte of progress, waiting at most RUN_TIMEOUT: 1, or 0. */
+static int read_progress(int fd)
+{
+    struct pollfd p = { .fd = fd, .events = POLLIN };
+    char c;
+
+    return poll(&p, 1, (int)(RUN_TIMEOUT * 1000)) == 1 && read(fd, &c, 1) == 1;
+}
+
+/* Starts victim v, kills it where the seed says; returns how many of its
+ * appends were acknowledged before the kill (each wrote its byte). */
+static int kill_a_victim(int v, unsigned *seed, enum victim_mode *mode)
+{
+    int fds[2], status, acked = 0, stop_at;
+    pid_t pid;
+
+    *mode = (enum victim_mode)(rand_r(seed) % 3);
+    stop_at = (int)(rand_r(seed) % 200);
+    ck_assert_int_eq(pipe(fds), 0);
+    pid = fork();
+    ck_assert_int_ne(pid, -1);
+    if (pid == 0) {
+        close(fds[0]);
+        _exit(victim(v, fds[1], *mode, stop_at));
+    }
+    close(fds[1]);
+    if (*mode == KILL_ANYWHERE) {
+        while (acked < stop_at && read_progress(fds[0]))
+            acked++;
+        ck_assert_int_eq(acked, stop_at);
+    } else {
+        acked = *mode == KILL_IN_HALF_A_FRAME ? stop_at : 0;
+        for (int i = 0; i < acked; i++)
+            ck_assert(read_progress(fds[0]));
+        ck_assert_msg(read_progress(fds[0]), "victim %d never got to its half", v);
+    }
+    ck_assert_int_eq(kill(pid, SIGKILL), 0);
+    ck_assert_int_eq(waitpid(pid, &status, 0), pid);
+    ck_assert_msg(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL,
+                  "victim %d ended by itself with status 0x%x", v, (unsigned)status);
+    /* Running free, it may have had more appends acknowledged meanwhile. */
+    while (*mode == KILL_ANYWHERE && read_progress(fds[0]))
+        acked++;
+    close(fds[0]);
+    return acked;
+}
+
+START_TEST(a_client_killed_at_a_random_point_costs_only_its_own_connection)
+{
+    unsigned seed = (unsigned)_i + 1;
+    int acked[VICTIMS], found[VICTIMS] = { 0 }, others = 0;
+    enum victim_mode mode[VICTIMS];
+    struct record *records, mine = { "other", 0 };
+    struct manager other, m;
+    struct run r;
+    size_t count;
+
+    server_start();
+    connect_proxy(&other);      /* connected before, through all the kills */
+    for (int v = 0; v < VICTIMS; v++) {
+        acked[v] = kill_a_victim(v, &seed, &mode[v]);
+        mine.score = v;
+        ck_assert_int_eq(list_append_record(&other, PROTOCOL_RECORDS_ID, &mine), 0);
+    }
+    good_client_still_served_after_kills();
+    connect_proxy(&m);
+    ck_assert_int_eq(list_records(&m, PROTOCOL_RECORDS_ID, &records, &count), 0);
+    for (size_t i = 3; i < count; i++) {
+        int v;
+
+        if (strcmp(records[i].name, "other") == 0) {
+            ck_assert_int_eq(records[i].score, others++);
+            continue;
+        }
+        ck_assert_int_eq(sscanf(records[i].name, "victim%d", &v), 1);
+        ck_assert(v >= 0 && v < VICTIMS);
+        ck_assert_int_eq(records[i].score, found[v]++);  /* in order, none twice */
+    }
+    ck_assert_int_eq(others, VICTIMS);
+    for (int v = 0; v < VICTIMS; v++)     /* all acknowledged; more only if killed mid-call */
+        ck_assert_msg(mode[v] == KILL_ANYWHERE ? found[v] >= acked[v] && found[v] <= acked[v] + 1
+                                               : found[v] == acked[v],
+                      "seed %d victim %d (mode %d): %d acknowledged, %d stored", _i + 1, v,
+                      (int)mode[v], acked[v], found[v]);
+    free(records);
+    manager_close(&m);
+    manager_close(&other);
+    server_stop_with_sigterm(&r);
+    ck_assert_int_eq(run_exit_code(&r), 143);
+    ck_assert_int_eq(r.strays, 0);
+    run_free(&r);
 }
 END_TEST
 
@@ -413,6 +754,7 @@ Suite *suite_session3(void)
     Suite *s = suite_create("session3");
     TCase *tc = tcase_create("program");
     TCase *net = tcase_create("serve");
+    TCase *sig = tcase_create("signals");
 
     tcase_set_timeout(tc, 30);
     tcase_add_test(tc, default_output_is_the_tutorials);
@@ -424,11 +766,19 @@ Suite *suite_session3(void)
     suite_add_tcase(s, tc);
     tcase_set_timeout(net, 30);
     tcase_add_test(net, serve_and_connect_tell_the_story_across_processes);
-    tcase_add_test(net, twenty_concurrent_clients_fifty_inserts_each_all_present_once);
+    tcase_add_test(net, thirty_two_concurrent_clients_500_appends_each_all_present_once);
     tcase_add_test(net, wrong_key_is_rejected_while_a_good_client_works);
     tcase_add_test(net, hostile_bytes_cost_only_their_own_connection);
     tcase_add_test(net, proxy_errors_come_back_as_error_returns);
     tcase_add_test(net, shutdown_request_ends_the_server_with_status_0);
+    tcase_add_loop_test(net, serving_manager_stops_on_sigint_sigterm_and_ctrl_c, 0, STOPS);
+    tcase_add_loop_test(net, a_client_killed_at_a_random_point_costs_only_its_own_connection,
+                        0, FAULT_SEEDS);
     suite_add_tcase(s, net);
+    tcase_set_timeout(sig, 30);
+    tcase_add_loop_test(sig, story_stops_on_signals_while_the_manager_and_p1_run, 0,
+                        2 * STOPS);
+    tcase_add_loop_test(sig, held_story_finishes_when_its_output_is_read, 0, 2);
+    suite_add_tcase(s, sig);
     return s;
 }
