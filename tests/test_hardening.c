@@ -307,31 +307,6 @@ static void assert_stops_on(int sig, int whole_group, const struct mid_run *m)
     run_free(&r);
 }
 
-/* Waits until pid has a child process: then a run is provably under way,
- * with the handler installed (every program installs it before its first
- * proc_start). Returns 0, or -1 after timeout seconds. The 1 ms pause is a
- * polling interval, not a guess: the condition is checked each time. */
-static int wait_for_a_child(pid_t pid, double timeout)
-{
-    char path[64], text[64];
-    struct timespec pause = { 0, 1000000 };
-
-    snprintf(path, sizeof path, "/proc/%ld/task/%ld/children", (long)pid, (long)pid);
-    for (long waited = 0; waited < (long)(timeout * 1000); waited++) {
-        FILE *f = fopen(path, "r");
-        int has_child = 0;
-
-        if (f == NULL)
-            return -1;          /* the program is gone */
-        has_child = fgets(text, sizeof text, f) != NULL && text[0] != '\0';
-        fclose(f);
-        if (has_child)
-            return 0;
-        nanosleep(&pause, NULL);
-    }
-    return -1;
-}
-
 /* The same for the long runs: signal 0 is SIGINT, 1 SIGTERM, 2 SIGINT to
  * the whole group (Ctrl-C). */
 static void assert_long_run_stops(const struct long_run *l, int how)
@@ -345,7 +320,7 @@ static void assert_long_run_stops(const struct long_run *l, int how)
     ck_assert_msg(access(words[0], X_OK) == 0, "%s is not built", words[0]);
     ck_assert_int_eq(spawn_start(&s, words), 0);
     free(storage);
-    ck_assert_msg(wait_for_a_child(s.pid, RUN_TIMEOUT) == 0,
+    ck_assert_msg(wait_for_children(s.pid, 1, RUN_TIMEOUT) == 0,
                   "%s never started a child process", l->cmd);
     ck_assert_int_eq(kill(how == 2 ? -s.pid : s.pid, sigs[how]), 0);
     spawn_finish(&s, RUN_TIMEOUT, &r);
@@ -417,24 +392,6 @@ static const char *const fault_runs[] = {
 };
 #define FAULT_SEEDS 3
 
-/* The PIDs in /proc/PID/task/PID/children; returns how many (up to max). */
-static int children_of(pid_t pid, pid_t *out, int max)
-{
-    char path[64];
-    long child;
-    int n = 0;
-    FILE *f;
-
-    snprintf(path, sizeof path, "/proc/%ld/task/%ld/children", (long)pid, (long)pid);
-    f = fopen(path, "r");
-    if (f == NULL)
-        return 0;
-    while (n < max && fscanf(f, "%ld", &child) == 1)
-        out[n++] = (pid_t)child;
-    fclose(f);
-    return n;
-}
-
 /* The state letter of a process from /proc/PID/stat ('R' running, 'S'
  * sleeping, 'T' stopped, 'Z' zombie), or '?' when it is gone. */
 static char process_state(pid_t pid)
@@ -469,6 +426,10 @@ static pid_t stop_and_kill_a_child(pid_t parent, unsigned *seed, double timeout)
     for (long waited = 0; waited < (long)(timeout * 1000); waited++) {
         int n = children_of(parent, kids, 64);
 
+        if (n == -1)
+            return -1;          /* the program is gone */
+        if (n > 64)
+            n = 64;
         if (n > 0) {
             pid_t victim = kids[rand_r(seed) % (unsigned)n];
             char state = '?';
@@ -505,7 +466,7 @@ START_TEST(a_child_killed_at_a_random_point_never_hangs_the_run)
     ck_assert_msg(access(words[0], X_OK) == 0, "%s is not built", words[0]);
     ck_assert_int_eq(spawn_start(&s, words), 0);
     free(storage);
-    ck_assert_msg(wait_for_a_child(s.pid, RUN_TIMEOUT) == 0, "%s started no child", cmd);
+    ck_assert_msg(wait_for_children(s.pid, 1, RUN_TIMEOUT) == 0, "%s started no child", cmd);
     /* The random point: 0 to 49 ms into the run, from the seed. */
     pause.tv_nsec = (long)(rand_r(&seed) % 50) * 1000L * 1000;
     nanosleep(&pause, NULL);

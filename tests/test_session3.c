@@ -493,42 +493,6 @@ static int start_story_held_in_p1(struct spawned *s, const char *args)
     return fds[0];
 }
 
-/* How many children pid has (from /proc, as test_hardening.c reads them). */
-static int count_children(pid_t pid)
-{
-    char path[64];
-    long child;
-    int n = 0;
-    FILE *f;
-
-    snprintf(path, sizeof path, "/proc/%ld/task/%ld/children", (long)pid, (long)pid);
-    f = fopen(path, "r");
-    if (f == NULL)
-        return -1;
-    while (fscanf(f, "%ld", &child) == 1)
-        n++;
-    fclose(f);
-    return n;
-}
-
-/* Polls until pid has at least `want` children, at most timeout seconds.
- * The 1 ms pause is a polling interval: the condition is checked each time. */
-static int wait_for_children(pid_t pid, int want, double timeout)
-{
-    struct timespec pause = { 0, 1000000 };
-
-    for (long waited = 0; waited < (long)(timeout * 1000); waited++) {
-        int n = count_children(pid);
-
-        if (n == -1)
-            return -1;          /* the program is gone */
-        if (n >= want)
-            return 0;
-        nanosleep(&pause, NULL);
-    }
-    return -1;
-}
-
 static const char *const story_args[] = { "", "--demo dict" };
 
 /* The default run (and --demo dict) stopped while the manager child and p1

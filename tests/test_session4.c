@@ -418,29 +418,6 @@ START_TEST(bad_input_exits_2_with_one_line)
 }
 END_TEST
 
-/* Waits (polling, with a limit) until process pid has started n children:
- * Linux lists them in /proc/PID/task/PID/children. Returns 0 or -1. */
-static int wait_for_children(pid_t pid, int n)
-{
-    char path[64], buf[4096];
-    struct timespec tick = { 0, 10L * 1000 * 1000 };
-
-    snprintf(path, sizeof path, "/proc/%d/task/%d/children", (int)pid, (int)pid);
-    for (int tries = 0; tries < 500; tries++) {
-        FILE *f = fopen(path, "r");
-        int words = 0;
-
-        if (f != NULL) {
-            while (fscanf(f, "%4095s", buf) == 1)
-                words++;
-            fclose(f);
-        }
-        if (words >= n)
-            return 0;
-        nanosleep(&tick, NULL);
-    }
-    return -1;
-}
 
 START_TEST(sigterm_stops_and_reaps_the_children)
 {
@@ -450,7 +427,7 @@ START_TEST(sigterm_stops_and_reaps_the_children)
     struct run r;
 
     ck_assert_int_eq(spawn_start(&s, argv), 0);
-    ck_assert_int_eq(wait_for_children(s.pid, 4), 0);
+    ck_assert_int_eq(wait_for_children(s.pid, 4, RUN_TIMEOUT), 0);
     ck_assert_int_eq(kill(s.pid, SIGTERM), 0);
     spawn_finish(&s, RUN_TIMEOUT, &r);
     ck_assert_int_eq(r.timed_out, 0);
@@ -488,7 +465,7 @@ START_TEST(a_killed_child_is_reported_and_the_rest_stopped)
     pid_t victim;
 
     ck_assert_int_eq(spawn_start(&s, argv), 0);
-    ck_assert_int_eq(wait_for_children(s.pid, 4), 0);
+    ck_assert_int_eq(wait_for_children(s.pid, 4, RUN_TIMEOUT), 0);
     victim = first_child(s.pid);
     ck_assert_int_gt(victim, 0);
     ck_assert_int_eq(kill(victim, SIGKILL), 0);

@@ -239,3 +239,38 @@ void run_free(struct run *r)
     free(r->err);
     r->out = r->err = NULL;
 }
+
+int children_of(pid_t pid, pid_t *out, int max)
+{
+    char path[64];
+    long child;
+    int n = 0;
+    FILE *f;
+
+    snprintf(path, sizeof path, "/proc/%ld/task/%ld/children", (long)pid, (long)pid);
+    if ((f = fopen(path, "r")) == NULL)
+        return -1;
+    while (fscanf(f, "%ld", &child) == 1) {
+        if (out != NULL && n < max)
+            out[n] = (pid_t)child;
+        n++;
+    }
+    fclose(f);
+    return n;
+}
+
+int wait_for_children(pid_t pid, int want, double timeout)
+{
+    struct timespec pause = { 0, 1000L * 1000 };
+
+    for (long waited = 0; waited < (long)(timeout * 1000); waited++) {
+        int n = children_of(pid, NULL, 0);
+
+        if (n == -1)
+            return -1;          /* the program is gone */
+        if (n >= want)
+            return 0;
+        nanosleep(&pause, NULL);
+    }
+    return -1;
+}

@@ -61,4 +61,15 @@ int count_lines(const char *text);
 
 void run_free(struct run *r);
 
+/* The children of process pid, as Linux lists them in
+ * /proc/PID/task/PID/children: stores up to max PIDs in out (out may be NULL
+ * to only count) and returns how many there are, or -1 when pid is gone. */
+int children_of(pid_t pid, pid_t *out, int max);
+
+/* Polls until pid has at least want children: then a run is provably under
+ * way. Returns 0, or -1 after timeout seconds or when pid has ended. The
+ * 1 ms pause is a polling interval, not a guess: the condition is checked
+ * each time. */
+int wait_for_children(pid_t pid, int want, double timeout);
+
 #endif
