@@ -381,10 +381,17 @@ static void usage(void)
            "                     %d (default 0)\n"
            "      --concurrent   one producer, two consumers started while it runs:\n"
            "                     'while not empty()' next to 'get until end-of-queue'\n"
+           "                     (--count at most twice the queue size)\n"
            "  -h, --help         print this help and exit\n"
            "\n"
            "Explained in docs/session4.md.\n",
            MAX_PROCS, MAX_PROCS, MAX_ITEMS, QUEUE_DEFAULT_MAXSIZE);
+}
+
+/* The number of items each --concurrent queue holds. */
+static long concurrent_capacity(const struct options *o)
+{
+    return o->maxsize > 0 ? o->maxsize : QUEUE_DEFAULT_MAXSIZE;
 }
 
 static void parse_options(int argc, char *argv[], struct options *o)
@@ -430,6 +437,13 @@ static void parse_options(int argc, char *argv[], struct options *o)
                     "(accepted with it: --count, --maxsize)");
     if (o->concurrent && o->count < 2)
         usage_error("--concurrent needs --count 2 or more, to pause half way");
+    /* Queue A holds the first half until consumer A starts, and nobody takes
+     * the second half after A stops early: each half must fit, or the
+     * producer would wait for room forever. */
+    if (o->concurrent && o->count > 2 * concurrent_capacity(o))
+        usage_error("--concurrent --count %ld does not fit: queue A must hold each half "
+                    "(accepted: --count at most %ld, twice the queue size)",
+                    o->count, 2 * concurrent_capacity(o));
 }
 
 int main(int argc, char *argv[])

@@ -124,6 +124,8 @@ static const struct bad_input per_program[] = {
     { 4, "--concurrent --producers 2", "--concurrent with --producers" },
     { 4, "--concurrent --count 1", "--concurrent with too small a count" },
     { 4, "--concurrent=1", "a value given to --concurrent" },
+    { 4, "--concurrent --count 65537", "--concurrent with a half too big for queue A" },
+    { 4, "--concurrent --maxsize 3 --count 7", "--concurrent with a half too big for --maxsize" },
     { 5, "--bytes", "--bytes without its value" },
     { 5, "--bytes -1", "a negative byte count" },
     { 5, "--bytes 268435457", "more bytes than accepted" },

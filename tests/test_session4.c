@@ -374,6 +374,32 @@ START_TEST(concurrent_shows_empty_stopping_early)
 }
 END_TEST
 
+/* The largest --concurrent runs: each half exactly fills queue A (the
+ * default 32768 slots, or --maxsize), and the run still ends by itself.
+ * One more item is refused as bad input (a row in test_hardening.c). */
+START_TEST(concurrent_fills_queue_a_with_each_half_and_ends)
+{
+    static const char *const cmds[] = {
+        "session4/session4 --concurrent --count 65536",
+        "session4/session4 --concurrent --maxsize 3 --count 6",
+    };
+    static const long counts[] = { 65536, 6 };
+    char expected[256];
+    struct run r;
+
+    run_cmd(&r, cmds[_i]);
+    ck_assert_msg(!r.timed_out, "%s hung", cmds[_i]);
+    ck_assert_int_eq(run_exit_code(&r), 0);
+    snprintf(expected, sizeof expected,
+             "drain while not empty(): took %ld of %ld items, then saw empty() and stopped early\n"
+             "get until end-of-queue:  took %ld of %ld items\n",
+             counts[_i] / 2, counts[_i], counts[_i], counts[_i]);
+    ck_assert_str_eq(r.out, expected);
+    ck_assert_int_eq(r.strays, 0);
+    run_free(&r);
+}
+END_TEST
+
 START_TEST(help_goes_to_stdout_and_exits_0)
 {
     struct run r;
@@ -504,6 +530,7 @@ Suite *suite_session4(void)
     tcase_add_test(prog, producers_and_consumers_receive_everything);
     tcase_add_test(prog, one_consumer_takes_every_item);
     tcase_add_test(prog, concurrent_shows_empty_stopping_early);
+    tcase_add_loop_test(prog, concurrent_fills_queue_a_with_each_half_and_ends, 0, 2);
     tcase_add_test(prog, help_goes_to_stdout_and_exits_0);
     tcase_add_loop_test(prog, bad_input_exits_2_with_one_line, 0,
                         sizeof bad_inputs / sizeof bad_inputs[0]);
