@@ -145,13 +145,22 @@ static int exec_python(void *arg)
 /* Reads "NAME VALUE" lines from the script into rows[].python. */
 static void read_python_figures(FILE *in, struct row rows[])
 {
-    char name[64];
+    char line[256], *name, *number, *end;
     double value;
 
-    while (fscanf(in, "%63s %lf", name, &value) == 2)
+    while (fgets(line, sizeof line, in) != NULL) {
+        name = strtok(line, " \n");
+        number = strtok(NULL, " \n");
+        if (name == NULL || number == NULL)
+            continue;
+        errno = 0;
+        value = strtod(number, &end);
+        if (errno != 0 || *end != '\0')
+            continue;               /* not a number: the figure stays empty */
         for (int i = 0; i < n_figures; i++)
             if (strcmp(figures[i].name, name) == 0)
                 rows[i].python = value;
+    }
 }
 
 static void measure_python(const struct options *o, struct row rows[])

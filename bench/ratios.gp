@@ -9,7 +9,7 @@ set style data histograms
 set style histogram clustered gap 1
 set style fill solid 0.8 border -1
 set logscale y
-set yrange [0.01:1000]
+set yrange [0.001:1000]
 set grid ytics
 set xtics norotate font ",10"
 set bmargin 3

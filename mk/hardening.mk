@@ -80,7 +80,7 @@ check-valgrind:
 
 # ------------------------------------------------------------------ lint
 
-LINT_SOURCES = $(sort $(wildcard common/*.c session[1-8]/*.c tests/*.c))
+LINT_SOURCES = $(sort $(wildcard common/*.c session[1-8]/*.c tests/*.c bench/*.c))
 # The fuzz targets are built by `make fuzz` only (with clang's fuzzer flags,
 # which bear records as clang's internal commands), so they get plain flags.
 LINT_FUZZ    = $(sort $(wildcard fuzz/*.c))
@@ -92,7 +92,8 @@ $(COMPILE_DB): FORCE
 	@mkdir -p $(HARDEN_DIR)
 	@bear --output $@ -- $(MAKE) --no-print-directory -B BUILD=$(HARDEN_DIR)/lint-build \
 	    $(foreach s,$(SESSIONS),$(HARDEN_DIR)/lint-build/$(s)/$(s).o) \
-	    $(HARDEN_DIR)/lint-build/tests/runner >/dev/null
+	    $(HARDEN_DIR)/lint-build/tests/runner \
+	    $(HARDEN_DIR)/lint-build/bench/bench.o $(HARDEN_DIR)/lint-build/bench/figures.o >/dev/null
 
 # clang-tidy runs once per file: clang-tidy 14 given several files reports a
 # false "uninitialized va_list" in the second (its va_list checker keeps state

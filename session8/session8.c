@@ -227,6 +227,14 @@ static long *make_list(int argc, char *argv[], long range, size_t *n)
     return mylist;
 }
 
+static int in_list(const long *list, size_t n, long item)
+{
+    for (size_t i = 0; i < n; i++)
+        if (list[i] == item)
+            return 1;
+    return 0;
+}
+
 static void print_summary(const struct pool *pool, const struct options *o, size_t n,
                           double pool_seconds, const long *mylist)
 {
@@ -271,6 +279,8 @@ int main(int argc, char *argv[])
     die_init("session8");
     parse_options(argc, argv, &o);
     mylist = make_list(argc, argv, o.range, &n);
+    if (crash_on_set && !in_list(mylist, n, crash_on))
+        usage_error("--crash-on %ld is not in the list, so no worker would crash", crash_on);
     result = malloc(n * sizeof *result);
     if (result == NULL)
         die("malloc");

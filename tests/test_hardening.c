@@ -162,6 +162,7 @@ static const struct bad_input per_program[] = {
     { 8, "--serial -p 2", "--serial with a pool option" },
     { 8, "--work -1", "negative work" },
     { 8, "--crash-on x", "--crash-on that is not a number" },
+    { 8, "--crash-on 9 1 2 3", "--crash-on an item not in the list" },
     { 8, "-m 0", "zero tasks per child" },
     { 8, "--timeline", "--timeline without its file" },
     { 8, "1.5", "a list item that is not an integer" },
