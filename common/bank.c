@@ -19,7 +19,7 @@ void bank_options_init(struct bank_options *o)
     o->trials = 10;
     o->iterations = 10000;
     o->balance = 100;
-    o->summary = o->csv = o->interleave = 0;
+    o->summary = o->csv = o->interleave = o->counts_given = 0;
 }
 
 int bank_parse_option(int opt, const char *arg, struct bank_options *o,
@@ -27,8 +27,10 @@ int bank_parse_option(int opt, const char *arg, struct bank_options *o,
 {
     switch (opt) {
     case BANK_OPT_TRIALS:
+        o->counts_given = 1;
         return arg_long(arg, "--trials", 1, BANK_MAX_TRIALS, &o->trials, msg, msglen) == -1 ? -1 : 1;
     case BANK_OPT_ITERATIONS:
+        o->counts_given = 1;
         return arg_long(arg, "--iterations", 1, BANK_MAX_ITERATIONS, &o->iterations,
                         msg, msglen) == -1 ? -1 : 1;
     case BANK_OPT_BALANCE:
@@ -56,6 +58,11 @@ int bank_check_options(const struct bank_options *o, char *msg, size_t msglen)
     if (o->interleave && (o->csv || o->summary)) {
         snprintf(msg, msglen, "--interleave prints its own table and cannot be combined with "
                  "--csv or --summary");
+        return -1;
+    }
+    if (o->interleave && o->counts_given) {
+        snprintf(msg, msglen, "--interleave plays one forced trial of one update each, so "
+                 "--trials and --iterations do not apply (--balance does)");
         return -1;
     }
     return 0;

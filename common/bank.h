@@ -22,6 +22,7 @@ struct bank_options {
     int summary;        /* print the summary block */
     int csv;            /* print only the final balances, one per line */
     int interleave;     /* force the tutorial's schedule and print its table */
+    int counts_given;   /* --trials or --iterations was given */
 };
 
 /* The getopt_long entries for those options (put them in front of the

@@ -144,6 +144,8 @@ static const struct bad_input per_program[] = {
     { 6, "extra", "an argument where only options are taken" },
     { 6, "--csv --interleave", "--csv with --interleave" },
     { 6, "--summary --csv", "--summary with --csv" },
+    { 6, "--interleave --trials 3", "--interleave with --trials" },
+    { 7, "--interleave --iterations 5", "--interleave with --iterations" },
     { 7, "--lock", "--lock without its value" },
     { 7, "--lock=futex", "an unknown lock kind" },
     { 7, "--lock=''", "an empty lock kind" },
