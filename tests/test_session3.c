@@ -174,6 +174,7 @@ static void server_stop_with(int sig, int whole_group, struct run *r)
 {
     ck_assert_int_eq(kill(whole_group ? -server.pid : server.pid, sig), 0);
     spawn_finish(&server, RUN_TIMEOUT, r);
+    server.pid = 0;
     remove_keys();
 }
 
@@ -428,6 +429,7 @@ START_TEST(shutdown_request_ends_the_server_with_status_0)
     ck_assert_str_eq(r.out, "");
     run_free(&r);
     spawn_finish(&server, RUN_TIMEOUT, &r);
+    server.pid = 0;
     ck_assert_int_eq(run_exit_code(&r), 0);
     ck_assert_int_eq(r.strays, 0);
     run_free(&r);
@@ -712,6 +714,23 @@ START_TEST(a_client_killed_at_a_random_point_costs_only_its_own_connection)
     run_free(&r);
 }
 END_TEST
+
+/* After every "serve" test, also one that failed half-way: a failed
+ * assertion leaves the test at once, and with CK_FORK=no (check-valgrind)
+ * nothing else would stop a server it had started. */
+static void stop_a_server_left_running(void)
+{
+    if (server.pid > 0) {
+        kill(-server.pid, SIGKILL);
+        waitpid(server.pid, NULL, 0);
+        close(server.out_fd);
+        close(server.err_fd);
+        free(server.out);
+        free(server.err);
+        server.pid = 0;
+        remove_keys();
+    }
+}
 
 Suite *suite_session3(void)
 {
