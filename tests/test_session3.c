@@ -748,6 +748,7 @@ Suite *suite_session3(void)
                         sizeof bad_inputs / sizeof bad_inputs[0]);
     suite_add_tcase(s, tc);
     tcase_set_timeout(net, 30);
+    tcase_add_checked_fixture(net, NULL, stop_a_server_left_running);
     tcase_add_test(net, serve_and_connect_tell_the_story_across_processes);
     tcase_add_test(net, thirty_two_concurrent_clients_500_appends_each_all_present_once);
     tcase_add_test(net, wrong_key_is_rejected_while_a_good_client_works);
