@@ -30,7 +30,7 @@ fresh_tree = rm -rf $(1) && mkdir -p $(1) && \
 # and link.
 check-sanitize:
 	@echo "== check-sanitize: make check with $(SANITIZE_FLAGS)"
-	@$(call fresh_tree,$(SANITIZE_TREE))
+	+@$(call fresh_tree,$(SANITIZE_TREE))
 	@$(SANITIZE_ENV) $(MAKE) --no-print-directory -C $(SANITIZE_TREE) check \
 	    EXTRA_CFLAGS="$(SANITIZE_FLAGS)" LDFLAGS="$(SANITIZE_FLAGS)"
 
@@ -56,7 +56,7 @@ VALGRIND_TESTS := valgrind --error-exitcode=99 --leak-check=full \
 
 check-valgrind:
 	@echo "== check-valgrind: every default run, then every test (CK_FORK=no)"
-	@$(call fresh_tree,$(VALGRIND_TREE))
+	+@$(call fresh_tree,$(VALGRIND_TREE))
 	@$(MAKE) --no-print-directory -C $(VALGRIND_TREE) EXTRA_CFLAGS=-gdwarf-4 \
 	    all $(BUILD)/tests/runner
 	@cd $(VALGRIND_TREE) && set -e && for p in $(PROGRAMS); do \
