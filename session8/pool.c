@@ -20,6 +20,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 /* How long poll() waits before it also asks waitpid() whether a busy worker
@@ -60,6 +61,7 @@ struct pool {
     struct pool_worker_stat *stats;
     size_t n_stats, cap_stats;
     char error[256];
+    int error_signal;           /* the signal that killed the failed worker, or 0 */
 };
 
 /* ---------------------------------------------------------------- worker */
@@ -207,6 +209,7 @@ static int worker_died(struct pool *p, int i, const long *items, pid_t pid, int 
         at = w->first;
     snprintf(p->error, sizeof p->error, "worker %ld %s %s item %ld",
              (long)pid, proc_describe_status(status, how, sizeof how), when, items[at]);
+    p->error_signal = WIFSIGNALED(status) ? WTERMSIG(status) : 0;
     pool_terminate(p);
     return -1;
 }
@@ -487,6 +490,11 @@ void pool_free(struct pool *p)
     free(p->workers);
     free(p->stats);
     free(p);
+}
+
+int pool_error_signal(const struct pool *p)
+{
+    return p->error_signal;
 }
 
 const char *pool_error(const struct pool *p)

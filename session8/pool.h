@@ -65,6 +65,9 @@ void pool_free(struct pool *p);
 /* The last failure, as one line without the program name. */
 const char *pool_error(const struct pool *p);
 
+/* When the last failure was a worker killed by a signal: that signal, else 0. */
+int pool_error_signal(const struct pool *p);
+
 /* Every worker started so far (replaced ones included), and their count. */
 const struct pool_worker_stat *pool_stats(const struct pool *p, size_t *count);
 

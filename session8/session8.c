@@ -227,6 +227,18 @@ static long *make_list(int argc, char *argv[], long range, size_t *n)
     return mylist;
 }
 
+/* A worker killed by SIGPIPE was printing to a pipe whose reader has gone
+ * (`session8 --range 100 | head -3`): that is not an error to report but
+ * the usual end of a program in a pipeline, so the program ends the same
+ * way, silently killed by SIGPIPE (the shell shows status 141). The pool
+ * has already stopped the other workers. */
+static void end_as_killed_by_sigpipe(void)
+{
+    signal(SIGPIPE, SIG_DFL);
+    raise(SIGPIPE);
+    _exit(1);                   /* not reached: SIGPIPE's default ends us */
+}
+
 static int in_list(const long *list, size_t n, long item)
 {
     for (size_t i = 0; i < n; i++)
@@ -312,8 +324,11 @@ int main(int argc, char *argv[])
                     (void *)o.initializer, o.maxtasksperchild);  /* p = Pool() */
     if (pool == NULL)
         die("starting the pool");
-    if (pool_map(pool, square, mylist, n, (size_t)o.chunksize, result) == -1)
+    if (pool_map(pool, square, mylist, n, (size_t)o.chunksize, result) == -1) {
+        if (pool_error_signal(pool) == SIGPIPE)
+            end_as_killed_by_sigpipe();
         fail("%s", pool_error(pool));   /* result = p.map(square, mylist) */
+    }
     pool_close(pool);
     if (pool_join(pool) == -1)
         fail("%s", pool_error(pool));

@@ -451,6 +451,23 @@ START_TEST(timeline_has_one_line_per_task)
 }
 END_TEST
 
+/* Piped into `head -1`, the workers' lines soon meet a pipe with no reader
+ * (3 MB of them, against a pipe buffer of 64 KB): the program ends as any
+ * program in a pipeline does, killed by SIGPIPE without a word, and no
+ * worker is left. */
+START_TEST(a_closed_pipe_ends_the_run_silently_by_sigpipe)
+{
+    struct run r;
+
+    run_cmd(&r, "/bin/bash -c 'session8/session8 --range 100000 | head -1 >/dev/null; "
+                "exit ${PIPESTATUS[0]}'");
+    ck_assert_int_eq(run_exit_code(&r), 128 + SIGPIPE);
+    ck_assert_str_eq(r.err, "");
+    ck_assert_int_eq(r.strays, 0);
+    run_free(&r);
+}
+END_TEST
+
 START_TEST(sigterm_stops_and_reaps_the_workers)
 {
     char *argv[] = { "session8/session8", "--initializer", "x", "--work", "100000",
@@ -548,6 +565,7 @@ Suite *suite_session8(void)
     tcase_add_test(prog, maxtasksperchild_1_gives_every_item_a_new_worker);
     tcase_add_test(prog, initializer_runs_once_in_each_worker_before_its_tasks);
     tcase_add_test(prog, crash_on_names_the_item_and_leaves_no_process);
+    tcase_add_test(prog, a_closed_pipe_ends_the_run_silently_by_sigpipe);
     tcase_add_test(prog, crash_inside_a_big_chunk_names_the_exact_item);
     tcase_add_test(prog, summary_counts_every_item);
     tcase_add_test(prog, timeline_has_one_line_per_task);
