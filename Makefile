@@ -107,8 +107,15 @@ SUITE_LIST := $(BUILD)/tests/suites.inc
 CHECK_CFLAGS = $(shell pkg-config --cflags check 2>/dev/null)
 CHECK_LIBS   = $(shell pkg-config --libs check 2>/dev/null || echo -lcheck -lsubunit -lm -lrt -pthread)
 
-.PHONY: check check-installed
-check: $(PROGRAMS) $(BENCH_PROGRAMS) $(RUNNER)
+# check first installs what is missing (tools/ensure-check), then runs
+# make again, so that the compiler flags read from pkg-config when the
+# Makefile is parsed see the libraries just installed.
+.PHONY: check check-run check-installed
+check:
+	@tools/ensure-check
+	@$(MAKE) --no-print-directory check-run
+
+check-run: $(PROGRAMS) $(BENCH_PROGRAMS) $(RUNNER)
 	@./$(RUNNER)
 
 check-installed:
