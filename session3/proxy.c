@@ -37,9 +37,12 @@ int manager_connect(struct manager *m, const char *host, const char *port,
     int fd = -1, gai;
 
     gai = getaddrinfo(host, port, &hints, &list);
+    if (gai == EAI_SYSTEM)
+        return -1;              /* errno says why */
     if (gai != 0) {
-        errno = gai == EAI_SYSTEM ? errno : EHOSTUNREACH;
-        return -1;
+        /* Not an errno value: its own text, from gai_strerror. */
+        snprintf(m->error, sizeof m->error, "%s", gai_strerror(gai));
+        return PROXY_NO_ADDRESS;
     }
     for (ai = list; ai != NULL; ai = ai->ai_next) {
         fd = socket(ai->ai_family, ai->ai_socktype, ai->ai_protocol);

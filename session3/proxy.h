@@ -13,6 +13,9 @@
 #include <stdint.h>
 
 #define PROXY_REFUSED (-2)
+/* manager_connect only: the host name could not be looked up (getaddrinfo
+ * failed; why is in m->error). */
+#define PROXY_NO_ADDRESS (-3)
 
 #define RECORD_NAME_MAX 64     /* bytes, with the final '\0' */
 
@@ -31,7 +34,8 @@ struct manager {
  * On failure the socket is closed; errno EACCES means a wrong key. */
 int manager_attach(struct manager *m, int fd, const void *key, size_t keylen);
 
-/* Connects over TCP to host:port, then authenticates. */
+/* Connects over TCP to host:port, then authenticates. Returns 0, -1 with
+ * errno, or PROXY_NO_ADDRESS. */
 int manager_connect(struct manager *m, const char *host, const char *port,
                     const void *key, size_t keylen);
 

@@ -90,11 +90,34 @@ static long long now_ms(void)
     return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
+static void conn_drop(struct server *srv, size_t i);
+
+/* Every slot is taken: closes the connection that has waited longest
+ * without authenticating, so that connections which never answer (a
+ * scanner, or an attacker opening many) cannot keep real clients out until
+ * their timeout. Returns 1 when a slot was freed, 0 when every connection
+ * has authenticated. */
+static int make_room(struct server *srv)
+{
+    size_t oldest = srv->nconns;
+
+    for (size_t i = 0; i < srv->nconns; i++)
+        if (srv->conns[i].state != READY
+            && (oldest == srv->nconns
+                || srv->conns[i].auth_deadline < srv->conns[oldest].auth_deadline))
+            oldest = i;
+    if (oldest == srv->nconns)
+        return 0;
+    log_line(srv, "every slot taken: closed the oldest connection that had not authenticated");
+    conn_drop(srv, oldest);
+    return 1;
+}
+
 static int conn_add(struct server *srv, int fd)
 {
     struct conn *c;
 
-    if (srv->nconns == SERVER_MAX_CONNECTIONS) {
+    if (srv->nconns == SERVER_MAX_CONNECTIONS && !make_room(srv)) {
         log_line(srv, "too many connections, refused one");
         close(fd);
         return 0;

@@ -57,6 +57,8 @@ static void check_call(int rc, const char *op, const struct manager *m, int in_c
         return;
     if (rc == PROXY_REFUSED)
         fprintf(stderr, "%s: %s: the manager replied: %s\n", program_name(), op, m->error);
+    else if (rc == PROXY_NO_ADDRESS)
+        fprintf(stderr, "%s: %s: cannot look up the host: %s\n", program_name(), op, m->error);
     else if (errno == EACCES)
         fprintf(stderr, "%s: authentication failed\n", program_name());
     else if (in_child)

@@ -9,6 +9,7 @@
 #include "session3/auth.h"
 #include "session3/protocol.h"
 #include "session3/proxy.h"
+#include "session3/server.h"
 
 #include <arpa/inet.h>
 #include <check.h>
@@ -344,6 +345,36 @@ static void good_client_still_served(void)
     ck_assert_str_eq(r.out, STORY_RECORDS);
     run_free(&r);
 }
+
+/* More silent connections than the manager has slots, each accepted (its
+ * challenge has arrived): a real client is still served at once, because
+ * the manager closes the oldest connection that has not authenticated to
+ * make room, instead of refusing newcomers until the silent ones time out. */
+START_TEST(silent_connections_in_every_slot_do_not_lock_out_a_client)
+{
+    enum { SILENT = SERVER_MAX_CONNECTIONS + 2 };
+    unsigned char header[FRAME_HEADER_SIZE];
+    int fds[SILENT];
+    struct run r;
+
+    server_start();
+    for (int i = 0; i < SILENT; i++) {
+        fds[i] = raw_connect();
+        ck_assert_int_eq(recv(fds[i], header, sizeof header, MSG_WAITALL),
+                         (ssize_t)sizeof header);
+    }
+    good_client_still_served();
+    ck_assert(server_hangs_up(fds[0]));     /* the oldest made room first */
+    for (int i = 0; i < SILENT; i++)
+        close(fds[i]);
+    server_stop_with_sigterm(&r);
+    ck_assert_int_eq(run_exit_code(&r), 143);
+    ck_assert_ptr_nonnull(strstr(r.err, "every slot taken"));
+    ck_assert_ptr_null(strstr(r.err, "refused"));
+    ck_assert_int_eq(r.strays, 0);
+    run_free(&r);
+}
+END_TEST
 
 START_TEST(hostile_bytes_cost_only_their_own_connection)
 {
@@ -753,6 +784,7 @@ Suite *suite_session3(void)
     tcase_add_test(net, thirty_two_concurrent_clients_500_appends_each_all_present_once);
     tcase_add_test(net, wrong_key_is_rejected_while_a_good_client_works);
     tcase_add_test(net, hostile_bytes_cost_only_their_own_connection);
+    tcase_add_test(net, silent_connections_in_every_slot_do_not_lock_out_a_client);
     tcase_add_test(net, proxy_errors_come_back_as_error_returns);
     tcase_add_test(net, shutdown_request_ends_the_server_with_status_0);
     tcase_add_loop_test(net, serving_manager_stops_on_sigint_sigterm_and_ctrl_c, 0, STOPS);
