@@ -2,6 +2,7 @@
  * printing, child processes, shared memory, exact I/O and framing. */
 #define _GNU_SOURCE             /* open_memstream is POSIX 2008; MAP_ANONYMOUS */
 #include "args.h"
+#include "die.h"
 #include "frame.h"
 #include "io.h"
 #include "proc.h"
@@ -425,6 +426,92 @@ START_TEST(write_all_to_a_closed_socket_is_epipe_not_a_signal)
 }
 END_TEST
 
+/* ------------------------------------------------------------- die */
+
+/* Each way a program ends on an error, called in a child whose stdout and
+ * stderr are pipes. The child first prints "partial" without a newline (it
+ * stays in stdout's buffer) and registers an atexit handler that writes
+ * "atexit ran" to stderr: exit() runs it, _exit() must not (a child must
+ * not run the parent's handlers a second time). */
+struct ending {
+    const char *name;
+    int exit_code;
+    const char *err;            /* exactly what stderr must hold */
+};
+
+static const struct ending endings[] = {
+    { "die", 1, "demo: open: No such file or directory\natexit ran\n" },
+    { "die_errnum", 1, "demo: pthread_create: Resource temporarily unavailable\natexit ran\n" },
+    { "die_child", 1, "demo: open: No such file or directory\n" },
+    { "usage_error", 2, "demo: invalid --count 'x'\nTry 'demo --help' for more information.\n"
+                        "atexit ran\n" },
+    { "fail", 1, "demo: the peer sent 3 bytes\natexit ran\n" },
+};
+
+static void say_atexit(void)
+{
+    static const char text[] = "atexit ran\n";
+
+    (void)!write(STDERR_FILENO, text, sizeof text - 1);
+}
+
+static void end_the_child(int which)
+{
+    die_init("demo");
+    atexit(say_atexit);
+    printf("partial");
+    errno = ENOENT;
+    switch (which) {
+    case 0: die("open");
+    case 1: die_errnum("pthread_create", EAGAIN);
+    case 2: die_child("open");
+    case 3: usage_error("invalid --count '%s'", "x");
+    default: (fail)("the peer sent %d bytes", 3);    /* (fail): not Check's fail() macro */
+    }
+}
+
+static void read_all(int fd, char *buf, size_t size)
+{
+    size_t len = 0;
+    ssize_t got;
+
+    while (len < size - 1 && (got = read(fd, buf + len, size - 1 - len)) > 0)
+        len += (size_t)got;
+    buf[len] = '\0';
+}
+
+START_TEST(each_ending_prints_its_line_and_exit_status)
+{
+    int out[2], err[2], status;
+    char outbuf[64], errbuf[256];
+    pid_t pid;
+
+    ck_assert_int_eq(pipe(out), 0);
+    ck_assert_int_eq(pipe(err), 0);
+    pid = fork();
+    ck_assert_int_ne(pid, -1);
+    if (pid == 0) {
+        dup2(out[1], STDOUT_FILENO);
+        dup2(err[1], STDERR_FILENO);
+        close(out[0]);
+        close(err[0]);
+        end_the_child(_i);
+    }
+    close(out[1]);
+    close(err[1]);
+    read_all(err[0], errbuf, sizeof errbuf);
+    read_all(out[0], outbuf, sizeof outbuf);
+    close(out[0]);
+    close(err[0]);
+    ck_assert_int_eq(waitpid(pid, &status, 0), pid);
+    ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == endings[_i].exit_code,
+                  "%s: status 0x%x", endings[_i].name, (unsigned)status);
+    ck_assert_str_eq(errbuf, endings[_i].err);
+    /* What was printed before the error still comes out, once. */
+    ck_assert_str_eq(outbuf, "partial");
+}
+END_TEST
+
 Suite *suite_common(void)
 {
     Suite *s = suite_create("common");
@@ -433,6 +520,7 @@ Suite *suite_common(void)
     TCase *proc = tcase_create("proc");
     TCase *shm = tcase_create("shm");
     TCase *frame = tcase_create("frame");
+    TCase *die_tc = tcase_create("die");
 
     tcase_add_test(args, arg_long_accepts_plain_numbers_in_range);
     tcase_add_test(args, arg_long_rejects_garbage_with_the_text_and_range);
@@ -454,6 +542,9 @@ Suite *suite_common(void)
     tcase_add_test(frame, frame_header_is_big_endian);
     tcase_add_test(frame, big_frame_over_a_pipe_arrives_intact);
     tcase_add_test(frame, write_all_to_a_closed_socket_is_epipe_not_a_signal);
+    tcase_add_loop_test(die_tc, each_ending_prints_its_line_and_exit_status, 0,
+                        (int)(sizeof endings / sizeof endings[0]));
+    suite_add_tcase(s, die_tc);
     suite_add_tcase(s, args);
     suite_add_tcase(s, pylist);
     suite_add_tcase(s, proc);
