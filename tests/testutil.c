@@ -42,6 +42,7 @@ static void append(char **buf, size_t *len, size_t *cap, const char *data, size_
 int spawn_start(struct spawned *s, char *const argv[])
 {
     int out[2], err[2];
+    pid_t tester;
 
     memset(s, 0, sizeof *s);
     if (argv[0] == NULL) {
@@ -53,12 +54,20 @@ int spawn_start(struct spawned *s, char *const argv[])
     prctl(PR_SET_CHILD_SUBREAPER, 1);
     if (pipe2(out, O_CLOEXEC) == -1 || pipe2(err, O_CLOEXEC) == -1)
         goto fail;
+    tester = getpid();
     s->pid = fork();
     if (s->pid == -1)
         goto fail;
     if (s->pid == 0) {
         int null = open("/dev/null", O_RDONLY);
 
+        /* If the test process dies (a failed assertion ends a forked Check
+         * test at once, before any cleanup), the program dies with it
+         * instead of serving on as an orphan. Checked after the prctl, in
+         * case the test died before it. */
+        prctl(PR_SET_PDEATHSIG, SIGKILL);
+        if (getppid() != tester)
+            _exit(127);
         setpgid(0, 0);
         dup2(null, STDIN_FILENO);
         dup2(out[1], STDOUT_FILENO);
