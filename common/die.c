@@ -1,6 +1,8 @@
 /* die.c - error reporting for programs; see die.h. */
 #include "die.h"
+#include "proc.h"
 
+#include <signal.h>
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -64,4 +66,17 @@ _Noreturn void fail(const char *fmt, ...)
     va_end(ap);
     fputc('\n', stderr);
     exit(1);
+}
+
+void join_or_fail(pid_t pid, const char *name)
+{
+    char how[64];
+    int status;
+
+    if (proc_join(pid, &status) == -1)
+        die("waitpid");
+    if (!proc_succeeded(status)) {
+        proc_terminate_all(SIGTERM);
+        fail("process %s %s", name, proc_describe_status(status, how, sizeof how));
+    }
 }

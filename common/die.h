@@ -33,4 +33,11 @@ _Noreturn void usage_error(const char *fmt, ...)
 _Noreturn void fail(const char *fmt, ...)
     __attribute__((format(printf, 1, 2)));
 
+/* p.join() for a program that cannot go on without the child: waits for
+ * it, and when it did not exit 0 stops every other child (SIGTERM, reaped)
+ * and fails with "process NAME exited with status 3" (or "was killed by
+ * SIGKILL"). A failed waitpid is reported by die(). */
+#include <sys/types.h>
+void join_or_fail(pid_t pid, const char *name);
+
 #endif

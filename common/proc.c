@@ -6,6 +6,7 @@
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -39,8 +40,31 @@ static int slots_free(void)
     return 0;
 }
 
+void proc_child_init(pid_t parent)
+{
+    for (size_t i = 0; i < PROC_MAX; i++)
+        children[i] = 0;
+    signal(SIGINT, SIG_DFL);
+    signal(SIGTERM, SIG_DFL);
+    signal(SIGHUP, SIG_DFL);
+    /* SIGKILL, not SIGTERM: it also ends a child that is stopped. */
+    prctl(PR_SET_PDEATHSIG, SIGKILL);
+    if (getppid() != parent)
+        _exit(1);       /* the parent died before the line above */
+}
+
+int proc_adopt(pid_t pid)
+{
+    if (remember(pid) == -1) {
+        errno = EAGAIN;
+        return -1;
+    }
+    return 0;
+}
+
 pid_t proc_start(proc_fn fn, void *arg)
 {
+    pid_t parent = getpid();
     sigset_t stop_signals, before;
     pid_t pid;
 
@@ -66,13 +90,9 @@ pid_t proc_start(proc_fn fn, void *arg)
     if (pid == 0) {
         int status;
 
-        /* The child has no children of its own yet, and Ctrl-C or a
-         * SIGTERM should simply end it. */
-        for (size_t i = 0; i < PROC_MAX; i++)
-            children[i] = 0;
-        signal(SIGINT, SIG_DFL);
-        signal(SIGTERM, SIG_DFL);
-        signal(SIGHUP, SIG_DFL);
+        /* The child has no children of its own yet, Ctrl-C or a SIGTERM
+         * should simply end it, and it must not outlive the parent. */
+        proc_child_init(parent);
         sigprocmask(SIG_SETMASK, &before, NULL);
 
         status = fn(arg);

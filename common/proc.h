@@ -4,7 +4,8 @@
  * Every child started here is remembered until it is joined, so that a
  * program can stop and reap all of them when it is interrupted
  * (proc_cleanup_on_signals) or when something fails (proc_terminate_all).
- * docs/session1.md explains fork, _exit and waitpid.
+ * They are session1's fork(), _exit() and waitpid(), wrapped: session1.c
+ * calls those itself, and docs/session1.md explains them.
  */
 #ifndef COMMON_PROC_H
 #define COMMON_PROC_H
@@ -24,6 +25,19 @@ typedef int (*proc_fn)(void *arg);
  * their default action back. Returns the child's PID to the parent, or -1
  * with errno (EAGAIN when PROC_MAX children are alive). */
 pid_t proc_start(proc_fn fn, void *arg);
+
+/* What every child does first, right after fork() (proc_start does it;
+ * session1, which calls fork() itself, calls it by hand): Ctrl-C and SIGTERM
+ * get their default action back, and the child asks the kernel to SIGKILL it
+ * when its parent dies (Linux PR_SET_PDEATHSIG), so no child outlives the
+ * program; if the parent (PID `parent`, read before fork) is already gone, the
+ * child ends at once. */
+void proc_child_init(pid_t parent);
+
+/* Remembers a child the program forked itself, so that proc_terminate_all
+ * and the handlers of proc_cleanup_on_signals stop and reap it too.
+ * Returns 0, or -1 with errno EAGAIN when PROC_MAX children are alive. */
+int proc_adopt(pid_t pid);
 
 /* Waits for the child (retrying when a signal interrupts the wait) and stores
  * its raw wait status in *status. Returns 0, or -1 with errno. */

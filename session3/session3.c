@@ -151,19 +151,6 @@ static int run_manager(void *arg)
     return 0;
 }
 
-static void join_or_fail(pid_t pid, const char *name)
-{
-    char how[64];
-    int status;
-
-    if (proc_join(pid, &status) == -1)
-        die("waitpid");
-    if (!proc_succeeded(status)) {
-        proc_terminate_all(SIGTERM);
-        fail("process %s %s", name, proc_describe_status(status, how, sizeof how));
-    }
-}
-
 static pid_t start_or_die(proc_fn fn, void *arg)
 {
     pid_t pid = proc_start(fn, arg);

@@ -76,16 +76,6 @@ static _Noreturn void stop_all(const char *name, int status)
     fail("process %s %s", name, proc_describe_status(status, how, sizeof how));
 }
 
-static void join_or_fail(pid_t pid, const char *name)
-{
-    int status;
-
-    if (proc_join(pid, &status) == -1)
-        die("waitpid");
-    if (!proc_succeeded(status))
-        stop_all(name, status);
-}
-
 /* The processes of the options' runs: who they are, and which produce. */
 struct crew {
     long n, producers_left;

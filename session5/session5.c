@@ -215,19 +215,6 @@ static void parse_options(int argc, char *argv[], struct talk *t, int *oneway)
     t->count = optind < argc ? (size_t)(argc - optind) : (t->bytes >= 0 ? 0 : 4);
 }
 
-static void join_or_fail(pid_t pid, const char *name)
-{
-    char how[64];
-    int status;
-
-    if (proc_join(pid, &status) == -1)
-        die("waitpid");
-    if (!proc_succeeded(status)) {
-        proc_terminate_all(SIGTERM);
-        fail("process %s %s", name, proc_describe_status(status, how, sizeof how));
-    }
-}
-
 int main(int argc, char *argv[])
 {
     struct talk t;

@@ -61,14 +61,9 @@ END_TEST
 
 START_TEST(help_goes_to_stdout_and_exits_0)
 {
-    struct run r;
+    static const char *const mentions[] = { "--verbose", "--help", NULL };
 
-    run_cmd(&r, "session1/session1 --help");
-    ck_assert_int_eq(run_exit_code(&r), 0);
-    ck_assert_ptr_nonnull(strstr(r.out, "Usage: session1"));
-    ck_assert_ptr_nonnull(strstr(r.out, "--verbose"));
-    ck_assert_str_eq(r.err, "");
-    run_free(&r);
+    assert_help("session1/session1", mentions);
 }
 END_TEST
 
@@ -88,17 +83,7 @@ static const struct {
 
 START_TEST(bad_input_exits_2_with_one_line)
 {
-    struct run r;
-
-    run_cmd(&r, bad_inputs[_i].cmd);
-    ck_assert_int_eq(run_exit_code(&r), 2);
-    ck_assert_str_eq(r.out, "");
-    ck_assert_msg(strncmp(r.err, bad_inputs[_i].message, strlen(bad_inputs[_i].message)) == 0,
-                  "%s: got '%s'", bad_inputs[_i].cmd, r.err);
-    ck_assert_int_eq(count_lines(r.err), 2);
-    ck_assert_ptr_nonnull(strstr(r.err, "Try 'session1 --help' for more information.\n"));
-    ck_assert_int_eq(r.strays, 0);
-    run_free(&r);
+    assert_bad_usage(bad_inputs[_i].cmd, bad_inputs[_i].message);
 }
 END_TEST
 

@@ -2,6 +2,7 @@
 #define _GNU_SOURCE             /* prctl(PR_SET_CHILD_SUBREAPER), pipe2 */
 #include "testutil.h"
 
+#include <check.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
@@ -282,4 +283,80 @@ int wait_for_children(pid_t pid, int want, double timeout)
         nanosleep(&pause, NULL);
     }
     return -1;
+}
+
+static const char *base_name(const char *path)
+{
+    const char *slash = strrchr(path, '/');
+
+    return slash == NULL ? path : slash + 1;
+}
+
+void assert_help(const char *program, const char *const mentions[])
+{
+    char cmd[512], usage[128];
+    struct run r;
+
+    snprintf(cmd, sizeof cmd, "%s --help", program);
+    snprintf(usage, sizeof usage, "Usage: %s", base_name(program));
+    run_cmd(&r, cmd);
+    ck_assert_msg(run_exit_code(&r) == 0, "%s: exit %d", cmd, run_exit_code(&r));
+    ck_assert_msg(strncmp(r.out, usage, strlen(usage)) == 0,
+                  "%s: stdout starts '%.40s'", cmd, r.out);
+    for (size_t i = 0; mentions != NULL && mentions[i] != NULL; i++)
+        ck_assert_msg(strstr(r.out, mentions[i]) != NULL,
+                      "%s: usage does not mention '%s'", cmd, mentions[i]);
+    ck_assert_msg(r.err_len == 0, "%s: stderr '%s'", cmd, r.err);
+    run_free(&r);
+}
+
+void assert_bad_usage(const char *cmdline, const char *message)
+{
+    char name[128], try_line[256];
+    struct run r;
+    size_t n = strcspn(cmdline, " ");
+
+    snprintf(name, sizeof name, "%.*s", (int)n, cmdline);
+    snprintf(try_line, sizeof try_line, "\nTry '%s --help' for more information.\n",
+             base_name(name));
+    run_cmd(&r, cmdline);
+    ck_assert_msg(run_exit_code(&r) == 2, "%s: exit %d, stderr '%s'", cmdline,
+                  run_exit_code(&r), r.err);
+    ck_assert_msg(r.out_len == 0, "%s: stdout '%s'", cmdline, r.out);
+    ck_assert_msg(strncmp(r.err, message, strlen(message)) == 0,
+                  "%s: stderr '%s', expected it to start with '%s'", cmdline, r.err, message);
+    ck_assert_msg(count_lines(r.err) == 2, "%s: stderr '%s'", cmdline, r.err);
+    ck_assert_msg(strstr(r.err, try_line) != NULL, "%s: no Try line in '%s'", cmdline, r.err);
+    ck_assert_msg(r.strays == 0, "%s: %d processes left", cmdline, r.strays);
+    run_free(&r);
+}
+
+const char *python3_path(void)
+{
+    static char found[4096];
+    static int looked;
+    const char *path = getenv("PATH");
+
+    if (looked)
+        return found[0] != '\0' ? found : NULL;
+    looked = 1;
+    while (path != NULL && *path != '\0') {
+        size_t n = strcspn(path, ":");
+
+        snprintf(found, sizeof found, "%.*s/python3", (int)n, path);
+        if (n > 0 && access(found, X_OK) == 0)
+            return found;
+        path += n + (path[n] == ':');
+    }
+    found[0] = '\0';
+    return NULL;
+}
+
+void run_python(struct run *r, const char *cmdline)
+{
+    char full[4096];
+    const char *py = python3_path();
+
+    snprintf(full, sizeof full, "%s %s", py != NULL ? py : "/nonexistent/python3", cmdline);
+    run_cmd(r, full);
 }

@@ -72,4 +72,23 @@ int children_of(pid_t pid, pid_t *out, int max);
  * each time. */
 int wait_for_children(pid_t pid, int want, double timeout);
 
+/* The --help contract (CONVENTIONS.md): `program --help` (a path such as
+ * "session1/session1") exits 0, prints "Usage: NAME" first on stdout and
+ * each of the NULL-terminated `mentions` somewhere in it, nothing on stderr. */
+void assert_help(const char *program, const char *const mentions[]);
+
+/* The bad-usage contract for one command line (split as run_cmd does):
+ * exit 2, nothing on stdout, exactly two lines on stderr, the first starting
+ * with `message` and the second "Try 'NAME --help' for more information.",
+ * and no process left behind. */
+void assert_bad_usage(const char *cmdline, const char *message);
+
+/* The path of python3 found on PATH, or NULL when there is none (then the
+ * Python twins' tests have nothing to compare and say so). */
+const char *python3_path(void);
+
+/* run_cmd with python3 in front: run_python(&r, "session1/session1.py").
+ * Only call it when python3_path() is not NULL. */
+void run_python(struct run *r, const char *cmdline);
+
 #endif
