@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 static const char *name = "program";
@@ -68,15 +69,24 @@ _Noreturn void fail(const char *fmt, ...)
     exit(1);
 }
 
-void join_or_fail(pid_t pid, const char *name)
+_Noreturn void fail_child(const char *name, int status)
 {
     char how[64];
+
+    proc_terminate_all(SIGTERM);
+    if (WIFEXITED(status) && WEXITSTATUS(status) == 1) {
+        fflush(stdout);
+        exit(1);        /* the child's own line said what went wrong */
+    }
+    fail("process %s %s", name, proc_describe_status(status, how, sizeof how));
+}
+
+void join_or_fail(pid_t pid, const char *name)
+{
     int status;
 
     if (proc_join(pid, &status) == -1)
         die("waitpid");
-    if (!proc_succeeded(status)) {
-        proc_terminate_all(SIGTERM);
-        fail("process %s %s", name, proc_describe_status(status, how, sizeof how));
-    }
+    if (!proc_succeeded(status))
+        fail_child(name, status);
 }

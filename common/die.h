@@ -7,6 +7,8 @@
 #ifndef COMMON_DIE_H
 #define COMMON_DIE_H
 
+#include <sys/types.h>
+
 /* Sets the name printed before every message ("session1"). Call first in main. */
 void die_init(const char *program_name);
 const char *program_name(void);
@@ -33,11 +35,16 @@ _Noreturn void usage_error(const char *fmt, ...)
 _Noreturn void fail(const char *fmt, ...)
     __attribute__((format(printf, 1, 2)));
 
+/* A child NAME ended with wait status `status`, not with exit 0: stops every
+ * other child (SIGTERM, reaped), then exits 1. A child that exited with
+ * status 1 has already said why on stderr (die_child), so nothing more is
+ * printed: every failure is one line. Otherwise the line is "sessionN:
+ * process NAME exited with status 3" or "... was killed by SIGKILL". */
+_Noreturn void fail_child(const char *name, int status);
+
 /* p.join() for a program that cannot go on without the child: waits for
- * it, and when it did not exit 0 stops every other child (SIGTERM, reaped)
- * and fails with "process NAME exited with status 3" (or "was killed by
- * SIGKILL"). A failed waitpid is reported by die(). */
-#include <sys/types.h>
+ * it, and when it did not exit 0 calls fail_child. A failed waitpid is
+ * reported by die(). */
 void join_or_fail(pid_t pid, const char *name);
 
 #endif
