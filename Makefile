@@ -34,31 +34,61 @@ else
   endif
 endif
 
-# ---------------------------------------------------------------- sources
+# ---------------------------------------------------------------- setup
 
-SESSIONS   := $(sort $(patsubst %/,%,$(dir $(wildcard session[1-8]/session[1-8].c))))
-PROGRAMS   := $(foreach s,$(SESSIONS),$(s)/$(s))
+# Before anything is built, tools/setup installs the Debian packages the
+# build and the tests need (groups build and check of mk/packages.txt) when
+# they are missing and this machine allows it (root, or sudo without a
+# password), and writes what is still missing to build/setup.mk. When that
+# file changes, make reads this Makefile again, so the pkg-config flags of
+# session3/build.mk see what was just installed.
+SETUP_MK := $(BUILD)/setup.mk
+ifneq ($(filter-out clean,$(or $(MAKECMDGOALS),all)),)
+-include $(SETUP_MK)
+endif
+$(SETUP_MK): FORCE
+	@tools/setup $@
+
+# ---------------------------------------------------------------- programs
+
+SESSIONS := session1 session2 session3 session4 session5 session6 session7 session8
+PROGRAMS := session1/session1 session2/session2 session3/session3 session4/session4 \
+            session5/session5 session6/session6 session7/session7 session8/session8
+
+# A program is made of every .c file in its folder: sessionN.c (the lesson)
+# and its modules (options, labs), which the test runner links too.
+objects_of = $(patsubst %.c,$(BUILD)/%.o,$(wildcard $(1)/*.c))
+modules_of = $(filter-out $(BUILD)/$(1)/$(1).o,$(call objects_of,$(1)))
+MODULE_OBJ = $(foreach s,$(SESSIONS),$(call modules_of,$(s)))
 COMMON_OBJ := $(patsubst %.c,$(BUILD)/%.o,$(wildcard common/*.c))
 LIBCOMMON  := $(BUILD)/libcommon.a
 
-# A session's modules: every .c file in its folder except its main.
-modules_of  = $(patsubst %.c,$(BUILD)/%.o,$(filter-out $(1)/$(1).c,$(wildcard $(1)/*.c)))
-MODULE_OBJ := $(foreach s,$(SESSIONS),$(call modules_of,$(s)))
-
-# Per-session additions (bench/build.mk and mk/*.mk add their own targets),
-# in sessionN/build.mk: sessionN_CFLAGS and
-# sessionN_LDLIBS (extra libraries), and PLOTS += docs/plots/x.svg with a rule
-# for it that depends on FORCE (so `make plots` always draws from a new run).
+# Per-session additions, in sessionN/build.mk: sessionN_CFLAGS and
+# sessionN_LDLIBS (extra libraries), sessionN_NEEDS (the packages of
+# mk/packages.txt it cannot be built without), and PLOTS += docs/plots/x.svg
+# with a rule that depends on FORCE (a plot is always drawn from a new run).
+# bench/build.mk and mk/*.mk add their own targets.
 PLOTS :=
 -include $(wildcard session*/build.mk bench/build.mk mk/*.mk)
 
 SESSION_CFLAGS = $(foreach s,$(SESSIONS),$($(s)_CFLAGS))
 SESSION_LDLIBS = $(foreach s,$(SESSIONS),$($(s)_LDLIBS))
 
+# Without root or sudo, what cannot be installed is skipped: `make` and
+# `make run` build and run every other session, then say what to install.
+SKIPPED  = $(foreach s,$(SESSIONS) bench,$(if $(filter $($(s)_NEEDS),$(SETUP_MISSING)),$(s)))
+BUILT    = $(filter-out $(foreach s,$(SKIPPED),$(s)/$(s)),$(PROGRAMS) $(BENCH_PROGRAMS))
+define report_skipped
+	@if [ -n "$(strip $(SKIPPED))" ]; then \
+	    echo "make: skipped $(strip $(SKIPPED)) (missing $(SETUP_MISSING)); install with: $(SETUP_INSTALL)" >&2; \
+	    exit 1; fi
+endef
+
 # ---------------------------------------------------------------- build
 
 .PHONY: all
-all: $(PROGRAMS) $(BENCH_PROGRAMS)
+all: $(BUILT)
+	$(report_skipped)
 
 $(LIBCOMMON): $(COMMON_OBJ)
 	$(say) AR $@
@@ -70,12 +100,20 @@ $(BUILD)/%.o: %.c
 	@mkdir -p $(@D)
 	$(Q)$(CC) $(CPPFLAGS) $(ALL_CFLAGS) $($(word 2,$(subst /, ,$@))_CFLAGS) -c -o $@ $<
 
-define PROGRAM_RULE
-$(1)/$(1): $(BUILD)/$(1)/$(1).o $(call modules_of,$(1)) $(LIBCOMMON)
-	$$(say) LD $$@
-	$$(Q)$$(CC) $$(ALL_CFLAGS) $$(LDFLAGS) -o $$@ $$^ $$($(1)_LDLIBS) $$(LDLIBS)
-endef
-$(foreach s,$(SESSIONS),$(eval $(call PROGRAM_RULE,$(s))))
+session1/session1: $(call objects_of,session1)
+session2/session2: $(call objects_of,session2)
+session3/session3: $(call objects_of,session3)
+session4/session4: $(call objects_of,session4)
+session5/session5: $(call objects_of,session5)
+session6/session6: $(call objects_of,session6)
+session7/session7: $(call objects_of,session7)
+session8/session8: $(call objects_of,session8)
+
+# Each links its objects, libcommon.a and its own libraries ($(@D) is the
+# folder: session3/session3 gets session3_LDLIBS).
+$(PROGRAMS): $(LIBCOMMON)
+	$(say) LD $@
+	$(Q)$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $(filter %.o,$^) $(LIBCOMMON) $($(@D)_LDLIBS) $(LDLIBS)
 
 # ---------------------------------------------------------------- run
 
@@ -89,8 +127,9 @@ TITLE_session7 := a Lock fixes the race
 TITLE_session8 := a Pool of worker processes
 
 .PHONY: run
-run: $(PROGRAMS)
-	@$(foreach s,$(SESSIONS),printf '\n==> %s: %s\n\n' '$(s)' '$(TITLE_$(s))' && ./$(s)/$(s) &&) true
+run: $(BUILT)
+	@$(foreach s,$(filter-out $(SKIPPED),$(SESSIONS)),printf '\n==> %s: %s\n\n' '$(s)' '$(TITLE_$(s))' && ./$(s)/$(s) &&) true
+	$(report_skipped)
 
 define RUN_RULE
 .PHONY: run-$(1)
@@ -107,19 +146,18 @@ SUITE_LIST := $(BUILD)/tests/suites.inc
 CHECK_CFLAGS = $(shell pkg-config --cflags check 2>/dev/null)
 CHECK_LIBS   = $(shell pkg-config --libs check 2>/dev/null || echo -lcheck -lsubunit -lm -lrt -pthread)
 
-# check first installs what is missing (tools/ensure-check), then runs
-# make again, so that the compiler flags read from pkg-config when the
-# Makefile is parsed see the libraries just installed.
+# The tests need every package of groups build and check (tools/setup has
+# installed them when it could): without them, one line with the command.
 .PHONY: check check-run check-installed
-check:
-	@tools/ensure-check
+check: check-installed
 	@$(MAKE) --no-print-directory check-run
 
 check-run: $(PROGRAMS) $(BENCH_PROGRAMS) $(RUNNER)
 	@./$(RUNNER)
 
 check-installed:
-	@tools/ensure-check
+	@if [ -n "$(SETUP_MISSING)" ]; then \
+	    echo "make check: missing $(SETUP_MISSING); install with: $(SETUP_INSTALL)" >&2; exit 1; fi
 
 # One suite per file: tests/test_NAME.c defines Suite *suite_NAME(void).
 # The list is rewritten only when a file comes or goes.
@@ -152,7 +190,7 @@ diagrams:
 ifeq ($(DOT),)
 	@echo "make diagrams: Graphviz 'dot' not found, keeping the committed SVGs (apt-get install graphviz)"
 else
-	@$(foreach f,$(DIAGRAM_SRC),echo "  DOT    $(f)" && $(DOT) -Tsvg $(f) -o $(f:.dot=.svg) &&) true
+	@$(foreach f,$(DIAGRAM_SRC),$(if $(filter @:,$(say)),,echo "  DOT    $(f)" &&) $(DOT) -Tsvg $(f) -o $(f:.dot=.svg) &&) true
 endif
 
 plots: $(PROGRAMS)

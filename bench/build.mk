@@ -5,6 +5,8 @@
 #   make bench BENCH_ARGS=...  options for bench/bench (see bench/bench --help)
 
 BENCH_PROGRAMS += bench/bench
+# It measures session3's manager too, so it needs what session3 needs.
+bench_NEEDS = $(session3_NEEDS)
 # The primitives measured come from the sessions' modules.
 BENCH_OBJ := $(BUILD)/bench/bench.o $(BUILD)/bench/figures.o \
              $(BUILD)/session4/queue.o $(BUILD)/session5/pipe.o $(BUILD)/session7/lock.o $(BUILD)/session8/pool.o \

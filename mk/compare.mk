@@ -1,7 +1,8 @@
 # compare.mk - `make compare [TRIALS=200]`: session6 (no lock) against
 # session7 (a Lock) over many trials, as a side-by-side table, and with
-# gnuplot a histogram of the final balances in docs/plots/compare.svg
-# (also drawn by `make plots`). docs/session6.md shows it.
+# gnuplot a histogram of the final balances in build/compare/compare.svg.
+# A class runs it, so it changes no tracked file: only `make plots` redraws
+# the committed docs/plots/compare.svg. docs/session6.md shows it.
 
 TRIALS ?= 200
 COMPARE_DIR := $(BUILD)/compare
@@ -10,17 +11,19 @@ PLOTS += docs/plots/compare.svg
 # Both programs with --summary: their balance lines feed the histogram, their
 # summary blocks the table.
 define compare_run
-	@mkdir -p $(COMPARE_DIR) docs/plots
+	@mkdir -p $(COMPARE_DIR)
 	@./session6/session6 --summary --trials $(TRIALS) > $(COMPARE_DIR)/racy.txt
 	@./session7/session7 --summary --trials $(TRIALS) > $(COMPARE_DIR)/locked.txt
 endef
 
+# $(call compare_plot,OUT.svg)
 define compare_plot
+	@mkdir -p $(dir $(1))
 	@sed -n 's/^Final balance = //p' $(COMPARE_DIR)/racy.txt > $(COMPARE_DIR)/racy.dat
 	@sed -n 's/^Final balance = //p' $(COMPARE_DIR)/locked.txt > $(COMPARE_DIR)/locked.dat
 	@gnuplot -e "racy='$(COMPARE_DIR)/racy.dat'; locked='$(COMPARE_DIR)/locked.dat'; \
-	    trials=$(TRIALS); out='docs/plots/compare.svg'" mk/compare.gp
-	@echo "wrote docs/plots/compare.svg"
+	    trials=$(TRIALS); out='$(1)'" mk/compare.gp
+	@echo "wrote $(1)"
 endef
 
 .PHONY: compare
@@ -32,8 +35,8 @@ compare: session6/session6 session7/session7
 
 .PHONY: compare-plot
 compare-plot:
-	$(compare_plot)
+	$(call compare_plot,$(COMPARE_DIR)/compare.svg)
 
 docs/plots/compare.svg: session6/session6 session7/session7 mk/compare.gp FORCE
 	$(compare_run)
-	$(compare_plot)
+	$(call compare_plot,$@)
