@@ -179,6 +179,12 @@ $(RUNNER): $(TEST_OBJ) $(MODULE_OBJ) $(LIBCOMMON)
 	$(say) LD $@
 	$(Q)$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $^ $(SESSION_LDLIBS) $(CHECK_LIBS) $(LDLIBS)
 
+# The README's quick start on a fresh minimal Debian 12 (tools/check-fresh
+# says how; docs/testing.md why). Needs root; CI runs it first.
+.PHONY: check-fresh
+check-fresh:
+	@tools/check-fresh
+
 # ---------------------------------------------------------------- docs
 
 DOT     := $(shell command -v dot 2>/dev/null)
