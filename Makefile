@@ -131,6 +131,12 @@ run: $(BUILT)
 	@$(foreach s,$(filter-out $(SKIPPED),$(SESSIONS)),printf '\n==> %s: %s\n\n' '$(s)' '$(TITLE_$(s))' && ./$(s)/$(s) &&) true
 	$(report_skipped)
 
+# The walkthrough for a projector: Python beside C, the command, the output,
+# what to look for; waits for a key on a terminal (tools/present says how).
+.PHONY: present
+present: $(BUILT)
+	@tools/present $(FROM)
+
 define RUN_RULE
 .PHONY: run-$(1)
 run-$(1): $(1)/$(1)
