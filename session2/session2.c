@@ -1,229 +1,101 @@
 /* session2 - shared Value and Array.
  *
- * The same story as session1, but `result` and `square_sum` live in memory
- * mapped with MAP_SHARED before fork(): parent and child see the same pages,
- * so the parent reads what the child wrote. docs/session2.md explains it.
+ * session1's story again, but `result` and `square_sum` live in memory that
+ * mmap(MAP_SHARED) gave main before fork(): both processes see the same pages,
+ * so main reads what p1 wrote. docs/session2.md puts it beside session2.py.
  */
-#include "args.h"
+#define _DEFAULT_SOURCE         /* MAP_ANONYMOUS: not in POSIX 2008, on every Unix */
 #include "die.h"
+#include "named.h"
+#include "options.h"
 #include "proc.h"
-#include "pylist.h"
-#include "shm.h"
+#include "typecode.h"
 
-#include <getopt.h>
-#include <limits.h>
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <sys/mman.h>
+#include <sys/types.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
-/* multiprocessing.Array(typecode, len): numbers in shared memory. Python's
- * typecode 'i' is a C int, 'd' a C double; one of the pointers is used. */
-struct array {
-    char typecode;
-    size_t len;
-    int *i;
-    double *d;
-};
-
-/* multiprocessing.Value(typecode): one number in shared memory. */
-struct value {
-    char typecode;
-    int *i;
-    double *d;
-};
-
-struct task {
-    const long *mylist;
-    struct array result;
-    struct value square_sum;
-};
-
-static int array_new(struct array *a, char typecode, size_t len)
+/* Array(typecode, len), or Value(typecode) when len is 1: zero-filled pages
+ * that every process which inherits the mapping shares, named by nothing. */
+static struct s2_shared shared_new(char typecode, size_t len)
 {
-    size_t size = len * (typecode == 'i' ? sizeof *a->i : sizeof *a->d);
-    void *mem = shared_alloc(size);
+    struct s2_shared s = { typecode, len, NULL };
 
-    if (mem == NULL)
-        return -1;
-    a->typecode = typecode;
-    a->len = len;
-    a->i = typecode == 'i' ? mem : NULL;
-    a->d = typecode == 'd' ? mem : NULL;
-    return 0;
+    s.mem = mmap(NULL, s2_size(&s), PROT_READ | PROT_WRITE,
+                 MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+    if (s.mem == MAP_FAILED)
+        die("mmap");
+    return s;
 }
 
-static int value_new(struct value *v, char typecode)
+static void print_results(const char *who, const struct s2_shared *result,
+                          const struct s2_shared *square_sum)
 {
-    struct array one;
-
-    if (array_new(&one, typecode, 1) == -1)
-        return -1;
-    v->typecode = typecode;
-    v->i = one.i;
-    v->d = one.d;
-    return 0;
-}
-
-static void array_free(struct array *a)
-{
-    shared_free(a->typecode == 'i' ? (void *)a->i : (void *)a->d,
-                a->len * (a->typecode == 'i' ? sizeof *a->i : sizeof *a->d));
-}
-
-static void value_free(struct value *v)
-{
-    struct array one = { v->typecode, 1, v->i, v->d };
-
-    array_free(&one);
-}
-
-static void print_results(const char *who, const struct task *t)
-{
-    printf("Result(in %s): ", who);
-    if (t->result.typecode == 'i')
-        pylist_print_ints(stdout, t->result.i, t->result.len);
-    else
-        pylist_print_doubles(stdout, t->result.d, t->result.len);
-    printf("\nSum of squares(in %s): ", who);
-    if (t->square_sum.typecode == 'i')
-        printf("%d", *t->square_sum.i);
-    else
-        py_print_double(stdout, *t->square_sum.d);
+    printf("Result(in %s): ", who);     /* print("Result(...): {}".format(result[:])) */
+    s2_print_array(result);
+    s2_verbose_tag("result", result->mem);
+    printf("\nSum of squares(in %s): ", who);   /* ... .format(square_sum.value) */
+    s2_print_value(square_sum);
+    s2_verbose_tag("square_sum", square_sum->mem);
     putchar('\n');
 }
 
-/* The target of process p1: writes into the shared array and value. The
- * squares were checked to fit the type before any process started. */
-static int square_list(void *arg)
+/* The target of process p1: writes into the shared array and value. */
+static void square_list(const long *mylist, struct s2_shared *result,
+                        struct s2_shared *square_sum)
 {
-    struct task *t = arg;
-    struct array *result = &t->result;
-
-    for (size_t idx = 0; idx < result->len; idx++) {
-        long num = t->mylist[idx];
-
-        if (result->typecode == 'i')
-            result->i[idx] = (int)(num * num);
-        else
-            result->d[idx] = (double)num * (double)num;
-    }
-    if (result->typecode == 'i') {
-        *t->square_sum.i = 0;
-        for (size_t idx = 0; idx < result->len; idx++)
-            *t->square_sum.i += result->i[idx];
-    } else {
-        *t->square_sum.d = 0;
-        for (size_t idx = 0; idx < result->len; idx++)
-            *t->square_sum.d += result->d[idx];
-    }
-    print_results("process p1", t);
-    return 0;
-}
-
-/* With typecode 'i', every square and their sum must fit in a C int:
- * overflowing a signed int is undefined behaviour in C, so we refuse
- * before starting anything. */
-static void check_fits_int(const long *mylist, size_t len)
-{
-    const long root = 46340;    /* 46340^2 <= INT_MAX < 46341^2 */
-    long long sum = 0;
-
-    for (size_t i = 0; i < len; i++) {
-        if (mylist[i] < -root || mylist[i] > root)
-            usage_error("%ld squared does not fit in type 'i' (a C int, at most %d); "
-                        "try --type d", mylist[i], INT_MAX);
-        sum += (long long)mylist[i] * mylist[i];
-    }
-    if (sum > INT_MAX)
-        usage_error("the sum of squares, %lld, does not fit in type 'i' "
-                    "(a C int, at most %d); try --type d", sum, INT_MAX);
-}
-
-static void usage(void)
-{
-    printf("Usage: session2 [OPTION]... [NUMBER]...\n"
-           "Memory mapped with MAP_SHARED before fork() is shared: the child writes the\n"
-           "squares and their sum, and the parent reads them.\n"
-           "\n"
-           "  NUMBER            the input list (default: 1 2 3 4); put -- before a list\n"
-           "                    that starts with a negative number\n"
-           "  -t, --type=CODE   the typecode of the shared Array and Value, as in Python:\n"
-           "                    i (C int, default) or d (C double)\n"
-           "  -h, --help        print this help and exit\n"
-           "\n"
-           "Explained in docs/session2.md.\n");
+    for (size_t idx = 0; idx < result->len; idx++)   /* for idx, num in enumerate(mylist): */
+        s2_set(result, idx, (double)mylist[idx] * (double)mylist[idx]); /* result[idx] = num * num */
+    s2_set(square_sum, 0, s2_sum(result));          /* square_sum.value = sum(result) */
+    print_results("process p1", result, square_sum);
 }
 
 int main(int argc, char *argv[])
 {
-    static const struct option options[] = {
-        { "type", required_argument, NULL, 't' },
-        { "help", no_argument,       NULL, 'h' },
-        { NULL, 0, NULL, 0 },
-    };
-    static const long default_list[] = { 1, 2, 3, 4 };
-    char msg[ARG_MSG_SIZE];
-    char typecode = 'i';
-    const long *mylist = default_list;
-    size_t len = 4;
-    long *parsed = NULL;
-    struct task task;
-    int opt, status;
-    pid_t p1;
+    struct s2_options opt;
+    struct s2_shared result, square_sum;
+    pid_t parent, p1;
+    int status;
 
     die_init("session2");
-    opterr = 0;
-    while ((opt = getopt_long(argc, argv, ":t:h", options, NULL)) != -1) {
-        switch (opt) {
-        case 't':
-            if ((optarg[0] != 'i' && optarg[0] != 'd') || optarg[1] != '\0')
-                usage_error("invalid --type '%s' (accepted: i for int, d for double)",
-                            optarg);
-            typecode = optarg[0];
-            break;
-        case 'h':
-            usage();
-            return 0;
-        default:
-            arg_getopt_problem(opt, argv, msg, sizeof msg);
-            usage_error("%s", msg);
-        }
-    }
-    if (optind < argc) {
-        len = (size_t)(argc - optind);
-        parsed = malloc(len * sizeof *parsed);
-        if (parsed == NULL)
-            die("malloc");
-        if (arg_long_list(argv + optind, len, "list item", LONG_MIN, LONG_MAX,
-                          parsed, msg, sizeof msg) == -1)
-            usage_error("%s", msg);
-        mylist = parsed;
-    }
-    if (typecode == 'i')
-        check_fits_int(mylist, len);
+    s2_parse_options(argc, argv, &opt);             /* mylist = [1,2,3,4] */
+    if (opt.named)                                  /* --named: shm_open, named.c */
+        return s2_lab_named(&opt, square_list, print_results);
 
-    /* result = Array(typecode, len); square_sum = Value(typecode):
-     * both mapped shared *before* fork, so the child inherits the mapping. */
-    task.mylist = mylist;
-    if (array_new(&task.result, typecode, len) == -1)
-        die("mmap");
-    if (value_new(&task.square_sum, typecode) == -1)
-        die("mmap");
-    if (proc_cleanup_on_signals() == -1)
+    result = shared_new(opt.typecode, opt.len);     /* result = multiprocessing.Array('i', 4) */
+    square_sum = shared_new(opt.typecode, 1);       /* square_sum = multiprocessing.Value('i') */
+    if (proc_cleanup_on_signals() == -1)            /* Ctrl-C stops p1 too */
         die("sigaction");
 
-    p1 = proc_start(square_list, &task);        /* p1.start() */
+    /* p1 = multiprocessing.Process(target=square_list, args=(mylist, result, square_sum)) */
+    parent = getpid();
+    p1 = fork();                                    /* p1.start() */
     if (p1 == -1)
         die("fork");
-    if (proc_join(p1, &status) == -1)           /* p1.join() */
-        die("waitpid");
-    if (!proc_succeeded(status)) {
-        char how[64];
-        fail("process p1 %s", proc_describe_status(status, how, sizeof how));
+    if (p1 == 0) {                                  /* in p1: the same pages, mapped */
+        proc_child_init(parent);
+        square_list(opt.mylist, &result, &square_sum);
+        if (fflush(stdout) == EOF)
+            die_child("write error");
+        _exit(0);
     }
+    if (proc_adopt(p1) == -1)       /* so that Ctrl-C stops and reaps p1 too */
+        die("proc_adopt");
 
-    print_results("main program", &task);
-    array_free(&task.result);
-    value_free(&task.square_sum);
-    free(parsed);
+    while (waitpid(p1, &status, 0) == -1)           /* p1.join() */
+        if (errno != EINTR)
+            die("waitpid");
+    if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
+        fail_child("p1", status);
+
+    print_results("main program", &result, &square_sum);
+    if (munmap(result.mem, s2_size(&result)) == -1
+        || munmap(square_sum.mem, s2_size(&square_sum)) == -1)
+        die("munmap");
+    free(opt.mylist);
     return fflush(stdout) == 0 ? 0 : 1;
 }

@@ -1,7 +1,9 @@
-/* test_session1.c - session1: the child's list is filled, the parent's is not. */
+/* test_session1.c - session1: the child's list is filled, the parent's is not;
+ * --start spawn's child does not see what main set before starting it. */
 #include "testutil.h"
 
 #include <check.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,6 +19,25 @@ START_TEST(default_output_is_the_tutorials)
     ck_assert_str_eq(r.err, "");
     ck_assert_int_eq(r.strays, 0);
     run_free(&r);
+}
+END_TEST
+
+/* The Python twin prints exactly what the C program prints. */
+START_TEST(python_twin_prints_the_same)
+{
+    struct run py, c;
+
+    if (python3_path() == NULL) {
+        printf("session1: no python3 on PATH: the twin session1/session1.py was not compared\n");
+        return;
+    }
+    run_python(&py, "session1/session1.py");
+    run_cmd(&c, "session1/session1");
+    ck_assert_int_eq(run_exit_code(&py), 0);
+    ck_assert_str_eq(py.err, "");
+    ck_assert_str_eq(py.out, c.out);
+    run_free(&py);
+    run_free(&c);
 }
 END_TEST
 
@@ -37,31 +58,122 @@ START_TEST(positional_numbers_replace_the_list)
 }
 END_TEST
 
-/* --verbose: two PIDs that differ, one address that is the same. */
+/* --verbose: the child's line names its parent, which is the PID of the
+ * main program's line; the two addresses of result are the same. */
 START_TEST(verbose_shows_same_address_different_pids)
 {
     struct run r;
-    long child_pid, parent_pid;
+    long child_pid, its_parent, parent_pid;
     char child_addr[32], parent_addr[32];
     const char *second;
 
     run_cmd(&r, "session1/session1 --verbose");
     ck_assert_int_eq(run_exit_code(&r), 0);
     ck_assert_int_eq(count_lines(r.out), 2);
-    ck_assert_int_eq(sscanf(r.out, "Result(in process p1): [1, 4, 9, 16]  [pid %ld, result at %31[^]]]",
-                            &child_pid, child_addr), 2);
+    ck_assert_int_eq(sscanf(r.out, "Result(in process p1): [1, 4, 9, 16]  "
+                                   "[pid %ld, parent %ld, result at %31[^]]]",
+                            &child_pid, &its_parent, child_addr), 3);
     second = strchr(r.out, '\n') + 1;
     ck_assert_int_eq(sscanf(second, "Result(in main program): []  [pid %ld, result at %31[^]]]",
                             &parent_pid, parent_addr), 2);
     ck_assert_int_ne(child_pid, parent_pid);
+    ck_assert_int_eq(its_parent, parent_pid);
     ck_assert_str_eq(child_addr, parent_addr);
+    run_free(&r);
+}
+END_TEST
+
+/* fork: p1 is a copy of main after `configured = 1`. */
+START_TEST(start_fork_child_sees_the_global_main_set)
+{
+    struct run r;
+
+    run_cmd(&r, "session1/session1 --start fork");
+    ck_assert_int_eq(run_exit_code(&r), 0);
+    ck_assert_str_eq(r.out, "Result(in process p1): [1, 4, 9, 16]\n"
+                            "configured(in process p1): 1\n"
+                            "Result(in main program): []\n"
+                            "configured(in main program): 1\n");
+    ck_assert_str_eq(r.err, "");
+    ck_assert_int_eq(r.strays, 0);
+    run_free(&r);
+}
+END_TEST
+
+/* spawn: p1 starts from main in a fresh image and never ran that line. */
+START_TEST(start_spawn_child_does_not_see_it)
+{
+    struct run r;
+
+    run_cmd(&r, "session1/session1 --start spawn -- -3 5");
+    ck_assert_int_eq(run_exit_code(&r), 0);
+    ck_assert_str_eq(r.out, "Result(in process p1): [9, 25]\n"
+                            "configured(in process p1): 0\n"
+                            "Result(in main program): []\n"
+                            "configured(in main program): 1\n");
+    ck_assert_str_eq(r.err, "");
+    ck_assert_int_eq(r.strays, 0);
+    run_free(&r);
+}
+END_TEST
+
+/* The spawned p1 is still main's child (exec keeps the PID), and it got
+ * --verbose through its arguments. */
+START_TEST(start_spawn_child_is_a_child_of_main)
+{
+    struct run r;
+    long child_pid, its_parent, parent_pid;
+    const char *main_line;
+
+    run_cmd(&r, "session1/session1 --start spawn --verbose");
+    ck_assert_int_eq(run_exit_code(&r), 0);
+    ck_assert_int_eq(count_lines(r.out), 4);
+    ck_assert_int_eq(sscanf(r.out, "Result(in process p1): [1, 4, 9, 16]  [pid %ld, parent %ld,",
+                            &child_pid, &its_parent), 2);
+    main_line = strstr(r.out, "Result(in main program): []  [pid ");
+    ck_assert_ptr_nonnull(main_line);
+    ck_assert_int_eq(sscanf(main_line, "Result(in main program): []  [pid %ld,", &parent_pid), 1);
+    ck_assert_int_eq(its_parent, parent_pid);
+    ck_assert_int_ne(child_pid, parent_pid);
+    run_free(&r);
+}
+END_TEST
+
+/* A spawned p1 that is stopped mid-run by SIGTERM to main: main stops and
+ * reaps it and exits 143. The list is longer than a pipe holds and the test
+ * stops reading, so p1 is provably still running when the signal comes. */
+START_TEST(start_spawn_stops_on_sigterm)
+{
+    enum { ITEMS = 30000 };
+    char **argv = calloc(ITEMS + 5, sizeof *argv);
+    struct spawned s;
+    struct run r;
+    int argc = 0;
+
+    ck_assert_ptr_nonnull(argv);
+    argv[argc++] = "session1/session1";
+    argv[argc++] = "--start";
+    argv[argc++] = "spawn";
+    argv[argc++] = "--";
+    while (argc < ITEMS + 4)
+        argv[argc++] = "3037000499";
+    ck_assert_int_eq(spawn_start(&s, argv), 0);
+    free(argv);
+    ck_assert_int_eq(spawn_wait_for(&s, "Result(in process p1): [", RUN_TIMEOUT), 0);
+    ck_assert_int_eq(kill(s.pid, SIGTERM), 0);
+    spawn_finish(&s, RUN_TIMEOUT, &r);
+    ck_assert(!r.timed_out);
+    ck_assert_int_eq(run_exit_code(&r), 143);
+    ck_assert_int_eq(r.strays, 0);
     run_free(&r);
 }
 END_TEST
 
 START_TEST(help_goes_to_stdout_and_exits_0)
 {
-    static const char *const mentions[] = { "--verbose", "--help", NULL };
+    static const char *const mentions[] = {
+        "--verbose", "--start=METHOD", "fork", "spawn", "--child", "--help", NULL,
+    };
 
     assert_help("session1/session1", mentions);
 }
@@ -79,6 +191,14 @@ static const struct {
     { "session1/session1 3037000500", "session1: 3037000500 squared does not fit in a long" },
     { "session1/session1 99999999999999999999", "session1: list item 99999999999999999999 is out of range" },
     { "session1/session1 4 ''", "session1: invalid number '' for list item" },
+    { "session1/session1 --start", "session1: option '--start' needs a value" },
+    { "session1/session1 --start forkserver", "session1: invalid --start 'forkserver' (accepted: fork, spawn)" },
+    { "session1/session1 --start=", "session1: invalid --start '' (accepted: fork, spawn)" },
+    { "session1/session1 --start Spawn", "session1: invalid --start 'Spawn'" },
+    { "session1/session1 --child --start fork", "session1: --child is internal" },
+    { "session1/session1 --child=1", "session1: unknown or misused option '--child=1'" },
+    { "session1/session1 --child x", "session1: invalid number 'x' for list item" },
+    { "session1/session1 --child 3037000500", "session1: 3037000500 squared does not fit" },
 };
 
 START_TEST(bad_input_exits_2_with_one_line)
@@ -91,14 +211,23 @@ Suite *suite_session1(void)
 {
     Suite *s = suite_create("session1");
     TCase *tc = tcase_create("program");
+    TCase *start = tcase_create("start methods");
 
     tcase_set_timeout(tc, 30);
     tcase_add_test(tc, default_output_is_the_tutorials);
+    tcase_add_test(tc, python_twin_prints_the_same);
     tcase_add_test(tc, positional_numbers_replace_the_list);
     tcase_add_test(tc, verbose_shows_same_address_different_pids);
     tcase_add_test(tc, help_goes_to_stdout_and_exits_0);
     tcase_add_loop_test(tc, bad_input_exits_2_with_one_line, 0,
                         sizeof bad_inputs / sizeof bad_inputs[0]);
     suite_add_tcase(s, tc);
+
+    tcase_set_timeout(start, 30);
+    tcase_add_test(start, start_fork_child_sees_the_global_main_set);
+    tcase_add_test(start, start_spawn_child_does_not_see_it);
+    tcase_add_test(start, start_spawn_child_is_a_child_of_main);
+    tcase_add_test(start, start_spawn_stops_on_sigterm);
+    suite_add_tcase(s, start);
     return s;
 }

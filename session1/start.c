@@ -1,0 +1,99 @@
+/* start.c - session1 --start fork|spawn: how p1 begins.
+ *
+ * fork: p1 is a copy of main at the moment of fork(), globals included.
+ * spawn: fork(), then execv() of this very program with "--child" and the
+ * numbers, so p1 starts again from main in a fresh image and knows only what
+ * its arguments say: the C picture of Python's spawn (and forkserver) start
+ * methods, of pickling the args, and of `if __name__ == "__main__":`.
+ * docs/session1.md, "What Python users run into".
+ */
+#include "start.h"
+
+#include "die.h"
+#include "proc.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/types.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+/* A global that main sets before p1.start(), as a program sets up its
+ * configuration, logging or a database handle. A spawned p1 never ran that
+ * line of main, so it still holds 0. */
+static int configured;
+
+static void print_configured(const char *who)
+{
+    printf("configured(in %s): %d", who, configured);
+    s1_verbose_tag("configured", &configured);
+    putchar('\n');
+}
+
+/* In p1, after fork(): becomes a fresh session1 that is told by its
+ * arguments alone what to do ("pickled": numbers turned into text). */
+static _Noreturn void exec_self(const struct s1_options *opt)
+{
+    char **argv = calloc(opt->len + 5, sizeof *argv);
+    char (*numbers)[24] = calloc(opt->len, sizeof *numbers);
+    size_t argc = 0;
+
+    if (argv == NULL || numbers == NULL)
+        die_child("calloc");
+    argv[argc++] = "session1";
+    argv[argc++] = "--child";
+    if (opt->verbose)
+        argv[argc++] = "--verbose";
+    argv[argc++] = "--";            /* a negative number is not an option */
+    for (size_t i = 0; i < opt->len; i++) {
+        snprintf(numbers[i], sizeof numbers[i], "%ld", opt->mylist[i]);
+        argv[argc++] = numbers[i];
+    }
+    argv[argc] = NULL;
+    execv("/proc/self/exe", argv);  /* Linux: the file this process runs */
+    die_child("execv");
+}
+
+int s1_lab_start(const struct s1_options *opt, s1_target square_list,
+                 s1_printer print_result)
+{
+    pid_t parent = getpid(), p1;
+    int status;
+
+    if (opt->spawned_child) {       /* we are p1, started by exec_self */
+        square_list(opt->mylist, opt->len);
+        print_configured("process p1");
+        return 0;                   /* a fresh image may exit() normally */
+    }
+
+    configured = 1;                 /* main's set-up, before p1.start() */
+    if (proc_cleanup_on_signals() == -1)
+        die("sigaction");
+    if (fflush(stdout) == EOF)      /* nothing buffered to be copied twice */
+        die("write error");
+    p1 = fork();                    /* p1.start() */
+    if (p1 == -1)
+        die("fork");
+    if (p1 == 0) {
+        proc_child_init(parent);
+        if (opt->start == S1_START_SPAWN)
+            exec_self(opt);
+        square_list(opt->mylist, opt->len);
+        print_configured("process p1");
+        if (fflush(stdout) == EOF)
+            die_child("write error");
+        _exit(0);
+    }
+    if (proc_adopt(p1) == -1)
+        die("proc_adopt");
+    while (waitpid(p1, &status, 0) == -1)   /* p1.join() */
+        if (errno != EINTR)
+            die("waitpid");
+    if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
+        fail_child("p1", status);
+
+    print_result("main program");
+    print_configured("main program");
+    return 0;
+}

@@ -1,0 +1,27 @@
+/* options.h - session2's command line: the list, --type, --verbose, --named.
+ * The lesson (session2.c) makes one call, s2_parse_options; --help lists
+ * every option. docs/session2.md explains them.
+ */
+#ifndef SESSION2_OPTIONS_H
+#define SESSION2_OPTIONS_H
+
+#include <stddef.h>
+
+struct s2_options {
+    long *mylist;           /* the input list (malloc'd; default 1 2 3 4) */
+    size_t len;
+    char typecode;          /* 'i' (default) or 'd' */
+    int verbose;            /* tag each line with who printed it */
+    int named;              /* --named: named POSIX shared memory (named.c) */
+};
+
+/* Parses argv into *opt. --help prints the usage and exits 0; bad usage
+ * (including a square or a sum that does not fit type 'i') is reported by
+ * usage_error (exit 2) before anything else happens. */
+void s2_parse_options(int argc, char *argv[], struct s2_options *opt);
+
+/* With --verbose, prints "  [pid P, parent Q, WHAT at ADDR]" (the parent only
+ * on a line printed by a child); without it, nothing. */
+void s2_verbose_tag(const char *what, const void *addr);
+
+#endif
