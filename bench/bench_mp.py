@@ -149,6 +149,7 @@ def main():
             ("lock_uncontended", lock_uncontended, 200000),
             ("locked_increment_2proc", locked_increment_2proc, 5000),
             ("queue_throughput", queue_throughput, 20000),
+            ("queue_textbook", queue_throughput, 20000),     # one Queue: the same
             ("pipe_roundtrip", pipe_roundtrip, 5000),
             ("manager_call", lambda n: manager_call(n, manager), 2000),
             ("pool_task_overhead", pool_task_overhead, 200000),

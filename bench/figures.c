@@ -442,9 +442,10 @@ static int produce_into_queue(void *arg)
     return 0;
 }
 
-static double queue_throughput_suite(long n)
+/* n items from a producer child to this process through a queue of kind. */
+static double queue_items_per_second(enum queue_kind kind, long n)
 {
-    struct queue_producer p = { queue_new(0, 8), n };
+    struct queue_producer p = { queue_new(kind, 0, 8), n };
     pid_t pid;
     double start;
 
@@ -466,6 +467,18 @@ static double queue_throughput_suite(long n)
     join_ok(pid);
     queue_free(p.q);
     return (double)n / start;
+}
+
+/* queue_throughput is the fast queue (ring.c, --queue ring); queue_textbook
+ * the bounded buffer the lesson uses (bounded_buffer.c). */
+static double queue_throughput_suite(long n)
+{
+    return queue_items_per_second(QUEUE_RING, n);
+}
+
+static double queue_textbook_suite(long n)
+{
+    return queue_items_per_second(QUEUE_TEXTBOOK, n);
 }
 
 static long trivial_task(long x)
@@ -650,6 +663,7 @@ const struct figure figures[] = {
     { "lock_uncontended", "ns/op", 1000000, lock_uncontended_suite, lock_uncontended_baseline },
     { "locked_increment_2proc", "ns/op", 200000, locked_increment_2proc_suite, locked_increment_2proc_baseline },
     { "queue_throughput", "items/s", 200000, queue_throughput_suite, queue_throughput_baseline },
+    { "queue_textbook", "items/s", 200000, queue_textbook_suite, queue_throughput_baseline },
     { "pipe_roundtrip", "us/round trip", 5000, pipe_roundtrip_suite, roundtrip_raw },
     { "manager_call", "us/call", 5000, manager_call_suite, roundtrip_raw },
     { "pool_task_overhead", "ns/task", 1000000, pool_task_overhead_suite, pool_task_overhead_baseline },

@@ -1,9 +1,10 @@
 /* queue.h - multiprocessing.Queue in C: a bounded FIFO in shared memory that
  * any number of producer and consumer processes use at once.
  *
- * Create it before fork(); every child inherits the mapping. The design (a
- * ring of slots with atomic sequence numbers, and two process-shared
- * semaphores only for sleeping) is explained in docs/session4.md.
+ * Create it before fork(); every child inherits the mapping. Two queues
+ * implement this one interface: the textbook bounded buffer
+ * (bounded_buffer.c: a lock and two counting semaphores, the default) and a
+ * lock-free ring (ring.c, `--queue ring`). docs/session4.md compares them.
  */
 #ifndef SESSION4_QUEUE_H
 #define SESSION4_QUEUE_H
@@ -16,6 +17,12 @@
 /* Timeouts, in seconds, for queue_put and queue_get: */
 #define QUEUE_FOREVER (-1.0)    /* block until it can be done (block=True) */
 #define QUEUE_NOWAIT 0.0        /* never block (block=False, put_nowait) */
+
+/* Which of the two queues queue_new makes. */
+enum queue_kind {
+    QUEUE_TEXTBOOK,     /* bounded_buffer.c: lock + two counting semaphores */
+    QUEUE_RING,         /* ring.c: lock-free ring of sequence-numbered slots */
+};
 
 /* What queue_put and queue_get return. Each outcome is distinct, so a
  * caller never has to guess from a side effect. */
@@ -31,10 +38,11 @@ enum queue_result {
 
 struct queue;
 
-/* A queue of at most maxsize messages (0: QUEUE_DEFAULT_MAXSIZE), each of
- * at most max_msg bytes. Returns NULL with errno on failure (EINVAL for a
- * max_msg of 0, ENOMEM when it does not fit in memory). */
-struct queue *queue_new(size_t maxsize, size_t max_msg);
+/* A queue of kind `kind` holding at most maxsize messages (0:
+ * QUEUE_DEFAULT_MAXSIZE), each of at most max_msg bytes. Returns NULL with
+ * errno on failure (EINVAL for a max_msg of 0, ENOMEM when it does not fit
+ * in memory). */
+struct queue *queue_new(enum queue_kind kind, size_t maxsize, size_t max_msg);
 
 /* Puts a copy of len bytes at msg. timeout: QUEUE_FOREVER, QUEUE_NOWAIT or
  * seconds. Returns QUEUE_OK, QUEUE_TIMEOUT, QUEUE_FULL, QUEUE_CLOSED, or
@@ -49,7 +57,7 @@ enum queue_result queue_get(struct queue *q, void *buf, size_t bufsize, size_t *
 
 /* The producers are done: wakes every waiter; from now on a get on an empty
  * queue returns QUEUE_CLOSED at once. Call it after the last put of the last
- * producer has returned (main does, after joining the producers). */
+ * producer has returned (the labs do, after joining the producers). */
 void queue_close(struct queue *q);
 
 /* Snapshots: true when they were read, maybe stale by the time the caller
@@ -57,6 +65,7 @@ void queue_close(struct queue *q);
 int queue_empty(struct queue *q);
 size_t queue_size(struct queue *q);
 
+size_t queue_capacity(const struct queue *q);
 size_t queue_max_msg(const struct queue *q);
 
 /* Frees the queue. Only when no process uses it any more. Returns 0 or -1. */
@@ -64,5 +73,8 @@ int queue_free(struct queue *q);
 
 /* The text of a result, for messages: "timed out", "closed", ... */
 const char *queue_result_name(enum queue_result r);
+
+/* "textbook" or "ring", as --queue spells them. */
+const char *queue_kind_name(enum queue_kind kind);
 
 #endif

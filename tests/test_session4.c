@@ -1,7 +1,10 @@
-/* test_session4.c - the Queue (session4/queue.c) and the session4 program.
+/* test_session4.c - session4's two queues (bounded_buffer.c, ring.c, behind
+ * queue.h) and the session4 program.
  *
- * Unit tests drive the queue from this process and from forked children;
- * a child reports by its exit status, never by ck_assert.
+ * Every unit test is a loop test run once per queue (_i is the kind), so
+ * both implementations pass the same tests. The tests drive the queue from
+ * this process and from forked children; a child reports by its exit
+ * status, never by ck_assert.
  */
 #include "testutil.h"
 #include "session4/queue.h"
@@ -16,6 +19,11 @@
 #include <time.h>
 #include <sys/wait.h>
 #include <unistd.h>
+
+/* The queue a loop test's iteration _i uses: 0 textbook, 1 ring. */
+static const enum queue_kind kinds[] = { QUEUE_TEXTBOOK, QUEUE_RING };
+#define N_KINDS ((int)(sizeof kinds / sizeof kinds[0]))
+#define KIND kinds[_i]
 
 static void put_long(struct queue *q, long v)
 {
@@ -34,7 +42,7 @@ static long get_long(struct queue *q)
 
 START_TEST(queue_is_fifo)
 {
-    struct queue *q = queue_new(8, sizeof(long));
+    struct queue *q = queue_new(KIND, 8, sizeof(long));
 
     ck_assert_ptr_nonnull(q);
     for (long round = 0; round < 5; round++) {      /* wraps around the ring */
@@ -51,7 +59,7 @@ END_TEST
 
 START_TEST(nowait_put_on_full_and_get_on_empty_say_so)
 {
-    struct queue *q = queue_new(2, sizeof(long));
+    struct queue *q = queue_new(KIND, 2, sizeof(long));
     long v = 7;
     size_t len;
 
@@ -66,7 +74,7 @@ END_TEST
 
 START_TEST(timeouts_return_timed_out)
 {
-    struct queue *q = queue_new(1, sizeof(long));
+    struct queue *q = queue_new(KIND, 1, sizeof(long));
     long v = 1;
     size_t len;
 
@@ -80,7 +88,7 @@ END_TEST
 
 START_TEST(close_ends_the_queue_after_it_is_drained)
 {
-    struct queue *q = queue_new(0, sizeof(long));
+    struct queue *q = queue_new(KIND, 0, sizeof(long));
     long v;
     size_t len;
 
@@ -99,7 +107,7 @@ END_TEST
 
 START_TEST(close_wakes_a_blocked_consumer)
 {
-    struct queue *q = queue_new(0, sizeof(long));
+    struct queue *q = queue_new(KIND, 0, sizeof(long));
     int status;
     pid_t pid = fork();
 
@@ -120,7 +128,7 @@ END_TEST
 
 START_TEST(messages_of_several_sizes_come_out_whole)
 {
-    struct queue *q = queue_new(4, 1000);
+    struct queue *q = queue_new(KIND, 4, 1000);
     static const size_t sizes[] = { 0, 1, 7, 8, 999, 1000 };
     char in[1000], out[1000];
     size_t len;
@@ -177,7 +185,7 @@ static int mp_consumer(struct queue *q, struct mp_shared *s)
 
 START_TEST(many_producers_and_consumers_lose_and_duplicate_nothing)
 {
-    struct queue *q = queue_new(16, sizeof(uint64_t));
+    struct queue *q = queue_new(KIND, 16, sizeof(uint64_t));
     struct mp_shared *s = shared_alloc(sizeof *s);
     pid_t pids[MP_PRODUCERS + MP_CONSUMERS];
     unsigned long long n = MP_PRODUCERS * MP_COUNT;
@@ -213,7 +221,7 @@ END_TEST
  * QUEUE_TIMEOUT once the queue is full again. */
 START_TEST(a_killed_consumer_does_not_wedge_the_producer)
 {
-    struct queue *q = queue_new(4, sizeof(long));
+    struct queue *q = queue_new(KIND, 4, sizeof(long));
     long v = 0;
     int status;
     pid_t pid;
@@ -243,7 +251,7 @@ END_TEST
 
 /* Waits (polling /proc, with a limit) until process pid is asleep (state
  * S): for a child blocked in queue_put or queue_get, that means it is
- * waiting on the queue's condition variable. Returns 0 or -1. */
+ * waiting on one of the queue's semaphores. Returns 0 or -1. */
 static int wait_until_asleep(pid_t pid)
 {
     char path[64], state = '?';
@@ -270,7 +278,7 @@ static int wait_until_asleep(pid_t pid)
 
 START_TEST(close_wakes_a_blocked_producer)
 {
-    struct queue *q = queue_new(1, sizeof(long));
+    struct queue *q = queue_new(KIND, 1, sizeof(long));
     int status;
     pid_t pid;
 
@@ -295,7 +303,7 @@ END_TEST
  * behind; the queue still works for everyone else. */
 START_TEST(a_consumer_killed_while_asleep_leaves_the_queue_working)
 {
-    struct queue *q = queue_new(2, sizeof(long));
+    struct queue *q = queue_new(KIND, 2, sizeof(long));
     int status;
     pid_t pid = fork();
 
@@ -321,16 +329,82 @@ END_TEST
 
 /* ------------------------------------------------------------ the program */
 
+/* The program's runs, once per queue: "" is the default (textbook). */
+static const char *const queue_options[] = { "", " --queue ring" };
+
+static void run_session4(struct run *r, int kind, const char *args)
+{
+    char cmd[256];
+
+    snprintf(cmd, sizeof cmd, "session4/session4%s%s", queue_options[kind], args);
+    run_cmd(r, cmd);
+}
+
+#define TUTORIAL_OUTPUT "Queue elements:\n1\n4\n9\n16\nQueue is now empty!\n"
+
 START_TEST(default_output_is_the_tutorials)
 {
     struct run r;
 
-    run_cmd(&r, "session4/session4");
+    run_session4(&r, _i, "");
     ck_assert_int_eq(run_exit_code(&r), 0);
-    ck_assert_str_eq(r.out, "Queue elements:\n1\n4\n9\n16\nQueue is now empty!\n");
+    ck_assert_str_eq(r.out, TUTORIAL_OUTPUT);
     ck_assert_str_eq(r.err, "");
     ck_assert_int_eq(r.strays, 0);
     run_free(&r);
+}
+END_TEST
+
+/* Every line is printed by p2, a child of session4: --verbose tags each
+ * with p2's pid and its parent's, the pid of the program itself. */
+START_TEST(verbose_tags_each_child_line_with_its_pid_and_parents)
+{
+    char *argv[] = { "session4/session4", "--verbose", NULL };
+    static const char *const lines[] = { "Queue elements:", "1", "4", "9", "16",
+                                         "Queue is now empty!" };
+    struct spawned s;
+    struct run r;
+    char *line, *save, text[64];
+    long pid, parent;
+    pid_t program;
+    int n = 0;
+
+    ck_assert_int_eq(spawn_start(&s, argv), 0);
+    program = s.pid;
+    spawn_finish(&s, RUN_TIMEOUT, &r);
+    ck_assert_int_eq(run_exit_code(&r), 0);
+    for (line = strtok_r(r.out, "\n", &save); line != NULL; line = strtok_r(NULL, "\n", &save), n++) {
+        ck_assert_int_lt(n, 6);
+        ck_assert_msg(sscanf(line, "%63[^[]  [pid %ld, parent %ld]", text, &pid, &parent) == 3,
+                      "untagged line '%s'", line);
+        ck_assert_uint_eq(strlen(text), strlen(lines[n]) + 2);
+        ck_assert_int_eq(strncmp(text, lines[n], strlen(lines[n])), 0);
+        ck_assert_int_eq(parent, program);
+        ck_assert_int_ne(pid, program);
+    }
+    ck_assert_int_eq(n, 6);
+    ck_assert_int_eq(r.strays, 0);
+    run_free(&r);
+}
+END_TEST
+
+/* session4/session4.py is the tutorial in Python: same lines, same order. */
+START_TEST(python_twin_prints_what_the_c_program_prints)
+{
+    struct run c, py;
+
+    if (python3_path() == NULL) {
+        fprintf(stderr, "python3 not found: session4.py not compared\n");
+        return;
+    }
+    run_cmd(&c, "session4/session4");
+    run_python(&py, "session4/session4.py");
+    ck_assert_int_eq(run_exit_code(&py), 0);
+    ck_assert_str_eq(py.out, TUTORIAL_OUTPUT);
+    ck_assert_str_eq(py.out, c.out);
+    ck_assert_int_eq(py.strays, 0);
+    run_free(&c);
+    run_free(&py);
 }
 END_TEST
 
@@ -338,7 +412,7 @@ START_TEST(producers_and_consumers_receive_everything)
 {
     struct run r;
 
-    run_cmd(&r, "session4/session4 --producers 3 --consumers 2 --count 5000 --maxsize 8");
+    run_session4(&r, _i, " --producers 3 --consumers 2 --count 5000 --maxsize 8");
     ck_assert_int_eq(run_exit_code(&r), 0);
     ck_assert_ptr_nonnull(strstr(r.out, "producer 3 put 5000 items"));
     ck_assert_ptr_nonnull(strstr(r.out, "consumer 2 took "));
@@ -352,7 +426,7 @@ START_TEST(one_consumer_takes_every_item)
 {
     struct run r;
 
-    run_cmd(&r, "session4/session4 -n 100");
+    run_session4(&r, _i, " -n 100");
     ck_assert_int_eq(run_exit_code(&r), 0);
     ck_assert_ptr_nonnull(strstr(r.out, "consumer 1 took 100 items\n"
                                         "received 100 of 100 items, none lost or duplicated\n"));
@@ -364,7 +438,7 @@ START_TEST(concurrent_shows_empty_stopping_early)
 {
     struct run r;
 
-    run_cmd(&r, "session4/session4 --concurrent --count 10");
+    run_session4(&r, _i, " --concurrent --count 10");
     ck_assert_int_eq(run_exit_code(&r), 0);
     ck_assert_str_eq(r.out,
         "drain while not empty(): took 5 of 10 items, then saw empty() and stopped early\n"
@@ -382,8 +456,10 @@ START_TEST(concurrent_fills_queue_a_with_each_half_and_ends)
     static const char *const cmds[] = {
         "session4/session4 --concurrent --count 65536",
         "session4/session4 --concurrent --maxsize 3 --count 6",
+        "session4/session4 --queue ring --concurrent --count 65536",
+        "session4/session4 --queue ring --concurrent --maxsize 3 --count 6",
     };
-    static const long counts[] = { 65536, 6 };
+    static const long counts[] = { 65536, 6, 65536, 6 };
     char expected[256];
     struct run r;
 
@@ -400,16 +476,54 @@ START_TEST(concurrent_fills_queue_a_with_each_half_and_ends)
 }
 END_TEST
 
-START_TEST(help_goes_to_stdout_and_exits_0)
+/* p1 puts 5 items into a queue of 4 and main joins it first: the program
+ * must see the deadlock (1 s join timeout), say who waits for whom, stop
+ * p1 and exit 1, well before the 5 s this test allows. */
+START_TEST(join_before_drain_reports_the_deadlock_and_exits_1)
+{
+    char *argv[2][6] = {
+        { "session4/session4", "--join-before-drain", "--maxsize", "4", NULL },
+        { "session4/session4", "--join-before-drain", "--maxsize", "4", "--queue=ring", NULL },
+    };
+    struct spawned s;
+    struct run r;
+
+    ck_assert_int_eq(spawn_start(&s, argv[_i]), 0);
+    spawn_finish(&s, 5.0, &r);
+    ck_assert_int_eq(r.timed_out, 0);
+    ck_assert_int_eq(run_exit_code(&r), 1);
+    ck_assert_str_eq(r.err, "session4: deadlock: p1 was joined before its queue was drained "
+                            "(CPython gh-73983)\n");
+    ck_assert_ptr_nonnull(strstr(r.out, "main: q holds 4 items; p1 will put 5\n"));
+    ck_assert_ptr_nonnull(strstr(r.out, "main waits in p1.join() for p1 (pid "));
+    ck_assert_ptr_nonnull(strstr(r.out, "p1 waits in q.put() for a free slot: q holds 4 of 4 items"));
+    ck_assert_ptr_nonnull(strstr(r.out, "main: stopped p1 (it was killed by SIGTERM)"));
+    ck_assert_int_eq(r.strays, 0);
+    run_free(&r);
+}
+END_TEST
+
+/* The same order with items that fit: the join returns, main drains. */
+START_TEST(join_before_drain_with_items_that_fit_ends_normally)
 {
     struct run r;
 
-    run_cmd(&r, "session4/session4 --help");
+    run_session4(&r, _i, " --join-before-drain --maxsize 4 --count 4");
     ck_assert_int_eq(run_exit_code(&r), 0);
-    ck_assert_ptr_nonnull(strstr(r.out, "Usage: session4"));
-    ck_assert_ptr_nonnull(strstr(r.out, "--maxsize"));
+    ck_assert_ptr_nonnull(strstr(r.out, "main: p1 ended; then main took 4 items from q"));
     ck_assert_str_eq(r.err, "");
+    ck_assert_int_eq(r.strays, 0);
     run_free(&r);
+}
+END_TEST
+
+START_TEST(help_names_every_option)
+{
+    static const char *const mentions[] = { "--queue", "textbook", "ring", "--producers",
+        "--consumers", "--count", "--maxsize", "--concurrent", "--join-before-drain",
+        "--verbose", "docs/session4.md", NULL };
+
+    assert_help("session4/session4", mentions);
 }
 END_TEST
 
@@ -424,6 +538,10 @@ static const struct {
     { "session4/session4 -p 64 -n 10000000", "session4: --producers x --count is 640000000 items" },
     { "session4/session4 --concurrent -p 2", "session4: --concurrent runs one producer" },
     { "session4/session4 --concurrent -n 1", "session4: --concurrent needs --count 2" },
+    { "session4/session4 --join-before-drain -c 2", "session4: --join-before-drain runs one producer" },
+    { "session4/session4 --join-before-drain --concurrent", "session4: --concurrent and --join-before-drain are two labs" },
+    { "session4/session4 --queue fast", "session4: unknown --queue 'fast' (accepted: textbook, ring)" },
+    { "session4/session4 --queue", "session4: option '--queue' needs a value" },
     { "session4/session4 extra", "session4: unexpected argument 'extra'" },
     { "session4/session4 --count", "session4: option '--count' needs a value" },
     { "session4/session4 --nope", "session4: unknown" },
@@ -431,24 +549,20 @@ static const struct {
 
 START_TEST(bad_input_exits_2_with_one_line)
 {
-    struct run r;
-
-    run_cmd(&r, bad_inputs[_i].cmd);
-    ck_assert_int_eq(run_exit_code(&r), 2);
-    ck_assert_str_eq(r.out, "");
-    ck_assert_msg(strncmp(r.err, bad_inputs[_i].message, strlen(bad_inputs[_i].message)) == 0,
-                  "%s: got '%s'", bad_inputs[_i].cmd, r.err);
-    ck_assert_int_eq(count_lines(r.err), 2);
-    ck_assert_int_eq(r.strays, 0);
-    run_free(&r);
+    assert_bad_usage(bad_inputs[_i].cmd, bad_inputs[_i].message);
 }
 END_TEST
 
+/* Both tests below run 4 processes on a 1-slot queue, once per queue. */
+static char *busy_argv[2][11] = {
+    { "session4/session4", "-p", "2", "-c", "2", "-n", "50000000", "--maxsize", "1", NULL },
+    { "session4/session4", "-p", "2", "-c", "2", "-n", "50000000", "--maxsize", "1",
+      "--queue=ring", NULL },
+};
 
 START_TEST(sigterm_stops_and_reaps_the_children)
 {
-    char *argv[] = { "session4/session4", "-p", "2", "-c", "2", "-n", "50000000",
-                     "--maxsize", "1", NULL };
+    char **argv = busy_argv[_i];
     struct spawned s;
     struct run r;
 
@@ -484,8 +598,7 @@ static pid_t first_child(pid_t pid)
  * (which would otherwise wait forever on a 1-slot queue), and exits 1. */
 START_TEST(a_killed_child_is_reported_and_the_rest_stopped)
 {
-    char *argv[] = { "session4/session4", "-p", "2", "-c", "2", "-n", "50000000",
-                     "--maxsize", "1", NULL };
+    char **argv = busy_argv[_i];
     struct spawned s;
     struct run r;
     pid_t victim;
@@ -513,29 +626,33 @@ Suite *suite_session4(void)
     TCase *prog = tcase_create("program");
 
     tcase_set_timeout(unit, 30);
-    tcase_add_test(unit, queue_is_fifo);
-    tcase_add_test(unit, nowait_put_on_full_and_get_on_empty_say_so);
-    tcase_add_test(unit, timeouts_return_timed_out);
-    tcase_add_test(unit, close_ends_the_queue_after_it_is_drained);
-    tcase_add_test(unit, close_wakes_a_blocked_consumer);
-    tcase_add_test(unit, messages_of_several_sizes_come_out_whole);
-    tcase_add_test(unit, many_producers_and_consumers_lose_and_duplicate_nothing);
-    tcase_add_test(unit, a_killed_consumer_does_not_wedge_the_producer);
-    tcase_add_test(unit, close_wakes_a_blocked_producer);
-    tcase_add_test(unit, a_consumer_killed_while_asleep_leaves_the_queue_working);
+    tcase_add_loop_test(unit, queue_is_fifo, 0, N_KINDS);
+    tcase_add_loop_test(unit, nowait_put_on_full_and_get_on_empty_say_so, 0, N_KINDS);
+    tcase_add_loop_test(unit, timeouts_return_timed_out, 0, N_KINDS);
+    tcase_add_loop_test(unit, close_ends_the_queue_after_it_is_drained, 0, N_KINDS);
+    tcase_add_loop_test(unit, close_wakes_a_blocked_consumer, 0, N_KINDS);
+    tcase_add_loop_test(unit, messages_of_several_sizes_come_out_whole, 0, N_KINDS);
+    tcase_add_loop_test(unit, many_producers_and_consumers_lose_and_duplicate_nothing, 0, N_KINDS);
+    tcase_add_loop_test(unit, a_killed_consumer_does_not_wedge_the_producer, 0, N_KINDS);
+    tcase_add_loop_test(unit, close_wakes_a_blocked_producer, 0, N_KINDS);
+    tcase_add_loop_test(unit, a_consumer_killed_while_asleep_leaves_the_queue_working, 0, N_KINDS);
     suite_add_tcase(s, unit);
 
     tcase_set_timeout(prog, 30);
-    tcase_add_test(prog, default_output_is_the_tutorials);
-    tcase_add_test(prog, producers_and_consumers_receive_everything);
-    tcase_add_test(prog, one_consumer_takes_every_item);
-    tcase_add_test(prog, concurrent_shows_empty_stopping_early);
-    tcase_add_loop_test(prog, concurrent_fills_queue_a_with_each_half_and_ends, 0, 2);
-    tcase_add_test(prog, help_goes_to_stdout_and_exits_0);
+    tcase_add_loop_test(prog, default_output_is_the_tutorials, 0, N_KINDS);
+    tcase_add_test(prog, verbose_tags_each_child_line_with_its_pid_and_parents);
+    tcase_add_test(prog, python_twin_prints_what_the_c_program_prints);
+    tcase_add_loop_test(prog, producers_and_consumers_receive_everything, 0, N_KINDS);
+    tcase_add_loop_test(prog, one_consumer_takes_every_item, 0, N_KINDS);
+    tcase_add_loop_test(prog, concurrent_shows_empty_stopping_early, 0, N_KINDS);
+    tcase_add_loop_test(prog, concurrent_fills_queue_a_with_each_half_and_ends, 0, 4);
+    tcase_add_loop_test(prog, join_before_drain_reports_the_deadlock_and_exits_1, 0, N_KINDS);
+    tcase_add_loop_test(prog, join_before_drain_with_items_that_fit_ends_normally, 0, N_KINDS);
+    tcase_add_test(prog, help_names_every_option);
     tcase_add_loop_test(prog, bad_input_exits_2_with_one_line, 0,
                         sizeof bad_inputs / sizeof bad_inputs[0]);
-    tcase_add_test(prog, sigterm_stops_and_reaps_the_children);
-    tcase_add_test(prog, a_killed_child_is_reported_and_the_rest_stopped);
+    tcase_add_loop_test(prog, sigterm_stops_and_reaps_the_children, 0, N_KINDS);
+    tcase_add_loop_test(prog, a_killed_child_is_reported_and_the_rest_stopped, 0, N_KINDS);
     suite_add_tcase(s, prog);
     return s;
 }
