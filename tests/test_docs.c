@@ -226,6 +226,74 @@ START_TEST(every_session_page_has_checked_output)
 }
 END_TEST
 
+/* The exercises of every session page: three to five questions, each with
+ * its answer folded away in <details>, and every command an answer quotes
+ * ("$ CMD" in a block, or a doc-test marker) is run by the docs test, so an
+ * answer cannot rot: each quoted command has a doc-test marker in the same
+ * <details>, which output_blocks_match_the_programs then checks. */
+#define MAX_QUOTED 32
+static void check_exercises(const char *page)
+{
+    FILE *f = fopen(page, "r");
+    char *line = NULL;
+    size_t cap = 0;
+    int in_exercises = 0, in_details = 0, answers = 0, lineno = 0;
+    char quoted[MAX_QUOTED][512], marked[MAX_QUOTED][512];
+    int n_quoted = 0, n_marked = 0;
+
+    ck_assert_msg(f != NULL, "cannot open %s", page);
+    while (getline(&line, &cap, f) != -1) {
+        char *t = trim(line);
+
+        lineno++;
+        if (strncmp(t, "## ", 3) == 0)
+            in_exercises = strcmp(t, "## Exercises") == 0;
+        if (!in_exercises)
+            continue;
+        if (strncmp(t, "<details>", 9) == 0) {
+            in_details = 1;
+            n_quoted = n_marked = 0;
+        } else if (strncmp(t, "</details>", 10) == 0 && in_details) {
+            ck_assert_msg(n_marked > 0, "%s:%d: an answer with no doc-test block", page, lineno);
+            for (int q = 0; q < n_quoted; q++) {
+                int found = 0;
+
+                for (int m = 0; m < n_marked; m++)
+                    found |= strcmp(quoted[q], marked[m]) == 0;
+                ck_assert_msg(found, "%s:%d: the answer quotes '$ %s', which no doc-test "
+                              "marker in it runs", page, lineno, quoted[q]);
+            }
+            in_details = 0;
+            answers++;
+        } else if (in_details && strncmp(t, "$ ", 2) == 0 && n_quoted < MAX_QUOTED) {
+            snprintf(quoted[n_quoted++], sizeof quoted[0], "%s", trim(t + 2));
+        } else if (in_details && strncmp(t, "<!-- doc-test:", 14) == 0 && n_marked < MAX_QUOTED) {
+            char *cmd = t + 14, *end = strchr(cmd, ';');
+
+            if (end == NULL)
+                end = strstr(cmd, "-->");
+            if (end != NULL)
+                *end = '\0';
+            snprintf(marked[n_marked++], sizeof marked[0], "%s", trim(cmd));
+        }
+    }
+    free(line);
+    fclose(f);
+    ck_assert_msg(answers >= 3 && answers <= 5,
+                  "%s: '## Exercises' has %d answers in <details>, not 3 to 5", page, answers);
+}
+
+START_TEST(every_session_page_has_exercises_with_checked_answers)
+{
+    for (int n = 1; n <= 8; n++) {
+        char page[64];
+
+        snprintf(page, sizeof page, "docs/session%d.md", n);
+        check_exercises(page);
+    }
+}
+END_TEST
+
 static void find_pages(void)
 {
     DIR *dir = opendir("docs");
@@ -255,6 +323,7 @@ Suite *suite_docs(void)
     tcase_set_timeout(tc, 120);
     tcase_add_loop_test(tc, output_blocks_match_the_programs, 0, n_docs);
     tcase_add_test(tc, every_session_page_has_checked_output);
+    tcase_add_test(tc, every_session_page_has_exercises_with_checked_answers);
     suite_add_tcase(s, tc);
     return s;
 }
