@@ -823,7 +823,7 @@ Suite *suite_hardening(void)
     int runs = (int)(sizeof mid_runs / sizeof mid_runs[0]);
 
     find_programs();
-    tcase_set_timeout(bad, 30);
+    tcase_set_timeout(bad, 10);
     tcase_add_loop_test(bad, every_program_rejects_bad_options_with_exit_2,
                         0, rows * program_count);
     tcase_add_loop_test(bad, each_program_rejects_its_own_bad_values_with_exit_2,
@@ -837,8 +837,8 @@ Suite *suite_hardening(void)
                         0, OUTPUT_WAYS * output_run_count());
     suite_add_tcase(s, out);
 
-    tcase_set_timeout(sig, 30);
-    tcase_set_timeout(ipc, 30);
+    tcase_set_timeout(sig, 10);
+    tcase_set_timeout(ipc, 10);
     tcase_add_loop_test(sig, sigint_mid_run_exits_130_and_reaps_the_child, 0, runs);
     tcase_add_loop_test(sig, sigterm_mid_run_exits_143_and_reaps_the_child, 0, runs);
     tcase_add_loop_test(sig, ctrl_c_to_the_whole_group_exits_130, 0, runs);
