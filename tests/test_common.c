@@ -744,6 +744,36 @@ START_TEST(a_full_stdout_is_one_write_error_line_and_exit_1)
 }
 END_TEST
 
+static int fail_to_open(void *arg)
+{
+    (void)arg;
+    errno = ENOENT;
+    die_child("open");
+}
+
+static void program_whose_child_fails_first(void)
+{
+    int status;
+    char how[64];
+
+    die_init("demo");
+    proc_join(proc_start(fail_to_open, NULL), &status);
+    /* What a program that does not use fail_child would say next. */
+    (fail)("process c %s", proc_describe_status(status, how, sizeof how));
+}
+
+/* Every failure is one line: the child's own, not a second one from the
+ * parent about the child, even from a parent that reports it by hand. */
+START_TEST(a_child_that_failed_first_has_the_only_line)
+{
+    struct demo d;
+
+    demo_start(&d, program_whose_child_fails_first, DEMO_DEV_NULL);
+    ck_assert_int_eq(demo_finish(&d, 5), 1 << 8);
+    ck_assert_str_eq(d.err, "demo: open: No such file or directory\n");
+}
+END_TEST
+
 static void program_that_ignores_sigpipe(void)
 {
     die_init("demo");
@@ -896,6 +926,7 @@ Suite *suite_common(void)
     tcase_add_test(die_tc, children_never_run_the_parents_atexit_handlers);
     tcase_add_test(die_tc, a_full_stdout_is_one_write_error_line_and_exit_1);
     tcase_add_test(die_tc, a_child_ignoring_sigpipe_ends_when_stdout_has_no_reader);
+    tcase_add_test(die_tc, a_child_that_failed_first_has_the_only_line);
     tcase_add_test(die_tc, die_init_keeps_descriptors_0_to_2_taken);
     tcase_add_test(die_tc, sigterm_ends_the_program_even_when_a_child_ignores_it);
     tcase_add_test(die_tc, a_second_signal_cuts_the_grace_short);
