@@ -1,21 +1,156 @@
 /* die.c - error reporting for programs; see die.h. */
+#define _DEFAULT_SOURCE         /* MAP_ANONYMOUS */
 #include "die.h"
 #include "proc.h"
 
 #include <signal.h>
 #include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
 #include <stdarg.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 static const char *name = "program";
 
+/* Every failure is one line, even when it happens in several processes at
+ * once (each worker finds stdout full) or one after the other (a child
+ * reports, then its parent sees the child exit 1). So the first process of
+ * the program that prints an error line says so in this flag, in memory
+ * shared by every process forked after die_init; later ones stay silent and
+ * only exit 1. `reported` is this process's own copy, for when mmap failed. */
+static atomic_int *program_reported;
+static int reported;
+
+/* 1 when the caller is the first process of the program to report. */
+static int first_to_report(void)
+{
+    if (reported)
+        return 0;
+    reported = 1;
+    return program_reported == NULL || atomic_exchange(program_reported, 1) == 0;
+}
+
+/* A descriptor 0, 1 or 2 that is closed gets /dev/null, opened the wrong way
+ * round (stdin for writing, stdout and stderr for reading), as gnulib's
+ * stdopen does: the number can no longer be handed to a socket or a file,
+ * and a write to a closed stdout still fails, with EBADF, as it would have. */
+static void open_standard_descriptors(void)
+{
+    for (int fd = 0; fd <= 2; fd++)
+        if (fcntl(fd, F_GETFD) == -1 && errno == EBADF) {
+            int got = open("/dev/null", fd == STDIN_FILENO ? O_WRONLY : O_RDONLY);
+
+            if (got != fd)
+                _exit(1);       /* cannot happen: open takes the lowest free number */
+        }
+}
+
+/* Why the last write to stdout failed, when stdio only kept its error flag
+ * (a line-buffered stdout has nothing left to flush at exit). Writing zero
+ * bytes repeats the error of a full disk or a closed descriptor; a pipe
+ * whose reader has gone says so through poll. 0 when nothing tells. */
+static int stdout_failure_reason(void)
+{
+    struct pollfd p = { .fd = STDOUT_FILENO, .events = POLLOUT };
+
+    if (write(STDOUT_FILENO, "", 0) == -1)
+        return errno;
+    if (poll(&p, 1, 0) == 1 && (p.revents & POLLERR))
+        return EPIPE;
+    return 0;
+}
+
+static int report_write_error(int errnum)
+{
+    if (first_to_report()) {
+        if (errnum != 0)
+            fprintf(stderr, "%s: write error: %s\n", name, strerror(errnum));
+        else
+            fprintf(stderr, "%s: write error\n", name);
+    }
+    return 1;
+}
+
+int check_stdout(void)
+{
+    int failed = ferror(stdout);
+
+    errno = 0;
+    if (fflush(stdout) == EOF)
+        return report_write_error(errno);
+    if (failed)
+        return report_write_error(stdout_failure_reason());
+    return 0;
+}
+
+/* Registered by die_init, so it runs after main returns or exit() is
+ * called (like gnulib's close_stdout): output that did not reach stdout is
+ * a failure, even when every printf was "successful" into the buffer. */
+static void close_stdout(void)
+{
+    int failed = check_stdout();
+
+    if (fclose(stdout) == EOF && !failed)
+        failed = report_write_error(errno);
+    if (failed) {
+        fflush(NULL);   /* other streams (a --timeline file) as exit would */
+        _exit(1);
+    }
+}
+
+/* SIGPIPE: a write to a pipe or socket whose reader has gone. When the
+ * broken one is stdout, the program ends like one whose SIGPIPE was not
+ * ignored, but with its line; any other pipe is left to the program, which
+ * gets EPIPE from write() as with SIG_IGN. Only async-signal-safe calls. */
+static void end_if_stdout_is_gone(int sig)
+{
+    static const char text[] = ": write error: Broken pipe\n";
+    struct pollfd p = { .fd = STDOUT_FILENO, .events = POLLOUT };
+    int saved = errno;
+
+    (void)sig;
+    if (poll(&p, 1, 0) == 1 && (p.revents & POLLERR)) {
+        if (first_to_report()) {
+            (void)!write(STDERR_FILENO, name, strlen(name));
+            (void)!write(STDERR_FILENO, text, sizeof text - 1);
+        }
+        _exit(1);
+    }
+    errno = saved;
+}
+
+int die_on_broken_stdout(void)
+{
+    struct sigaction sa;
+
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = end_if_stdout_is_gone;
+    sigemptyset(&sa.sa_mask);
+    return sigaction(SIGPIPE, &sa, NULL);
+}
+
 void die_init(const char *program_name)
 {
+    static int done;
+
     name = program_name;
+    if (done)
+        return;
+    done = 1;
+    open_standard_descriptors();
+    program_reported = mmap(NULL, sizeof *program_reported, PROT_READ | PROT_WRITE,
+                            MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+    if (program_reported == MAP_FAILED)
+        program_reported = NULL;        /* then each process reports for itself */
+    else
+        atomic_init(program_reported, 0);
+    atexit(close_stdout);
 }
 
 const char *program_name(void)
@@ -26,7 +161,8 @@ const char *program_name(void)
 _Noreturn void die_errnum(const char *op, int errnum)
 {
     fflush(stdout);     /* what was printed so far comes before the error */
-    fprintf(stderr, "%s: %s: %s\n", name, op, strerror(errnum));
+    if (first_to_report())
+        fprintf(stderr, "%s: %s: %s\n", name, op, strerror(errnum));
     exit(1);
 }
 
@@ -40,7 +176,8 @@ _Noreturn void die_child(const char *op)
     int saved = errno;
 
     fflush(stdout);     /* the child's own lines, printed once */
-    fprintf(stderr, "%s: %s: %s\n", name, op, strerror(saved));
+    if (first_to_report())
+        fprintf(stderr, "%s: %s: %s\n", name, op, strerror(saved));
     _exit(1);
 }
 
@@ -53,6 +190,7 @@ _Noreturn void usage_error(const char *fmt, ...)
     vfprintf(stderr, fmt, ap);
     va_end(ap);
     fprintf(stderr, "\nTry '%s --help' for more information.\n", name);
+    reported = 1;       /* before any child exists: nobody else has spoken */
     exit(2);
 }
 
@@ -61,11 +199,13 @@ _Noreturn void fail(const char *fmt, ...)
     va_list ap;
 
     fflush(stdout);
-    fprintf(stderr, "%s: ", name);
-    va_start(ap, fmt);
-    vfprintf(stderr, fmt, ap);
-    va_end(ap);
-    fputc('\n', stderr);
+    if (first_to_report()) {
+        fprintf(stderr, "%s: ", name);
+        va_start(ap, fmt);
+        vfprintf(stderr, fmt, ap);
+        va_end(ap);
+        fputc('\n', stderr);
+    }
     exit(1);
 }
 
@@ -75,8 +215,15 @@ _Noreturn void fail_child(const char *name, int status)
 
     proc_terminate_all(SIGTERM);
     if (WIFEXITED(status) && WEXITSTATUS(status) == 1) {
-        fflush(stdout);
-        exit(1);        /* the child's own line said what went wrong */
+        first_to_report();      /* the child's own line said what went wrong */
+        exit(1);
+    }
+    if (WIFSIGNALED(status) && WTERMSIG(status) == SIGPIPE) {
+        /* The child wrote to a pipe whose reader has gone (`| head`): the
+         * program ends the way any program of a pipeline does, silently,
+         * by SIGPIPE (the shell shows 141). */
+        signal(SIGPIPE, SIG_DFL);
+        raise(SIGPIPE);
     }
     fail("process %s %s", name, proc_describe_status(status, how, sizeof how));
 }

@@ -9,9 +9,32 @@
 
 #include <sys/types.h>
 
-/* Sets the name printed before every message ("session1"). Call first in main. */
+/* Call first in main. Sets the name printed before every message
+ * ("session1"); makes sure descriptors 0, 1 and 2 are open (a closed one gets
+ * /dev/null, opened so that using it fails), so that no socket, pipe or file
+ * the program opens later can get one of those numbers; and registers an
+ * at-exit check of stdout, like gnulib's close_stdout: when a write to
+ * stdout failed (a full disk, a reader gone, a closed descriptor), the
+ * program prints "sessionN: write error: REASON" (unless it has already
+ * printed its error line) and its exit status becomes 1. */
 void die_init(const char *program_name);
 const char *program_name(void);
+
+/* Flushes stdout and checks that everything written to it so far arrived.
+ * When not, prints "sessionN: write error: REASON" (once: not when this
+ * process has already printed its error line) and returns 1; else 0.
+ * A child started with proc_start does this before _exit; a child forked
+ * by hand ends with `if (check_stdout()) _exit(1); _exit(0);`. */
+int check_stdout(void);
+
+/* For a program that ignores SIGPIPE so that a write into one of its own
+ * pipes whose reader has gone is the error EPIPE: call this instead of
+ * signal(SIGPIPE, SIG_IGN). Every pipe behaves as with SIG_IGN, except
+ * stdout: when its reader has gone (`| head`), the program prints
+ * "sessionN: write error: Broken pipe" and exits 1 at once instead of
+ * writing on into nothing. A child of proc_start that inherits SIGPIPE
+ * ignored gets this automatically. Returns 0, or -1 with errno. */
+int die_on_broken_stdout(void);
 
 /* "sessionN: OP: strerror(errno)" on stderr, then exit(1). */
 _Noreturn void die(const char *op);

@@ -1,8 +1,10 @@
 /* proc.c - child processes that are always reaped; see proc.h. */
 #define _DEFAULT_SOURCE         /* WCOREDUMP is not in POSIX, but every Unix has it */
 #include "proc.h"
+#include "die.h"
 
 #include <errno.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
@@ -42,11 +44,17 @@ static int slots_free(void)
 
 void proc_child_init(pid_t parent)
 {
+    struct sigaction pipe_action;
+
     for (size_t i = 0; i < PROC_MAX; i++)
         children[i] = 0;
     signal(SIGINT, SIG_DFL);
     signal(SIGTERM, SIG_DFL);
     signal(SIGHUP, SIG_DFL);
+    clearerr(stdout);   /* the child reports its own failed writes, not the parent's */
+    /* A child that ignores SIGPIPE still ends when nobody reads its stdout. */
+    if (sigaction(SIGPIPE, NULL, &pipe_action) == 0 && pipe_action.sa_handler == SIG_IGN)
+        die_on_broken_stdout();
     /* SIGKILL, not SIGTERM: it also ends a child that is stopped. */
     prctl(PR_SET_PDEATHSIG, SIGKILL);
     if (getppid() != parent)
@@ -74,8 +82,8 @@ pid_t proc_start(proc_fn fn, void *arg)
     }
     /* Anything still in a stdio buffer would be copied into the child and
      * printed twice when stdout is a pipe or a file. */
-    if (fflush(NULL) == EOF)
-        return -1;
+    if (fflush(NULL) == EOF && !ferror(stdout))
+        return -1;      /* a stdout that fails is reported at exit (die_init) */
 
     /* Hold SIGINT/SIGTERM/SIGHUP back until the child's PID is remembered
      * (or, in the child, until the parent's handler is gone): otherwise a
@@ -96,8 +104,10 @@ pid_t proc_start(proc_fn fn, void *arg)
         sigprocmask(SIG_SETMASK, &before, NULL);
 
         status = fn(arg);
-        if (fflush(stdout) == EOF && status == 0)
-            status = 1;
+        if (status == 0 && check_stdout())
+            status = 1; /* its line is printed: the parent adds none */
+        else
+            fflush(stdout);
         _exit(status);  /* not exit(): no atexit handlers, no second flush */
     }
     if (pid > 0)
@@ -192,18 +202,48 @@ const char *proc_describe_status(int status, char *buf, size_t len)
     return buf;
 }
 
-int proc_terminate_all(int sig)
+/* How long children get to end after SIGTERM before they are killed. */
+#define GRACE_MS 2000
+
+/* Sends sig to every remembered child, and SIGCONT after it: a stopped
+ * child (SIGSTOP, Ctrl-Z) would not act on SIGTERM until continued, and the
+ * wait below would never end. Then reaps them; one that is still there
+ * after GRACE_MS (it blocks or ignores sig) gets SIGKILL, which nothing can
+ * block. Returns the number reaped. Only async-signal-safe calls (kill,
+ * waitpid, poll): the signal handler below uses it too. */
+static int stop_every_child(int sig)
 {
-    int reaped = 0;
+    int reaped = 0, left = 1;
 
     for (size_t i = 0; i < PROC_MAX; i++)
-        if (children[i] != 0)
+        if (children[i] != 0) {
             kill(children[i], sig);
+            kill(children[i], SIGCONT);
+        }
+    for (int waited = 0; left > 0 && waited <= GRACE_MS; waited += 10) {
+        left = 0;
+        for (size_t i = 0; i < PROC_MAX; i++) {
+            pid_t pid = children[i], done;
+
+            if (pid == 0)
+                continue;
+            done = waitpid(pid, NULL, WNOHANG);
+            if (done == pid || (done == -1 && errno == ECHILD)) {
+                children[i] = 0;
+                reaped += done == pid;
+            } else {
+                left++;
+            }
+        }
+        if (left > 0)
+            poll(NULL, 0, 10);  /* a pause between checks, not a guess */
+    }
     for (size_t i = 0; i < PROC_MAX; i++) {
         pid_t pid = children[i];
 
         if (pid == 0)
             continue;
+        kill(pid, SIGKILL);
         while (waitpid(pid, NULL, 0) == -1 && errno == EINTR)
             continue;
         children[i] = 0;
@@ -212,18 +252,30 @@ int proc_terminate_all(int sig)
     return reaped;
 }
 
-/* Runs when SIGINT, SIGTERM or SIGHUP arrives. kill, waitpid and _exit are
- * async-signal-safe (POSIX lists them); stdio is not, so nothing is printed
- * and no buffer is flushed. */
+int proc_terminate_all(int sig)
+{
+    return stop_every_child(sig);
+}
+
+/* The signal that started the handler, 0 while it is not running. */
+static volatile sig_atomic_t stopping;
+
+/* Runs when SIGINT, SIGTERM or SIGHUP arrives. kill, waitpid, poll and
+ * _exit are async-signal-safe (POSIX lists them); stdio is not, so nothing
+ * is printed and no buffer is flushed. A second signal while the children
+ * are given their grace (a second Ctrl-C) runs the handler again, inside
+ * the first: it kills them at once. */
 static void stop_children_and_exit(int sig)
 {
-    for (size_t i = 0; i < PROC_MAX; i++)
-        if (children[i] != 0)
-            kill(children[i], SIGTERM);
-    for (size_t i = 0; i < PROC_MAX; i++)
-        if (children[i] != 0)
-            while (waitpid(children[i], NULL, 0) == -1 && errno == EINTR)
-                continue;
+    if (stopping != 0) {
+        for (size_t i = 0; i < PROC_MAX; i++)
+            if (children[i] != 0)
+                kill(children[i], SIGKILL);
+        sig = stopping;
+    } else {
+        stopping = sig;
+    }
+    stop_every_child(SIGTERM);
     _exit(128 + sig);
 }
 
@@ -234,10 +286,10 @@ int proc_cleanup_on_signals(void)
 
     memset(&sa, 0, sizeof sa);
     sa.sa_handler = stop_children_and_exit;
-    /* While the handler runs, a second signal must not start it again. */
+    /* Nothing blocked while it runs, not even its own signal (SA_NODEFER):
+     * a second Ctrl-C must be able to cut the grace short. */
     sigemptyset(&sa.sa_mask);
-    for (size_t i = 0; i < sizeof sigs / sizeof sigs[0]; i++)
-        sigaddset(&sa.sa_mask, sigs[i]);
+    sa.sa_flags = SA_NODEFER;
     for (size_t i = 0; i < sizeof sigs / sizeof sigs[0]; i++)
         if (sigaction(sigs[i], &sa, NULL) == -1)
             return -1;

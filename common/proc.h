@@ -21,7 +21,9 @@ typedef int (*proc_fn)(void *arg);
 
 /* Flushes stdio (so no buffered line is copied into the child and printed
  * twice), forks, and runs fn(arg) in the child, which then flushes its own
- * output and ends with _exit(status). In the child, SIGINT and SIGTERM get
+ * output and ends with _exit(status); when fn returned 0 but the child's
+ * output could not be written, it says so (check_stdout, die.h) and exits 1,
+ * so the parent's fail_child adds no second line. In the child, SIGINT and SIGTERM get
  * their default action back. Returns the child's PID to the parent, or -1
  * with errno (EAGAIN when PROC_MAX children are alive). */
 pid_t proc_start(proc_fn fn, void *arg);
@@ -64,15 +66,19 @@ const char *proc_describe_status(int status, char *buf, size_t len);
 /* "SIGKILL" for SIGKILL, and so on; "signal N" for numbers it does not know. */
 const char *proc_signal_name(int sig, char *buf, size_t len);
 
-/* Sends sig to every child not yet joined, then reaps them all. Returns the
- * number of children reaped. */
+/* Sends sig, then SIGCONT (a stopped child acts on sig only once it is
+ * continued), to every child not yet joined, then reaps them all; a child
+ * still there after a grace of 2 seconds (it blocks or ignores sig) is
+ * killed with SIGKILL. Returns the number of children reaped. */
 int proc_terminate_all(int sig);
 
-/* Installs handlers for SIGINT and SIGTERM (and SIGHUP) that send SIGTERM
- * to every child not yet joined, reap them, and end the program with status
+/* Installs handlers for SIGINT and SIGTERM (and SIGHUP) that stop every
+ * child not yet joined as proc_terminate_all(SIGTERM) does (so a stopped
+ * child cannot hold the program up), and end the program with status
  * 128 + signal number (130 for SIGINT, 143 for SIGTERM), as a shell reports a
- * process killed by that signal. Only async-signal-safe calls run in the
- * handler. Returns 0, or -1 with errno. */
+ * process killed by that signal. A second signal during the grace (a second
+ * Ctrl-C) kills the children with SIGKILL at once. Only async-signal-safe
+ * calls run in the handler. Returns 0, or -1 with errno. */
 int proc_cleanup_on_signals(void);
 
 #endif

@@ -5,19 +5,24 @@
 #include "die.h"
 #include "frame.h"
 #include "io.h"
+#include "output.h"
 #include "proc.h"
 #include "pylist.h"
 #include "shm.h"
 
 #include <check.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 /* ------------------------------------------------------------ args */
@@ -214,6 +219,28 @@ START_TEST(proc_terminate_all_stops_and_reaps_every_child)
 }
 END_TEST
 
+/* One child blocks until killed, the other exits at once: join_any must
+ * return the one that ended, not wait for the first one started (was
+ * tests/test_proc_join_any.c). */
+START_TEST(join_any_returns_the_child_that_ended_first)
+{
+    int code = 3, status;
+    pid_t waiting = proc_start(wait_for_signal, NULL);
+    pid_t quick = proc_start(return_arg, &code);
+
+    ck_assert_int_gt(waiting, 0);
+    ck_assert_int_gt(quick, 0);
+    ck_assert_int_eq(proc_join_any(&status), quick);
+    ck_assert(WIFEXITED(status) && WEXITSTATUS(status) == 3);
+    ck_assert_int_eq(kill(waiting, SIGTERM), 0);
+    ck_assert_int_eq(proc_join_any(&status), waiting);
+    ck_assert(WIFSIGNALED(status) && WTERMSIG(status) == SIGTERM);
+    ck_assert_int_eq(proc_join_any(&status), -1);
+    ck_assert_int_eq(errno, ECHILD);
+    ck_assert_int_eq(proc_terminate_all(SIGTERM), 0);   /* both forgotten */
+}
+END_TEST
+
 /* A child's unflushed stdio buffer must not be printed twice: proc_start
  * flushes before fork. Checked through a pipe, where stdout is fully
  * buffered. */
@@ -336,6 +363,37 @@ START_TEST(frame_longer_than_the_maximum_is_refused_before_allocating)
 }
 END_TEST
 
+/* The limit exactly: a frame of max bytes arrives, one of max + 1 is
+ * refused; frame_send takes FRAME_LIMIT bytes (it fails here only because
+ * the peer is gone) and refuses one more before touching the payload. */
+START_TEST(frame_limits_hold_at_their_exact_boundary)
+{
+    static char payload[101];
+    int sv[2];
+    char *msg = NULL;
+    size_t len;
+
+    ck_assert_int_eq(socketpair(AF_UNIX, SOCK_STREAM, 0, sv), 0);
+    ck_assert_int_eq(frame_send(sv[0], payload, 100), 0);
+    ck_assert_int_eq(frame_send(sv[0], payload, 101), 0);
+    ck_assert_int_eq(frame_recv(sv[1], 100, &msg, &len), 1);
+    ck_assert_uint_eq(len, 100);
+    free(msg);
+    msg = NULL;
+    ck_assert_int_eq(frame_recv(sv[1], 100, &msg, &len), -1);
+    ck_assert_int_eq(errno, EMSGSIZE);
+    ck_assert_ptr_null(msg);
+    close(sv[1]);
+    if (SIZE_MAX > FRAME_LIMIT) {
+        ck_assert_int_eq(frame_send(sv[0], payload, (size_t)FRAME_LIMIT), -1);
+        ck_assert_int_eq(errno, EPIPE);         /* accepted, then the header failed */
+        ck_assert_int_eq(frame_send(sv[0], payload, (size_t)FRAME_LIMIT + 1), -1);
+        ck_assert_int_eq(errno, EMSGSIZE);
+    }
+    close(sv[0]);
+}
+END_TEST
+
 START_TEST(frame_cut_short_is_a_protocol_error)
 {
     int sv[2];
@@ -455,6 +513,14 @@ static void say_atexit(void)
     (void)!write(STDERR_FILENO, text, sizeof text - 1);
 }
 
+static void say_term(int sig)
+{
+    static const char text[] = "term\n";
+
+    (void)sig;
+    (void)!write(STDERR_FILENO, text, sizeof text - 1);
+}
+
 static void end_the_child(int which)
 {
     die_init("demo");
@@ -512,6 +578,317 @@ START_TEST(each_ending_prints_its_line_and_exit_status)
 }
 END_TEST
 
+/* ------------------------------------------------- a program's ending */
+
+/* The tests below run a small "program" in a forked process, the way a
+ * session's main would run: die_init first, children with proc_start. Its
+ * stderr comes back through a pipe; its stdout goes where the test says. */
+enum demo_stdout { DEMO_DEV_NULL, DEMO_DEV_FULL, DEMO_READER_GONE };
+
+struct demo {
+    pid_t pid;
+    int err_fd;
+    char err[1024];
+    size_t err_len;
+};
+
+static double now_seconds(void)
+{
+    struct timespec ts;
+
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static void demo_start(struct demo *d, void (*program)(void), enum demo_stdout out)
+{
+    int err[2], gone[2];
+
+    memset(d, 0, sizeof *d);
+    ck_assert_int_eq(pipe(err), 0);
+    ck_assert_int_eq(pipe(gone), 0);
+    close(gone[0]);             /* before fork: nobody will ever read it */
+    d->pid = fork();
+    ck_assert_int_ne(d->pid, -1);
+    if (d->pid == 0) {
+        int fd = out == DEMO_READER_GONE ? gone[1]
+               : open(out == DEMO_DEV_FULL ? "/dev/full" : "/dev/null", O_WRONLY);
+
+        prctl(PR_SET_PDEATHSIG, SIGKILL);   /* a failed test kills it */
+        dup2(fd, STDOUT_FILENO);
+        dup2(err[1], STDERR_FILENO);
+        close(err[0]);
+        program();
+        _exit(99);              /* not reached: program() ends the process */
+    }
+    close(gone[1]);
+    close(err[1]);
+    d->err_fd = err[0];
+}
+
+/* Reads the demo's stderr until it holds text (returns 1), it is closed
+ * (returns 0) or `seconds` have passed (returns -1). */
+static int demo_read_until(struct demo *d, const char *text, double seconds)
+{
+    double deadline = now_seconds() + seconds;
+
+    while (text == NULL || strstr(d->err, text) == NULL) {
+        struct pollfd p = { .fd = d->err_fd, .events = POLLIN };
+        int left = (int)((deadline - now_seconds()) * 1000);
+        ssize_t n;
+
+        if (left <= 0 || poll(&p, 1, left) != 1)
+            return -1;
+        n = read(d->err_fd, d->err + d->err_len, sizeof d->err - 1 - d->err_len);
+        if (n <= 0)
+            return 0;
+        d->err_len += (size_t)n;
+        d->err[d->err_len] = '\0';
+    }
+    return 1;
+}
+
+/* Waits at most `seconds` for the demo to end and returns its wait status,
+ * or -1 when it had to be killed. */
+static int demo_finish(struct demo *d, double seconds)
+{
+    int status, ended = demo_read_until(d, NULL, seconds) == 0;
+
+    if (!ended)
+        kill(d->pid, SIGKILL);  /* its children die with it (PDEATHSIG) */
+    ck_assert_int_eq(waitpid(d->pid, &status, 0), d->pid);
+    close(d->err_fd);
+    return ended ? status : -1;
+}
+
+static int return_zero(void *arg)
+{
+    (void)arg;
+    return 0;
+}
+
+static int print_a_line(void *arg)
+{
+    (void)arg;
+    printf("a line from the child\n");
+    return 0;
+}
+
+static int print_forever(void *arg)
+{
+    (void)arg;
+    for (long i = 0; i < LONG_MAX; i++) {   /* as good as forever */
+        printf("more\n");
+        fflush(stdout);
+    }
+    return 0;
+}
+
+static void program_with_an_atexit_handler(void)
+{
+    int code = 5, status;
+
+    die_init("demo");
+    atexit(say_atexit);
+    join_or_fail(proc_start(return_zero, NULL), "c1");
+    proc_join(proc_start(return_arg, &code), &status);
+    exit(0);
+}
+
+/* The parent's atexit handlers run once, when the parent ends: a child of
+ * proc_start ends with _exit, whatever its function returned. A child that
+ * called exit() would print "atexit ran" a second time. */
+START_TEST(children_never_run_the_parents_atexit_handlers)
+{
+    struct demo d;
+
+    demo_start(&d, program_with_an_atexit_handler, DEMO_DEV_NULL);
+    ck_assert_int_eq(demo_finish(&d, 5), 0);
+    ck_assert_str_eq(d.err, "atexit ran\n");
+}
+END_TEST
+
+static void program_whose_children_print_to_a_full_disk(void)
+{
+    pid_t a, b;
+
+    die_init("demo");
+    a = proc_start(print_a_line, NULL);
+    b = proc_start(print_a_line, NULL);
+    join_or_fail(a, "a");
+    join_or_fail(b, "b");
+    printf("the parent's line\n");
+    exit(0);
+}
+
+static void program_that_prints_to_a_full_disk(void)
+{
+    die_init("demo");
+    output_line_buffered();     /* nothing is left to flush at exit */
+    printf("a line\n");
+    exit(0);
+}
+
+/* A write error is one line, exit 1: two children and their parent all
+ * find stdout full, and only the first to notice says so. */
+START_TEST(a_full_stdout_is_one_write_error_line_and_exit_1)
+{
+    struct demo d;
+
+    demo_start(&d, program_whose_children_print_to_a_full_disk, DEMO_DEV_FULL);
+    ck_assert_int_eq(demo_finish(&d, 5), 1 << 8);
+    ck_assert_str_eq(d.err, "demo: write error: No space left on device\n");
+    demo_start(&d, program_that_prints_to_a_full_disk, DEMO_DEV_FULL);
+    ck_assert_int_eq(demo_finish(&d, 5), 1 << 8);
+    ck_assert_str_eq(d.err, "demo: write error: No space left on device\n");
+}
+END_TEST
+
+static int fail_to_open(void *arg)
+{
+    (void)arg;
+    errno = ENOENT;
+    die_child("open");
+}
+
+static void program_whose_child_fails_first(void)
+{
+    int status;
+    char how[64];
+
+    die_init("demo");
+    proc_join(proc_start(fail_to_open, NULL), &status);
+    /* What a program that does not use fail_child would say next. */
+    (fail)("process c %s", proc_describe_status(status, how, sizeof how));
+}
+
+/* Every failure is one line: the child's own, not a second one from the
+ * parent about the child, even from a parent that reports it by hand. */
+START_TEST(a_child_that_failed_first_has_the_only_line)
+{
+    struct demo d;
+
+    demo_start(&d, program_whose_child_fails_first, DEMO_DEV_NULL);
+    ck_assert_int_eq(demo_finish(&d, 5), 1 << 8);
+    ck_assert_str_eq(d.err, "demo: open: No such file or directory\n");
+}
+END_TEST
+
+static void program_that_ignores_sigpipe(void)
+{
+    die_init("demo");
+    signal(SIGPIPE, SIG_IGN);
+    join_or_fail(proc_start(print_forever, NULL), "printer");
+    exit(0);
+}
+
+/* A program that ignores SIGPIPE (to get EPIPE from its own pipes) must
+ * still end when nobody reads its stdout, not print on into nothing. */
+START_TEST(a_child_ignoring_sigpipe_ends_when_stdout_has_no_reader)
+{
+    struct demo d;
+
+    demo_start(&d, program_that_ignores_sigpipe, DEMO_READER_GONE);
+    ck_assert_int_eq(demo_finish(&d, 5), 1 << 8);
+    ck_assert_str_eq(d.err, "demo: write error: Broken pipe\n");
+}
+END_TEST
+
+static void program_started_with_0_and_1_closed(void)
+{
+    int fd;
+
+    close(STDIN_FILENO);
+    close(STDOUT_FILENO);
+    die_init("demo");
+    fd = open("/dev/null", O_RDONLY);
+    if (fd <= STDERR_FILENO) {
+        fprintf(stderr, "open gave descriptor %d\n", fd);
+        _exit(3);
+    }
+    if (write(STDOUT_FILENO, "x", 1) != -1 || errno != EBADF) {
+        fprintf(stderr, "a write to the closed stdout did not fail with EBADF\n");
+        _exit(4);
+    }
+    _exit(0);
+}
+
+/* die_init fills closed descriptors 0-2 before anything else is opened, so
+ * a socket or a file never becomes "stdout"; writes to a stdout that was
+ * closed still fail. */
+START_TEST(die_init_keeps_descriptors_0_to_2_taken)
+{
+    struct demo d;
+
+    demo_start(&d, program_started_with_0_and_1_closed, DEMO_DEV_NULL);
+    ck_assert_int_eq(demo_finish(&d, 5), 0);
+    ck_assert_str_eq(d.err, "");
+}
+END_TEST
+
+/* A child that carries on after SIGTERM: it ignores it (ignore = 1) or
+ * catches it and says so on stderr. It says "ready" once it is set up. */
+static int stubborn_child(void *arg)
+{
+    static const char ready[] = "ready\n";
+
+    signal(SIGTERM, *(int *)arg ? SIG_IGN : say_term);
+    (void)!write(STDERR_FILENO, ready, sizeof ready - 1);
+    while (pause() == -1)       /* pause returns only -1 */
+        continue;
+    return 0;
+}
+
+static void program_with_a_stubborn_child(int ignore)
+{
+    static int how;
+
+    how = ignore;
+    die_init("demo");
+    proc_cleanup_on_signals();
+    join_or_fail(proc_start(stubborn_child, &how), "stubborn");
+    exit(0);
+}
+
+static void program_with_a_child_that_ignores_sigterm(void)
+{
+    program_with_a_stubborn_child(1);
+}
+
+static void program_with_a_child_that_catches_sigterm(void)
+{
+    program_with_a_stubborn_child(0);
+}
+
+/* SIGTERM to the program: a child that does not end on SIGTERM is killed
+ * after the grace (2 s), and the program still ends with 143. */
+START_TEST(sigterm_ends_the_program_even_when_a_child_ignores_it)
+{
+    struct demo d;
+
+    demo_start(&d, program_with_a_child_that_ignores_sigterm, DEMO_DEV_NULL);
+    ck_assert_int_eq(demo_read_until(&d, "ready\n", 5), 1);
+    ck_assert_int_eq(kill(d.pid, SIGTERM), 0);
+    ck_assert_int_eq(demo_finish(&d, 5), 143 << 8);
+}
+END_TEST
+
+/* A second signal while the children get their grace (a second Ctrl-C)
+ * kills them at once: the program ends well before the 2 s grace is over,
+ * with the status of the first signal. */
+START_TEST(a_second_signal_cuts_the_grace_short)
+{
+    struct demo d;
+
+    demo_start(&d, program_with_a_child_that_catches_sigterm, DEMO_DEV_NULL);
+    ck_assert_int_eq(demo_read_until(&d, "ready\n", 5), 1);
+    ck_assert_int_eq(kill(d.pid, SIGTERM), 0);
+    ck_assert_int_eq(demo_read_until(&d, "term\n", 5), 1);  /* the grace has begun */
+    ck_assert_int_eq(kill(d.pid, SIGINT), 0);
+    ck_assert_int_eq(demo_finish(&d, 1.0), 143 << 8);
+}
+END_TEST
+
 Suite *suite_common(void)
 {
     Suite *s = suite_create("common");
@@ -533,17 +910,27 @@ Suite *suite_common(void)
     tcase_add_test(proc, proc_success_is_exit_zero);
     tcase_add_test(proc, proc_terminate_all_stops_and_reaps_every_child);
     tcase_add_test(proc, proc_start_flushes_so_no_line_is_printed_twice);
+    tcase_add_test(proc, join_any_returns_the_child_that_ended_first);
     tcase_add_test(shm, shared_alloc_is_seen_by_the_parent);
     tcase_add_test(shm, private_memory_is_not_seen_by_the_parent);
     tcase_add_test(shm, shared_alloc_of_zero_bytes_fails);
     tcase_add_test(frame, frames_are_neither_merged_nor_split);
     tcase_add_test(frame, frame_longer_than_the_maximum_is_refused_before_allocating);
     tcase_add_test(frame, frame_cut_short_is_a_protocol_error);
+    tcase_add_test(frame, frame_limits_hold_at_their_exact_boundary);
     tcase_add_test(frame, frame_header_is_big_endian);
     tcase_add_test(frame, big_frame_over_a_pipe_arrives_intact);
     tcase_add_test(frame, write_all_to_a_closed_socket_is_epipe_not_a_signal);
     tcase_add_loop_test(die_tc, each_ending_prints_its_line_and_exit_status, 0,
                         (int)(sizeof endings / sizeof endings[0]));
+    tcase_add_test(die_tc, children_never_run_the_parents_atexit_handlers);
+    tcase_add_test(die_tc, a_full_stdout_is_one_write_error_line_and_exit_1);
+    tcase_add_test(die_tc, a_child_ignoring_sigpipe_ends_when_stdout_has_no_reader);
+    tcase_add_test(die_tc, a_child_that_failed_first_has_the_only_line);
+    tcase_add_test(die_tc, die_init_keeps_descriptors_0_to_2_taken);
+    tcase_add_test(die_tc, sigterm_ends_the_program_even_when_a_child_ignores_it);
+    tcase_add_test(die_tc, a_second_signal_cuts_the_grace_short);
+    tcase_set_timeout(die_tc, 10);
     suite_add_tcase(s, die_tc);
     suite_add_tcase(s, args);
     suite_add_tcase(s, pylist);

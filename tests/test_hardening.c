@@ -169,6 +169,54 @@ static const struct bad_input per_program[] = {
     { 8, "--timeline", "--timeline without its file" },
     { 8, "1.5", "a list item that is not an integer" },
     { 8, "99999999999999999999", "a list item beyond a long" },
+    /* One past each limit (the largest accepted value is in accepted_limits). */
+    { 4, "--producers 65", "one producer more than accepted" },
+    { 4, "--consumers 65", "one consumer more than accepted" },
+    { 4, "--count 100000001", "one item more than accepted" },
+    { 4, "--producers 64 --count 1562501", "64 producers, one item each more than accepted" },
+    { 6, "--iterations 10000001", "one iteration more than accepted" },
+    { 6, "--balance 1000000001", "a balance one more than accepted" },
+    { 7, "--trials 100001", "one trial more than accepted" },
+    { 7, "--balance 1000000001", "a balance one more than accepted" },
+    { 8, "-p 129", "one worker process more than accepted" },
+    { 8, "--range 10000001", "a range one longer than accepted" },
+    { 8, "--work 1000000001", "work one more than accepted" },
+    { 8, "3037000500", "a list item whose square overflows" },
+    { 8, "-- -3037000500", "a negative list item whose square overflows" },
+};
+
+/* The largest value each limit accepts, the twin of a row above that is one
+ * past it: together they pin the limit exactly, so an off-by-one in either
+ * direction fails a test. A quick row must run to exit 0; a long row
+ * (minutes of work) is accepted once it has started a child process, which
+ * bad usage never does, and is then stopped with SIGTERM. */
+struct accepted_limit {
+    int session;
+    const char *args;
+    int quick;
+};
+
+static const struct accepted_limit accepted_limits[] = {
+    { 1, "3037000499", 1 },
+    { 1, "-- -3037000499", 1 },
+    { 2, "46340", 1 },
+    { 2, "-- -46340", 1 },
+    { 3, "--bench 10000000", 0 },
+    { 4, "--producers 64 --consumers 64 --count 1", 1 },
+    { 4, "--maxsize 1000000 --count 10", 1 },
+    { 4, "--count 100000000", 0 },
+    { 4, "--producers 64 --count 1562500", 0 },
+    { 5, "--bytes 268435456", 0 },
+    { 6, "--trials 100000", 0 },
+    { 6, "--iterations 10000000", 0 },
+    { 6, "--trials 1 --iterations 1 --balance 1000000000", 1 },
+    { 7, "--trials 100000", 0 },
+    { 7, "--iterations 10000000", 0 },
+    { 7, "--trials 1 --iterations 1 --balance 1000000000", 1 },
+    { 8, "-p 128 --range 200", 1 },
+    { 8, "--range 10000000", 0 },
+    { 8, "--work 1000000000 1", 0 },
+    { 8, "-- 3037000499 -3037000499", 1 },
 };
 
 /* The programs of the suite that are built in this tree: sessions land one
@@ -234,6 +282,136 @@ START_TEST(each_program_rejects_its_own_bad_values_with_exit_2)
 }
 END_TEST
 
+START_TEST(each_limit_accepts_its_largest_value)
+{
+    const struct accepted_limit *row = &accepted_limits[_i];
+    char cmd[512], *words[16], *storage;
+    struct spawned s;
+    struct run r;
+
+    snprintf(cmd, sizeof cmd, "session%d/session%d %s", row->session, row->session, row->args);
+    split_cmdline(cmd, words, 16, &storage);
+    ck_assert_msg(access(words[0], X_OK) == 0, "%s is not built", words[0]);
+    ck_assert_int_eq(spawn_start(&s, words), 0);
+    free(storage);
+    if (!row->quick) {
+        ck_assert_msg(wait_for_children(s.pid, 1, RUN_TIMEOUT) == 0,
+                      "%s: refused or ended without starting a child", cmd);
+        kill(s.pid, SIGTERM);
+    }
+    spawn_finish(&s, RUN_TIMEOUT, &r);
+    ck_assert_msg(!r.timed_out, "%s: timed out", cmd);
+    ck_assert_msg(run_exit_code(&r) == (row->quick ? 0 : 128 + SIGTERM),
+                  "%s: exit %d, stderr '%s'", cmd, run_exit_code(&r), r.err);
+    ck_assert_int_eq(r.strays, 0);
+    run_free(&r);
+}
+END_TEST
+
+/* -------------------------------------------------------- broken output */
+
+/* Runs that print and end by themselves. Each is tried with a stdout that
+ * cannot be written in three ways (below). Rows with session 0 are applied
+ * to every program: its default run and its --help. */
+struct output_run {
+    int session;
+    const char *args;
+};
+
+static const struct output_run output_runs[] = {
+    { 0, "" },
+    { 0, "--help" },
+    { 3, "--demo dict" },
+    { 4, "--producers 2 --consumers 2 --count 100" },
+    { 4, "--concurrent" },
+    { 5, "--oneway a b c" },
+    { 5, "--bytes 100000" },
+    { 6, "--csv --trials 3" },
+    { 7, "--lock spin" },
+    { 8, "--range 1000 -p 3 --timeline /dev/null" },
+    { 8, "--serial 1 2 3" },
+};
+
+#define OUTPUT_WAYS 3   /* STDOUT_DEV_FULL, STDOUT_CLOSED, STDOUT_READER_GONE */
+
+/* The rows, with the every-program rows expanded: fills cmd for row i and
+ * returns 1, or returns 0 when i is past the end. */
+static int output_run_cmd(int i, char *cmd, size_t size)
+{
+    int every = 0;
+
+    for (size_t k = 0; k < sizeof output_runs / sizeof output_runs[0]; k++)
+        every += output_runs[k].session == 0;
+    if (i < every * program_count) {
+        int n = programs[i / every];
+
+        snprintf(cmd, size, "session%d/session%d %s", n, n, output_runs[i % every].args);
+        return 1;
+    }
+    i -= every * program_count;
+    for (size_t k = 0; k < sizeof output_runs / sizeof output_runs[0]; k++)
+        if (output_runs[k].session != 0 && i-- == 0) {
+            snprintf(cmd, size, "session%d/session%d %s", output_runs[k].session,
+                     output_runs[k].session, output_runs[k].args);
+            return 1;
+        }
+    return 0;
+}
+
+static int output_run_count(void)
+{
+    char cmd[256];
+    int n = 0;
+
+    while (output_run_cmd(n, cmd, sizeof cmd))
+        n++;
+    return n;
+}
+
+/* A full disk (/dev/full) and a closed descriptor (>&-) are write errors:
+ * exactly one line "sessionN: write error: REASON", exit 1, whichever
+ * process (the parent or a child that prints) met it first. A reader that
+ * has gone (`| head`) ends the program as it ends any program of a
+ * pipeline, by SIGPIPE and silently; a program that ignores SIGPIPE must
+ * still end, with one line naming the broken pipe. */
+START_TEST(output_that_cannot_be_written_is_one_line_and_a_failure)
+{
+    static const enum stdout_to ways[OUTPUT_WAYS] = {
+        STDOUT_DEV_FULL, STDOUT_CLOSED, STDOUT_READER_GONE,
+    };
+    static const char *const reasons[OUTPUT_WAYS] = {
+        "No space left on device", "Bad file descriptor", "Broken pipe",
+    };
+    enum stdout_to way = ways[_i % OUTPUT_WAYS];
+    char cmd[256], expected[128];
+    struct run r;
+    int n;
+
+    ck_assert(output_run_cmd(_i / OUTPUT_WAYS, cmd, sizeof cmd));
+    ck_assert_int_eq(sscanf(cmd, "session%d", &n), 1);
+    run_cmd_stdout(&r, cmd, way);
+    ck_assert_msg(!r.timed_out, "%s (stdout: %s): did not end", cmd, reasons[_i % OUTPUT_WAYS]);
+    ck_assert_msg(r.strays == 0, "%s: %d processes left", cmd, r.strays);
+    snprintf(expected, sizeof expected, "session%d: write error: %s\n", n,
+             reasons[_i % OUTPUT_WAYS]);
+    if (way == STDOUT_READER_GONE && WIFSIGNALED(r.status)) {
+        ck_assert_msg(WTERMSIG(r.status) == SIGPIPE && r.err_len == 0,
+                      "%s (reader gone): killed by signal %d, stderr '%s'", cmd,
+                      WTERMSIG(r.status), r.err);
+    } else if (way == STDOUT_READER_GONE) {
+        /* A parent that reports its child's SIGPIPE is also one line. */
+        ck_assert_msg(run_exit_code(&r) == 1 && count_lines(r.err) == 1
+                      && (strcmp(r.err, expected) == 0 || strstr(r.err, "SIGPIPE") != NULL),
+                      "%s (reader gone): exit %d, stderr '%s'", cmd, run_exit_code(&r), r.err);
+    } else {
+        ck_assert_msg(run_exit_code(&r) == 1 && strcmp(r.err, expected) == 0,
+                      "%s (stdout: %s): exit %d, stderr '%s'", cmd, reasons[_i % OUTPUT_WAYS],
+                      run_exit_code(&r), r.err);
+    }
+    run_free(&r);
+}
+END_TEST
+
 /* -------------------------------------------------------------- signals */
 
 /* A run that is provably in the middle: the child has printed its first
@@ -269,6 +447,7 @@ static const struct long_run long_runs[] = {
     { "session7/session7 --trials 100000 --lock mutex" },
     { "session7/session7 --trials 100000 --lock spin" },
     { "session8/session8 --range 10000000" },
+    { "session3/session3 --bench 10000000" },
 };
 
 #define LONG_LIST 30000     /* items: about 400 KB of output, pipes hold 64 KB */
@@ -342,6 +521,87 @@ START_TEST(long_runs_stop_on_sigint_sigterm_and_ctrl_c)
 }
 END_TEST
 
+/* Every run with children above: the long runs first, then the mid runs.
+ * Starts row i and returns once it has a child process. */
+static int runs_with_children(void)
+{
+    return (int)(sizeof long_runs / sizeof long_runs[0] + sizeof mid_runs / sizeof mid_runs[0]);
+}
+
+static void start_run_with_children(int i, struct spawned *s, char *name, size_t size)
+{
+    int longs = (int)(sizeof long_runs / sizeof long_runs[0]);
+
+    if (i < longs) {
+        char *words[16], *storage;
+
+        snprintf(name, size, "%s", long_runs[i].cmd);
+        split_cmdline(long_runs[i].cmd, words, 16, &storage);
+        ck_assert_msg(access(words[0], X_OK) == 0, "%s is not built", words[0]);
+        ck_assert_int_eq(spawn_start(s, words), 0);
+        free(storage);
+    } else {
+        snprintf(name, size, "session%d (mid run)", mid_runs[i - longs].session);
+        start_mid_run(&mid_runs[i - longs], s);
+    }
+    ck_assert_msg(wait_for_children(s->pid, 1, RUN_TIMEOUT) == 0,
+                  "%s never started a child process", name);
+}
+
+/* A child stopped by SIGSTOP (or by Ctrl-Z's SIGTSTP) acts on nothing but
+ * SIGKILL and SIGCONT: the program's SIGTERM handler must still end the
+ * run promptly, 143, nothing left behind. */
+START_TEST(sigterm_ends_the_run_even_when_a_child_is_stopped)
+{
+    int stop = _i % 2 == 0 ? SIGSTOP : SIGTSTP;
+    char name[256];
+    struct spawned s;
+    struct run r;
+    pid_t stopped = -1, kids[64];
+
+    start_run_with_children(_i / 2, &s, name, sizeof name);
+    /* A trial's children live for milliseconds: one may end before the
+     * signal reaches it, then the next one is tried. */
+    for (int tries = 0; stopped == -1 && tries < 1000; tries++)
+        if (children_of(s.pid, kids, 64) > 0 && kill(kids[0], stop) == 0
+            && wait_until_stopped(kids[0], 1.0) == 0)
+            stopped = kids[0];
+    ck_assert_msg(stopped != -1, "%s: no child could be stopped with signal %d", name, stop);
+    ck_assert_int_eq(kill(s.pid, SIGTERM), 0);
+    spawn_finish(&s, test_seconds(4), &r);
+    ck_assert_msg(!r.timed_out, "%s hung on SIGTERM with child %ld stopped", name, (long)stopped);
+    ck_assert_msg(run_exit_code(&r) == 143, "%s: status 0x%x, stderr '%s'", name,
+                  (unsigned)r.status, r.err);
+    ck_assert_msg(r.strays == 0, "%s left %d processes", name, r.strays);
+    run_free(&r);
+}
+END_TEST
+
+/* SIGKILL cannot be handled, so the program cannot stop its children
+ * itself: each child must end on its own when the parent dies (the kernel
+ * tells it, PR_SET_PDEATHSIG). The test process is a subreaper, so a
+ * survivor would be re-parented to it and stay visible. */
+START_TEST(children_end_when_the_parent_is_killed_with_sigkill)
+{
+    char name[256];
+    struct spawned s;
+    struct run r;
+    pid_t family[256];
+    int n = 0, alive;
+
+    start_run_with_children(_i, &s, name, sizeof name);
+    for (int tries = 0; n == 0 && tries < 1000; tries++)
+        n = descendants_of(s.pid, family, 256);     /* 0 between two trials */
+    ck_assert_int_gt(n, 0);
+    ck_assert_int_eq(kill(s.pid, SIGKILL), 0);
+    alive = wait_until_dead(family, n, 3.0);
+    ck_assert_msg(alive == 0, "%s: %d of its %d descendants outlived it", name, alive, n);
+    spawn_finish(&s, RUN_TIMEOUT, &r);    /* reaps the dead, which count as strays here */
+    ck_assert(WIFSIGNALED(r.status) && WTERMSIG(r.status) == SIGKILL);
+    run_free(&r);
+}
+END_TEST
+
 START_TEST(sigint_mid_run_exits_130_and_reaps_the_child)
 {
     assert_stops_on(SIGINT, 0, &mid_runs[_i]);
@@ -396,26 +656,6 @@ static const char *const fault_runs[] = {
     "session8/session8 --range 10000000 --quiet --work 100",
 };
 #define FAULT_SEEDS 3
-
-/* The state letter of a process from /proc/PID/stat ('R' running, 'S'
- * sleeping, 'T' stopped, 'Z' zombie), or '?' when it is gone. */
-static char process_state(pid_t pid)
-{
-    char path[64], text[512], *paren;
-    FILE *f;
-    size_t n;
-
-    snprintf(path, sizeof path, "/proc/%ld/stat", (long)pid);
-    if ((f = fopen(path, "r")) == NULL)
-        return '?';
-    n = fread(text, 1, sizeof text - 1, f);
-    fclose(f);
-    text[n] = '\0';
-    paren = strrchr(text, ')');     /* the name in (...) may hold spaces */
-    if (paren == NULL || paren[1] != ' ')
-        return '?';
-    return paren[2];
-}
 
 /* Kills one child of parent, chosen with seed, and returns its PID (or -1
  * after timeout seconds). A child that has just finished is a zombie until
@@ -595,25 +835,37 @@ Suite *suite_hardening(void)
     TCase *bad = tcase_create("bad input");
     TCase *sig = tcase_create("signals");
     TCase *ipc = tcase_create("cleanup, faults, load");
+    TCase *out = tcase_create("broken output");
     int rows = (int)(sizeof every_program / sizeof every_program[0]);
     int runs = (int)(sizeof mid_runs / sizeof mid_runs[0]);
 
     find_programs();
-    tcase_set_timeout(bad, 30);
+    tcase_set_timeout(bad, 10);
     tcase_add_loop_test(bad, every_program_rejects_bad_options_with_exit_2,
                         0, rows * program_count);
     tcase_add_loop_test(bad, each_program_rejects_its_own_bad_values_with_exit_2,
                         0, (int)(sizeof per_program / sizeof per_program[0]));
+    tcase_add_loop_test(bad, each_limit_accepts_its_largest_value,
+                        0, (int)(sizeof accepted_limits / sizeof accepted_limits[0]));
     suite_add_tcase(s, bad);
 
-    tcase_set_timeout(sig, 30);
-    tcase_set_timeout(ipc, 30);
+    tcase_set_timeout(out, 10);
+    tcase_add_loop_test(out, output_that_cannot_be_written_is_one_line_and_a_failure,
+                        0, OUTPUT_WAYS * output_run_count());
+    suite_add_tcase(s, out);
+
+    tcase_set_timeout(sig, 10);
+    tcase_set_timeout(ipc, 10);
     tcase_add_loop_test(sig, sigint_mid_run_exits_130_and_reaps_the_child, 0, runs);
     tcase_add_loop_test(sig, sigterm_mid_run_exits_143_and_reaps_the_child, 0, runs);
     tcase_add_loop_test(sig, ctrl_c_to_the_whole_group_exits_130, 0, runs);
     tcase_add_loop_test(sig, the_long_run_finishes_when_left_alone, 0, LIST_RUNS);
     tcase_add_loop_test(sig, long_runs_stop_on_sigint_sigterm_and_ctrl_c, 0,
                         3 * (int)(sizeof long_runs / sizeof long_runs[0]));
+    tcase_add_loop_test(sig, sigterm_ends_the_run_even_when_a_child_is_stopped, 0,
+                        2 * runs_with_children());
+    tcase_add_loop_test(sig, children_end_when_the_parent_is_killed_with_sigkill, 0,
+                        runs_with_children());
     suite_add_tcase(s, sig);
 
     tcase_add_test(ipc, no_source_creates_named_ipc_objects);

@@ -40,7 +40,21 @@ static void append(char **buf, size_t *len, size_t *cap, const char *data, size_
     (*buf)[*len] = '\0';
 }
 
+double test_seconds(double seconds)
+{
+    const char *text = getenv("CK_TIMEOUT_MULTIPLIER");
+    double factor = text != NULL ? strtod(text, NULL) : 1.0;
+
+    return seconds * (factor >= 1.0 ? factor : 1.0);
+}
+
 int spawn_start(struct spawned *s, char *const argv[])
+{
+    return spawn_start_with(s, argv, STDOUT_CAPTURED, 0);
+}
+
+int spawn_start_with(struct spawned *s, char *const argv[], enum stdout_to to,
+                     int close_stdin)
 {
     int out[2], err[2];
     pid_t tester;
@@ -55,6 +69,10 @@ int spawn_start(struct spawned *s, char *const argv[])
     prctl(PR_SET_CHILD_SUBREAPER, 1);
     if (pipe2(out, O_CLOEXEC) == -1 || pipe2(err, O_CLOEXEC) == -1)
         goto fail;
+    if (to == STDOUT_READER_GONE) {
+        close(out[0]);  /* before fork: no process ever holds a read end */
+        out[0] = -1;
+    }
     tester = getpid();
     s->pid = fork();
     if (s->pid == -1)
@@ -71,8 +89,20 @@ int spawn_start(struct spawned *s, char *const argv[])
             _exit(127);
         setpgid(0, 0);
         dup2(null, STDIN_FILENO);
-        dup2(out[1], STDOUT_FILENO);
+        if (to == STDOUT_DEV_FULL) {
+            int full = open("/dev/full", O_WRONLY);
+
+            dup2(full, STDOUT_FILENO);
+        } else if (to != STDOUT_CLOSED) {
+            dup2(out[1], STDOUT_FILENO);
+        }
         dup2(err[1], STDERR_FILENO);
+        if (to == STDOUT_CLOSED)
+            close(STDOUT_FILENO);
+        if (close_stdin)
+            close(STDIN_FILENO);
+        /* Every descriptor but 0-2 is close-on-exec (null and full may stay
+         * open above 2: harmless, the program never learns their numbers). */
         execv(argv[0], argv);
         fprintf(stderr, "exec %s: %s\n", argv[0], strerror(errno));
         _exit(127);
@@ -80,6 +110,10 @@ int spawn_start(struct spawned *s, char *const argv[])
     setpgid(s->pid, s->pid);    /* also here: whichever runs first wins */
     close(out[1]);
     close(err[1]);
+    if (to != STDOUT_CAPTURED && out[0] != -1) {
+        close(out[0]);  /* nothing to read: stdout went elsewhere */
+        out[0] = -1;
+    }
     s->out_fd = out[0];
     s->err_fd = err[0];
     return 0;
@@ -219,13 +253,36 @@ int split_cmdline(const char *cmdline, char **words, int max, char **storage)
     return n;
 }
 
-void run_cmd(struct run *r, const char *cmdline)
+/* run_cmd's common part: split, start, finish within `seconds`. */
+static void run_cmd_full(struct run *r, const char *cmdline, enum stdout_to to,
+                         double seconds)
 {
     char *words[64], *storage;
+    struct spawned s;
 
     split_cmdline(cmdline, words, 64, &storage);
-    run_argv(r, words);
+    if (spawn_start_with(&s, words, to, 0) == -1) {
+        memset(r, 0, sizeof *r);
+        r->status = -1;
+    } else {
+        spawn_finish(&s, seconds, r);
+    }
     free(storage);
+}
+
+void run_cmd(struct run *r, const char *cmdline)
+{
+    run_cmd_full(r, cmdline, STDOUT_CAPTURED, RUN_TIMEOUT);
+}
+
+void run_cmd_timeout(struct run *r, const char *cmdline, double seconds)
+{
+    run_cmd_full(r, cmdline, STDOUT_CAPTURED, test_seconds(seconds));
+}
+
+void run_cmd_stdout(struct run *r, const char *cmdline, enum stdout_to to)
+{
+    run_cmd_full(r, cmdline, to, RUN_TIMEOUT);
 }
 
 int run_exit_code(const struct run *r)
@@ -283,6 +340,74 @@ int wait_for_children(pid_t pid, int want, double timeout)
         nanosleep(&pause, NULL);
     }
     return -1;
+}
+
+int descendants_of(pid_t pid, pid_t *out, int max)
+{
+    int n = children_of(pid, out, max);
+
+    if (n < 0)
+        return 0;
+    if (n > max)
+        n = max;
+    for (int i = 0; i < n && n < max; i++)   /* the list grows as it is walked */
+        n += descendants_of(out[i], out + n, max - n);
+    return n;
+}
+
+char process_state(pid_t pid)
+{
+    char path[64], text[512], *paren;
+    FILE *f;
+    size_t n;
+
+    snprintf(path, sizeof path, "/proc/%ld/stat", (long)pid);
+    if ((f = fopen(path, "r")) == NULL)
+        return '?';
+    n = fread(text, 1, sizeof text - 1, f);
+    fclose(f);
+    text[n] = '\0';
+    paren = strrchr(text, ')');     /* the name in (...) may hold spaces */
+    if (paren == NULL || paren[1] != ' ')
+        return '?';
+    return paren[2];
+}
+
+/* The 1 ms pauses below are polling intervals: the condition is checked
+ * each time. */
+int wait_until_stopped(pid_t pid, double timeout)
+{
+    struct timespec pause = { 0, 1000L * 1000 };
+    double deadline = now() + test_seconds(timeout);
+
+    for (;;) {
+        char state = process_state(pid);
+
+        if (state == 'T')
+            return 0;
+        if (state == '?' || state == 'Z' || now() > deadline)
+            return -1;
+        nanosleep(&pause, NULL);
+    }
+}
+
+int wait_until_dead(const pid_t *pids, int n, double timeout)
+{
+    struct timespec pause = { 0, 1000L * 1000 };
+    double deadline = now() + test_seconds(timeout);
+
+    for (;;) {
+        int alive = 0;
+
+        for (int i = 0; i < n; i++) {
+            char state = process_state(pids[i]);
+
+            alive += state != '?' && state != 'Z';
+        }
+        if (alive == 0 || now() > deadline)
+            return alive;
+        nanosleep(&pause, NULL);
+    }
 }
 
 static const char *base_name(const char *path)

@@ -12,8 +12,17 @@
 #include <stddef.h>
 #include <sys/types.h>
 
-/* The seconds a program test waits before it kills the program. */
-#define RUN_TIMEOUT 10.0
+/* The seconds a program test waits before it kills the program: a few
+ * times what the slowest ordinary run takes (about 2 s), so that a program
+ * that hangs on a bug ends its test quickly (a planted hang once made make
+ * check take 100-270 s instead of 15). A test of a run known to be longer or
+ * shorter gives its own deadline (run_cmd_timeout). Under sanitizers or
+ * valgrind, set CK_TIMEOUT_MULTIPLIER (Check's own variable, which scales the
+ * tcase timeouts) and every deadline here is scaled by it too. */
+#define RUN_TIMEOUT test_seconds(6.0)
+
+/* seconds times CK_TIMEOUT_MULTIPLIER (1 when unset or invalid). */
+double test_seconds(double seconds);
 
 struct run {
     int status;             /* raw wait status of the program */
@@ -34,6 +43,21 @@ struct spawned {
 /* Starts argv[0] (a path) with argv. Returns 0, or -1. */
 int spawn_start(struct spawned *s, char *const argv[]);
 
+/* Where a program's standard output goes, for the tests of output that
+ * cannot be written; stderr is captured in every case. */
+enum stdout_to {
+    STDOUT_CAPTURED,        /* a pipe the test reads into r.out (spawn_start) */
+    STDOUT_DEV_FULL,        /* /dev/full: every write fails with ENOSPC */
+    STDOUT_CLOSED,          /* descriptor 1 closed, as the shell's >&- */
+    STDOUT_READER_GONE,     /* a pipe whose only read end was closed before
+                             * the program started: SIGPIPE, or EPIPE */
+};
+
+/* spawn_start with stdout sent to `out`, and stdin closed (the shell's <&-)
+ * when close_stdin is 1 instead of /dev/null. */
+int spawn_start_with(struct spawned *s, char *const argv[], enum stdout_to out,
+                     int close_stdin);
+
 /* Reads the program's stdout until it contains text. Returns 0 when it does,
  * -1 on timeout or when the program closed stdout first. */
 int spawn_wait_for(struct spawned *s, const char *text, double timeout);
@@ -48,6 +72,12 @@ void run_argv(struct run *r, char *const argv[]);
 /* The same with a command line split at spaces, '…' quoting a word:
  * run_cmd(&r, "session1/session1 --verbose"). */
 void run_cmd(struct run *r, const char *cmdline);
+
+/* run_cmd with its own deadline, in seconds (scaled as RUN_TIMEOUT is). */
+void run_cmd_timeout(struct run *r, const char *cmdline, double seconds);
+
+/* run_cmd with stdout sent to `out` (see spawn_start_with) and RUN_TIMEOUT. */
+void run_cmd_stdout(struct run *r, const char *cmdline, enum stdout_to out);
 
 /* Splits a command line as run_cmd does into at most max-1 words and a NULL.
  * The words point into *storage, which the caller frees. Returns the count. */
@@ -71,6 +101,23 @@ int children_of(pid_t pid, pid_t *out, int max);
  * 1 ms pause is a polling interval, not a guess: the condition is checked
  * each time. */
 int wait_for_children(pid_t pid, int want, double timeout);
+
+/* Every descendant of pid (children, their children, ...), as children_of
+ * lists them: stores up to max PIDs in out and returns how many it stored. */
+int descendants_of(pid_t pid, pid_t *out, int max);
+
+/* The state letter of a process from /proc/PID/stat ('R' running, 'S'
+ * sleeping, 'T' stopped, 'Z' zombie), or '?' when it is gone. */
+char process_state(pid_t pid);
+
+/* Polls until pid is stopped (state 'T'). Returns 0, or -1 after timeout
+ * seconds or when it is gone. */
+int wait_until_stopped(pid_t pid, double timeout);
+
+/* Polls until none of the n processes is alive (each is gone or a zombie
+ * waiting to be reaped). Returns 0, or the number still alive after timeout
+ * seconds. */
+int wait_until_dead(const pid_t *pids, int n, double timeout);
 
 /* The --help contract (CONVENTIONS.md): `program --help` (a path such as
  * "session1/session1") exits 0, prints "Usage: NAME" first on stdout and
