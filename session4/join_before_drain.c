@@ -42,7 +42,7 @@ static int fill_queue(void *arg)
 static int join_with_timeout(pid_t pid, const struct fill *f, int *status)
 {
     int stuck_when_full = (size_t)f->count > queue_capacity(f->q);
-    const struct timespec tick = { 0, 10 * 1000 * 1000 };
+    const struct timespec tick = { 0, 10000000L };     /* 10 ms */
     struct timespec start;
     int rc;
 

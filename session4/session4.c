@@ -27,10 +27,10 @@ static int square_list(void *arg)
     const struct task *t = arg;
 
     for (size_t i = 0; i < t->len; i++) {                   /* for num in mylist: */
-        long square = t->mylist[i] * t->mylist[i];
+        long square = t->mylist[i] * t->mylist[i];          /* num * num */
 
-        if (queue_put(t->q, &square, sizeof square, QUEUE_FOREVER) != QUEUE_OK)
-            die_child("queue_put");                         /* q.put(num * num) */
+        if (queue_put(t->q, &square, sizeof square, QUEUE_FOREVER) != QUEUE_OK) /* q.put() */
+            die_child("queue_put");
     }
     return 0;
 }
@@ -46,9 +46,9 @@ static int print_queue(void *arg)
 
     printf("Queue elements:%s\n", s4_tag());                /* print("Queue elements:") */
     while (!queue_empty(q)) {                               /* while not q.empty(): */
-        if (queue_get(q, &square, sizeof square, &len, QUEUE_FOREVER) != QUEUE_OK)
-            die_child("queue_get");                         /* q.get() */
-        printf("%ld%s\n", square, s4_tag());                /* print(q.get()) */
+        if (queue_get(q, &square, sizeof square, &len, QUEUE_FOREVER) != QUEUE_OK) /* q.get() */
+            die_child("queue_get");
+        printf("%ld%s\n", square, s4_tag());                /* print(...) */
     }
     printf("Queue is now empty!%s\n", s4_tag());            /* print("Queue is now empty!") */
     return 0;
@@ -74,11 +74,11 @@ int main(int argc, char *argv[])
     if (opt.counting)
         return s4_lab_many(&opt);
 
-    task.mylist = mylist;
-    task.len = sizeof mylist / sizeof mylist[0];
     task.q = queue_new(opt.queue, 0, sizeof(long));         /* q = multiprocessing.Queue() */
     if (task.q == NULL)
         die("queue_new");
+    task.mylist = mylist;                                   /* args=(mylist, q) */
+    task.len = sizeof mylist / sizeof mylist[0];
 
     p1 = proc_start(square_list, &task);                    /* p1.start() */
     if (p1 == -1)
