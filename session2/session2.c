@@ -48,8 +48,11 @@ static void print_results(const char *who, const struct s2_shared *result,
 static void square_list(const long *mylist, struct s2_shared *result,
                         struct s2_shared *square_sum)
 {
-    for (size_t idx = 0; idx < result->len; idx++)   /* for idx, num in enumerate(mylist): */
-        s2_set(result, idx, (double)mylist[idx] * (double)mylist[idx]); /* result[idx] = num * num */
+    for (size_t idx = 0; idx < result->len; idx++) {    /* for idx, num in enumerate(mylist): */
+        double num = (double)mylist[idx];   /* a double: 'd' takes squares beyond a long */
+
+        s2_set(result, idx, num * num);                 /* result[idx] = num * num */
+    }
     s2_set(square_sum, 0, s2_sum(result));          /* square_sum.value = sum(result) */
     print_results("process p1", result, square_sum);
 }
