@@ -139,27 +139,59 @@ START_TEST(start_spawn_child_is_a_child_of_main)
 }
 END_TEST
 
-/* A spawned p1 that is stopped mid-run by SIGTERM to main: main stops and
- * reaps it and exits 143. The list is longer than a pipe holds and the test
- * stops reading, so p1 is provably still running when the signal comes. */
-START_TEST(start_spawn_stops_on_sigterm)
+/* session1 with a list longer than a pipe holds, started with `mode`
+ * ("" for the lesson, or a --start method), waiting until p1 is printing:
+ * the test does not read, so p1 is provably still running. */
+static void start_long_run(struct spawned *s, const char *mode)
 {
     enum { ITEMS = 30000 };
     char **argv = calloc(ITEMS + 5, sizeof *argv);
-    struct spawned s;
-    struct run r;
     int argc = 0;
 
     ck_assert_ptr_nonnull(argv);
     argv[argc++] = "session1/session1";
-    argv[argc++] = "--start";
-    argv[argc++] = "spawn";
+    if (mode[0] != '\0') {
+        argv[argc++] = "--start";
+        argv[argc++] = (char *)mode;
+    }
     argv[argc++] = "--";
-    while (argc < ITEMS + 4)
+    for (int i = 0; i < ITEMS; i++)
         argv[argc++] = "3037000499";
-    ck_assert_int_eq(spawn_start(&s, argv), 0);
+    ck_assert_int_eq(spawn_start(s, argv), 0);
     free(argv);
-    ck_assert_int_eq(spawn_wait_for(&s, "Result(in process p1): [", RUN_TIMEOUT), 0);
+    ck_assert_int_eq(spawn_wait_for(s, "Result(in process p1): [", RUN_TIMEOUT), 0);
+}
+
+/* p1 killed while it runs: main's waitpid sees it and says so in one line,
+ * exit 1, in the lesson and with either start method. */
+static const char *const kill_modes[] = { "", "fork", "spawn" };
+
+START_TEST(a_killed_p1_is_reported_by_main)
+{
+    struct spawned s;
+    struct run r;
+    pid_t p1;
+
+    start_long_run(&s, kill_modes[_i]);
+    ck_assert_int_eq(children_of(s.pid, &p1, 1), 1);
+    ck_assert_int_eq(kill(p1, SIGKILL), 0);
+    spawn_finish(&s, RUN_TIMEOUT, &r);
+    ck_assert(!r.timed_out);
+    ck_assert_int_eq(run_exit_code(&r), 1);
+    ck_assert_str_eq(r.err, "session1: process p1 was killed by SIGKILL\n");
+    ck_assert_int_eq(r.strays, 0);
+    run_free(&r);
+}
+END_TEST
+
+/* A spawned p1 that is still running when main gets SIGTERM: main stops and
+ * reaps it and exits 143. */
+START_TEST(start_spawn_stops_on_sigterm)
+{
+    struct spawned s;
+    struct run r;
+
+    start_long_run(&s, "spawn");
     ck_assert_int_eq(kill(s.pid, SIGTERM), 0);
     spawn_finish(&s, RUN_TIMEOUT, &r);
     ck_assert(!r.timed_out);
@@ -228,6 +260,8 @@ Suite *suite_session1(void)
     tcase_add_test(start, start_spawn_child_does_not_see_it);
     tcase_add_test(start, start_spawn_child_is_a_child_of_main);
     tcase_add_test(start, start_spawn_stops_on_sigterm);
+    tcase_add_loop_test(start, a_killed_p1_is_reported_by_main, 0,
+                        sizeof kill_modes / sizeof kill_modes[0]);
     suite_add_tcase(s, start);
     return s;
 }
