@@ -77,6 +77,5 @@ int main(int argc, char *argv[])
 
     print_result("main program");   /* print("Result(in main program): {}".format(result)) */
     free(result);
-    free(opt.mylist);
     return fflush(stdout) == 0 ? 0 : 1;
 }

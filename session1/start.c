@@ -13,6 +13,7 @@
 #include "proc.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/types.h>
@@ -37,8 +38,15 @@ static _Noreturn void exec_self(const struct s1_options *opt)
 {
     char **argv = calloc(opt->len + 5, sizeof *argv);
     char (*numbers)[24] = calloc(opt->len, sizeof *numbers);
+    char self[PATH_MAX];
     size_t argc = 0;
+    /* Linux names the file this process runs /proc/self/exe; its target is
+     * the program's path (a tool like valgrind reports the client's). */
+    ssize_t n = readlink("/proc/self/exe", self, sizeof self - 1);
 
+    if (n == -1)
+        die_child("readlink /proc/self/exe");
+    self[n] = '\0';
     if (argv == NULL || numbers == NULL)
         die_child("calloc");
     argv[argc++] = "session1";
@@ -51,7 +59,7 @@ static _Noreturn void exec_self(const struct s1_options *opt)
         argv[argc++] = numbers[i];
     }
     argv[argc] = NULL;
-    execv("/proc/self/exe", argv);  /* Linux: the file this process runs */
+    execv(self, argv);
     die_child("execv");
 }
 

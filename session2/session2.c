@@ -99,6 +99,5 @@ int main(int argc, char *argv[])
     if (munmap(result.mem, s2_size(&result)) == -1
         || munmap(square_sum.mem, s2_size(&square_sum)) == -1)
         die("munmap");
-    free(opt.mylist);
     return fflush(stdout) == 0 ? 0 : 1;
 }
