@@ -239,6 +239,57 @@ START_TEST(bad_input_exits_2_with_one_line)
 }
 END_TEST
 
+/* docs/session1.md's Python -> C table cites lines of the lesson: each
+ * cited line still holds what the page says it holds, and the lesson stays
+ * within 150 lines. Moving code means updating the page, then this table. */
+static const struct {
+    int line;
+    const char *text;
+} cited_lines[] = {
+    { 22, "static long *result;" },
+    { 25, "static void print_result(" },
+    { 34, "static void square_list(" },
+    { 37, "result.append(num * num)" },
+    { 38, "print_result(\"process p1\")" },
+    { 48, "s1_parse_options(" },
+    { 49, "result = malloc(" },
+    { 54, "proc_cleanup_on_signals()" },
+    { 59, "p1 = fork();" },
+    { 62, "if (p1 == 0)" },
+    { 63, "proc_child_init(parent);" },
+    { 65, "fflush(stdout)" },
+    { 67, "_exit(0);" },
+    { 69, "proc_adopt(p1)" },
+    { 72, "waitpid(p1, &status, 0)" },
+    { 74, "die(\"waitpid\")" },
+    { 75, "WIFEXITED(status)" },
+    { 76, "fail_child(\"p1\", status)" },
+    { 78, "print_result(\"main program\")" },
+};
+
+START_TEST(lesson_lines_cited_by_the_docs_are_true)
+{
+    FILE *f = fopen("session1/session1.c", "r");
+    char text[512];
+    int line = 0;
+    size_t next = 0;
+
+    ck_assert_ptr_nonnull(f);
+    while (fgets(text, sizeof text, f) != NULL) {
+        line++;
+        if (next < sizeof cited_lines / sizeof cited_lines[0] && cited_lines[next].line == line) {
+            ck_assert_msg(strstr(text, cited_lines[next].text) != NULL,
+                          "session1.c:%d is '%s', docs/session1.md cites it for '%s'",
+                          line, text, cited_lines[next].text);
+            next++;
+        }
+    }
+    fclose(f);
+    ck_assert_uint_eq(next, sizeof cited_lines / sizeof cited_lines[0]);
+    ck_assert_int_le(line, 150);
+}
+END_TEST
+
 Suite *suite_session1(void)
 {
     Suite *s = suite_create("session1");
@@ -247,6 +298,7 @@ Suite *suite_session1(void)
 
     tcase_set_timeout(tc, 30);
     tcase_add_test(tc, default_output_is_the_tutorials);
+    tcase_add_test(tc, lesson_lines_cited_by_the_docs_are_true);
     tcase_add_test(tc, python_twin_prints_the_same);
     tcase_add_test(tc, positional_numbers_replace_the_list);
     tcase_add_test(tc, verbose_shows_same_address_different_pids);

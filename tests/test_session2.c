@@ -266,6 +266,63 @@ START_TEST(overflow_message_suggests_type_d)
 }
 END_TEST
 
+/* docs/session2.md's Python -> C table cites lines of the lesson: each
+ * cited line still holds what the page says it holds, and the lesson stays
+ * within 150 lines. Moving code means updating the page, then this table. */
+static const struct {
+    int line;
+    const char *text;
+} cited_lines[] = {
+    { 24, "shared_new(char typecode, size_t len)" },
+    { 28, "s.mem = mmap(NULL, s2_size(&s), PROT_READ | PROT_WRITE," },
+    { 29, "MAP_SHARED | MAP_ANONYMOUS" },
+    { 33, "}" },
+    { 35, "static void print_results(" },
+    { 45, "}" },
+    { 48, "static void square_list(" },
+    { 51, "for (size_t idx = 0;" },
+    { 55, "}" },
+    { 56, "square_sum.value = sum(result)" },
+    { 57, "print_results(\"process p1\"" },
+    { 58, "}" },
+    { 68, "s2_parse_options(" },
+    { 72, "multiprocessing.Array('i', 4)" },
+    { 73, "multiprocessing.Value('i')" },
+    { 79, "p1 = fork();" },
+    { 82, "if (p1 == 0)" },
+    { 88, "}" },
+    { 92, "waitpid(p1, &status, 0)" },
+    { 94, "die(\"waitpid\")" },
+    { 95, "WIFEXITED(status)" },
+    { 96, "fail_child(\"p1\", status)" },
+    { 98, "print_results(\"main program\"" },
+    { 99, "munmap(result.mem" },
+    { 101, "die(\"munmap\")" },
+};
+
+START_TEST(lesson_lines_cited_by_the_docs_are_true)
+{
+    FILE *f = fopen("session2/session2.c", "r");
+    char text[512];
+    int line = 0;
+    size_t next = 0;
+
+    ck_assert_ptr_nonnull(f);
+    while (fgets(text, sizeof text, f) != NULL) {
+        line++;
+        if (next < sizeof cited_lines / sizeof cited_lines[0] && cited_lines[next].line == line) {
+            ck_assert_msg(strstr(text, cited_lines[next].text) != NULL,
+                          "session2.c:%d is '%s', docs/session2.md cites it for '%s'",
+                          line, text, cited_lines[next].text);
+            next++;
+        }
+    }
+    fclose(f);
+    ck_assert_uint_eq(next, sizeof cited_lines / sizeof cited_lines[0]);
+    ck_assert_int_le(line, 150);
+}
+END_TEST
+
 Suite *suite_session2(void)
 {
     Suite *s = suite_create("session2");
@@ -274,6 +331,7 @@ Suite *suite_session2(void)
 
     tcase_set_timeout(tc, 30);
     tcase_add_test(tc, default_output_is_the_tutorials);
+    tcase_add_test(tc, lesson_lines_cited_by_the_docs_are_true);
     tcase_add_test(tc, type_d_prints_floats_like_python);
     tcase_add_test(tc, positional_numbers_replace_the_list);
     tcase_add_test(tc, help_goes_to_stdout_and_exits_0);
