@@ -13,6 +13,7 @@
 #include "proc.h"
 
 #include <errno.h>
+#include <signal.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -67,6 +68,7 @@ int s1_lab_start(const struct s1_options *opt, s1_target square_list,
                  s1_printer print_result)
 {
     pid_t parent = getpid(), p1;
+    sigset_t before;
     int status;
 
     if (opt->spawned_child) {       /* we are p1, started by exec_self */
@@ -80,11 +82,14 @@ int s1_lab_start(const struct s1_options *opt, s1_target square_list,
         die("sigaction");
     if (fflush(stdout) == EOF)      /* nothing buffered to be copied twice */
         die("write error");
+    if (proc_hold_signals(&before) == -1)   /* until p1 is adopted */
+        die("sigprocmask");
     p1 = fork();                    /* p1.start() */
     if (p1 == -1)
         die("fork");
     if (p1 == 0) {
         proc_child_init(parent);
+        proc_release_signals(&before);
         if (opt->start == S1_START_SPAWN)
             exec_self(opt);
         square_list(opt->mylist, opt->len);
@@ -95,6 +100,7 @@ int s1_lab_start(const struct s1_options *opt, s1_target square_list,
     }
     if (proc_adopt(p1) == -1)
         die("proc_adopt");
+    proc_release_signals(&before);
     while (waitpid(p1, &status, 0) == -1)   /* p1.join() */
         if (errno != EINTR)
             die("waitpid");

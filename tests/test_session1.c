@@ -184,6 +184,42 @@ START_TEST(a_killed_p1_is_reported_by_main)
 }
 END_TEST
 
+/* SIGINT as soon as p1 exists, which may be before main has registered it
+ * (proc_adopt): main still stops and reaps p1 and exits 130, whatever the
+ * moment. Repeated, because the moment varies; the invariant must hold for
+ * every one of them. */
+START_TEST(sigint_right_after_fork_still_reaps_p1)
+{
+    enum { ITEMS = 30000, TIMES = 10 };
+    char **argv = calloc(ITEMS + 5, sizeof *argv);
+    int argc = 0;
+
+    ck_assert_ptr_nonnull(argv);
+    argv[argc++] = "session1/session1";
+    if (kill_modes[_i][0] != '\0') {
+        argv[argc++] = "--start";
+        argv[argc++] = (char *)kill_modes[_i];
+    }
+    argv[argc++] = "--";
+    for (int i = 0; i < ITEMS; i++)
+        argv[argc++] = "3037000499";
+    for (int n = 0; n < TIMES; n++) {
+        struct spawned s;
+        struct run r;
+
+        ck_assert_int_eq(spawn_start(&s, argv), 0);
+        ck_assert_int_eq(wait_for_children(s.pid, 1, RUN_TIMEOUT), 0);
+        ck_assert_int_eq(kill(s.pid, SIGINT), 0);
+        spawn_finish(&s, RUN_TIMEOUT, &r);
+        ck_assert(!r.timed_out);
+        ck_assert_int_eq(run_exit_code(&r), 130);
+        ck_assert_msg(r.strays == 0, "run %d (%s): p1 left behind", n, kill_modes[_i]);
+        run_free(&r);
+    }
+    free(argv);
+}
+END_TEST
+
 /* A spawned p1 that is still running when main gets SIGTERM: main stops and
  * reaps it and exits 143. */
 START_TEST(start_spawn_stops_on_sigterm)
@@ -246,25 +282,30 @@ static const struct {
     int line;
     const char *text;
 } cited_lines[] = {
-    { 22, "static long *result;" },
-    { 25, "static void print_result(" },
-    { 34, "static void square_list(" },
-    { 37, "result.append(num * num)" },
-    { 38, "print_result(\"process p1\")" },
-    { 48, "s1_parse_options(" },
-    { 49, "result = malloc(" },
-    { 54, "proc_cleanup_on_signals()" },
-    { 59, "p1 = fork();" },
-    { 62, "if (p1 == 0)" },
-    { 63, "proc_child_init(parent);" },
-    { 65, "fflush(stdout)" },
-    { 67, "_exit(0);" },
-    { 69, "proc_adopt(p1)" },
-    { 72, "waitpid(p1, &status, 0)" },
-    { 74, "die(\"waitpid\")" },
-    { 75, "WIFEXITED(status)" },
-    { 76, "fail_child(\"p1\", status)" },
-    { 78, "print_result(\"main program\")" },
+    { 23, "static long *result;" },
+    { 26, "static void print_result(" },
+    { 32, "}" },
+    { 35, "static void square_list(" },
+    { 38, "result.append(num * num)" },
+    { 39, "print_result(\"process p1\")" },
+    { 50, "s1_parse_options(" },
+    { 51, "result = malloc(" },
+    { 56, "proc_cleanup_on_signals()" },
+    { 61, "proc_hold_signals(&before)" },
+    { 63, "p1 = fork();" },
+    { 66, "if (p1 == 0)" },
+    { 67, "proc_child_init(parent);" },
+    { 68, "proc_release_signals(&before);" },
+    { 70, "fflush(stdout)" },
+    { 72, "_exit(0);" },
+    { 73, "}" },
+    { 74, "proc_adopt(p1)" },
+    { 76, "proc_release_signals(&before);" },
+    { 78, "waitpid(p1, &status, 0)" },
+    { 80, "die(\"waitpid\")" },
+    { 81, "WIFEXITED(status)" },
+    { 82, "fail_child(\"p1\", status)" },
+    { 84, "print_result(\"main program\")" },
 };
 
 START_TEST(lesson_lines_cited_by_the_docs_are_true)
@@ -313,6 +354,8 @@ Suite *suite_session1(void)
     tcase_add_test(start, start_spawn_child_is_a_child_of_main);
     tcase_add_test(start, start_spawn_stops_on_sigterm);
     tcase_add_loop_test(start, a_killed_p1_is_reported_by_main, 0,
+                        sizeof kill_modes / sizeof kill_modes[0]);
+    tcase_add_loop_test(start, sigint_right_after_fork_still_reaps_p1, 0,
                         sizeof kill_modes / sizeof kill_modes[0]);
     suite_add_tcase(s, start);
     return s;
