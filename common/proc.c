@@ -116,6 +116,22 @@ pid_t proc_start(proc_fn fn, void *arg)
     return pid;         /* -1 with errno from fork() when it failed */
 }
 
+int proc_hold_signals(sigset_t *before)
+{
+    sigset_t stop_signals;
+
+    sigemptyset(&stop_signals);
+    sigaddset(&stop_signals, SIGINT);
+    sigaddset(&stop_signals, SIGTERM);
+    sigaddset(&stop_signals, SIGHUP);
+    return sigprocmask(SIG_BLOCK, &stop_signals, before);
+}
+
+int proc_release_signals(const sigset_t *before)
+{
+    return sigprocmask(SIG_SETMASK, before, NULL);
+}
+
 int proc_join(pid_t pid, int *status)
 {
     int st;

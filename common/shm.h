@@ -3,7 +3,8 @@
  * mmap(MAP_SHARED | MAP_ANONYMOUS) made *before* fork gives both processes
  * the same physical pages at the same address. Nothing has a name, so nothing
  * can be left behind in /dev/shm: the pages go away with the last process
- * that maps them. docs/session2.md explains it.
+ * that maps them. This is session2's mmap(), wrapped for the sessions after
+ * it: session2.c calls mmap() itself, and docs/session2.md explains it.
  */
 #ifndef COMMON_SHM_H
 #define COMMON_SHM_H

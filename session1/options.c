@@ -14,6 +14,9 @@
 /* The largest number whose square fits in a long (64 bits). */
 #define S1_ROOT_OF_LONG_MAX 3037000499L
 
+/* The parsed list, kept here until the program ends (the labs return from
+ * main too, and every path must leave it reachable, not leaked). */
+static long *list;
 static int verbose;
 static int spawned_child;
 static pid_t main_pid;      /* the process that parsed the options */
@@ -46,12 +49,13 @@ static void parse_list(char *texts[], size_t count, struct s1_options *opt)
     char msg[ARG_MSG_SIZE];
 
     opt->len = count;
-    opt->mylist = malloc(count * sizeof *opt->mylist);
-    if (opt->mylist == NULL)
+    list = malloc(count * sizeof *list);
+    if (list == NULL)
         die("malloc");
     if (arg_long_list(texts, count, "list item", LONG_MIN, LONG_MAX,
-                      opt->mylist, msg, sizeof msg) == -1)
+                      list, msg, sizeof msg) == -1)
         usage_error("%s", msg);
+    opt->mylist = list;
     /* Signed overflow is undefined behaviour: refuse before any process starts. */
     for (size_t i = 0; i < count; i++)
         if (opt->mylist[i] < -S1_ROOT_OF_LONG_MAX || opt->mylist[i] > S1_ROOT_OF_LONG_MAX)

@@ -12,7 +12,7 @@
 enum s1_start { S1_START_TUTORIAL, S1_START_FORK, S1_START_SPAWN };
 
 struct s1_options {
-    long *mylist;           /* the input list (malloc'd; default 1 2 3 4) */
+    const long *mylist;     /* the input list (default 1 2 3 4), kept until exit */
     size_t len;
     int verbose;            /* tag each line with who printed it */
     enum s1_start start;

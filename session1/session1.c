@@ -11,6 +11,7 @@
 #include "start.h"
 
 #include <errno.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/types.h>
@@ -41,6 +42,7 @@ static void square_list(const long *mylist, size_t len)
 int main(int argc, char *argv[])
 {
     struct s1_options opt;
+    sigset_t before;
     pid_t parent, p1;
     int status;
 
@@ -56,11 +58,14 @@ int main(int argc, char *argv[])
 
     /* p1 = multiprocessing.Process(target=square_list, args=(mylist,)) */
     parent = getpid();
+    if (proc_hold_signals(&before) == -1)           /* Ctrl-C waits until p1 is adopted */
+        die("sigprocmask");
     p1 = fork();                                    /* p1.start() */
     if (p1 == -1)
         die("fork");
     if (p1 == 0) {                                  /* in p1, a copy of main */
         proc_child_init(parent);
+        proc_release_signals(&before);
         square_list(opt.mylist, opt.len);
         if (fflush(stdout) == EOF)
             die_child("write error");
@@ -68,6 +73,7 @@ int main(int argc, char *argv[])
     }
     if (proc_adopt(p1) == -1)       /* so that Ctrl-C stops and reaps p1 too */
         die("proc_adopt");
+    proc_release_signals(&before);                  /* a Ctrl-C held back arrives now */
 
     while (waitpid(p1, &status, 0) == -1)           /* p1.join() */
         if (errno != EINTR)
@@ -77,6 +83,5 @@ int main(int argc, char *argv[])
 
     print_result("main program");   /* print("Result(in main program): {}".format(result)) */
     free(result);
-    free(opt.mylist);
     return fflush(stdout) == 0 ? 0 : 1;
 }

@@ -13,6 +13,8 @@
 #include "proc.h"
 
 #include <errno.h>
+#include <signal.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/types.h>
@@ -37,8 +39,15 @@ static _Noreturn void exec_self(const struct s1_options *opt)
 {
     char **argv = calloc(opt->len + 5, sizeof *argv);
     char (*numbers)[24] = calloc(opt->len, sizeof *numbers);
+    char self[PATH_MAX];
     size_t argc = 0;
+    /* Linux names the file this process runs /proc/self/exe; its target is
+     * the program's path (a tool like valgrind reports the client's). */
+    ssize_t n = readlink("/proc/self/exe", self, sizeof self - 1);
 
+    if (n == -1)
+        die_child("readlink /proc/self/exe");
+    self[n] = '\0';
     if (argv == NULL || numbers == NULL)
         die_child("calloc");
     argv[argc++] = "session1";
@@ -51,7 +60,7 @@ static _Noreturn void exec_self(const struct s1_options *opt)
         argv[argc++] = numbers[i];
     }
     argv[argc] = NULL;
-    execv("/proc/self/exe", argv);  /* Linux: the file this process runs */
+    execv(self, argv);
     die_child("execv");
 }
 
@@ -59,6 +68,7 @@ int s1_lab_start(const struct s1_options *opt, s1_target square_list,
                  s1_printer print_result)
 {
     pid_t parent = getpid(), p1;
+    sigset_t before;
     int status;
 
     if (opt->spawned_child) {       /* we are p1, started by exec_self */
@@ -72,11 +82,14 @@ int s1_lab_start(const struct s1_options *opt, s1_target square_list,
         die("sigaction");
     if (fflush(stdout) == EOF)      /* nothing buffered to be copied twice */
         die("write error");
+    if (proc_hold_signals(&before) == -1)   /* until p1 is adopted */
+        die("sigprocmask");
     p1 = fork();                    /* p1.start() */
     if (p1 == -1)
         die("fork");
     if (p1 == 0) {
         proc_child_init(parent);
+        proc_release_signals(&before);
         if (opt->start == S1_START_SPAWN)
             exec_self(opt);
         square_list(opt->mylist, opt->len);
@@ -87,6 +100,7 @@ int s1_lab_start(const struct s1_options *opt, s1_target square_list,
     }
     if (proc_adopt(p1) == -1)
         die("proc_adopt");
+    proc_release_signals(&before);
     while (waitpid(p1, &status, 0) == -1)   /* p1.join() */
         if (errno != EINTR)
             die("waitpid");

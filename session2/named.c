@@ -13,6 +13,7 @@
 #include "proc.h"
 
 #include <errno.h>
+#include <signal.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -78,6 +79,7 @@ int s2_lab_named(const struct s2_options *opt, s2_target square_list,
     size_t offset = (s2_size(&result) + sizeof(double) - 1) / sizeof(double) * sizeof(double);
     size_t size = offset + s2_size(&square_sum);
     pid_t parent = getpid(), p1;
+    sigset_t before;
     int status;
 
     result.mem = named_map(size);
@@ -88,11 +90,14 @@ int s2_lab_named(const struct s2_options *opt, s2_target square_list,
     if (fflush(stdout) == EOF)      /* nothing buffered to be copied twice */
         die("write error");
 
+    if (proc_hold_signals(&before) == -1)   /* until p1 is adopted */
+        die("sigprocmask");
     p1 = fork();                                    /* p1.start() */
     if (p1 == -1)
         die("fork");
     if (p1 == 0) {
         proc_child_init(parent);
+        proc_release_signals(&before);
         print_name("process p1", result.mem);
         square_list(opt->mylist, &result, &square_sum);
         if (fflush(stdout) == EOF)
@@ -101,6 +106,7 @@ int s2_lab_named(const struct s2_options *opt, s2_target square_list,
     }
     if (proc_adopt(p1) == -1)
         die("proc_adopt");
+    proc_release_signals(&before);
     while (waitpid(p1, &status, 0) == -1)           /* p1.join() */
         if (errno != EINTR)
             die("waitpid");

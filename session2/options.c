@@ -11,6 +11,9 @@
 #include <string.h>
 #include <unistd.h>
 
+/* The parsed list, kept here until the program ends (the labs return from
+ * main too, and every path must leave it reachable, not leaked). */
+static long *list;
 static int verbose;
 static pid_t main_pid;      /* the process that parsed the options */
 
@@ -59,12 +62,13 @@ static void parse_list(char *texts[], size_t count, struct s2_options *opt)
     char msg[ARG_MSG_SIZE];
 
     opt->len = count;
-    opt->mylist = malloc(count * sizeof *opt->mylist);
-    if (opt->mylist == NULL)
+    list = malloc(count * sizeof *list);
+    if (list == NULL)
         die("malloc");
     if (arg_long_list(texts, count, "list item", LONG_MIN, LONG_MAX,
-                      opt->mylist, msg, sizeof msg) == -1)
+                      list, msg, sizeof msg) == -1)
         usage_error("%s", msg);
+    opt->mylist = list;
 }
 
 void s2_parse_options(int argc, char *argv[], struct s2_options *opt)

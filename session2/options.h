@@ -8,7 +8,7 @@
 #include <stddef.h>
 
 struct s2_options {
-    long *mylist;           /* the input list (malloc'd; default 1 2 3 4) */
+    const long *mylist;     /* the input list (default 1 2 3 4), kept until exit */
     size_t len;
     char typecode;          /* 'i' (default) or 'd' */
     int verbose;            /* tag each line with who printed it */

@@ -12,6 +12,7 @@
 #include "typecode.h"
 
 #include <errno.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/mman.h>
@@ -48,8 +49,11 @@ static void print_results(const char *who, const struct s2_shared *result,
 static void square_list(const long *mylist, struct s2_shared *result,
                         struct s2_shared *square_sum)
 {
-    for (size_t idx = 0; idx < result->len; idx++)   /* for idx, num in enumerate(mylist): */
-        s2_set(result, idx, (double)mylist[idx] * (double)mylist[idx]); /* result[idx] = num * num */
+    for (size_t idx = 0; idx < result->len; idx++) {    /* for idx, num in enumerate(mylist): */
+        double num = (double)mylist[idx];   /* a double: 'd' takes squares beyond a long */
+
+        s2_set(result, idx, num * num);                 /* result[idx] = num * num */
+    }
     s2_set(square_sum, 0, s2_sum(result));          /* square_sum.value = sum(result) */
     print_results("process p1", result, square_sum);
 }
@@ -58,6 +62,7 @@ int main(int argc, char *argv[])
 {
     struct s2_options opt;
     struct s2_shared result, square_sum;
+    sigset_t before;
     pid_t parent, p1;
     int status;
 
@@ -73,11 +78,14 @@ int main(int argc, char *argv[])
 
     /* p1 = multiprocessing.Process(target=square_list, args=(mylist, result, square_sum)) */
     parent = getpid();
+    if (proc_hold_signals(&before) == -1)           /* Ctrl-C waits until p1 is adopted */
+        die("sigprocmask");
     p1 = fork();                                    /* p1.start() */
     if (p1 == -1)
         die("fork");
     if (p1 == 0) {                                  /* in p1: the same pages, mapped */
         proc_child_init(parent);
+        proc_release_signals(&before);
         square_list(opt.mylist, &result, &square_sum);
         if (fflush(stdout) == EOF)
             die_child("write error");
@@ -85,6 +93,7 @@ int main(int argc, char *argv[])
     }
     if (proc_adopt(p1) == -1)       /* so that Ctrl-C stops and reaps p1 too */
         die("proc_adopt");
+    proc_release_signals(&before);                  /* a Ctrl-C held back arrives now */
 
     while (waitpid(p1, &status, 0) == -1)           /* p1.join() */
         if (errno != EINTR)
@@ -96,6 +105,5 @@ int main(int argc, char *argv[])
     if (munmap(result.mem, s2_size(&result)) == -1
         || munmap(square_sum.mem, s2_size(&square_sum)) == -1)
         die("munmap");
-    free(opt.mylist);
     return fflush(stdout) == 0 ? 0 : 1;
 }

@@ -139,27 +139,95 @@ START_TEST(start_spawn_child_is_a_child_of_main)
 }
 END_TEST
 
-/* A spawned p1 that is stopped mid-run by SIGTERM to main: main stops and
- * reaps it and exits 143. The list is longer than a pipe holds and the test
- * stops reading, so p1 is provably still running when the signal comes. */
-START_TEST(start_spawn_stops_on_sigterm)
+/* session1 with a list longer than a pipe holds, started with `mode`
+ * ("" for the lesson, or a --start method), waiting until p1 is printing:
+ * the test does not read, so p1 is provably still running. */
+static void start_long_run(struct spawned *s, const char *mode)
 {
     enum { ITEMS = 30000 };
     char **argv = calloc(ITEMS + 5, sizeof *argv);
-    struct spawned s;
-    struct run r;
     int argc = 0;
 
     ck_assert_ptr_nonnull(argv);
     argv[argc++] = "session1/session1";
-    argv[argc++] = "--start";
-    argv[argc++] = "spawn";
+    if (mode[0] != '\0') {
+        argv[argc++] = "--start";
+        argv[argc++] = (char *)mode;
+    }
     argv[argc++] = "--";
-    while (argc < ITEMS + 4)
+    for (int i = 0; i < ITEMS; i++)
         argv[argc++] = "3037000499";
-    ck_assert_int_eq(spawn_start(&s, argv), 0);
+    ck_assert_int_eq(spawn_start(s, argv), 0);
     free(argv);
-    ck_assert_int_eq(spawn_wait_for(&s, "Result(in process p1): [", RUN_TIMEOUT), 0);
+    ck_assert_int_eq(spawn_wait_for(s, "Result(in process p1): [", RUN_TIMEOUT), 0);
+}
+
+/* p1 killed while it runs: main's waitpid sees it and says so in one line,
+ * exit 1, in the lesson and with either start method. */
+static const char *const kill_modes[] = { "", "fork", "spawn" };
+
+START_TEST(a_killed_p1_is_reported_by_main)
+{
+    struct spawned s;
+    struct run r;
+    pid_t p1;
+
+    start_long_run(&s, kill_modes[_i]);
+    ck_assert_int_eq(children_of(s.pid, &p1, 1), 1);
+    ck_assert_int_eq(kill(p1, SIGKILL), 0);
+    spawn_finish(&s, RUN_TIMEOUT, &r);
+    ck_assert(!r.timed_out);
+    ck_assert_int_eq(run_exit_code(&r), 1);
+    ck_assert_str_eq(r.err, "session1: process p1 was killed by SIGKILL\n");
+    ck_assert_int_eq(r.strays, 0);
+    run_free(&r);
+}
+END_TEST
+
+/* SIGINT as soon as p1 exists, which may be before main has registered it
+ * (proc_adopt): main still stops and reaps p1 and exits 130, whatever the
+ * moment. Repeated, because the moment varies; the invariant must hold for
+ * every one of them. */
+START_TEST(sigint_right_after_fork_still_reaps_p1)
+{
+    enum { ITEMS = 30000, TIMES = 10 };
+    char **argv = calloc(ITEMS + 5, sizeof *argv);
+    int argc = 0;
+
+    ck_assert_ptr_nonnull(argv);
+    argv[argc++] = "session1/session1";
+    if (kill_modes[_i][0] != '\0') {
+        argv[argc++] = "--start";
+        argv[argc++] = (char *)kill_modes[_i];
+    }
+    argv[argc++] = "--";
+    for (int i = 0; i < ITEMS; i++)
+        argv[argc++] = "3037000499";
+    for (int n = 0; n < TIMES; n++) {
+        struct spawned s;
+        struct run r;
+
+        ck_assert_int_eq(spawn_start(&s, argv), 0);
+        ck_assert_int_eq(wait_for_children(s.pid, 1, RUN_TIMEOUT), 0);
+        ck_assert_int_eq(kill(s.pid, SIGINT), 0);
+        spawn_finish(&s, RUN_TIMEOUT, &r);
+        ck_assert(!r.timed_out);
+        ck_assert_int_eq(run_exit_code(&r), 130);
+        ck_assert_msg(r.strays == 0, "run %d (%s): p1 left behind", n, kill_modes[_i]);
+        run_free(&r);
+    }
+    free(argv);
+}
+END_TEST
+
+/* A spawned p1 that is still running when main gets SIGTERM: main stops and
+ * reaps it and exits 143. */
+START_TEST(start_spawn_stops_on_sigterm)
+{
+    struct spawned s;
+    struct run r;
+
+    start_long_run(&s, "spawn");
     ck_assert_int_eq(kill(s.pid, SIGTERM), 0);
     spawn_finish(&s, RUN_TIMEOUT, &r);
     ck_assert(!r.timed_out);
@@ -207,6 +275,62 @@ START_TEST(bad_input_exits_2_with_one_line)
 }
 END_TEST
 
+/* docs/session1.md's Python -> C table cites lines of the lesson: each
+ * cited line still holds what the page says it holds, and the lesson stays
+ * within 150 lines. Moving code means updating the page, then this table. */
+static const struct {
+    int line;
+    const char *text;
+} cited_lines[] = {
+    { 23, "static long *result;" },
+    { 26, "static void print_result(" },
+    { 32, "}" },
+    { 35, "static void square_list(" },
+    { 38, "result.append(num * num)" },
+    { 39, "print_result(\"process p1\")" },
+    { 50, "s1_parse_options(" },
+    { 51, "result = malloc(" },
+    { 56, "proc_cleanup_on_signals()" },
+    { 61, "proc_hold_signals(&before)" },
+    { 63, "p1 = fork();" },
+    { 66, "if (p1 == 0)" },
+    { 67, "proc_child_init(parent);" },
+    { 68, "proc_release_signals(&before);" },
+    { 70, "fflush(stdout)" },
+    { 72, "_exit(0);" },
+    { 73, "}" },
+    { 74, "proc_adopt(p1)" },
+    { 76, "proc_release_signals(&before);" },
+    { 78, "waitpid(p1, &status, 0)" },
+    { 80, "die(\"waitpid\")" },
+    { 81, "WIFEXITED(status)" },
+    { 82, "fail_child(\"p1\", status)" },
+    { 84, "print_result(\"main program\")" },
+};
+
+START_TEST(lesson_lines_cited_by_the_docs_are_true)
+{
+    FILE *f = fopen("session1/session1.c", "r");
+    char text[512];
+    int line = 0;
+    size_t next = 0;
+
+    ck_assert_ptr_nonnull(f);
+    while (fgets(text, sizeof text, f) != NULL) {
+        line++;
+        if (next < sizeof cited_lines / sizeof cited_lines[0] && cited_lines[next].line == line) {
+            ck_assert_msg(strstr(text, cited_lines[next].text) != NULL,
+                          "session1.c:%d is '%s', docs/session1.md cites it for '%s'",
+                          line, text, cited_lines[next].text);
+            next++;
+        }
+    }
+    fclose(f);
+    ck_assert_uint_eq(next, sizeof cited_lines / sizeof cited_lines[0]);
+    ck_assert_int_le(line, 150);
+}
+END_TEST
+
 Suite *suite_session1(void)
 {
     Suite *s = suite_create("session1");
@@ -215,6 +339,7 @@ Suite *suite_session1(void)
 
     tcase_set_timeout(tc, 30);
     tcase_add_test(tc, default_output_is_the_tutorials);
+    tcase_add_test(tc, lesson_lines_cited_by_the_docs_are_true);
     tcase_add_test(tc, python_twin_prints_the_same);
     tcase_add_test(tc, positional_numbers_replace_the_list);
     tcase_add_test(tc, verbose_shows_same_address_different_pids);
@@ -228,6 +353,10 @@ Suite *suite_session1(void)
     tcase_add_test(start, start_spawn_child_does_not_see_it);
     tcase_add_test(start, start_spawn_child_is_a_child_of_main);
     tcase_add_test(start, start_spawn_stops_on_sigterm);
+    tcase_add_loop_test(start, a_killed_p1_is_reported_by_main, 0,
+                        sizeof kill_modes / sizeof kill_modes[0]);
+    tcase_add_loop_test(start, sigint_right_after_fork_still_reaps_p1, 0,
+                        sizeof kill_modes / sizeof kill_modes[0]);
     suite_add_tcase(s, start);
     return s;
 }

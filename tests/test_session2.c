@@ -256,6 +256,42 @@ START_TEST(named_sigkill_at_any_line_leaves_nothing_in_dev_shm)
 }
 END_TEST
 
+/* SIGINT as soon as p1 exists, which may be before main has registered it
+ * (proc_adopt): main still stops and reaps p1 and exits 130, whatever the
+ * moment, with anonymous or named memory. Repeated, because the moment
+ * varies; the invariant must hold for every one of them. */
+static const char *const sigint_modes[] = { "--type=d", "--named" };
+
+START_TEST(sigint_right_after_fork_still_reaps_p1)
+{
+    enum { ITEMS = 30000, TIMES = 10 };
+    char **argv = calloc(ITEMS + 5, sizeof *argv);
+    int argc = 0;
+
+    ck_assert_ptr_nonnull(argv);
+    argv[argc++] = "session2/session2";
+    argv[argc++] = (char *)sigint_modes[_i];
+    argv[argc++] = "--";
+    for (int i = 0; i < ITEMS; i++)
+        argv[argc++] = "12";       /* squares and sum fit type i */
+    for (int n = 0; n < TIMES; n++) {
+        struct spawned s;
+        struct run r;
+
+        ck_assert_int_eq(spawn_start(&s, argv), 0);
+        ck_assert_int_eq(wait_for_children(s.pid, 1, RUN_TIMEOUT), 0);
+        ck_assert_int_eq(kill(s.pid, SIGINT), 0);
+        spawn_finish(&s, RUN_TIMEOUT, &r);
+        ck_assert(!r.timed_out);
+        ck_assert_int_eq(run_exit_code(&r), 130);
+        ck_assert_msg(r.strays == 0, "run %d (%s): p1 left behind", n, sigint_modes[_i]);
+        ck_assert_int_eq(shm_entries_of(s.pid), 0);
+        run_free(&r);
+    }
+    free(argv);
+}
+END_TEST
+
 START_TEST(overflow_message_suggests_type_d)
 {
     struct run r;
@@ -263,6 +299,66 @@ START_TEST(overflow_message_suggests_type_d)
     run_cmd(&r, "session2/session2 50000");
     ck_assert_ptr_nonnull(strstr(r.err, "try --type d"));
     run_free(&r);
+}
+END_TEST
+
+/* docs/session2.md's Python -> C table cites lines of the lesson: each
+ * cited line still holds what the page says it holds, and the lesson stays
+ * within 150 lines. Moving code means updating the page, then this table. */
+static const struct {
+    int line;
+    const char *text;
+} cited_lines[] = {
+    { 25, "shared_new(char typecode, size_t len)" },
+    { 29, "s.mem = mmap(NULL, s2_size(&s), PROT_READ | PROT_WRITE," },
+    { 30, "MAP_SHARED | MAP_ANONYMOUS" },
+    { 34, "}" },
+    { 36, "static void print_results(" },
+    { 46, "}" },
+    { 49, "static void square_list(" },
+    { 52, "for (size_t idx = 0;" },
+    { 56, "}" },
+    { 57, "square_sum.value = sum(result)" },
+    { 58, "print_results(\"process p1\"" },
+    { 59, "}" },
+    { 70, "s2_parse_options(" },
+    { 74, "multiprocessing.Array('i', 4)" },
+    { 75, "multiprocessing.Value('i')" },
+    { 81, "proc_hold_signals(&before)" },
+    { 83, "p1 = fork();" },
+    { 86, "if (p1 == 0)" },
+    { 88, "proc_release_signals(&before);" },
+    { 93, "}" },
+    { 96, "proc_release_signals(&before);" },
+    { 98, "waitpid(p1, &status, 0)" },
+    { 100, "die(\"waitpid\")" },
+    { 101, "WIFEXITED(status)" },
+    { 102, "fail_child(\"p1\", status)" },
+    { 104, "print_results(\"main program\"" },
+    { 105, "munmap(result.mem" },
+    { 107, "die(\"munmap\")" },
+};
+
+START_TEST(lesson_lines_cited_by_the_docs_are_true)
+{
+    FILE *f = fopen("session2/session2.c", "r");
+    char text[512];
+    int line = 0;
+    size_t next = 0;
+
+    ck_assert_ptr_nonnull(f);
+    while (fgets(text, sizeof text, f) != NULL) {
+        line++;
+        if (next < sizeof cited_lines / sizeof cited_lines[0] && cited_lines[next].line == line) {
+            ck_assert_msg(strstr(text, cited_lines[next].text) != NULL,
+                          "session2.c:%d is '%s', docs/session2.md cites it for '%s'",
+                          line, text, cited_lines[next].text);
+            next++;
+        }
+    }
+    fclose(f);
+    ck_assert_uint_eq(next, sizeof cited_lines / sizeof cited_lines[0]);
+    ck_assert_int_le(line, 150);
 }
 END_TEST
 
@@ -274,6 +370,7 @@ Suite *suite_session2(void)
 
     tcase_set_timeout(tc, 30);
     tcase_add_test(tc, default_output_is_the_tutorials);
+    tcase_add_test(tc, lesson_lines_cited_by_the_docs_are_true);
     tcase_add_test(tc, type_d_prints_floats_like_python);
     tcase_add_test(tc, positional_numbers_replace_the_list);
     tcase_add_test(tc, help_goes_to_stdout_and_exits_0);
@@ -288,6 +385,8 @@ Suite *suite_session2(void)
     tcase_add_test(named, named_prints_the_name_and_leaves_nothing);
     tcase_add_loop_test(named, named_sigkill_at_any_line_leaves_nothing_in_dev_shm, 0,
                         sizeof kill_points / sizeof kill_points[0]);
+    tcase_add_loop_test(named, sigint_right_after_fork_still_reaps_p1, 0,
+                        sizeof sigint_modes / sizeof sigint_modes[0]);
     suite_add_tcase(s, named);
     return s;
 }
