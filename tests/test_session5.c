@@ -1,7 +1,9 @@
-/* test_session5.c - the Pipe's ends (session5/pipe.c) and the session5 program.
+/* test_session5.c - the Pipe's ends (session5/pipe.c), the session5 program,
+ * its labs and its Python twin.
  *
  * The default output's order varies from run to run, so its test checks the
- * rules every valid interleaving obeys rather than one interleaving.
+ * rules every valid interleaving obeys rather than one interleaving;
+ * --lockstep and --duplex have one possible order, checked exactly.
  */
 #include "testutil.h"
 #include "frame.h"
@@ -582,6 +584,10 @@ START_TEST(python_twin_prints_the_same_lines)
         return;
     }
     run_cmd(&c, "session5/session5");
+    /* Unbuffered, Python's print() writes the text and the "\n" with two
+     * write()s, and the other process's line can land between them; the
+     * default buffer writes each process's lines whole. */
+    unsetenv("PYTHONUNBUFFERED");
     run_python(&py, "session5/session5.py");
     ck_assert_int_eq(run_exit_code(&py), 0);
     ck_assert_msg(py.err_len == 0, "python3 stderr: %s", py.err);
@@ -593,6 +599,29 @@ START_TEST(python_twin_prints_the_same_lines)
     free(got);
     run_free(&c);
     run_free(&py);
+}
+END_TEST
+
+/* ------------------------------------------------------------ the lesson */
+
+/* session5.c is the lesson a student opens first: at most 150 lines, the
+ * Pipe's own system call in it, and the tutorial's names. */
+START_TEST(the_lesson_file_is_short_and_uses_the_tutorials_names)
+{
+    FILE *f = fopen("session5/session5.c", "r");
+    char line[512];
+    int lines = 0, socketpair_call = 0, names = 0;
+
+    ck_assert_ptr_nonnull(f);
+    while (fgets(line, sizeof line, f) != NULL) {
+        lines++;
+        socketpair_call |= strstr(line, "socketpair(AF_UNIX, SOCK_STREAM, 0,") != NULL;
+        names |= strstr(line, "parent_conn, child_conn = Pipe()") != NULL;
+    }
+    fclose(f);
+    ck_assert_int_le(lines, 150);
+    ck_assert(socketpair_call);
+    ck_assert(names);
 }
 END_TEST
 
@@ -674,6 +703,7 @@ Suite *suite_session5(void)
     tcase_add_test(prog, both_send_above_the_buffers_is_a_reported_deadlock);
     tcase_add_test(prog, python_twin_prints_the_same_lines);
     tcase_add_test(prog, help_names_every_option);
+    tcase_add_test(prog, the_lesson_file_is_short_and_uses_the_tutorials_names);
     tcase_add_loop_test(prog, bad_input_exits_2_with_one_line, 0,
                         sizeof bad_inputs / sizeof bad_inputs[0]);
     suite_add_tcase(s, prog);
