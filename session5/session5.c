@@ -42,7 +42,8 @@ static int sender(void *arg)                            /* def sender(conn, msgs
     const struct pipe_args *a = arg;
     int conn = a->parent_conn;
 
-    close(a->child_conn);                               /* the receiver's end */
+    if (close(a->child_conn) == -1)                     /* the receiver's end */
+        die_child("close");
     for (size_t i = 0; i < a->count; i++) {             /* for msg in msgs: */
         const char *msg = a->msgs[i];
 
@@ -62,7 +63,8 @@ static int receiver(void *arg)                          /* def receiver(conn): *
     char *msg;
     size_t len;
 
-    close(a->parent_conn);                              /* the sender's end */
+    if (close(a->parent_conn) == -1)                    /* the sender's end */
+        die_child("close");
     while ((r = frame_recv(conn, MAX_MESSAGE, &msg, &len)) == 1) {  /* while 1: msg = conn.recv() */
         if (is_end(msg, len))                           /* if msg == "END": */
             break;                                      /*     break */
@@ -110,8 +112,8 @@ int main(int argc, char *argv[])
 
     a.msgs = opt.msgs;                  /* msgs = ["hello", "hey", "hru?", "END"] */
     a.count = opt.count;
-    if (socketpair(AF_UNIX, SOCK_STREAM, 0, ends) == -1)  /* parent_conn, child_conn = */
-        die("socketpair");                                /*     multiprocessing.Pipe() */
+    if (socketpair(AF_UNIX, SOCK_STREAM, 0, ends) == -1)  /* parent_conn, child_conn = Pipe() */
+        die("socketpair");
     a.parent_conn = ends[0];
     a.child_conn = ends[1];
     /* p1 = multiprocessing.Process(target=sender, args=(parent_conn, msgs)) */
@@ -122,8 +124,9 @@ int main(int argc, char *argv[])
         proc_terminate_all(SIGTERM);
         die("fork");
     }
-    close(a.parent_conn);               /* the parent's copies: else the */
-    close(a.child_conn);                /* receiver never sees end of file */
+    /* The parent's copies: else the receiver never sees end of file. */
+    if (close(a.parent_conn) == -1 || close(a.child_conn) == -1)
+        die("close");
     join_or_fail(p1, "p1 (sender)");    /* p1.join() */
     join_or_fail(p2, "p2 (receiver)");  /* p2.join() */
     return 0;
