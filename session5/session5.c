@@ -19,7 +19,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#define MAX_MESSAGE (1024 * 1024)       /* recv() refuses longer frames */
+#define MAX_MESSAGE ((size_t)1 << 20)   /* 1 MiB: recv() refuses longer frames */
 
 /* The args=(...) of both processes. fork() gives each child both ends, and
  * each closes the one it does not use: a receiver sees end of file only

@@ -555,21 +555,20 @@ static int compare_strings(const void *a, const void *b)
 static char *sorted_lines(const char *text)
 {
     char *copy = strdup(text), *save, *line, *out;
-    char *lines[64];
-    size_t n = 0;
+    char *lines[64] = { NULL };
+    size_t n = 0, used = 0, size = strlen(text) + 2;
 
     ck_assert_ptr_nonnull(copy);
     for (line = strtok_r(copy, "\n", &save); line != NULL; line = strtok_r(NULL, "\n", &save)) {
         ck_assert_uint_lt(n, 64);
         lines[n++] = line;
     }
-    qsort(lines, n, sizeof lines[0], compare_strings);
-    out = calloc(1, strlen(text) + 2);
+    if (n > 1)
+        qsort(lines, n, sizeof lines[0], compare_strings);
+    out = calloc(1, size);
     ck_assert_ptr_nonnull(out);
-    for (size_t i = 0; i < n; i++) {
-        strcat(out, lines[i]);
-        strcat(out, "\n");
-    }
+    for (size_t i = 0; i < n; i++)
+        used += (size_t)snprintf(out + used, size - used, "%s\n", lines[i]);
     free(copy);
     return out;
 }
