@@ -13,6 +13,12 @@
  *   mask: REGEX   run-dependent text (PIDs, addresses, racy balances): every
  *                 match is replaced by the same placeholder on both sides
  *   sorted        the lines may come in any order (several processes print)
+ *   seen-in: N    with sorted: the page's order must also be a real one, printed
+ *                 by at least one of N runs (the test stops at the first that
+ *                 does). A page that shows an interleaving the program (almost)
+ *                 never prints fails; the order a page should show is the one
+ *                 most runs print, which fails N times in a row only with its
+ *                 odds of failing once to the power N.
  *   exit: N       the expected exit status (default 0)
  *   stderr        compare standard error instead of standard output
  */
@@ -37,6 +43,7 @@ struct doc_test {
     regex_t masks[MAX_MASKS];
     int n_masks;
     int sorted, exit_code, use_stderr;
+    int seen_in;            /* seen-in: N, or 0 */
 };
 
 static char *trim(char *s)
@@ -68,6 +75,9 @@ static void parse_marker(char *spec, struct doc_test *t, const char *where)
             t->sorted = 1;
         } else if (strncmp(part, "exit:", 5) == 0) {
             t->exit_code = (int)strtol(part + 5, NULL, 10);
+        } else if (strncmp(part, "seen-in:", 8) == 0) {
+            t->seen_in = (int)strtol(part + 8, NULL, 10);
+            ck_assert_msg(t->seen_in > 0 && t->seen_in <= 100, "%s: seen-in takes 1..100", where);
         } else if (strcmp(part, "stderr") == 0) {
             t->use_stderr = 1;
         } else {
@@ -139,6 +149,35 @@ static char *normalise(const char *text, const struct doc_test *t)
     return out;
 }
 
+/* seen-in: N. The first run already matched the page as a set of lines;
+ * this looks for a run whose lines also come in the page's order. */
+static void check_order_was_seen(const struct doc_test *t, const char *expected,
+                                 const char *where)
+{
+    struct doc_test in_order = *t;      /* the same masks, no sorting */
+    char *want, *got = NULL;
+
+    in_order.sorted = 0;
+    want = normalise(expected, &in_order);
+    for (int i = 0; i < t->seen_in; i++) {
+        struct run r;
+        int same;
+
+        free(got);
+        run_cmd(&r, t->command);
+        got = normalise(t->use_stderr ? r.err : r.out, &in_order);
+        same = strcmp(want, got) == 0;
+        run_free(&r);
+        if (same) {
+            free(want);
+            free(got);
+            return;
+        }
+    }
+    ck_abort_msg("%s: in %d runs '%s' never printed the page's order.\n"
+                 "--- page:\n%s--- last run:\n%s", where, t->seen_in, t->command, want, got);
+}
+
 /* Checks every marked block of one page; returns how many there were. */
 static int check_page(const char *path)
 {
@@ -191,6 +230,8 @@ static int check_page(const char *path)
             free(want);
             free(got);
         }
+        if (t.seen_in > 0)
+            check_order_was_seen(&t, expected, where);
         for (int m = 0; m < t.n_masks; m++)
             regfree(&t.masks[m]);
         run_free(&r);

@@ -133,6 +133,14 @@ static const struct bad_input per_program[] = {
     { 5, "-b ''", "an empty byte count" },
     { 5, "--oneway --duplex", "--duplex with --oneway" },
     { 5, "--bytes 5 hello", "--bytes with messages" },
+    { 5, "--both-send", "--both-send without its value" },
+    { 5, "--both-send -1", "a negative --both-send size" },
+    { 5, "--both-send 67108865", "a --both-send size above 64 MiB" },
+    { 5, "--both-send 5 hello", "--both-send with messages" },
+    { 5, "--both-send 5 --duplex", "--both-send with --duplex" },
+    { 5, "--oneway --lockstep", "--lockstep with --oneway" },
+    { 5, "--lockstep --duplex", "--lockstep with --duplex" },
+    { 5, "--verbose=yes", "a value given to --verbose" },
     { 6, "--trials", "--trials without its value" },
     { 6, "--trials 0", "zero trials" },
     { 6, "--trials abc", "trials that are not a number" },
@@ -431,6 +439,8 @@ static const struct mid_run mid_runs[] = {
     { 1, "", "3037000499", "Result(in process p1): [" },
     { 2, "--type=d", "123456", "Result(in process p1): [" },
     { 5, "", "a-message", "Sent the message: a-message\n" },
+    { 5, "--duplex", "a-message", "Sent the message: a-message\n" },
+    { 5, "--lockstep", "a-message", "Sent the message: a-message\n" },
 };
 
 /* Programs that run for minutes with these options: once a child process

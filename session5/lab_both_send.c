@@ -1,0 +1,146 @@
+/* lab_both_send.c - --both-send N: each end of a duplex Pipe sends N bytes
+ * before it reads anything. While N fits in what the kernel buffers, both
+ * send()s return and both then read; past it both block in send() for ever,
+ * each waiting for the other to read. The parent watches the bytes queued
+ * in the two sockets: none moving for a second while both processes sleep
+ * is that deadlock, reported with the buffer sizes. docs/session5.md, "Two
+ * senders, no reader".
+ */
+#include "session5/labs.h"
+
+#include "clock.h"
+#include "die.h"
+
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#define STALL_SECONDS 1.0       /* no byte moved for this long: a deadlock */
+
+struct both {
+    struct conn end[2];         /* p1 uses end[0], p2 end[1] */
+    size_t n;
+    int who;                    /* 0 for p1, 1 for p2: set before each start */
+};
+
+static int send_then_read(void *arg)
+{
+    struct both *b = arg;
+    struct conn *mine = &b->end[b->who];
+    char *buf = calloc(b->n > 0 ? b->n : 1, 1), *got;
+    size_t len;
+    int r;
+
+    conn_close(&b->end[1 - b->who]);
+    if (buf == NULL)
+        die_child("malloc");
+    printf("p%d sends %zu bytes before it reads%s\n", b->who + 1, b->n, s5_tag());
+    if (conn_send(mine, buf, b->n) == -1)       /* conn.send(data) */
+        die_child("send");
+    if ((r = conn_recv(mine, b->n, &got, &len)) == -1)  /* conn.recv() */
+        die_child("recv");
+    if (r == 0)
+        s5_child_fail("p%d: the other end closed before it sent", b->who + 1);
+    printf("p%d received %zu bytes%s\n", b->who + 1, len, s5_tag());
+    free(got);
+    free(buf);
+    return 0;
+}
+
+/* Bytes sent to this end and not read yet. */
+static long queued(const struct conn *c)
+{
+    int n;
+
+    return ioctl(c->rfd, FIONREAD, &n) == -1 ? -1 : n;
+}
+
+/* 1 when the process sleeps in the kernel (state 'S' in /proc/PID/stat):
+ * a process blocked in send() does; one that is only waiting for a CPU
+ * does not, so a busy machine is not mistaken for a deadlock. */
+static int sleeping(pid_t pid)
+{
+    char path[64], text[512], *paren;
+    FILE *f;
+    size_t n;
+
+    snprintf(path, sizeof path, "/proc/%ld/stat", (long)pid);
+    if ((f = fopen(path, "r")) == NULL)
+        return 0;
+    n = fread(text, 1, sizeof text - 1, f);
+    fclose(f);
+    text[n] = '\0';
+    paren = strrchr(text, ')');         /* the name in (...) may hold spaces */
+    return paren != NULL && paren[1] == ' ' && paren[2] == 'S';
+}
+
+static int buffer_size(int fd, int which)
+{
+    int size = 0;
+    socklen_t len = sizeof size;
+
+    return getsockopt(fd, SOL_SOCKET, which, &size, &len) == -1 ? -1 : size;
+}
+
+_Noreturn static void report_deadlock(struct both *b)
+{
+    long q0 = queued(&b->end[0]), q1 = queued(&b->end[1]);
+    int snd = buffer_size(b->end[0].wfd, SO_SNDBUF);
+    int rcv = buffer_size(b->end[0].rfd, SO_RCVBUF);
+
+    proc_terminate_all(SIGTERM);
+    conn_close(&b->end[0]);
+    conn_close(&b->end[1]);
+    fail("deadlock: p1 and p2 are both blocked in send() of %zu bytes and neither "
+         "reads until its own send returns; the sockets took only %ld and %ld bytes "
+         "(SO_SNDBUF %d, SO_RCVBUF %d), and nothing moved for %.0f s",
+         b->n, q1, q0, snd, rcv, STALL_SECONDS);
+}
+
+int s5_lab_both_send(const struct s5_options *opt)
+{
+    struct both b = { .n = (size_t)opt->both_send };
+    struct timespec moved, tick = { 0, 10L * 1000 * 1000 };
+    pid_t pid[2];
+    int done[2] = { 0, 0 }, status;
+    long last = -1;
+
+    if (pipe_new(1, &b.end[0], &b.end[1]) == -1)
+        die("socketpair");
+    for (b.who = 0; b.who < 2; b.who++)
+        if ((pid[b.who] = proc_start(send_then_read, &b)) == -1) {
+            proc_terminate_all(SIGTERM);
+            die("fork");
+        }
+    /* The parent keeps its copies of both ends, only to look at them. */
+    clock_gettime(CLOCK_MONOTONIC, &moved);
+    while (!done[0] || !done[1]) {
+        long now = queued(&b.end[0]) + queued(&b.end[1]);
+
+        for (int i = 0; i < 2; i++) {
+            int r = done[i] ? 0 : proc_try_join(pid[i], &status);
+
+            if (r == -1)
+                die("waitpid");
+            if (r == 1 && !proc_succeeded(status))
+                fail_child(i == 0 ? "p1" : "p2", status);
+            done[i] |= r;
+        }
+        if (now != last) {
+            last = now;
+            clock_gettime(CLOCK_MONOTONIC, &moved);
+        } else if (!done[0] && !done[1] && seconds_since(&moved) >= STALL_SECONDS
+                   && sleeping(pid[0]) && sleeping(pid[1])) {
+            report_deadlock(&b);
+        }
+        nanosleep(&tick, NULL);
+    }
+    conn_close(&b.end[0]);
+    conn_close(&b.end[1]);
+    return 0;
+}

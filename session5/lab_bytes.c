@@ -1,0 +1,68 @@
+/* lab_bytes.c - --bytes N: one message of N bytes, far more than a pipe or
+ * a socket buffers, checked byte by byte at the other end. It cannot
+ * deadlock: the receiver, a separate process, empties the buffer while the
+ * sender fills it. docs/session5.md, "One big message".
+ */
+#include "session5/labs.h"
+
+#include "die.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+
+/* The byte at offset i: a pattern that a shifted, dropped or repeated chunk
+ * would not reproduce. */
+static unsigned char pattern(size_t i)
+{
+    return (unsigned char)(i % 251);
+}
+
+static int sender(void *arg)
+{
+    struct s5_pair *p = arg;
+    size_t n = (size_t)p->opt->bytes;
+    unsigned char *buf = malloc(n > 0 ? n : 1);
+
+    conn_close(&p->receive_end);
+    if (buf == NULL)
+        die_child("malloc");
+    for (size_t i = 0; i < n; i++)
+        buf[i] = pattern(i);
+    printf("Sending %zu bytes%s\n", n, s5_tag());
+    if (conn_send(&p->send_end, buf, n) == -1)
+        die_child("send");
+    free(buf);
+    conn_close(&p->send_end);
+    return 0;
+}
+
+static int receiver(void *arg)
+{
+    struct s5_pair *p = arg;
+    size_t want = (size_t)p->opt->bytes, len;
+    char *msg;
+    int r;
+
+    conn_close(&p->send_end);
+    r = conn_recv(&p->receive_end, PIPE_MAX_MESSAGE, &msg, &len);
+    if (r == -1)
+        die_child("recv");
+    if (r == 0)
+        s5_child_fail("the sender closed the pipe before its message");
+    if (len != want)
+        s5_child_fail("received %zu bytes, expected %zu", len, want);
+    for (size_t i = 0; i < len; i++)
+        if ((unsigned char)msg[i] != pattern(i))
+            s5_child_fail("byte %zu of %zu is wrong", i, len);
+    printf("Received %zu bytes intact%s\n", len, s5_tag());
+    free(msg);
+    conn_close(&p->receive_end);
+    return 0;
+}
+
+int s5_lab_bytes(const struct s5_options *opt)
+{
+    struct s5_pair pair = { .opt = opt };
+
+    return s5_run_pair(&pair, !opt->oneway, sender, receiver);
+}

@@ -1,0 +1,29 @@
+/* options.h - session5's command line: the messages, and the switches that
+ * pick a lab instead of the tutorial's run (see labs.h). docs/session5.md
+ * describes each option under "Going further".
+ */
+#ifndef SESSION5_OPTIONS_H
+#define SESSION5_OPTIONS_H
+
+#include <stddef.h>
+
+struct s5_options {
+    char *const *msgs;      /* the messages: the tutorial's four, or argv's */
+    size_t count;
+    int oneway;             /* --oneway: a pipe() instead of a socketpair() */
+    int duplex;             /* --duplex: the receiver answers, the sender prints it */
+    int lockstep;           /* --lockstep: the receiver answers, silently */
+    int verbose;            /* --verbose: tag each line with its pids */
+    long bytes;             /* --bytes N, or -1 */
+    long both_send;         /* --both-send N, or -1 */
+};
+
+/* Fills *opt from the command line; --help prints the usage and exits 0,
+ * bad usage exits 2 (usage_error) before any process is started. */
+void s5_parse_options(int argc, char *argv[], struct s5_options *opt);
+
+/* What a child appends to each line it prints: "" normally, and with
+ * --verbose "  [pid 4242, parent 4240]" for the process calling it. */
+const char *s5_tag(void);
+
+#endif
