@@ -4,6 +4,7 @@
 #include "die.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
@@ -273,6 +274,48 @@ int proc_terminate_all(int sig)
     return stop_every_child(sig);
 }
 
+/* A child forked by hand is adopted (proc_adopt) just after fork(): a
+ * signal that arrives in between would not find it in the table, and it
+ * would outlive the program. The kernel's own list of this process's
+ * children closes that gap. open, read and close are async-signal-safe;
+ * snprintf is not, so the path is put together by hand. */
+static void adopt_every_child(void)
+{
+    char path[64] = "/proc/self/task/", digits[16], buf[4096];
+    size_t len = strlen(path), n = 0;
+    long pid = (long)getpid(), child = 0;
+    ssize_t got;
+    int fd;
+
+    do
+        digits[n++] = (char)('0' + pid % 10);
+    while ((pid /= 10) > 0);
+    while (n > 0)
+        path[len++] = digits[--n];
+    memcpy(path + len, "/children", sizeof "/children");
+    if ((fd = open(path, O_RDONLY)) == -1)
+        return;
+    got = read(fd, buf, sizeof buf - 1);
+    close(fd);
+    if (got > 0)
+        buf[got++] = ' ';       /* so the last number ends too */
+    for (ssize_t i = 0; i < got; i++) {
+        if (buf[i] >= '0' && buf[i] <= '9') {
+            child = child * 10 + (buf[i] - '0');
+            continue;
+        }
+        if (child > 0) {
+            int known = 0;
+
+            for (size_t k = 0; k < PROC_MAX; k++)
+                known |= children[k] == (pid_t)child;
+            if (!known)
+                remember((pid_t)child);
+        }
+        child = 0;
+    }
+}
+
 /* The signal that started the handler, 0 while it is not running. */
 static volatile sig_atomic_t stopping;
 
@@ -290,6 +333,7 @@ static void stop_children_and_exit(int sig)
         sig = stopping;
     } else {
         stopping = sig;
+        adopt_every_child();
     }
     stop_every_child(SIGTERM);
     _exit(128 + sig);

@@ -15,9 +15,12 @@ SANITIZE_FLAGS := -fsanitize=address,undefined -fno-sanitize-recover=all \
                   -fno-omit-frame-pointer
 # Leaks are valgrind's job (check-valgrind): Check's forked test processes and
 # the programs' children end with _exit on purpose, holding memory the parent
-# frees. halt_on_error/abort make any report a failing test.
+# frees. halt_on_error/abort make any report a failing test. Instrumented
+# code is slower: CK_TIMEOUT_MULTIPLIER stretches every test deadline
+# (Check's and tests/testutil.h's RUN_TIMEOUT).
 SANITIZE_ENV   := ASAN_OPTIONS=detect_leaks=0:abort_on_error=1 \
-                  UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
+                  UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+                  CK_TIMEOUT_MULTIPLIER=3
 
 .PHONY: check-sanitize check-valgrind lint fuzz fuzz-seeds
 
@@ -65,7 +68,7 @@ check-valgrind:
 	done
 	@echo "  VG     $(BUILD)/tests/runner"
 	@cd $(VALGRIND_TREE) && rm -rf $(VALGRIND_LOGS) && mkdir -p $(VALGRIND_LOGS) && \
-	    CK_FORK=no CK_VERBOSITY=minimal sh -c 'echo $$$$ >$(VALGRIND_LOGS)/runner.pid; \
+	    CK_FORK=no CK_VERBOSITY=minimal CK_TIMEOUT_MULTIPLIER=3 sh -c 'echo $$$$ >$(VALGRIND_LOGS)/runner.pid; \
 	        exec $(VALGRIND_TESTS) ./$(BUILD)/tests/runner'; \
 	    status=$$?; logs=$(VALGRIND_LOGS); runner=$$logs/$$(cat $$logs/runner.pid).log; \
 	    grep -q 'ERROR SUMMARY' $$runner || { echo "check-valgrind: no summary from the runner"; exit 1; }; \

@@ -860,6 +860,44 @@ static void program_with_a_child_that_catches_sigterm(void)
     program_with_a_stubborn_child(0);
 }
 
+static pid_t forked_by_hand;
+
+static void program_signalled_before_it_adopts_its_child(void)
+{
+    pid_t parent = getpid();
+
+    die_init("demo");
+    proc_cleanup_on_signals();
+    forked_by_hand = fork();
+    if (forked_by_hand == 0) {
+        proc_child_init(parent);
+        while (pause() == -1)
+            continue;
+        _exit(0);
+    }
+    fprintf(stderr, "child %ld\n", (long)forked_by_hand);
+    raise(SIGTERM);             /* before proc_adopt(forked_by_hand) */
+    exit(0);
+}
+
+/* A child forked by hand is adopted just after fork(); a signal that comes
+ * first must still stop and reap it, not leave it to be killed by its
+ * parent's death and reaped by whoever inherits it. The test is a subreaper,
+ * so such an orphan would become the test's own zombie. */
+START_TEST(a_signal_before_proc_adopt_still_reaps_the_child)
+{
+    struct demo d;
+    long child = 0;
+
+    ck_assert_int_eq(prctl(PR_SET_CHILD_SUBREAPER, 1), 0);
+    demo_start(&d, program_signalled_before_it_adopts_its_child, DEMO_DEV_NULL);
+    ck_assert_int_eq(demo_finish(&d, 5), 143 << 8);
+    ck_assert_int_eq(sscanf(d.err, "child %ld", &child), 1);
+    ck_assert_int_eq(waitpid((pid_t)child, NULL, WNOHANG), -1);
+    ck_assert_int_eq(errno, ECHILD);    /* reaped by its parent, not ours */
+}
+END_TEST
+
 /* SIGTERM to the program: a child that does not end on SIGTERM is killed
  * after the grace (2 s), and the program still ends with 143. */
 START_TEST(sigterm_ends_the_program_even_when_a_child_ignores_it)
@@ -930,6 +968,7 @@ Suite *suite_common(void)
     tcase_add_test(die_tc, die_init_keeps_descriptors_0_to_2_taken);
     tcase_add_test(die_tc, sigterm_ends_the_program_even_when_a_child_ignores_it);
     tcase_add_test(die_tc, a_second_signal_cuts_the_grace_short);
+    tcase_add_test(die_tc, a_signal_before_proc_adopt_still_reaps_the_child);
     tcase_set_timeout(die_tc, 10);
     suite_add_tcase(s, die_tc);
     suite_add_tcase(s, args);

@@ -200,31 +200,31 @@ static const struct bad_input per_program[] = {
  * bad usage never does, and is then stopped with SIGTERM. */
 struct accepted_limit {
     int session;
-    const char *args;
     int quick;
+    const char *args;
 };
 
 static const struct accepted_limit accepted_limits[] = {
-    { 1, "3037000499", 1 },
-    { 1, "-- -3037000499", 1 },
-    { 2, "46340", 1 },
-    { 2, "-- -46340", 1 },
-    { 3, "--bench 10000000", 0 },
-    { 4, "--producers 64 --consumers 64 --count 1", 1 },
-    { 4, "--maxsize 1000000 --count 10", 1 },
-    { 4, "--count 100000000", 0 },
-    { 4, "--producers 64 --count 1562500", 0 },
-    { 5, "--bytes 268435456", 0 },
-    { 6, "--trials 100000", 0 },
-    { 6, "--iterations 10000000", 0 },
-    { 6, "--trials 1 --iterations 1 --balance 1000000000", 1 },
-    { 7, "--trials 100000", 0 },
-    { 7, "--iterations 10000000", 0 },
-    { 7, "--trials 1 --iterations 1 --balance 1000000000", 1 },
-    { 8, "-p 128 --range 200", 1 },
-    { 8, "--range 10000000", 0 },
-    { 8, "--work 1000000000 1", 0 },
-    { 8, "-- 3037000499 -3037000499", 1 },
+    { 1, 1, "3037000499" },
+    { 1, 1, "-- -3037000499" },
+    { 2, 1, "46340" },
+    { 2, 1, "-- -46340" },
+    { 3, 0, "--bench 10000000" },
+    { 4, 1, "--producers 64 --consumers 64 --count 1" },
+    { 4, 1, "--maxsize 1000000 --count 10" },
+    { 4, 0, "--count 100000000" },
+    { 4, 0, "--producers 64 --count 1562500" },
+    { 5, 0, "--bytes 268435456" },
+    { 6, 0, "--trials 100000" },
+    { 6, 0, "--iterations 10000000" },
+    { 6, 1, "--trials 1 --iterations 1 --balance 1000000000" },
+    { 7, 0, "--trials 100000" },
+    { 7, 0, "--iterations 10000000" },
+    { 7, 1, "--trials 1 --iterations 1 --balance 1000000000" },
+    { 8, 1, "-p 128 --range 200" },
+    { 8, 0, "--range 10000000" },
+    { 8, 0, "--work 1000000000 1" },
+    { 8, 1, "-- 3037000499 -3037000499" },
 };
 
 /* The programs of the suite that are built in this tree: sessions land one
