@@ -81,6 +81,7 @@ static void perform_transactions(struct bank_options *opt)
     account_free(balance);
 }
 
+/* if __name__ == "__main__": */
 int main(int argc, char *argv[])
 {
     struct bank_options opt;
