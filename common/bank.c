@@ -124,7 +124,7 @@ int bank_parse_options(int argc, char *argv[], const struct bank_option *table,
     struct option longopts[MAX_OPTIONS + 2];
     int n = 0, opt;
 
-    for (; table[n].name != NULL && n < MAX_OPTIONS; n++)
+    for (; n < MAX_OPTIONS && table[n].name != NULL; n++)
         longopts[n] = (struct option){ table[n].name,
                                        table[n].arg ? required_argument : no_argument, NULL, n };
     longopts[n] = (struct option){ "help", no_argument, NULL, 'h' };

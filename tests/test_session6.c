@@ -197,8 +197,11 @@ START_TEST(longest_schedule_is_played)
     struct run r;
 
     /* 1122 repeated, then 12 pairs: 200 steps. */
-    for (int i = 0; i < BANK_MAX_STEPS; i++)
-        steps[i] = i < 100 ? "1122"[i % 4] : "1212"[i % 4];
+    for (int i = 0; i < BANK_MAX_STEPS; i++) {
+        const char *pattern = i < 100 ? "1122" : "1212";
+
+        steps[i] = pattern[i % 4];
+    }
     steps[BANK_MAX_STEPS] = '\0';
     snprintf(cmd, sizeof cmd, "session6/session6 --schedule %s --balance 0", steps);
     snprintf(want, sizeof want, "Final balance = %ld (expected 0)\n", expected_final(steps, 0));
