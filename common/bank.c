@@ -286,7 +286,7 @@ const char *bank_begin(struct bank_options *o)
     if ((o->finals = malloc((size_t)o->trials * sizeof *o->finals)) == NULL)
         return "malloc";
     o->done = 0;
-    if (o->lengthen_when_serial && o->schedule == NULL && allowed_cpus() == 1)
+    if (o->lengthen_when_serial && allowed_cpus() == 1)
         go_serial(o, "only one CPU is allowed to this program (sched_getaffinity)");
     clock_gettime(CLOCK_MONOTONIC, &o->started);
     return NULL;
