@@ -377,6 +377,56 @@ START_TEST(one_cpu_forced_schedule_still_loses_the_update)
 }
 END_TEST
 
+START_TEST(one_cpu_value_lock_makes_the_loops_long_too)
+{
+    struct run r;
+
+    allow_one_cpu();
+    run_cmd(&r, "session6/session6 --value-lock --csv --trials 1");
+    ck_assert_int_eq(run_exit_code(&r), 0);
+    ck_assert_int_eq(count_balance_lines(r.out, "%ld%c", 100 - BANK_SERIAL_ITERATIONS,
+                                         100 + BANK_SERIAL_ITERATIONS), 1);
+    ck_assert_ptr_nonnull(strstr(r.err, "each now runs 3000000 updates per trial"));
+    run_free(&r);
+}
+END_TEST
+
+/* make compare's table (mk/compare.awk) from two --summary blocks. */
+static void write_summary(const char *path, long updates, long wrong, long min, long max)
+{
+    FILE *f = fopen(path, "w");
+
+    ck_assert_ptr_nonnull(f);
+    fprintf(f, "Final balance = %ld\n\nTrials:                    4 (%ld updates each way per trial)\n"
+            "Expected final balance:    100\nWrong final balances:      %ld of 4\n"
+            "Smallest final balance:    %ld\nLargest final balance:     %ld\n"
+            "Mean distance from it:     12.5\nTime per trial:            0.500 ms\n",
+            min, updates, wrong, min, max);
+    ck_assert_int_eq(fclose(f), 0);
+}
+
+START_TEST(compare_table_puts_the_two_side_by_side)
+{
+    char racy[] = "/tmp/s67-racy-XXXXXX", locked[] = "/tmp/s67-locked-XXXXXX", cmd[256];
+    struct run r;
+
+    ck_assert_int_ne(mkstemp(racy), -1);
+    ck_assert_int_ne(mkstemp(locked), -1);
+    write_summary(racy, 3000000, 3, -50, 150);
+    write_summary(locked, 10000, 0, 100, 100);
+    snprintf(cmd, sizeof cmd, "/usr/bin/awk -f mk/compare.awk %s %s", racy, locked);
+    run_cmd(&r, cmd);
+    ck_assert_int_eq(run_exit_code(&r), 0);
+    ck_assert_ptr_nonnull(strstr(r.out, "updates per process               3000000              10000\n"));
+    ck_assert_ptr_nonnull(strstr(r.out, "correct                                 1                  4\n"));
+    ck_assert_ptr_nonnull(strstr(r.out, "min final balance                     -50                100\n"));
+    ck_assert_ptr_nonnull(strstr(r.out, "(session6 ran longer loops: only one CPU was free"));
+    run_free(&r);
+    unlink(racy);
+    unlink(locked);
+}
+END_TEST
+
 START_TEST(help_lists_every_option)
 {
     static const char *const mentions[] = {
@@ -533,6 +583,7 @@ Suite *suite_session6(void)
                         sizeof bad_inputs / sizeof bad_inputs[0]);
     tcase_add_test(program, too_long_a_schedule_is_bad_input);
     tcase_add_test(program, python_twin_prints_ten_final_balances);
+    tcase_add_test(program, compare_table_puts_the_two_side_by_side);
     suite_add_tcase(s, program);
     tcase_set_timeout(schedule, 30);
     tcase_add_test(schedule, interleave_loses_an_update_as_in_the_tutorial);
@@ -549,6 +600,7 @@ Suite *suite_session6(void)
     tcase_add_test(one_cpu, one_cpu_makes_the_loops_long_and_says_so);
     tcase_add_test(one_cpu, one_cpu_with_iterations_keeps_them_and_warns);
     tcase_add_test(one_cpu, one_cpu_forced_schedule_still_loses_the_update);
+    tcase_add_test(one_cpu, one_cpu_value_lock_makes_the_loops_long_too);
     suite_add_tcase(s, one_cpu);
     tcase_set_timeout(unit, 5);
     tcase_add_test(unit, read_then_write_is_two_steps_that_can_lose_an_update);
