@@ -321,6 +321,20 @@ END_TEST
  * and make its loops long (what it prints then is up to the scheduler, so
  * the test asserts the line and the lengths, not a wrong balance); the
  * forced schedule loses its update on one CPU as anywhere. */
+static cpu_set_t cpus_before;
+
+/* The test process's own CPUs are restored after each test, also when the
+ * runner does not fork (CK_FORK=no, as under valgrind). */
+static void save_cpus(void)
+{
+    ck_assert_int_eq(sched_getaffinity(0, sizeof cpus_before, &cpus_before), 0);
+}
+
+static void restore_cpus(void)
+{
+    sched_setaffinity(0, sizeof cpus_before, &cpus_before);
+}
+
 static void allow_one_cpu(void)
 {
     cpu_set_t one;
@@ -597,6 +611,7 @@ Suite *suite_session6(void)
     tcase_add_test(schedule, verbose_tags_schedule_rows);
     suite_add_tcase(s, schedule);
     tcase_set_timeout(one_cpu, 60);
+    tcase_add_checked_fixture(one_cpu, save_cpus, restore_cpus);
     tcase_add_test(one_cpu, one_cpu_makes_the_loops_long_and_says_so);
     tcase_add_test(one_cpu, one_cpu_with_iterations_keeps_them_and_warns);
     tcase_add_test(one_cpu, one_cpu_forced_schedule_still_loses_the_update);
