@@ -150,8 +150,9 @@ int bank_parse_options(int argc, char *argv[], const struct bank_option *table,
 
 int bank_check_options(const struct bank_options *o, char *msg, size_t msglen)
 {
-    if (o->csv && o->summary) {
-        snprintf(msg, msglen, "--csv and --summary cannot be combined (--csv prints only numbers)");
+    if (o->csv && (o->summary || o->verbose)) {
+        snprintf(msg, msglen, "--csv and --%s cannot be combined (--csv prints only numbers)",
+                 o->summary ? "summary" : "verbose");
         return -1;
     }
     if (o->schedule != NULL && (o->csv || o->summary)) {

@@ -466,6 +466,7 @@ static const struct {
     { "session6/session6 -x", "session6: unknown option '-x'" },
     { "session6/session6 extra", "session6: unexpected argument 'extra'" },
     { "session6/session6 --csv --summary", "session6: --csv and --summary cannot be combined" },
+    { "session6/session6 --verbose --csv", "session6: --csv and --verbose cannot be combined" },
     { "session6/session6 --interleave --csv", "session6: --schedule and --interleave print their own table" },
     { "session6/session6 --schedule 1122 --trials 3", "session6: --schedule and --interleave play one trial" },
     { "session6/session6 --schedule 121", "session6: --schedule '121' gives process 2 an odd number of steps (1)" },
