@@ -1,4 +1,5 @@
-/* server.h - the manager's event loop: one process, one poll(), many clients.
+/* server.h - read 5 of 5: the manager's event loop: one process, one
+ * poll(), many clients.
  *
  * Each connection first authenticates (auth.h, server side: challenge, then
  * answer), then sends requests, one frame each, that protocol.c runs on the
@@ -12,8 +13,17 @@
 
 #include <stddef.h>
 
-/* Most connections served at once; more are refused (accepted and closed). */
+/* Most connections served at once; more are refused (accepted, sent
+ * AUTH_REFUSED, closed). */
 #define SERVER_MAX_CONNECTIONS 128
+
+/* Most bytes of replies queued for one client that does not read them while
+ * it sends more requests; past it, that client alone is dropped. A single
+ * reply may be larger (a snapshot of a big list). */
+#define SERVER_OUTPUT_MAX (2 * 1024 * 1024)
+
+/* When accept() finds no descriptor at all, the listener rests this long. */
+#define SERVER_PAUSE_MS 1000
 
 struct server_config {
     int listen_fd;              /* a listening socket, or -1 */

@@ -95,7 +95,7 @@ static const struct {
     { "session3/session3 --serve 127.0.0.1:70000 --authkey-file /dev/null",
       "session3: port 70000 is out of range" },
     { "session3/session3 --serve 127.0.0.1:0 --authkey-file /dev/null",
-      "session3: the authkey is empty" },
+      "session3: --authkey-file '/dev/null' is a character device (accepted: a regular file)" },
     { "session3/session3 --serve 127.0.0.1:0 --authkey-file /nonexistent/key",
       "session3: cannot open --authkey-file '/nonexistent/key'" },
     { "session3/session3 --connect 127.0.0.1:1", "session3: --connect needs exactly one of" },
