@@ -137,6 +137,16 @@ static int conn_send(struct server *srv, struct conn *c, const void *payload, si
     return conn_flush(c);
 }
 
+/* The kernel would grow a socket's send buffer up to megabytes for a
+ * client that does not read; fixed at SERVER_SOCKET_BUFFER, what such a
+ * client has not read waits in c->out instead, where the cap applies. */
+static void limit_kernel_buffer(int fd)
+{
+    int size = SERVER_SOCKET_BUFFER;
+
+    (void)setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &size, sizeof size);
+}
+
 /* A connection the manager has no room for is told so (AUTH_REFUSED, at
  * most one try, never waiting) and closed. */
 static void refuse(int fd)
@@ -185,6 +195,7 @@ static int conn_add(struct server *srv, int fd)
     c->state = WANT_ANSWER;
     c->auth_deadline = now_ms() + (srv->cfg->auth_timeout_ms > 0 ? srv->cfg->auth_timeout_ms
                                                                  : SERVER_AUTH_TIMEOUT_MS);
+    limit_kernel_buffer(fd);
     srv->nconns++;
     if (auth_make_challenge(c->challenge) == -1
         || conn_send(srv, c, c->challenge, sizeof c->challenge) == -1) {

@@ -22,6 +22,9 @@
  * reply may be larger (a snapshot of a big list). */
 #define SERVER_OUTPUT_MAX (2 * 1024 * 1024)
 
+/* The kernel's send buffer of each connection (SO_SNDBUF), in bytes. */
+#define SERVER_SOCKET_BUFFER (128 * 1024)
+
 /* When accept() finds no descriptor at all, the listener rests this long. */
 #define SERVER_PAUSE_MS 1000
 
