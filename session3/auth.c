@@ -1,4 +1,5 @@
-/* auth.c - mutual HMAC challenge-response with OpenSSL; see auth.h. */
+/* auth.c - read 6th: both ends prove they know the authkey with HMAC
+ * challenge-response (OpenSSL), never sending it (auth.h). The last module. */
 #include "auth.h"
 
 #include "frame.h"

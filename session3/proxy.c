@@ -1,4 +1,5 @@
-/* proxy.c - a request out, a reply back; see proxy.h. */
+/* proxy.c - read 2nd, after session3.c: a proxy call packs a request, sends
+ * it in one frame and waits for the reply (proxy.h). Next: protocol.c. */
 #include "proxy.h"
 
 #include "auth.h"

@@ -1,7 +1,5 @@
-/* server.c - read 5 of 5: the manager's poll() loop; see server.h.
- * Each connection gathers its request bytes, and queues its reply bytes, in
- * buffers of its own, so a slow or hostile client never blocks the others.
- */
+/* server.c - read 5th: the manager's one poll() loop; each client has its own
+ * input and output buffers, so none blocks the others. Next: auth.c. */
 #include "server.h"
 
 #include "auth.h"

@@ -1,5 +1,4 @@
-/* server.h - read 5 of 5: the manager's event loop: one process, one
- * poll(), many clients.
+/* server.h - the manager's event loop: one process, one poll(), many clients.
  *
  * Each connection first authenticates (auth.h, server side: challenge, then
  * answer), then sends requests, one frame each, that protocol.c runs on the
