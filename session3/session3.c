@@ -68,7 +68,7 @@ static int insert_record(void *arg)
 int main(int argc, char *argv[])
 {
     static const struct record initial[] = { { "Sam", 10 }, { "Adam", 9 }, { "Kevin", 9 } };
-    static const struct record new_record = { "Jeff", 8 };
+    static const struct record new_record = { "Jeff", 8 };   /* new_record = ('Jeff', 8) */
     struct s3_manager_task task = { .count = 3, .key = opt.key };
     struct insert_args p1_args;
     struct records_proxy p2_args;
@@ -109,15 +109,16 @@ int main(int argc, char *argv[])
     for (int i = 0; i < 3; i++)         /* records = manager.list([('Sam', 10), ...]) */
         s3_check(list_append_record(&manager, records, &initial[i]), "manager.list",
                  &manager);
-    /* new_record = ('Jeff', 8) is `new_record` above. */
+    /* p1 = Process(target=insert_record, args=(new_record, records)) */
     p1_args = (struct insert_args){ &new_record, { task.pairs[1][1], records } };
+    /* p2 = Process(target=print_records, args=(records,)) */
     p2_args = (struct records_proxy){ task.pairs[2][1], records };
 
-    p1 = s3_start(insert_record, &p1_args); /* p1 = Process(target=insert_record, ...); */
-    close(p1_args.records.fd);              /* p1.start() */
+    p1 = s3_start(insert_record, &p1_args); /* p1.start() */
+    close(p1_args.records.fd);              /* that end is p1's now */
     join_or_fail(p1, "p1");                 /* p1.join() */
-    p2 = s3_start(print_records, &p2_args); /* p2 = Process(target=print_records, ...); */
-    close(p2_args.fd);                      /* p2.start() */
+    p2 = s3_start(print_records, &p2_args); /* p2.start() */
+    close(p2_args.fd);
     join_or_fail(p2, "p2");                 /* p2.join() */
 
     /* The end of the with block: manager.shutdown(). */

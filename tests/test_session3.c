@@ -102,7 +102,8 @@ static int parse_tag(const char *line, char who[8], long *pid, long *parent, int
  * without the tags the text is the tutorial's. */
 START_TEST(verbose_tags_each_child_line_with_its_pid_and_parent)
 {
-    const char *args = _i == 0 ? "session3/session3 --verbose" : "session3/session3 -v --demo dict";
+    const char *args = _i == 0 ? "session3/session3 --verbose"
+                               : "session3/session3 -v --demo dict";
     char *copy, *save, *line, untagged[4096] = "", who[8];
     long pid, parent, pids[2] = { 0, 0 }, first_parent = 0;
     int text_at, tagged = 0;
@@ -176,7 +177,8 @@ static const struct {
     { "session3/session3 --timeout 5", "session3: --timeout goes with --connect" },
     { "session3/session3 --verbose --bench 5", "session3: --verbose tags the lines" },
     { "session3/session3 --connect 127.0.0.1:1", "session3: --connect needs exactly one of" },
-    { "session3/session3 --insert Jeff:8", "session3: --insert, --print and --shutdown need --connect" },
+    { "session3/session3 --insert Jeff:8",
+      "session3: --insert, --print and --shutdown need --connect" },
     { "session3/session3 --connect 127.0.0.1:1 --insert Jeff",
       "session3: invalid --insert 'Jeff'" },
     { "session3/session3 --connect 127.0.0.1:1 --insert Jeff:x",
