@@ -111,7 +111,7 @@ static int conn_send(struct server *srv, struct conn *c, const void *payload, si
     size_t pending = c->out_len - c->out_sent, need;
 
     if (pending > 0 && pending + len > SERVER_OUTPUT_MAX) {
-        log_line(srv, "client does not read its replies (over %d bytes waiting), "
+        log_line(srv, "client does not read its replies (over %zu bytes waiting), "
                  "connection closed", SERVER_OUTPUT_MAX);
         return -1;
     }

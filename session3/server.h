@@ -19,7 +19,7 @@
 /* Most bytes of replies queued for one client that does not read them while
  * it sends more requests; past it, that client alone is dropped. A single
  * reply may be larger (a snapshot of a big list). */
-#define SERVER_OUTPUT_MAX (2 * 1024 * 1024)
+#define SERVER_OUTPUT_MAX ((size_t)2 * 1024 * 1024)
 
 /* The kernel's send buffer of each connection (SO_SNDBUF), in bytes. */
 #define SERVER_SOCKET_BUFFER (128 * 1024)

@@ -105,6 +105,7 @@ START_TEST(verbose_tags_each_child_line_with_its_pid_and_parent)
     const char *args = _i == 0 ? "session3/session3 --verbose"
                                : "session3/session3 -v --demo dict";
     char *copy, *save, *line, untagged[4096] = "", who[8];
+    size_t used = 0;
     long pid, parent, pids[2] = { 0, 0 }, first_parent = 0;
     int text_at, tagged = 0;
     struct run r;
@@ -123,8 +124,8 @@ START_TEST(verbose_tags_each_child_line_with_its_pid_and_parent)
         if (pids[who[1] - '1'] == 0)
             pids[who[1] - '1'] = pid;
         ck_assert_int_eq(pids[who[1] - '1'], pid);      /* one pid per child */
-        strcat(untagged, line + text_at);
-        strcat(untagged, "\n");
+        used += (size_t)snprintf(untagged + used, sizeof untagged - used, "%s\n", line + text_at);
+        ck_assert_uint_lt(used, sizeof untagged);
         tagged++;
     }
     ck_assert_int_eq(tagged, 9);                /* one line of p1, eight of p2 */

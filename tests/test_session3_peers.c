@@ -299,7 +299,7 @@ static int fake_manager(int listener, int then_exit)
 
     if (fd == -1 || auth_deliver_challenge(fd, KEY, KEYLEN) == -1
         || auth_answer_challenge(fd, KEY, KEYLEN) == -1
-        || frame_recv(fd, PROTOCOL_REQUEST_MAX, &request, &len) != 1)
+        || frame_recv(fd, (size_t)PROTOCOL_REQUEST_MAX, &request, &len) != 1)
         return 1;
     free(request);
     frame_encode_header(100, header);
