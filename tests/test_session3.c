@@ -69,6 +69,30 @@ START_TEST(help_goes_to_stdout_and_exits_0)
 }
 END_TEST
 
+/* The lesson file is the story and nothing else: at most 150 lines, and
+ * the socket pairs and the processes' start and join in plain sight. */
+START_TEST(lesson_file_is_at_most_150_lines_and_shows_its_calls)
+{
+    static const char *const calls[] = { "socketpair(AF_UNIX, SOCK_STREAM", "manager_list(",
+                                         "list_append_record(", "list_records(",
+                                         "manager_shutdown(", "join_or_fail(p1", NULL };
+    FILE *f = fopen("session3/session3.c", "r");
+    static char text[65536];
+    size_t len;
+    int lines = 0;
+
+    ck_assert_ptr_nonnull(f);
+    len = fread(text, 1, sizeof text - 1, f);
+    fclose(f);
+    text[len] = '\0';
+    for (size_t i = 0; i < len; i++)
+        lines += text[i] == '\n';
+    ck_assert_int_le(lines, 150);
+    for (int i = 0; calls[i] != NULL; i++)
+        ck_assert_msg(strstr(text, calls[i]) != NULL, "the lesson does not call %s", calls[i]);
+}
+END_TEST
+
 /* The Python twin (session3/session3.py) prints exactly what the C lesson
  * prints, byte for byte. */
 START_TEST(python_twin_prints_the_same_story)
@@ -845,6 +869,7 @@ Suite *suite_session3(void)
     tcase_add_test(tc, demo_dict_tells_the_same_story);
     tcase_add_test(tc, help_goes_to_stdout_and_exits_0);
     tcase_add_test(tc, python_twin_prints_the_same_story);
+    tcase_add_test(tc, lesson_file_is_at_most_150_lines_and_shows_its_calls);
     tcase_add_loop_test(tc, verbose_tags_each_child_line_with_its_pid_and_parent, 0, 2);
     tcase_add_test(tc, bench_prints_both_measurements);
     tcase_add_loop_test(tc, bad_input_exits_2_with_one_line, 0,
