@@ -1,4 +1,5 @@
-/* auth.c - mutual HMAC challenge-response with OpenSSL; see auth.h. */
+/* auth.c - read 6th: both ends prove they know the authkey with HMAC
+ * challenge-response (OpenSSL), never sending it (auth.h). The last module. */
 #include "auth.h"
 
 #include "frame.h"
@@ -61,13 +62,14 @@ int auth_answer_is_right(const void *key, size_t keylen,
     return CRYPTO_memcmp(expected, answer, AUTH_ANSWER_SIZE) == 0;
 }
 
-/* Receives one authentication message; a closed stream is EPROTO. */
+/* Receives one authentication message; a stream closed, even inside a
+ * frame, is ECONNRESET. */
 static int recv_message(int fd, char **msg, size_t *len)
 {
     int got = frame_recv(fd, AUTH_MESSAGE_MAX, msg, len);
 
-    if (got == 0)
-        errno = EPROTO;
+    if (got == 0 || (got == -1 && errno == EPROTO))
+        errno = ECONNRESET;
     return got == 1 ? 0 : -1;
 }
 
@@ -110,6 +112,11 @@ int auth_answer_challenge(int fd, const void *key, size_t keylen)
 
     if (recv_message(fd, &msg, &len) == -1)
         return -1;
+    if (is_message(msg, len, AUTH_REFUSED)) {
+        free(msg);
+        errno = EBUSY;
+        return -1;
+    }
     made = auth_make_answer(key, keylen, msg, len, answer);
     free(msg);
     if (made == -1 || frame_send(fd, answer, sizeof answer) == -1

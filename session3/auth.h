@@ -17,6 +17,9 @@
 #define AUTH_DIGEST_NAME "{sha256}"
 #define AUTH_WELCOME "#WELCOME#"
 #define AUTH_FAILURE "#FAILURE#"
+/* What a manager with no free slot (or no free descriptor) sends instead of
+ * its challenge, then it closes the connection. Not in CPython. */
+#define AUTH_REFUSED "#REFUSED#server full"
 /* "#CHALLENGE#{sha256}" + nonce, and "{sha256}" + digest */
 #define AUTH_CHALLENGE_SIZE (sizeof AUTH_CHALLENGE_PREFIX - 1 + sizeof AUTH_DIGEST_NAME - 1 \
                              + AUTH_NONCE_SIZE)
@@ -44,7 +47,9 @@ int auth_answer_is_right(const void *key, size_t keylen,
 
 /* The blocking halves, for a client on a connected socket (frames of
  * common/frame.h). Each returns 0, or -1 with errno: EACCES when the key was
- * wrong (ours or theirs), EPROTO for a malformed message. */
+ * wrong (ours or theirs), EPROTO for a malformed message, ECONNRESET when
+ * the peer closed the connection, EBUSY when the
+ * manager sent AUTH_REFUSED instead of a challenge. */
 int auth_deliver_challenge(int fd, const void *key, size_t keylen);
 int auth_answer_challenge(int fd, const void *key, size_t keylen);
 

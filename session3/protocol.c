@@ -1,6 +1,5 @@
-/* protocol.c - decode a request, run it on the store, encode the reply.
- * msgpack-c does all the parsing; this file only checks shapes and types.
- */
+/* protocol.c - read 3rd: the manager decodes a request, runs it on the store
+ * and encodes the reply; msgpack-c parses, this file checks. Next: store.c. */
 #include "protocol.h"
 
 #include <string.h>

@@ -1,4 +1,5 @@
-/* proxy.c - a request out, a reply back; see proxy.h. */
+/* proxy.c - read 2nd, after session3.c: a proxy call packs a request, sends
+ * it in one frame and waits for the reply (proxy.h). Next: protocol.c. */
 #include "proxy.h"
 
 #include "auth.h"
@@ -12,30 +13,58 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/time.h>
 #include <unistd.h>
 
 int manager_attach(struct manager *m, int fd, const void *key, size_t keylen)
 {
     m->fd = fd;
     m->error[0] = '\0';
+    m->timeout_s = 0;
     if (auth_client(fd, key, keylen) == -1) {
         int saved = errno;
 
         close(fd);
         m->fd = -1;
         errno = saved;
+        if (saved == EBUSY) {       /* the manager sent AUTH_REFUSED */
+            snprintf(m->error, sizeof m->error, "server full, try again later");
+            return PROXY_REFUSED;
+        }
         return -1;
     }
+    return 0;
+}
+
+/* SO_RCVTIMEO and SO_SNDTIMEO bound every read and write on the socket, and
+ * on Linux SO_SNDTIMEO bounds connect() too. */
+static int limit_waits(int fd, int seconds)
+{
+    struct timeval tv = { .tv_sec = seconds, .tv_usec = 0 };
+
+    if (seconds <= 0)
+        return 0;
+    if (setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv) == -1
+        || setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv) == -1)
+        return -1;
     return 0;
 }
 
 int manager_connect(struct manager *m, const char *host, const char *port,
                     const void *key, size_t keylen)
 {
+    return manager_connect_within(m, host, port, key, keylen, 0);
+}
+
+int manager_connect_within(struct manager *m, const char *host, const char *port,
+                           const void *key, size_t keylen, int seconds)
+{
     struct addrinfo hints = { .ai_family = AF_UNSPEC, .ai_socktype = SOCK_STREAM };
     struct addrinfo *list, *ai;
-    int fd = -1, gai;
+    int fd = -1, gai, rc;
 
+    m->fd = -1;
+    m->timeout_s = seconds;
     gai = getaddrinfo(host, port, &hints, &list);
     if (gai == EAI_SYSTEM)
         return -1;              /* errno says why */
@@ -48,7 +77,7 @@ int manager_connect(struct manager *m, const char *host, const char *port,
         fd = socket(ai->ai_family, ai->ai_socktype, ai->ai_protocol);
         if (fd == -1)
             continue;
-        if (connect(fd, ai->ai_addr, ai->ai_addrlen) == 0)
+        if (limit_waits(fd, seconds) == 0 && connect(fd, ai->ai_addr, ai->ai_addrlen) == 0)
             break;
         close(fd);
         fd = -1;
@@ -56,7 +85,9 @@ int manager_connect(struct manager *m, const char *host, const char *port,
     freeaddrinfo(list);
     if (fd == -1)
         return -1;
-    return manager_attach(m, fd, key, keylen);
+    rc = manager_attach(m, fd, key, keylen);
+    m->timeout_s = seconds;
+    return rc;
 }
 
 int manager_close(struct manager *m)
@@ -81,8 +112,8 @@ static int call(struct manager *m, const msgpack_sbuffer *request,
         return -1;
     got = frame_recv(m->fd, PROTOCOL_REPLY_MAX, reply, &len);
     if (got != 1) {
-        if (got == 0)
-            errno = ECONNRESET;     /* the manager hung up */
+        if (got == 0 || errno == EPROTO)
+            errno = ECONNRESET;     /* the manager hung up, maybe inside a reply */
         return -1;
     }
     ok = protocol_parse_reply(unpacked, *reply, len, result, &message, &msglen);
@@ -116,6 +147,14 @@ static void pack_record(msgpack_packer *pk, const struct record *r)
     msgpack_pack_array(pk, 2);
     msgpack_pack_str_with_body(pk, r->name, strlen(r->name));
     msgpack_pack_int64(pk, r->score);
+}
+
+void record_pack(const struct record *r, msgpack_sbuffer *buf)
+{
+    msgpack_packer pk;
+
+    msgpack_packer_init(&pk, buf, msgpack_sbuffer_write);
+    pack_record(&pk, r);
 }
 
 static int proxy_call(struct manager *m, const struct call_args *a, take_fn take, void *out)
@@ -288,12 +327,6 @@ int dict_get_score(struct manager *m, uint64_t id, const char *name, int64_t *sc
 {
     return proxy_call(m, &(struct call_args){ .method = "getitem", .id = id, .key = name },
                       take_i64, score);
-}
-
-int dict_delete(struct manager *m, uint64_t id, const char *name)
-{
-    return proxy_call(m, &(struct call_args){ .method = "delitem", .id = id, .key = name },
-                      NULL, NULL);
 }
 
 int dict_records(struct manager *m, uint64_t id, struct record **records, size_t *count)

@@ -9,6 +9,7 @@
 #ifndef SESSION3_PROXY_H
 #define SESSION3_PROXY_H
 
+#include <msgpack.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -28,16 +29,24 @@ struct record {
 struct manager {
     int fd;
     char error[128];            /* the manager's last error reply */
+    int timeout_s;              /* manager_connect_within's limit, 0 for none */
 };
 
 /* Uses an already connected socket: authenticates both ways (auth.h).
- * On failure the socket is closed; errno EACCES means a wrong key. */
+ * On failure the socket is closed; errno EACCES means a wrong key, and
+ * PROXY_REFUSED with "server full" in m->error that the manager had no room. */
 int manager_attach(struct manager *m, int fd, const void *key, size_t keylen);
 
 /* Connects over TCP to host:port, then authenticates. Returns 0, -1 with
  * errno, or PROXY_NO_ADDRESS. */
 int manager_connect(struct manager *m, const char *host, const char *port,
                     const void *key, size_t keylen);
+
+/* The same, but no step waits more than `seconds` for the manager (connect,
+ * each read, each write): a silent or stopped manager ends the call with -1
+ * and errno EAGAIN (or EINPROGRESS for connect) instead of blocking forever. */
+int manager_connect_within(struct manager *m, const char *host, const char *port,
+                           const void *key, size_t keylen, int seconds);
 
 /* Closes the connection. Returns 0, or -1 with errno. */
 int manager_close(struct manager *m);
@@ -49,6 +58,10 @@ int manager_shutdown(struct manager *m);
 int manager_list(struct manager *m, uint64_t *id);
 int manager_dict(struct manager *m, uint64_t *id);
 
+/* A record as the manager stores it, the MessagePack array [name, score],
+ * appended to buf: the one place where a record is encoded. */
+void record_pack(const struct record *r, msgpack_sbuffer *buf);
+
 /* len(obj), for a list or a dict. */
 int proxy_len(struct manager *m, uint64_t id, size_t *len);
 
@@ -58,11 +71,10 @@ int list_append_record(struct manager *m, uint64_t id, const struct record *r);
 int list_get_record(struct manager *m, uint64_t id, int64_t index, struct record *r);
 int list_records(struct manager *m, uint64_t id, struct record **records, size_t *count);
 
-/* scores[name] = score, scores[name], del scores[name], and a snapshot of
- * all pairs as records (malloc'd, in insertion order). */
+/* scores[name] = score, scores[name], and a snapshot of all pairs as
+ * records (malloc'd, in insertion order). */
 int dict_set_score(struct manager *m, uint64_t id, const char *name, int64_t score);
 int dict_get_score(struct manager *m, uint64_t id, const char *name, int64_t *score);
-int dict_delete(struct manager *m, uint64_t id, const char *name);
 int dict_records(struct manager *m, uint64_t id, struct record **records, size_t *count);
 
 #endif

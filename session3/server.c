@@ -1,7 +1,5 @@
-/* server.c - the manager's poll() loop; see server.h.
- * A connection's bytes are gathered in its own buffer until a whole frame is
- * there, so a slow or hostile client never blocks the others.
- */
+/* server.c - read 5th: the manager's one poll() loop; each client has its own
+ * input and output buffers, so none blocks the others. Next: auth.c. */
 #include "server.h"
 
 #include "auth.h"
@@ -10,6 +8,7 @@
 #include "protocol.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <msgpack.h>
 #include <poll.h>
 #include <stdarg.h>
@@ -18,7 +17,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
-#include <sys/time.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -39,6 +37,8 @@ struct conn {
     size_t header_got;
     char *payload;      /* the frame being read; NULL while reading a header */
     size_t payload_len, payload_got;
+    char *out;          /* replies not yet written: out[out_sent..out_len) */
+    size_t out_len, out_sent, out_cap;
     long long auth_deadline;    /* ms on the monotonic clock */
 };
 
@@ -48,6 +48,9 @@ struct server {
     struct conn conns[SERVER_MAX_CONNECTIONS];
     size_t nconns;
     int shutdown;
+    int reserve_fd;             /* /dev/null, closed to make room when accept()
+                                   runs out of descriptors; -1 when not held */
+    long long paused_until;     /* the listener is not polled before then (ms) */
 };
 
 static void log_line(const struct server *srv, const char *fmt, ...)
@@ -72,15 +75,6 @@ static void log_line(const struct server *srv, const char *fmt, ...)
     (void)write_all(srv->cfg->log_fd, line, (size_t)len);
 }
 
-/* A client that stops reading must not stall everyone forever: a reply that
- * cannot be written within this time costs that client its connection. */
-static void limit_send_time(int fd)
-{
-    struct timeval tv = { .tv_sec = 5, .tv_usec = 0 };
-
-    (void)setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv);
-}
-
 /* Milliseconds on a clock that never jumps (unlike the time of day). */
 static long long now_ms(void)
 {
@@ -91,6 +85,77 @@ static long long now_ms(void)
 }
 
 static void conn_drop(struct server *srv, size_t i);
+
+/* Writes what the socket takes now, never waiting. Returns 0, or -1 when
+ * the connection is broken. */
+static int conn_flush(struct conn *c)
+{
+    while (c->out_sent < c->out_len) {
+        ssize_t put = send(c->fd, c->out + c->out_sent, c->out_len - c->out_sent,
+                           MSG_DONTWAIT | MSG_NOSIGNAL);
+
+        if (put == -1)
+            return errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR ? 0 : -1;
+        c->out_sent += (size_t)put;
+    }
+    c->out_len = c->out_sent = 0;
+    return 0;
+}
+
+/* Queues one frame for connection c and writes what it can at once; the
+ * rest goes out when poll() says the socket is writable. A client that lets
+ * more than SERVER_OUTPUT_MAX bytes of replies pile up is dropped. Returns
+ * 0, or -1 to drop the connection. */
+static int conn_send(struct server *srv, struct conn *c, const void *payload, size_t len)
+{
+    size_t pending = c->out_len - c->out_sent, need;
+
+    if (pending > 0 && pending + len > SERVER_OUTPUT_MAX) {
+        log_line(srv, "client does not read its replies (over %zu bytes waiting), "
+                 "connection closed", SERVER_OUTPUT_MAX);
+        return -1;
+    }
+    if (c->out_sent > 0) {      /* move what is left to the front first */
+        memmove(c->out, c->out + c->out_sent, pending);
+        c->out_len = pending;
+        c->out_sent = 0;
+    }
+    need = c->out_len + FRAME_HEADER_SIZE + len;
+    if (need > c->out_cap) {
+        char *bigger = realloc(c->out, need);
+
+        if (bigger == NULL)
+            return -1;
+        c->out = bigger;
+        c->out_cap = need;
+    }
+    frame_encode_header((uint32_t)len, (unsigned char *)c->out + c->out_len);
+    memcpy(c->out + c->out_len + FRAME_HEADER_SIZE, payload, len);
+    c->out_len = need;
+    return conn_flush(c);
+}
+
+/* The kernel would grow a socket's send buffer up to megabytes for a
+ * client that does not read; fixed at SERVER_SOCKET_BUFFER, what such a
+ * client has not read waits in c->out instead, where the cap applies. */
+static void limit_kernel_buffer(int fd)
+{
+    int size = SERVER_SOCKET_BUFFER;
+
+    (void)setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &size, sizeof size);
+}
+
+/* A connection the manager has no room for is told so (AUTH_REFUSED, at
+ * most one try, never waiting) and closed. */
+static void refuse(int fd)
+{
+    unsigned char msg[FRAME_HEADER_SIZE + sizeof AUTH_REFUSED - 1];
+
+    frame_encode_header(sizeof AUTH_REFUSED - 1, msg);
+    memcpy(msg + FRAME_HEADER_SIZE, AUTH_REFUSED, sizeof AUTH_REFUSED - 1);
+    (void)send(fd, msg, sizeof msg, MSG_DONTWAIT | MSG_NOSIGNAL);
+    close(fd);
+}
 
 /* Every slot is taken: closes the connection that has waited longest
  * without authenticating, so that connections which never answer (a
@@ -119,7 +184,7 @@ static int conn_add(struct server *srv, int fd)
 
     if (srv->nconns == SERVER_MAX_CONNECTIONS && !make_room(srv)) {
         log_line(srv, "too many connections, refused one");
-        close(fd);
+        refuse(fd);
         return 0;
     }
     c = &srv->conns[srv->nconns];
@@ -128,28 +193,28 @@ static int conn_add(struct server *srv, int fd)
     c->state = WANT_ANSWER;
     c->auth_deadline = now_ms() + (srv->cfg->auth_timeout_ms > 0 ? srv->cfg->auth_timeout_ms
                                                                  : SERVER_AUTH_TIMEOUT_MS);
-    limit_send_time(fd);
-    if (auth_make_challenge(c->challenge) == -1
-        || frame_send(fd, c->challenge, sizeof c->challenge) == -1) {
-        log_line(srv, "could not send a challenge");
-        close(fd);
-        return 0;
-    }
+    limit_kernel_buffer(fd);
     srv->nconns++;
+    if (auth_make_challenge(c->challenge) == -1
+        || conn_send(srv, c, c->challenge, sizeof c->challenge) == -1) {
+        log_line(srv, "could not send a challenge");
+        conn_drop(srv, srv->nconns - 1);
+    }
     return 0;
 }
 
-/* Forgets connection i: its socket closed, its buffer freed. */
+/* Forgets connection i: its socket closed, its buffers freed. */
 static void conn_drop(struct server *srv, size_t i)
 {
     close(srv->conns[i].fd);
     free(srv->conns[i].payload);
+    free(srv->conns[i].out);
     srv->conns[i] = srv->conns[--srv->nconns];
 }
 
-static int send_text(int fd, const char *text)
+static int send_text(struct server *srv, struct conn *c, const char *text)
 {
-    return frame_send(fd, text, strlen(text));
+    return conn_send(srv, c, text, strlen(text));
 }
 
 /* The frame of an authentication step. Returns 0 to keep the connection,
@@ -162,18 +227,18 @@ static int handle_auth(struct server *srv, struct conn *c, const char *msg, size
     case WANT_ANSWER:
         if (!auth_answer_is_right(srv->cfg->key, srv->cfg->keylen, c->challenge, msg, len)) {
             log_line(srv, "authentication failed, connection closed");
-            (void)send_text(c->fd, AUTH_FAILURE);
+            (void)send_text(srv, c, AUTH_FAILURE);
             return -1;
         }
         c->state = WANT_CHALLENGE;
-        return send_text(c->fd, AUTH_WELCOME);
+        return send_text(srv, c, AUTH_WELCOME);
     case WANT_CHALLENGE:
         if (auth_make_answer(srv->cfg->key, srv->cfg->keylen, msg, len, answer) == -1) {
             log_line(srv, "malformed challenge, connection closed");
             return -1;
         }
         c->state = WANT_WELCOME;
-        return frame_send(c->fd, answer, sizeof answer);
+        return conn_send(srv, c, answer, sizeof answer);
     case WANT_WELCOME:
         if (len != strlen(AUTH_WELCOME) || memcmp(msg, AUTH_WELCOME, len) != 0) {
             log_line(srv, "client did not accept our key, connection closed");
@@ -195,7 +260,7 @@ static int handle_request(struct server *srv, struct conn *c, const char *msg, s
     msgpack_sbuffer_init(&reply);
     rc = protocol_handle(srv->store, msg, len, &reply, &srv->shutdown);
     if (rc == 0)
-        rc = frame_send(c->fd, reply.data, reply.size);
+        rc = conn_send(srv, c, reply.data, reply.size);
     msgpack_sbuffer_destroy(&reply);
     return rc;
 }
@@ -261,22 +326,53 @@ static int conn_readable(struct server *srv, struct conn *c)
     }
 }
 
+/* accept() failed for lack of descriptors (EMFILE: this process, ENFILE:
+ * the system). The waiting client stays in the listen queue, so poll()
+ * would report the listener again at once: a loop at 100% CPU. Instead,
+ * free a descriptor (the oldest connection that has not authenticated, or
+ * the reserve), accept the client and tell it the manager is full; when
+ * even that fails, stop polling the listener for a second. */
+static int out_of_descriptors(struct server *srv)
+{
+    int fd;
+
+    if (make_room(srv)) {
+        fd = accept(srv->cfg->listen_fd, NULL, NULL);
+        return fd == -1 ? 0 : conn_add(srv, fd);
+    }
+    if (srv->reserve_fd != -1) {
+        close(srv->reserve_fd);
+        fd = accept(srv->cfg->listen_fd, NULL, NULL);
+        if (fd != -1) {
+            log_line(srv, "out of file descriptors, refused one");
+            refuse(fd);
+        }
+        srv->reserve_fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
+        if (fd != -1)
+            return 0;
+    }
+    log_line(srv, "out of file descriptors, not accepting for %d ms", SERVER_PAUSE_MS);
+    srv->paused_until = now_ms() + SERVER_PAUSE_MS;
+    return 0;
+}
+
 static int accept_one(struct server *srv)
 {
     int fd = accept(srv->cfg->listen_fd, NULL, NULL);
 
+    if (fd == -1 && (errno == EMFILE || errno == ENFILE))
+        return out_of_descriptors(srv);
     if (fd == -1)
         /* The client may have gone already, or a signal came: not fatal. */
-        return errno == ECONNABORTED || errno == EINTR || errno == EAGAIN
-                       || errno == EMFILE || errno == ENFILE ? 0 : -1;
+        return errno == ECONNABORTED || errno == EINTR || errno == EAGAIN ? 0 : -1;
     return conn_add(srv, fd);
 }
 
-/* How long poll() may wait: until the nearest authentication deadline, or
- * for ever (-1) when every connection is authenticated. */
+/* How long poll() may wait: until the nearest authentication deadline or
+ * the end of a pause of the listener, or for ever (-1) when there is none. */
 static int poll_timeout(const struct server *srv)
 {
-    long long nearest = -1, now = now_ms();
+    long long nearest = srv->paused_until > 0 ? srv->paused_until : -1, now = now_ms();
 
     for (size_t i = 0; i < srv->nconns; i++)
         if (srv->conns[i].state != READY
@@ -305,22 +401,31 @@ static int serve_once(struct server *srv)
     struct pollfd fds[SERVER_MAX_CONNECTIONS + 1];
     size_t n = srv->nconns, first = srv->cfg->listen_fd != -1;
 
+    if (srv->paused_until > 0 && now_ms() >= srv->paused_until)
+        srv->paused_until = 0;
     if (first) {
-        fds[0].fd = srv->cfg->listen_fd;
+        /* A negative fd is skipped by poll(): the listener while paused. */
+        fds[0].fd = srv->paused_until > 0 ? -1 : srv->cfg->listen_fd;
         fds[0].events = POLLIN;
+        fds[0].revents = 0;
     }
     for (size_t i = 0; i < n; i++) {
-        fds[first + i].fd = srv->conns[i].fd;
-        fds[first + i].events = POLLIN;
+        struct conn *c = &srv->conns[i];
+
+        fds[first + i].fd = c->fd;
+        fds[first + i].events = (short)(POLLIN | (c->out_len > c->out_sent ? POLLOUT : 0));
     }
     if (poll(fds, first + n, poll_timeout(srv)) == -1)
         return errno == EINTR ? 0 : -1;
     /* Backwards, so that dropping connection i (which moves the last one
      * into its place) does not skip anyone. */
     for (size_t i = n; i-- > 0;) {
-        if (fds[first + i].revents == 0)
+        short ev = fds[first + i].revents;
+
+        if (ev == 0)
             continue;
-        if (conn_readable(srv, &srv->conns[i]) == -1)
+        if (((ev & POLLOUT) && conn_flush(&srv->conns[i]) == -1)
+            || ((ev & ~POLLOUT) && conn_readable(srv, &srv->conns[i]) == -1))
             conn_drop(srv, i);
         if (srv->shutdown)
             return 0;
@@ -340,12 +445,18 @@ int server_run(struct store *s, const struct server_config *cfg)
         return -1;
     srv->store = s;
     srv->cfg = cfg;
+    srv->reserve_fd = cfg->listen_fd == -1 ? -1 : open("/dev/null", O_RDONLY | O_CLOEXEC);
     for (size_t i = 0; i < cfg->nclients; i++)
         conn_add(srv, cfg->client_fds[i]);
     while (!srv->shutdown && rc == 0 && (cfg->listen_fd != -1 || srv->nconns > 0))
         rc = serve_once(srv);
-    while (srv->nconns > 0)
+    /* The last replies (the one to "shutdown" among them): one more try. */
+    while (srv->nconns > 0) {
+        (void)conn_flush(&srv->conns[srv->nconns - 1]);
         conn_drop(srv, srv->nconns - 1);
+    }
+    if (srv->reserve_fd != -1)
+        close(srv->reserve_fd);
     free(srv);
     return rc;
 }

@@ -12,8 +12,20 @@
 
 #include <stddef.h>
 
-/* Most connections served at once; more are refused (accepted and closed). */
+/* Most connections served at once; more are refused (accepted, sent
+ * AUTH_REFUSED, closed). */
 #define SERVER_MAX_CONNECTIONS 128
+
+/* Most bytes of replies queued for one client that does not read them while
+ * it sends more requests; past it, that client alone is dropped. A single
+ * reply may be larger (a snapshot of a big list). */
+#define SERVER_OUTPUT_MAX ((size_t)2 * 1024 * 1024)
+
+/* The kernel's send buffer of each connection (SO_SNDBUF), in bytes. */
+#define SERVER_SOCKET_BUFFER (128 * 1024)
+
+/* When accept() finds no descriptor at all, the listener rests this long. */
+#define SERVER_PAUSE_MS 1000
 
 struct server_config {
     int listen_fd;              /* a listening socket, or -1 */

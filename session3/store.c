@@ -1,7 +1,5 @@
-/* store.c - lists and dicts held by the manager; see store.h.
- * Growable arrays and a linear key search: plain enough to read in one go,
- * fast enough for a classroom (docs/session3.md measures the real cost).
- */
+/* store.c - read 4th: the lists and dicts the manager holds, as growable
+ * arrays of encoded values (store.h). Next: server.c. */
 #include "store.h"
 
 #include <stdlib.h>

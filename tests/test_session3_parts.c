@@ -1,6 +1,7 @@
 /* test_session3_parts.c - session3's machinery, one part at a time: the
  * object store, the request/reply encoding, and the authentication.
  */
+#include "frame.h"
 #include "session3/auth.h"
 #include "session3/protocol.h"
 #include "session3/server.h"
@@ -267,6 +268,113 @@ START_TEST(auth_handshake_both_ways_over_a_socket)
 }
 END_TEST
 
+/* The byte changes each test makes at each position of an answer: the
+ * lowest bit, the highest, and every bit. */
+static const unsigned char flips[] = { 0x01, 0x80, 0xff };
+#define FLIPS (sizeof flips)
+
+/* Server direction, through the real manager loop: a child runs server_run
+ * on one socket pair per (position, change); on each, the test answers the
+ * challenge correctly except for that one byte and must read #FAILURE#.
+ * A control connection with the unchanged answer reads #WELCOME#. A check
+ * that compared only part of the digest would let some of them in. */
+START_TEST(auth_server_refuses_an_answer_with_any_one_byte_changed)
+{
+    enum { CASES = AUTH_ANSWER_SIZE * FLIPS + 1 };
+    int server_ends[CASES], client_ends[CASES], status;
+    pid_t pid;
+
+    ck_assert_int_le(CASES, SERVER_MAX_CONNECTIONS);
+    for (int i = 0; i < CASES; i++) {
+        int sv[2];
+
+        ck_assert_int_eq(socketpair(AF_UNIX, SOCK_STREAM, 0, sv), 0);
+        server_ends[i] = sv[0];
+        client_ends[i] = sv[1];
+    }
+    pid = fork();
+    ck_assert_int_ne(pid, -1);
+    if (pid == 0) {
+        struct store *s = store_new();
+        struct server_config cfg = { .listen_fd = -1, .client_fds = server_ends,
+                                     .nclients = CASES, .key = "key", .keylen = 3,
+                                     .log_fd = -1 };
+
+        for (int i = 0; i < CASES; i++)
+            close(client_ends[i]);
+        _exit(s != NULL && server_run(s, &cfg) == 0 ? 0 : 1);
+    }
+    for (int i = 0; i < CASES; i++)
+        close(server_ends[i]);
+    for (int i = 0; i < CASES; i++) {
+        unsigned char answer[AUTH_ANSWER_SIZE];
+        char *challenge, *verdict;
+        size_t len;
+        int control = i == CASES - 1;
+
+        ck_assert_int_eq(frame_recv(client_ends[i], AUTH_MESSAGE_MAX, &challenge, &len), 1);
+        ck_assert_int_eq(auth_make_answer("key", 3, challenge, len, answer), 0);
+        free(challenge);
+        if (!control)
+            answer[i / (int)FLIPS] ^= flips[i % (int)FLIPS];
+        ck_assert_int_eq(frame_send(client_ends[i], answer, sizeof answer), 0);
+        ck_assert_int_eq(frame_recv(client_ends[i], AUTH_MESSAGE_MAX, &verdict, &len), 1);
+        ck_assert_msg(strcmp(verdict, control ? AUTH_WELCOME : AUTH_FAILURE) == 0,
+                      "byte %d changed by 0x%02x: the manager said %s", i / (int)FLIPS,
+                      flips[i % (int)FLIPS], verdict);
+        free(verdict);
+        close(client_ends[i]);
+    }
+    ck_assert_int_eq(waitpid(pid, &status, 0), pid);
+    ck_assert(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+}
+END_TEST
+
+/* Client direction: a fake manager (here) accepts the client's answer, then
+ * answers the client's challenge with one byte changed; auth_client (in a
+ * child, reporting by exit status) must refuse it with EACCES. _i runs over
+ * every (position, change) and one control with the right answer. */
+START_TEST(auth_client_refuses_a_manager_answer_with_any_one_byte_changed)
+{
+    unsigned char challenge[AUTH_CHALLENGE_SIZE], answer[AUTH_ANSWER_SIZE];
+    int control = _i == (int)(AUTH_ANSWER_SIZE * FLIPS), sv[2], status;
+    char *msg;
+    size_t len;
+    pid_t pid;
+
+    ck_assert_int_eq(socketpair(AF_UNIX, SOCK_STREAM, 0, sv), 0);
+    pid = fork();
+    ck_assert_int_ne(pid, -1);
+    if (pid == 0) {
+        close(sv[0]);
+        if (auth_client(sv[1], "key", 3) == 0)
+            _exit(0);
+        _exit(errno == EACCES ? 1 : 2);
+    }
+    close(sv[1]);
+    ck_assert_int_eq(auth_make_challenge(challenge), 0);           /* we check the client */
+    ck_assert_int_eq(frame_send(sv[0], challenge, sizeof challenge), 0);
+    ck_assert_int_eq(frame_recv(sv[0], AUTH_MESSAGE_MAX, &msg, &len), 1);
+    ck_assert_int_eq(auth_answer_is_right("key", 3, challenge, msg, len), 1);
+    free(msg);
+    ck_assert_int_eq(frame_send(sv[0], AUTH_WELCOME, strlen(AUTH_WELCOME)), 0);
+    ck_assert_int_eq(frame_recv(sv[0], AUTH_MESSAGE_MAX, &msg, &len), 1); /* its challenge */
+    ck_assert_int_eq(auth_make_answer("key", 3, msg, len, answer), 0);
+    free(msg);
+    if (!control)
+        answer[_i / (int)FLIPS] ^= flips[_i % (int)FLIPS];
+    ck_assert_int_eq(frame_send(sv[0], answer, sizeof answer), 0);
+    ck_assert_int_eq(frame_recv(sv[0], AUTH_MESSAGE_MAX, &msg, &len), 1);
+    ck_assert_str_eq(msg, control ? AUTH_WELCOME : AUTH_FAILURE);
+    free(msg);
+    close(sv[0]);
+    ck_assert_int_eq(waitpid(pid, &status, 0), pid);
+    ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == (control ? 0 : 1),
+                  "byte %d changed by 0x%02x: the client ended with status 0x%x",
+                  _i / (int)FLIPS, control ? 0 : flips[_i % (int)FLIPS], (unsigned)status);
+}
+END_TEST
+
 /* ---------------------------------------------------------------- server */
 
 /* A client that connects and never answers the challenge is closed when its
@@ -317,6 +425,9 @@ Suite *suite_session3_parts(void)
     tcase_add_test(tc, auth_right_key_is_accepted);
     tcase_add_test(tc, auth_wrong_key_replay_and_short_answer_are_rejected);
     tcase_add_test(tc, auth_handshake_both_ways_over_a_socket);
+    tcase_add_test(tc, auth_server_refuses_an_answer_with_any_one_byte_changed);
+    tcase_add_loop_test(tc, auth_client_refuses_a_manager_answer_with_any_one_byte_changed, 0,
+                        (int)(AUTH_ANSWER_SIZE * FLIPS) + 1);
     tcase_add_test(tc, server_closes_a_client_that_never_authenticates);
     suite_add_tcase(s, tc);
     return s;

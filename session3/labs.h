@@ -1,0 +1,21 @@
+/* labs.h - session3's extra modes, beside the story: the same story with a
+ * dict, the benchmark (labs.c), and the manager over TCP (remote.c).
+ */
+#ifndef SESSION3_LABS_H
+#define SESSION3_LABS_H
+
+#include "session3/options.h"
+
+/* --demo dict: the story with scores = manager.dict({...}). */
+int s3_lab_dict(struct s3_options *opt);
+
+/* --bench N: N manager calls against N shared memory writes. */
+int s3_lab_bench(struct s3_options *opt);
+
+/* --serve HOST:PORT: only the manager, in this process. */
+int s3_lab_serve(struct s3_options *opt);
+
+/* --connect HOST:PORT with --insert, --print or --shutdown: one client. */
+int s3_lab_connect(struct s3_options *opt);
+
+#endif

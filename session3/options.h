@@ -1,0 +1,32 @@
+/* options.h - session3's command line: the story's options, the labs'
+ * modes (--demo, --bench, --serve, --connect) and the authkey they need.
+ */
+#ifndef SESSION3_OPTIONS_H
+#define SESSION3_OPTIONS_H
+
+#include "session3/auth.h"
+#include "session3/proxy.h"
+
+#include <stddef.h>
+
+/* How long --connect waits for the manager at each step, by default. */
+#define S3_TIMEOUT_DEFAULT 10
+
+struct s3_options {
+    int demo_dict;              /* --demo dict */
+    int verbose;                /* --verbose: tag each child's lines with its pid */
+    const char *serve, *connect; /* HOST:PORT, as given */
+    char host[256], port[16];   /* the address, brackets of [IPv6] removed */
+    int insert, print, shutdown;
+    struct record new_record;   /* --insert NAME:SCORE */
+    long bench;                 /* --bench N, 0 when not asked */
+    long timeout;               /* --timeout SECONDS for --connect */
+    unsigned char key[AUTH_KEY_MAX];
+    size_t keylen;
+};
+
+/* Fills opt from the command line; bad usage ends the program (exit 2),
+ * --help too (exit 0). Reads the authkey for --serve and --connect. */
+void s3_parse_options(int argc, char *argv[], struct s3_options *opt);
+
+#endif

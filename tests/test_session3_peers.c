@@ -1,0 +1,537 @@
+/* test_session3_peers.c - session3 under hostile or broken peers: a client
+ * that never reads its replies, a manager that goes silent or stops inside
+ * a reply, a manager out of file descriptors or out of slots, IPv6 in
+ * brackets, and key files that are unsafe or not files at all. Each test
+ * fails on the bug it exists for; docs/testing.md lists the classes.
+ */
+#include "testutil.h"
+
+#include "frame.h"
+#include "session3/auth.h"
+#include "session3/protocol.h"
+#include "session3/proxy.h"
+#include "session3/server.h"
+
+#include <arpa/inet.h>
+#include <check.h>
+#include <errno.h>
+#include <msgpack.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/time.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#define KEY "classroom secret"
+#define KEYLEN 16
+
+static char key_path[] = "/tmp/session3-peers-key-XXXXXX";
+static struct spawned server;
+static char port[16];
+
+static void write_key(void)
+{
+    int fd = mkstemp(key_path);
+
+    ck_assert_int_ne(fd, -1);
+    ck_assert_int_eq(write(fd, KEY "\n", KEYLEN + 1), KEYLEN + 1);
+    close(fd);
+}
+
+static void remove_key(void)
+{
+    unlink(key_path);
+    strcpy(key_path, "/tmp/session3-peers-key-XXXXXX");
+}
+
+/* Starts `[shell prefix] session3 --serve ADDRESS` and reads the port it
+ * announced after `announced` ("manager serving on 127.0.0.1:"). */
+static void server_start_as(const char *prefix, const char *address, const char *announced)
+{
+    char script[512];
+    char *argv[] = { "/bin/sh", "-c", script, NULL };
+
+    write_key();
+    snprintf(script, sizeof script, "%s exec session3/session3 --serve '%s' --authkey-file %s",
+             prefix, address, key_path);
+    ck_assert_int_eq(spawn_start(&server, argv), 0);
+    ck_assert_int_eq(spawn_wait_for(&server, "\n", RUN_TIMEOUT), 0);
+    ck_assert_msg(strncmp(server.out, announced, strlen(announced)) == 0,
+                  "the manager announced '%s'", server.out);
+    ck_assert_int_eq(sscanf(server.out + strlen(announced), "%15[0-9]", port), 1);
+}
+
+static void server_start(void)
+{
+    server_start_as("", "127.0.0.1:0", "manager serving on 127.0.0.1:");
+}
+
+/* SIGTERM, then the server's whole run in r (exit 143 expected). */
+static void server_stop(struct run *r)
+{
+    ck_assert_int_eq(kill(server.pid, SIGTERM), 0);
+    spawn_finish(&server, RUN_TIMEOUT, r);
+    server.pid = 0;
+    remove_key();
+    ck_assert_int_eq(run_exit_code(r), 143);
+    ck_assert_int_eq(r->strays, 0);
+}
+
+static void stop_a_server_left_running(void)
+{
+    if (server.pid > 0) {
+        kill(-server.pid, SIGKILL);
+        waitpid(server.pid, NULL, 0);
+        close(server.out_fd);
+        close(server.err_fd);
+        free(server.out);
+        free(server.err);
+        server.pid = 0;
+    }
+    remove_key();
+}
+
+/* A TCP connection to 127.0.0.1:port; rcvbuf > 0 makes its receive buffer
+ * that small (before connect, so the window is small from the start). */
+static int tcp_connect(const char *to_port, int rcvbuf)
+{
+    struct sockaddr_in addr = { .sin_family = AF_INET,
+                                .sin_port = htons((uint16_t)atoi(to_port)) };
+    struct timeval tv = { .tv_sec = RUN_TIMEOUT, .tv_usec = 0 };
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+
+    ck_assert_int_ne(fd, -1);
+    if (rcvbuf > 0)
+        ck_assert_int_eq(setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &rcvbuf, sizeof rcvbuf), 0);
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    ck_assert_int_eq(connect(fd, (struct sockaddr *)&addr, sizeof addr), 0);
+    ck_assert_int_eq(setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv), 0);
+    return fd;
+}
+
+static void run_client(struct run *r, const char *address, const char *args)
+{
+    char cmd[512];
+
+    snprintf(cmd, sizeof cmd, "session3/session3 --connect %s %s --authkey-file %s", address,
+             args, key_path);
+    run_cmd(r, cmd);
+}
+
+/* ------------------------------------------------------- a slow reader */
+
+#define BIG_RECORDS 1000        /* each about 64 bytes packed: ~64 KiB per snapshot */
+
+/* Makes the records list big, so that each "items" reply is ~64 KiB; returns
+ * the size of one reply frame (header included). */
+static size_t make_the_list_big(void)
+{
+    struct manager m;
+    struct record r = { "", 0 };
+    size_t frame;
+    char *reply;
+    size_t len;
+
+    memset(r.name, 'x', RECORD_NAME_MAX - 5);
+    ck_assert_int_eq(manager_connect(&m, "127.0.0.1", port, KEY, KEYLEN), 0);
+    for (int i = 0; i < BIG_RECORDS; i++)
+        ck_assert_int_eq(list_append_record(&m, PROTOCOL_RECORDS_ID, &r), 0);
+    ck_assert_int_eq(frame_send(m.fd, "\x92\xa5items\x01", 8), 0);
+    ck_assert_int_eq(frame_recv(m.fd, PROTOCOL_REPLY_MAX, &reply, &len), 1);
+    frame = FRAME_HEADER_SIZE + len;
+    free(reply);
+    manager_close(&m);
+    return frame;
+}
+
+/* n requests ["items", 1] in one write, from an authenticated connection
+ * that then reads nothing; returns when the first reply byte has arrived,
+ * so the manager is provably busy with this client's requests (it reads
+ * all of them, queued before it started, in one go). */
+static int flood_without_reading(int n)
+{
+    static const char request[] = "\x92\xa5items\x01";
+    size_t one = FRAME_HEADER_SIZE + sizeof request - 1;
+    char *all = malloc(one * (size_t)n);
+    struct pollfd p;
+    int fd = tcp_connect(port, 4096);
+
+    ck_assert_int_eq(auth_client(fd, KEY, KEYLEN), 0);
+    for (int i = 0; i < n; i++) {
+        frame_encode_header(sizeof request - 1, (unsigned char *)all + i * one);
+        memcpy(all + i * one + FRAME_HEADER_SIZE, request, sizeof request - 1);
+    }
+    ck_assert_int_eq(write(fd, all, one * (size_t)n), (ssize_t)(one * (size_t)n));
+    free(all);
+    p = (struct pollfd){ .fd = fd, .events = POLLIN };
+    ck_assert_int_eq(poll(&p, 1, (int)(RUN_TIMEOUT * 1000)), 1);
+    return fd;
+}
+
+/* A good client, served while the flooder's replies wait unread. */
+static void good_client_is_served(void)
+{
+    struct manager m;
+    size_t len;
+
+    ck_assert_int_eq(manager_connect_within(&m, "127.0.0.1", port, KEY, KEYLEN, 5), 0);
+    ck_assert_int_eq(proxy_len(&m, PROTOCOL_RECORDS_ID, &len), 0);
+    ck_assert_uint_eq(len, 3 + BIG_RECORDS);
+    manager_close(&m);
+}
+
+/* 24 replies (~1.5 MiB) left unread: more than the sockets buffer, less
+ * than SERVER_OUTPUT_MAX. Another client is served meanwhile, and the slow
+ * one still gets every reply when it reads at last. A manager that writes
+ * replies with a blocking send() stalls in it (the other client waits), and
+ * then gives the slow client up: its replies end early. */
+START_TEST(a_client_that_does_not_read_does_not_stall_the_others)
+{
+    enum { REQUESTS = 24 };
+    struct run r;
+    size_t frame;
+    int slow;
+
+    server_start();
+    frame = make_the_list_big();
+    ck_assert_uint_lt(frame * REQUESTS, SERVER_OUTPUT_MAX);
+    slow = flood_without_reading(REQUESTS);
+    good_client_is_served();
+    for (int i = 0; i < REQUESTS; i++) {
+        char *reply;
+        size_t len;
+
+        ck_assert_msg(frame_recv(slow, PROTOCOL_REPLY_MAX, &reply, &len) == 1,
+                      "reply %d of %d to the slow client is missing", i + 1, REQUESTS);
+        ck_assert_uint_eq(FRAME_HEADER_SIZE + len, frame);
+        free(reply);
+    }
+    close(slow);
+    server_stop(&r);
+    ck_assert_str_eq(r.err, "");
+    run_free(&r);
+}
+END_TEST
+
+/* 160 replies (~10 MiB) left unread: past the cap, that client alone is
+ * dropped (fewer bytes than it asked for, then end of file), with one log
+ * line; the other client is served. */
+START_TEST(a_client_whose_replies_pile_up_past_the_cap_is_dropped_alone)
+{
+    enum { REQUESTS = 160 };
+    static char buf[65536];
+    size_t frame, got = 0;
+    struct run r;
+    ssize_t n;
+    int slow;
+
+    server_start();
+    frame = make_the_list_big();
+    ck_assert_uint_gt(frame * REQUESTS, 4 * SERVER_OUTPUT_MAX);
+    slow = flood_without_reading(REQUESTS);
+    good_client_is_served();
+    while ((n = read(slow, buf, sizeof buf)) > 0)
+        got += (size_t)n;
+    ck_assert_msg(n == 0 || errno == ECONNRESET, "the manager never closed the slow client");
+    ck_assert_uint_lt(got, frame * REQUESTS);
+    close(slow);
+    good_client_is_served();
+    server_stop(&r);
+    ck_assert_str_eq(r.err, "manager: client does not read its replies (over 2097152 bytes "
+                     "waiting), connection closed\n");
+    run_free(&r);
+}
+END_TEST
+
+/* ------------------------------------------------- a silent or stopped manager */
+
+/* A listening socket on 127.0.0.1 that nobody accepts from: the kernel
+ * completes each connection, and then nothing is ever said. */
+static int silent_listener(char out_port[16])
+{
+    struct sockaddr_in addr = { .sin_family = AF_INET };
+    socklen_t len = sizeof addr;
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+
+    ck_assert_int_ne(fd, -1);
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    ck_assert_int_eq(bind(fd, (struct sockaddr *)&addr, sizeof addr), 0);
+    ck_assert_int_eq(listen(fd, 8), 0);
+    ck_assert_int_eq(getsockname(fd, (struct sockaddr *)&addr, &len), 0);
+    snprintf(out_port, 16, "%u", (unsigned)ntohs(addr.sin_port));
+    return fd;
+}
+
+START_TEST(connect_to_a_silent_manager_gives_up_after_the_timeout)
+{
+    char address[64], silent_port[16];
+    int listener = silent_listener(silent_port);
+    struct run r;
+
+    write_key();
+    snprintf(address, sizeof address, "127.0.0.1:%s", silent_port);
+    run_client(&r, address, "--print --timeout 1");
+    ck_assert_msg(!r.timed_out, "the client waited for ever");
+    ck_assert_int_eq(run_exit_code(&r), 1);
+    ck_assert_str_eq(r.out, "");
+    ck_assert_str_eq(r.err, "session3: connect: no answer from the manager within 1 s\n");
+    ck_assert_int_eq(r.strays, 0);
+    run_free(&r);
+    close(listener);
+}
+END_TEST
+
+/* A fake manager in a child: accepts one client, authenticates it as the
+ * real one does, reads its request, sends the first half of a reply, and
+ * then either stays silent or exits. Reports by exit status. */
+static int fake_manager(int listener, int then_exit)
+{
+    unsigned char header[FRAME_HEADER_SIZE];
+    int fd = accept(listener, NULL, NULL);
+    char *request;
+    size_t len;
+
+    if (fd == -1 || auth_deliver_challenge(fd, KEY, KEYLEN) == -1
+        || auth_answer_challenge(fd, KEY, KEYLEN) == -1
+        || frame_recv(fd, (size_t)PROTOCOL_REQUEST_MAX, &request, &len) != 1)
+        return 1;
+    free(request);
+    frame_encode_header(100, header);
+    if (write(fd, header, sizeof header) != 4 || write(fd, "\x92\xa2ok\xdc", 5) != 5)
+        return 2;
+    if (then_exit)
+        return 0;
+    pause();
+    return 3;
+}
+
+START_TEST(connect_to_a_manager_that_stops_inside_a_reply_ends_with_one_line)
+{
+    static const char *const expected[] = {
+        "session3: records: no answer from the manager within 1 s\n",
+        "session3: records: the manager closed the connection\n",
+    };
+    char address[64], fake_port[16];
+    int listener = silent_listener(fake_port), status;
+    struct run r;
+    pid_t pid;
+
+    write_key();
+    pid = fork();
+    ck_assert_int_ne(pid, -1);
+    if (pid == 0)
+        _exit(fake_manager(listener, _i));
+    snprintf(address, sizeof address, "127.0.0.1:%s", fake_port);
+    run_client(&r, address, "--print --timeout 1");
+    kill(pid, SIGKILL);
+    ck_assert_int_eq(waitpid(pid, &status, 0), pid);
+    ck_assert_msg(WIFSIGNALED(status) || WEXITSTATUS(status) == 0,
+                  "the fake manager failed with %d", WEXITSTATUS(status));
+    ck_assert_msg(!r.timed_out, "the client waited for ever");
+    ck_assert_int_eq(run_exit_code(&r), 1);
+    ck_assert_str_eq(r.out, "");
+    ck_assert_str_eq(r.err, expected[_i]);
+    run_free(&r);
+    close(listener);
+}
+END_TEST
+
+/* ------------------------------------------------- no room: slots, descriptors */
+
+#define MAX_HELD 200
+
+/* Connects authenticated proxies until the manager refuses one; returns how
+ * many it accepted (all still held in m). */
+static int fill_the_manager(struct manager m[MAX_HELD])
+{
+    int held = 0, rc = 0;
+    struct manager extra;
+
+    while (held < MAX_HELD) {
+        rc = manager_connect_within(&m[held], "127.0.0.1", port, KEY, KEYLEN, 5);
+        if (rc != 0)
+            break;
+        held++;
+    }
+    ck_assert_int_lt(held, MAX_HELD);
+    extra = m[held];
+    ck_assert_msg(rc == PROXY_REFUSED, "connection %d: rc %d, errno %s", held + 1, rc,
+                  strerror(errno));
+    ck_assert_str_eq(extra.error, "server full, try again later");
+    return held;
+}
+
+static void release(struct manager m[], int held)
+{
+    for (int i = 0; i < held; i++)
+        manager_close(&m[i]);
+}
+
+/* Every slot taken by an authenticated client: the next client is told the
+ * server is full (before, it read a closed connection as "Protocol error"),
+ * and every client already there is still served. */
+START_TEST(a_client_refused_for_want_of_a_slot_is_told_the_server_is_full)
+{
+    static struct manager m[MAX_HELD];
+    char address[64];
+    struct run r;
+    size_t len;
+    int held;
+
+    server_start();
+    held = fill_the_manager(m);
+    ck_assert_int_eq(held, SERVER_MAX_CONNECTIONS);
+    snprintf(address, sizeof address, "127.0.0.1:%s", port);
+    run_client(&r, address, "--print");
+    ck_assert_int_eq(run_exit_code(&r), 1);
+    ck_assert_str_eq(r.err, "session3: connect: the manager replied: server full, try again "
+                     "later\n");
+    run_free(&r);
+    ck_assert_int_eq(proxy_len(&m[0], PROTOCOL_RECORDS_ID, &len), 0);
+    ck_assert_int_eq(proxy_len(&m[held - 1], PROTOCOL_RECORDS_ID, &len), 0);
+    release(m, held);
+    server_stop(&r);
+    run_free(&r);
+}
+END_TEST
+
+/* The manager started with `ulimit -n 24`: once its descriptors are used
+ * up, accept() fails with EMFILE. It must not spin on the listener (which
+ * stays readable) and leave the newcomer waiting: it closes its reserve
+ * descriptor, accepts, says the server is full, and goes on serving. */
+START_TEST(a_manager_out_of_descriptors_refuses_clearly_and_serves_the_rest)
+{
+    static struct manager m[MAX_HELD];
+    struct run r;
+    size_t len;
+    int held;
+
+    server_start_as("ulimit -n 24 &&", "127.0.0.1:0", "manager serving on 127.0.0.1:");
+    held = fill_the_manager(m);
+    ck_assert_int_gt(held, 0);
+    ck_assert_int_lt(held, 24);
+    ck_assert_int_eq(proxy_len(&m[0], PROTOCOL_RECORDS_ID, &len), 0);
+    /* Refused again, and again answered: the reserve came back each time. */
+    {
+        struct manager again;
+
+        ck_assert_int_eq(manager_connect_within(&again, "127.0.0.1", port, KEY, KEYLEN, 5),
+                         PROXY_REFUSED);
+    }
+    /* One client leaves: the next one gets its place. */
+    manager_close(&m[held - 1]);
+    ck_assert_int_eq(manager_connect_within(&m[held - 1], "127.0.0.1", port, KEY, KEYLEN, 5),
+                     0);
+    ck_assert_int_eq(proxy_len(&m[held - 1], PROTOCOL_RECORDS_ID, &len), 0);
+    release(m, held);
+    server_stop(&r);
+    ck_assert_ptr_nonnull(strstr(r.err, "manager: out of file descriptors, refused one\n"));
+    run_free(&r);
+}
+END_TEST
+
+/* ------------------------------------------------- IPv6 in brackets */
+
+START_TEST(serve_and_connect_accept_ipv6_in_brackets)
+{
+    char address[64];
+    struct run r;
+
+    server_start_as("", "[::1]:0", "manager serving on [::1]:");
+    snprintf(address, sizeof address, "'[::1]:%s'", port);
+    run_client(&r, address, "--print");
+    ck_assert_int_eq(run_exit_code(&r), 0);
+    ck_assert_str_eq(r.out, "Name: Sam\nScore: 10\n\nName: Adam\nScore: 9\n\n"
+                     "Name: Kevin\nScore: 9\n\n");
+    run_free(&r);
+    server_stop(&r);
+    run_free(&r);
+}
+END_TEST
+
+/* ------------------------------------------------- key files */
+
+/* A key that group or others may read is refused with one line, exit 1,
+ * before anything listens. */
+START_TEST(a_key_file_open_to_other_users_is_refused)
+{
+    static const mode_t modes[] = { 0644, 0640, 0604, 0660 };
+    char cmd[256], expected[256];
+    struct run r;
+
+    write_key();
+    ck_assert_int_eq(chmod(key_path, modes[_i]), 0);
+    snprintf(cmd, sizeof cmd, "session3/session3 --serve 127.0.0.1:0 --authkey-file %s",
+             key_path);
+    snprintf(expected, sizeof expected, "session3: --authkey-file '%s' is open to other users "
+             "(mode %04o); make it private: chmod 600 '%s'\n", key_path, (unsigned)modes[_i],
+             key_path);
+    run_cmd(&r, cmd);
+    ck_assert_int_eq(run_exit_code(&r), 1);
+    ck_assert_str_eq(r.out, "");
+    ck_assert_str_eq(r.err, expected);
+    ck_assert_int_eq(r.strays, 0);
+    run_free(&r);
+}
+END_TEST
+
+/* A FIFO nobody writes to: opening it for reading would wait for a writer
+ * for ever; it is refused at once instead. */
+START_TEST(a_key_file_that_is_a_fifo_is_refused_not_waited_on)
+{
+    char fifo[] = "/tmp/session3-peers-fifo-XXXXXX", cmd[256], expected[256];
+    int fd = mkstemp(fifo);
+
+    ck_assert_int_ne(fd, -1);
+    close(fd);
+    unlink(fifo);
+    ck_assert_int_eq(mkfifo(fifo, 0600), 0);
+    snprintf(cmd, sizeof cmd, "session3/session3 --connect 127.0.0.1:1 --print "
+             "--authkey-file %s", fifo);
+    snprintf(expected, sizeof expected, "session3: --authkey-file '%s' is a FIFO (accepted: "
+             "a regular file)", fifo);
+    assert_bad_usage(cmd, expected);
+    unlink(fifo);
+}
+END_TEST
+
+START_TEST(an_empty_key_file_is_refused)
+{
+    char cmd[256];
+    int fd = mkstemp(key_path);
+
+    ck_assert_int_ne(fd, -1);
+    close(fd);
+    snprintf(cmd, sizeof cmd, "session3/session3 --serve 127.0.0.1:0 --authkey-file %s",
+             key_path);
+    assert_bad_usage(cmd, "session3: the authkey is empty (accepted: at least one byte)");
+}
+END_TEST
+
+Suite *suite_session3_peers(void)
+{
+    Suite *s = suite_create("session3_peers");
+    TCase *tc = tcase_create("peers");
+
+    tcase_set_timeout(tc, 30);
+    tcase_add_checked_fixture(tc, NULL, stop_a_server_left_running);
+    tcase_add_test(tc, a_client_that_does_not_read_does_not_stall_the_others);
+    tcase_add_test(tc, a_client_whose_replies_pile_up_past_the_cap_is_dropped_alone);
+    tcase_add_test(tc, connect_to_a_silent_manager_gives_up_after_the_timeout);
+    tcase_add_loop_test(tc, connect_to_a_manager_that_stops_inside_a_reply_ends_with_one_line,
+                        0, 2);
+    tcase_add_test(tc, a_client_refused_for_want_of_a_slot_is_told_the_server_is_full);
+    tcase_add_test(tc, a_manager_out_of_descriptors_refuses_clearly_and_serves_the_rest);
+    tcase_add_test(tc, serve_and_connect_accept_ipv6_in_brackets);
+    tcase_add_loop_test(tc, a_key_file_open_to_other_users_is_refused, 0, 4);
+    tcase_add_test(tc, a_key_file_that_is_a_fifo_is_refused_not_waited_on);
+    tcase_add_test(tc, an_empty_key_file_is_refused);
+    suite_add_tcase(s, tc);
+    return s;
+}
