@@ -17,11 +17,14 @@
 #include "session7/lock.h"
 #include "session8/pool.h"
 
+#include <math.h>
 #include <pthread.h>
 #include <semaphore.h>
 #include <stdatomic.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -643,6 +646,97 @@ static double pool_speedup_2_baseline(long n)
     return serial / parallel;
 }
 
+/* ------------------------------------- mpi_task_overhead, mpi_speedup_2 */
+
+/* session8-mpi (session8/mpi/) under mpirun: the same Pool.map with ranks
+ * instead of forked workers. Its --summary prints the map's own time (rank
+ * 0, from the first chunk sent to the last result in, MPI_Init excluded as
+ * pool_new is for the fork pool). Without mpirun or the program (no mpicc),
+ * the MPI figures are NAN, and one note says why. */
+#define MPI_PROGRAM "session8/session8-mpi"
+
+static int mpi_available(void)
+{
+    static int known = -1;
+
+    if (known == -1) {
+        known = access(MPI_PROGRAM, X_OK) == 0
+                && system("command -v mpirun >/dev/null 2>&1") == 0;
+        if (!known)
+            printf("note: mpirun or " MPI_PROGRAM " not found (make mpi; apt-get install "
+                   "openmpi-bin libopenmpi-dev), MPI figures skipped\n");
+    }
+    return known;
+}
+
+/* Runs cmd and returns the seconds its --summary gives after `label` on the
+ * line starting "pool: ". */
+static double summary_seconds(const char *cmd, const char *label)
+{
+    char line[256];
+    double seconds = NAN;
+    FILE *out;
+
+    fflush(stdout);
+    if ((out = popen(cmd, "r")) == NULL)
+        die("popen");
+    while (fgets(line, sizeof line, out) != NULL) {
+        const char *at = strstr(line, label);
+
+        if (strncmp(line, "pool: ", 6) == 0 && at != NULL)
+            seconds = strtod(at + strlen(label), NULL);
+    }
+    if (pclose(out) != 0 || isnan(seconds))
+        fail("%s: failed, or printed no time", cmd);
+    return seconds;
+}
+
+/* Seconds rank 0 took to map n items with --work units each over np - 1
+ * worker ranks. As root Open MPI must be told it is meant. With more ranks
+ * than cores Open MPI makes a waiting rank yield its core; with fewer it
+ * spins: yield_when_idle makes both runs wait the same way. */
+static double mpi_map_seconds(int np, long n, long work)
+{
+    char cmd[512];
+
+    snprintf(cmd, sizeof cmd, "mpirun --oversubscribe --mca mpi_yield_when_idle 1 %s -np %d "
+             MPI_PROGRAM " --quiet --summary --range %ld --work %ld",
+             geteuid() == 0 ? "--allow-run-as-root" : "", np, n, work);
+    return summary_seconds(cmd, ", map time ");
+}
+
+/* Per task, over 2 worker ranks, the lesson's square() (its line printed
+ * into /dev/null: --quiet), the default chunksize. */
+static double mpi_task_overhead_suite(long n)
+{
+    return mpi_available() ? mpi_map_seconds(3, n, 0) / (double)n * 1e9 : NAN;
+}
+
+/* The fork pool on the same job: session8 --quiet with 2 workers runs the
+ * same square() in the same chunks (its wall time also holds starting and
+ * joining the two workers, about a millisecond). */
+static double mpi_task_overhead_baseline(long n)
+{
+    char cmd[256];
+
+    if (!mpi_available())
+        return NAN;
+    snprintf(cmd, sizeof cmd, "session8/session8 --quiet --summary --processes 2 --range %ld", n);
+    return summary_seconds(cmd, ", wall time ") / (double)n * 1e9;
+}
+
+/* 1 worker rank against 2, on pool_speedup_2's CPU-bound task: --work 2000
+ * is the same 2 000 000 steps of the same generator per item. */
+static double mpi_speedup_2_suite(long n)
+{
+    return mpi_available() ? mpi_map_seconds(2, n, 2000) / mpi_map_seconds(3, n, 2000) : NAN;
+}
+
+static double mpi_speedup_2_baseline(long n)
+{
+    return mpi_available() ? pool_speedup_2_suite(n) : NAN;
+}
+
 /* The order of docs/performance.md. A NULL suite is a primitive that has
  * not landed in this tree yet: its row keeps an empty suite column. */
 const struct figure figures[] = {
@@ -654,5 +748,7 @@ const struct figure figures[] = {
     { "manager_call", "us/call", 5000, manager_call_suite, roundtrip_raw },
     { "pool_task_overhead", "ns/task", 1000000, pool_task_overhead_suite, pool_task_overhead_baseline },
     { "pool_speedup_2", "x", 100, pool_speedup_2_suite, pool_speedup_2_baseline },
+    { "mpi_task_overhead", "ns/task", 1000000, mpi_task_overhead_suite, mpi_task_overhead_baseline },
+    { "mpi_speedup_2", "x", 100, mpi_speedup_2_suite, mpi_speedup_2_baseline },
 };
 const int n_figures = sizeof figures / sizeof figures[0];
