@@ -655,13 +655,29 @@ static double pool_speedup_2_baseline(long n)
  * the MPI figures are NAN, and one note says why. */
 #define MPI_PROGRAM "session8/session8-mpi"
 
+/* 1 when `name` is an executable file in a directory of PATH. */
+static int on_path(const char *name)
+{
+    const char *path = getenv("PATH");
+    char file[4096];
+
+    while (path != NULL && *path != '\0') {
+        size_t n = strcspn(path, ":");
+
+        snprintf(file, sizeof file, "%.*s/%s", (int)n, path, name);
+        if (n > 0 && access(file, X_OK) == 0)
+            return 1;
+        path += n + (path[n] == ':');
+    }
+    return 0;
+}
+
 static int mpi_available(void)
 {
     static int known = -1;
 
     if (known == -1) {
-        known = access(MPI_PROGRAM, X_OK) == 0
-                && system("command -v mpirun >/dev/null 2>&1") == 0;
+        known = access(MPI_PROGRAM, X_OK) == 0 && on_path("mpirun");
         if (!known)
             printf("note: mpirun or " MPI_PROGRAM " not found (make mpi; apt-get install "
                    "openmpi-bin libopenmpi-dev), MPI figures skipped\n");
@@ -669,25 +685,52 @@ static int mpi_available(void)
     return known;
 }
 
-/* Runs cmd and returns the seconds its --summary gives after `label` on the
- * line starting "pool: ". */
-static double summary_seconds(const char *cmd, const char *label)
+struct summary_run {
+    char *const *argv;
+    int out_fd;
+};
+
+/* The child: stdout into the pipe, then the program. */
+static int exec_summary(void *arg)
 {
+    const struct summary_run *r = arg;
+
+    if (dup2(r->out_fd, STDOUT_FILENO) == -1)
+        die_child("dup2");
+    execvp(r->argv[0], r->argv);
+    die_child(r->argv[0]);
+}
+
+/* Runs argv and returns the seconds its --summary gives after `label` on
+ * the line starting "pool: ". */
+static double summary_seconds(char *const argv[], const char *label)
+{
+    struct summary_run run = { argv, -1 };
     char line[256];
     double seconds = NAN;
+    int fds[2], status;
     FILE *out;
+    pid_t pid;
 
-    fflush(stdout);
-    if ((out = popen(cmd, "r")) == NULL)
-        die("popen");
+    if (pipe(fds) == -1)
+        die("pipe");
+    run.out_fd = fds[1];
+    if ((pid = proc_start(exec_summary, &run)) == -1)
+        die("fork");
+    close(fds[1]);
+    if ((out = fdopen(fds[0], "r")) == NULL)
+        die("fdopen");
     while (fgets(line, sizeof line, out) != NULL) {
         const char *at = strstr(line, label);
 
         if (strncmp(line, "pool: ", 6) == 0 && at != NULL)
             seconds = strtod(at + strlen(label), NULL);
     }
-    if (pclose(out) != 0 || isnan(seconds))
-        fail("%s: failed, or printed no time", cmd);
+    fclose(out);
+    if (proc_join(pid, &status) == -1)
+        die("waitpid");
+    if (!proc_succeeded(status) || isnan(seconds))
+        fail("%s: failed, or printed no time", argv[0]);
     return seconds;
 }
 
@@ -697,12 +740,20 @@ static double summary_seconds(const char *cmd, const char *label)
  * spins: yield_when_idle makes both runs wait the same way. */
 static double mpi_map_seconds(int np, long n, long work)
 {
-    char cmd[512];
+    char nps[16], ns[24], works[24];
+    char *argv[] = { "mpirun", "--oversubscribe", "--mca", "mpi_yield_when_idle", "1",
+                     "-np", nps, MPI_PROGRAM, "--quiet", "--summary", "--range", ns,
+                     "--work", works, NULL, NULL };
 
-    snprintf(cmd, sizeof cmd, "mpirun --oversubscribe --mca mpi_yield_when_idle 1 %s -np %d "
-             MPI_PROGRAM " --quiet --summary --range %ld --work %ld",
-             geteuid() == 0 ? "--allow-run-as-root" : "", np, n, work);
-    return summary_seconds(cmd, ", map time ");
+    if (geteuid() == 0) {       /* mpirun's own option: before the program */
+        memmove(argv + 2, argv + 1, 14 * sizeof argv[0]);
+        argv[1] = "--allow-run-as-root";
+    }
+
+    snprintf(nps, sizeof nps, "%d", np);
+    snprintf(ns, sizeof ns, "%ld", n);
+    snprintf(works, sizeof works, "%ld", work);
+    return summary_seconds(argv, ", map time ");
 }
 
 /* Per task, over 2 worker ranks, the lesson's square() (its line printed
@@ -717,12 +768,14 @@ static double mpi_task_overhead_suite(long n)
  * joining the two workers, about a millisecond). */
 static double mpi_task_overhead_baseline(long n)
 {
-    char cmd[256];
+    char ns[24];
+    char *argv[] = { "session8/session8", "--quiet", "--summary", "--processes", "2",
+                     "--range", ns, NULL };
 
     if (!mpi_available())
         return NAN;
-    snprintf(cmd, sizeof cmd, "session8/session8 --quiet --summary --processes 2 --range %ld", n);
-    return summary_seconds(cmd, ", wall time ") / (double)n * 1e9;
+    snprintf(ns, sizeof ns, "%ld", n);
+    return summary_seconds(argv, ", wall time ") / (double)n * 1e9;
 }
 
 /* 1 worker rank against 2, on pool_speedup_2's CPU-bound task: --work 2000
