@@ -17,11 +17,14 @@
 #include "session7/lock.h"
 #include "session8/pool.h"
 
+#include <math.h>
 #include <pthread.h>
 #include <semaphore.h>
 #include <stdatomic.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -656,6 +659,150 @@ static double pool_speedup_2_baseline(long n)
     return serial / parallel;
 }
 
+/* ------------------------------------- mpi_task_overhead, mpi_speedup_2 */
+
+/* session8-mpi (session8/mpi/) under mpirun: the same Pool.map with ranks
+ * instead of forked workers. Its --summary prints the map's own time (rank
+ * 0, from the first chunk sent to the last result in, MPI_Init excluded as
+ * pool_new is for the fork pool). Without mpirun or the program (no mpicc),
+ * the MPI figures are NAN, and one note says why. */
+#define MPI_PROGRAM "session8/session8-mpi"
+
+/* 1 when `name` is an executable file in a directory of PATH. */
+static int on_path(const char *name)
+{
+    const char *path = getenv("PATH");
+    char file[4096];
+
+    while (path != NULL && *path != '\0') {
+        size_t n = strcspn(path, ":");
+
+        snprintf(file, sizeof file, "%.*s/%s", (int)n, path, name);
+        if (n > 0 && access(file, X_OK) == 0)
+            return 1;
+        path += n + (path[n] == ':');
+    }
+    return 0;
+}
+
+static int mpi_available(void)
+{
+    static int known = -1;
+
+    if (known == -1) {
+        known = access(MPI_PROGRAM, X_OK) == 0 && on_path("mpirun");
+        if (!known)
+            printf("note: mpirun or " MPI_PROGRAM " not found (make mpi; apt-get install "
+                   "openmpi-bin libopenmpi-dev), MPI figures skipped\n");
+    }
+    return known;
+}
+
+struct summary_run {
+    char *const *argv;
+    int out_fd;
+};
+
+/* The child: stdout into the pipe, then the program. */
+static int exec_summary(void *arg)
+{
+    const struct summary_run *r = arg;
+
+    if (dup2(r->out_fd, STDOUT_FILENO) == -1)
+        die_child("dup2");
+    execvp(r->argv[0], r->argv);
+    die_child(r->argv[0]);
+}
+
+/* Runs argv and returns the seconds its --summary gives after `label` on
+ * the line starting "pool: ". */
+static double summary_seconds(char *const argv[], const char *label)
+{
+    struct summary_run run = { argv, -1 };
+    char line[256];
+    double seconds = NAN;
+    int fds[2], status;
+    FILE *out;
+    pid_t pid;
+
+    if (pipe(fds) == -1)
+        die("pipe");
+    run.out_fd = fds[1];
+    if ((pid = proc_start(exec_summary, &run)) == -1)
+        die("fork");
+    close(fds[1]);
+    if ((out = fdopen(fds[0], "r")) == NULL)
+        die("fdopen");
+    while (fgets(line, sizeof line, out) != NULL) {
+        const char *at = strstr(line, label);
+
+        if (strncmp(line, "pool: ", 6) == 0 && at != NULL)
+            seconds = strtod(at + strlen(label), NULL);
+    }
+    fclose(out);
+    if (proc_join(pid, &status) == -1)
+        die("waitpid");
+    if (!proc_succeeded(status) || isnan(seconds))
+        fail("%s: failed, or printed no time", argv[0]);
+    return seconds;
+}
+
+/* Seconds rank 0 took to map n items with --work units each over np - 1
+ * worker ranks. As root Open MPI must be told it is meant. With more ranks
+ * than cores Open MPI makes a waiting rank yield its core; with fewer it
+ * spins: yield_when_idle makes both runs wait the same way. */
+static double mpi_map_seconds(int np, long n, long work)
+{
+    char nps[16], ns[24], works[24];
+    char *argv[] = { "mpirun", "--oversubscribe", "--mca", "mpi_yield_when_idle", "1",
+                     "-np", nps, MPI_PROGRAM, "--quiet", "--summary", "--range", ns,
+                     "--work", works, NULL, NULL };
+
+    if (geteuid() == 0) {       /* mpirun's own option: before the program */
+        memmove(argv + 2, argv + 1, 14 * sizeof argv[0]);
+        argv[1] = "--allow-run-as-root";
+    }
+
+    snprintf(nps, sizeof nps, "%d", np);
+    snprintf(ns, sizeof ns, "%ld", n);
+    snprintf(works, sizeof works, "%ld", work);
+    return summary_seconds(argv, ", map time ");
+}
+
+/* Per task, over 2 worker ranks, the lesson's square() (its line printed
+ * into /dev/null: --quiet), the default chunksize. */
+static double mpi_task_overhead_suite(long n)
+{
+    return mpi_available() ? mpi_map_seconds(3, n, 0) / (double)n * 1e9 : NAN;
+}
+
+/* The fork pool on the same job: session8 --quiet with 2 workers runs the
+ * same square() in the same chunks (its wall time also holds starting and
+ * joining the two workers, about a millisecond). */
+static double mpi_task_overhead_baseline(long n)
+{
+    char ns[24];
+    char *argv[] = { "session8/session8", "--quiet", "--summary", "--processes", "2",
+                     "--range", ns, NULL };
+
+    if (!mpi_available())
+        return NAN;
+    snprintf(ns, sizeof ns, "%ld", n);
+    return summary_seconds(argv, ", wall time ") / (double)n * 1e9;
+}
+
+/* 1 worker rank against 2, on pool_speedup_2's CPU-bound task: --work 2000
+ * is the same 2 000 000 steps of the same generator per item. */
+static double mpi_speedup_2_suite(long n)
+{
+    return mpi_available() ? mpi_map_seconds(2, n, 2000) / mpi_map_seconds(3, n, 2000) : NAN;
+}
+
+static double mpi_speedup_2_baseline(long n)
+{
+    return mpi_available() ? pool_speedup_2_suite(n) : NAN;
+}
+
 /* The order of docs/performance.md. A NULL suite is a primitive that has
  * not landed in this tree yet: its row keeps an empty suite column. */
 const struct figure figures[] = {
@@ -668,5 +815,7 @@ const struct figure figures[] = {
     { "manager_call", "us/call", 5000, manager_call_suite, roundtrip_raw },
     { "pool_task_overhead", "ns/task", 1000000, pool_task_overhead_suite, pool_task_overhead_baseline },
     { "pool_speedup_2", "x", 100, pool_speedup_2_suite, pool_speedup_2_baseline },
+    { "mpi_task_overhead", "ns/task", 1000000, mpi_task_overhead_suite, mpi_task_overhead_baseline },
+    { "mpi_speedup_2", "x", 100, mpi_speedup_2_suite, mpi_speedup_2_baseline },
 };
 const int n_figures = sizeof figures / sizeof figures[0];

@@ -14,3 +14,54 @@ docs/plots/session8-speedup.svg: session8/session8 session8/plot-speedup.sh FORC
                                  | docs/plots/session8-timeline.svg
 	$(say) PLOT $@
 	$(Q)session8/plot-speedup.sh $@
+
+# ---------------------------------------------------------------- MPI
+# session8/session8-mpi: the same Pool.map on MPI (docs/beyond.md). Its
+# sources live in session8/mpi/, out of reach of the generic program rule
+# (which links every session8/*.c into session8 and into the test runner,
+# neither of which may need MPI). Built by `make mpi`, and by `make` and
+# `make check` when mpicc is there; otherwise skipped with a note.
+#
+#   make mpi                            build it
+#   make run-session8-mpi NP=3 ARGS=…   mpirun -np 3 session8/session8-mpi ARGS
+#
+# mpicc compiles with $(CC) (OMPI_CC), so `make CC=clang` builds it too.
+# Open MPI refuses to start as root unless told it is meant: as root the
+# run target adds --allow-run-as-root. NP may exceed the CPUs: --oversubscribe.
+
+MPICC   ?= mpicc
+MPIRUN  ?= mpirun
+NP      ?= 3
+HAVE_MPICC := $(shell command -v $(MPICC) 2>/dev/null)
+MPI_PROGRAM := session8/session8-mpi
+MPI_OBJ := $(patsubst %.c,$(BUILD)/%.o,$(wildcard session8/mpi/*.c))
+MPIRUN_FLAGS := --oversubscribe $(if $(filter 0,$(shell id -u)),--allow-run-as-root)
+
+$(BUILD)/session8/mpi/%.o: session8/mpi/%.c
+	$(say) MPICC $<
+	@mkdir -p $(@D)
+	$(Q)OMPI_CC=$(CC) $(MPICC) $(CPPFLAGS) -Isession8/mpi $(ALL_CFLAGS) -c -o $@ $<
+
+$(MPI_PROGRAM): $(MPI_OBJ) $(LIBCOMMON)
+	$(say) LD $@
+	$(Q)OMPI_CC=$(CC) $(MPICC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+.PHONY: mpi mpi-note mpi-clean run-session8-mpi
+ifeq ($(HAVE_MPICC),)
+mpi mpi-note:
+	@echo "make: mpicc not found, session8/session8-mpi not built (apt-get install openmpi-bin libopenmpi-dev)"
+run-session8-mpi: mpi
+else
+mpi: $(MPI_PROGRAM)
+mpi-note: $(MPI_PROGRAM)
+run-session8-mpi: $(MPI_PROGRAM)
+	@$(MPIRUN) $(MPIRUN_FLAGS) -np $(NP) $(MPI_PROGRAM) $(ARGS)
+endif
+
+# make bench measures it too (bench/figures.c, the mpi_* figures).
+all: mpi-note
+check-run: mpi-note
+bench: mpi-note
+clean: mpi-clean
+mpi-clean:
+	rm -f $(MPI_PROGRAM)

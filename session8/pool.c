@@ -6,6 +6,7 @@
  */
 #include "pool.h"
 
+#include "clock.h"
 #include "frame.h"
 #include "io.h"
 #include "proc.h"
@@ -21,11 +22,14 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
-/* How long poll() waits before it also asks waitpid() whether a busy worker
- * has ended without its socket closing (it cannot, unless the worker left a
- * process behind holding the socket): a death is seen within this time. */
+/* A dead worker's socket normally reads as end-of-file at once. But when the
+ * task forked a process that still holds the worker's end, the socket stays
+ * open after the worker is gone. So at least every POLL_MS the parent also
+ * asks waitpid(WNOHANG) about every busy worker, whether or not the other
+ * workers keep it busy: a death is seen within this time either way. */
 #define POLL_MS 1000
 
 /* The start of every request, followed by `count` items. The function
@@ -51,6 +55,9 @@ struct pool {
     long maxtasksperchild;
     pool_init_fn initializer;
     void *initargs;
+    pool_task_hook task_hook;
+    void *hook_arg;
+    struct timespec last_check; /* of the waitpid() sweep over busy workers */
     struct worker *workers;
     /* Shared with the workers: the index each one is running, so that the
      * parent can name the item when a worker dies in the middle of a chunk. */
@@ -110,7 +117,8 @@ static int worker_main(void *arg)
         }
         for (size_t i = 0; i < req.count; i++) {
             atomic_store_explicit(&p->current[slot], req.first + i, memory_order_relaxed);
-            results[i] = req.fn(items[i]);
+            results[i] = p->task_hook != NULL ? p->task_hook(req.fn, items[i], p->hook_arg)
+                                              : req.fn(items[i]);
         }
         free(msg);
         got = frame_send(fd, results, req.count * sizeof *results);
@@ -178,8 +186,10 @@ static int start_worker(struct pool *p, int i)
     return 0;
 }
 
-/* Reaps the worker in slot i, whose socket has closed; returns its status.
- * A pid of -1 means waitpid() has already reaped it into *status. */
+/* Closes the parent's end of slot i's socket and reaps its worker, which has
+ * ended or is about to (its socket closed, or it was seen dead); returns the
+ * wait status. When the slot's pid is -1, waitpid() has already reaped the
+ * worker and `status` is the status it returned; the slot is empty after. */
 static int reap_worker(struct pool *p, int i, int status)
 {
     struct worker *w = &p->workers[i];
@@ -312,8 +322,43 @@ static int collect(struct pool *p, int i, const long *items, long *results,
     return 0;
 }
 
-/* Waits until some worker has something to say, then lets collect() hear it.
- * On a quiet timeout, asks waitpid() whether a busy worker has ended. */
+/* 1 when slot i's socket has bytes to read right now. */
+static int readable_now(const struct worker *w)
+{
+    struct pollfd fd = { w->fd, POLLIN, 0 };
+
+    return poll(&fd, 1, 0) == 1 && (fd.revents & POLLIN);
+}
+
+/* Asks waitpid(WNOHANG) whether a busy worker has ended. One that exited
+ * cleanly after sending its last results (maxtasksperchild) has them
+ * waiting in its socket: they are collected and the slot is refilled later.
+ * Any other end is a death, reported as pool_map's failure. */
+static int check_busy_workers(struct pool *p, const long *items, long *results,
+                              size_t *pending)
+{
+    clock_gettime(CLOCK_MONOTONIC, &p->last_check);
+    for (int i = 0; i < p->processes; i++) {
+        struct worker *w = &p->workers[i];
+        pid_t pid = w->pid;
+        int status;
+
+        if (pid <= 0 || !w->busy || proc_try_join(pid, &status) != 1)
+            continue;
+        w->pid = -1;            /* reaped already: do not wait again */
+        if (proc_succeeded(status) && readable_now(w)) {
+            if (collect(p, i, items, results, pending) == -1)
+                return -1;
+            reap_worker(p, i, status);
+            continue;
+        }
+        return worker_died(p, i, items, pid, status, "while running");
+    }
+    return 0;
+}
+
+/* Waits until some worker has something to say, then lets collect() hear it;
+ * at least every POLL_MS, checks that the busy workers are still alive. */
 static int wait_for_workers(struct pool *p, const long *items, long *results,
                             size_t *pending)
 {
@@ -333,21 +378,12 @@ static int wait_for_workers(struct pool *p, const long *items, long *results,
         pool_terminate(p);
         return -1;
     }
-    for (int i = 0; i < p->processes; i++) {
-        int status;
-
-        if (fds[i].fd < 0)
-            continue;
-        if (fds[i].revents != 0) {
-            if (collect(p, i, items, results, pending) == -1)
-                return -1;
-        } else if (ready == 0 && proc_try_join(p->workers[i].pid, &status) == 1) {
-            pid_t pid = p->workers[i].pid;
-
-            p->workers[i].pid = -1;     /* reaped already: do not wait again */
-            return worker_died(p, i, items, pid, status, "while running");
-        }
-    }
+    for (int i = 0; i < p->processes; i++)
+        if (fds[i].fd >= 0 && fds[i].revents != 0
+            && collect(p, i, items, results, pending) == -1)
+            return -1;
+    if (seconds_since(&p->last_check) * 1000 >= POLL_MS)
+        return check_busy_workers(p, items, results, pending);
     return 0;
 }
 
@@ -366,6 +402,7 @@ int pool_map(struct pool *p, pool_fn fn, const long *items, size_t n,
         chunksize = pool_default_chunksize(n, p->processes);
     if (chunksize > most)
         chunksize = most;       /* a frame's length must fit in 4 bytes */
+    clock_gettime(CLOCK_MONOTONIC, &p->last_check);
 
     while (next < n || pending > 0) {
         if (hand_out(p, fn, items, n, chunksize, &next, &pending) == -1)
@@ -386,9 +423,28 @@ size_t pool_default_chunksize(size_t n, int processes)
 struct pool *pool_new(int processes, pool_init_fn initializer, void *initargs,
                       long maxtasksperchild)
 {
+    struct pool_options o = { processes, initializer, initargs, maxtasksperchild, NULL, NULL };
+
+    if (processes < 1) {
+        errno = EINVAL;
+        return NULL;
+    }
+    return pool_new_with(&o);
+}
+
+static int online_cpus(void)
+{
+    long n = sysconf(_SC_NPROCESSORS_ONLN);
+
+    return n < 1 ? 1 : n > POOL_MAX_PROCESSES ? POOL_MAX_PROCESSES : (int)n;
+}
+
+struct pool *pool_new_with(const struct pool_options *o)
+{
+    int processes = o->processes == 0 ? online_cpus() : o->processes;
     struct pool *p;
 
-    if (processes < 1 || processes > POOL_MAX_PROCESSES || maxtasksperchild < 0) {
+    if (processes < 1 || processes > POOL_MAX_PROCESSES || o->maxtasksperchild < 0) {
         errno = EINVAL;
         return NULL;
     }
@@ -396,9 +452,11 @@ struct pool *pool_new(int processes, pool_init_fn initializer, void *initargs,
     if (p == NULL)
         return NULL;
     p->processes = processes;
-    p->initializer = initializer;
-    p->initargs = initargs;
-    p->maxtasksperchild = maxtasksperchild;
+    p->initializer = o->initializer;
+    p->initargs = o->initargs;
+    p->maxtasksperchild = o->maxtasksperchild;
+    p->task_hook = o->task_hook;
+    p->hook_arg = o->hook_arg;
     p->workers = calloc((size_t)processes, sizeof *p->workers);
     /* Mapped before the first fork, so every worker shares it. */
     p->current = shared_alloc((size_t)processes * sizeof *p->current);
@@ -490,6 +548,11 @@ void pool_free(struct pool *p)
     free(p->workers);
     free(p->stats);
     free(p);
+}
+
+int pool_processes(const struct pool *p)
+{
+    return p->processes;
 }
 
 int pool_error_signal(const struct pool *p)

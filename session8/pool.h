@@ -17,6 +17,12 @@ typedef long (*pool_fn)(long item);
 /* Pool(initializer=...): runs once in each worker before its first task. */
 typedef void (*pool_init_fn)(void *initargs);
 
+/* A hook around every task, run in the worker: it gets the mapped function
+ * and the item, and returns what the map should store (normally fn(item)).
+ * session8's labs time, slow down or crash a task through it, so that the
+ * lesson's square() stays the tutorial's. */
+typedef long (*pool_task_hook)(pool_fn fn, long item, void *hook_arg);
+
 struct pool;
 
 /* Most workers one pool may have (each is a child process; see PROC_MAX). */
@@ -35,6 +41,24 @@ struct pool_worker_stat {
  * with errno (nothing is left running). */
 struct pool *pool_new(int processes, pool_init_fn initializer, void *initargs,
                       long maxtasksperchild);
+
+/* Everything Pool() can be given, for pool_new_with(). Zero means the
+ * default: processes 0 is one worker per online CPU (os.cpu_count(), at most
+ * POOL_MAX_PROCESSES), maxtasksperchild 0 unlimited, NULL no hook. */
+struct pool_options {
+    int processes;
+    pool_init_fn initializer;
+    void *initargs;
+    long maxtasksperchild;
+    pool_task_hook task_hook;   /* each task runs as task_hook(fn, item, hook_arg) */
+    void *hook_arg;
+};
+
+/* pool_new with every option; NULL or errno as pool_new. */
+struct pool *pool_new_with(const struct pool_options *options);
+
+/* How many worker slots the pool has. */
+int pool_processes(const struct pool *p);
 
 /* CPython's default chunksize: ceil(n / (4 * processes)), and 1 for n = 0. */
 size_t pool_default_chunksize(size_t n, int processes);

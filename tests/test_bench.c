@@ -15,7 +15,9 @@ static const char *const figure_names[] = {
     "spawn_join", "lock_uncontended", "locked_increment_2proc", "queue_throughput",
     "queue_textbook",
     "pipe_roundtrip", "manager_call", "pool_task_overhead", "pool_speedup_2",
+    "mpi_task_overhead", "mpi_speedup_2",
 };
+#define N_FIGURES (int)(sizeof figure_names / sizeof figure_names[0])
 
 static char *read_file(const char *path)
 {
@@ -51,7 +53,7 @@ START_TEST(tiny_run_writes_one_csv_row_per_figure)
         char name[64], unit[32], rest[128];
         int commas = 0;
 
-        ck_assert_int_lt(row, (int)(sizeof figure_names / sizeof figure_names[0]));
+        ck_assert_int_lt(row, N_FIGURES);
         for (const char *c = line; *c; c++)
             commas += *c == ',';
         ck_assert_int_eq(commas, 4);
@@ -61,7 +63,7 @@ START_TEST(tiny_run_writes_one_csv_row_per_figure)
         ck_assert_int_eq(line[strlen(line) - 1], ',');
         row++;
     }
-    ck_assert_int_eq(row, (int)(sizeof figure_names / sizeof figure_names[0]));
+    ck_assert_int_eq(row, N_FIGURES);
     run_free(&r);
 }
 END_TEST

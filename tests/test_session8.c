@@ -6,6 +6,7 @@
  */
 #include "testutil.h"
 
+#include "clock.h"
 #include "session8/pool.h"
 
 #include <check.h>
@@ -14,7 +15,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 /* ---------------------------------------------------------------- helpers */
@@ -50,6 +53,43 @@ static long exit_on_3(long item)
 
 static long identity(long item)
 {
+    return item;
+}
+
+/* A task hook that adds 1000 to what the task returned: proves the pool ran
+ * the task through it, in the worker. */
+static long plus_1000(pool_fn fn, long item, void *arg)
+{
+    return fn(item) + *(const long *)arg;
+}
+
+/* The read end a grandchild waits on; the test closes the write end. */
+static int gate[2];
+
+/* Item 1 forks a grandchild, which inherits the worker's end of its socket
+ * and keeps it open until the gate closes, and then the worker exits 3:
+ * its socket gives no end-of-file. The other items take about 1 ms each,
+ * so the other worker keeps the parent busy with results for many seconds. */
+static long die_leaving_a_holder(long item)
+{
+    if (item == 1) {
+        pid_t pid = fork();
+
+        if (pid == 0) {
+            char c;
+
+            close(gate[1]);
+            while (read(gate[0], &c, 1) == -1 && errno == EINTR)
+                continue;
+            _exit(0);
+        }
+        _exit(3);
+    }
+    struct timespec start;
+
+    clock_gettime(CLOCK_MONOTONIC, &start);
+    while (seconds_since(&start) < 0.001)
+        continue;
     return item;
 }
 
@@ -215,6 +255,71 @@ START_TEST(worker_killed_while_idle_fails_the_next_map_without_hanging)
                   "got '%s'", pool_error(p));
     ck_assert(no_children_left());
     pool_free(p);
+}
+END_TEST
+
+START_TEST(a_task_hook_runs_around_every_task_in_the_worker)
+{
+    enum { N = 40 };
+    long items[N], results[N], add = 1000;
+    struct pool_options o = { .processes = 2, .task_hook = plus_1000, .hook_arg = &add };
+    struct pool *p = pool_new_with(&o);
+
+    ck_assert_ptr_nonnull(p);
+    ck_assert_int_eq(pool_processes(p), 2);
+    for (long i = 0; i < N; i++)
+        items[i] = i;
+    ck_assert_int_eq(pool_map(p, identity, items, N, 3, results), 0);
+    for (long i = 0; i < N; i++)
+        ck_assert_int_eq(results[i], i + 1000);
+    pool_free(p);
+    ck_assert(no_children_left());
+}
+END_TEST
+
+START_TEST(processes_0_means_one_worker_per_cpu)
+{
+    struct pool_options o = { 0 };
+    struct pool *p = pool_new_with(&o);
+    long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+
+    ck_assert_ptr_nonnull(p);
+    ck_assert_int_eq(pool_processes(p), cpus < POOL_MAX_PROCESSES ? cpus : POOL_MAX_PROCESSES);
+    pool_free(p);
+}
+END_TEST
+
+/* Issue 14: a worker dies while a process it left behind still holds its
+ * socket open, and another worker keeps the parent busy. The map must fail
+ * within about 3 s (the death is seen by waitpid), not when the other
+ * worker has run out of items (about 20 s) or the holder goes away. */
+START_TEST(death_is_seen_while_a_grandchild_holds_the_socket)
+{
+    enum { N = 20000 };
+    static long items[N], results[N];
+    struct pool *p;
+    struct timespec start;
+    double took;
+    int status;
+
+    ck_assert_int_eq(prctl(PR_SET_CHILD_SUBREAPER, 1), 0);     /* the grandchild comes back to us */
+    ck_assert_int_eq(pipe(gate), 0);
+    for (long i = 0; i < N; i++)
+        items[i] = i + 1;
+    p = pool_new(2, NULL, NULL, 0);
+    ck_assert_ptr_nonnull(p);
+    clock_gettime(CLOCK_MONOTONIC, &start);
+    ck_assert_int_eq(pool_map(p, die_leaving_a_holder, items, N, 1, results), -1);
+    took = seconds_since(&start);
+    ck_assert_msg(strstr(pool_error(p), "exited with status 3 while running item 1") != NULL,
+                  "got '%s'", pool_error(p));
+    ck_assert_msg(took < 3.0, "the death took %.1f s to be seen", took);
+    pool_free(p);
+    close(gate[1]);             /* the grandchild may go now */
+    close(gate[0]);
+    while (waitpid(-1, &status, 0) > 0)
+        continue;
+    ck_assert(no_children_left());
 }
 END_TEST
 
@@ -490,18 +595,109 @@ START_TEST(help_lists_every_option)
 {
     static const char *const names[] = {
         "--serial", "--processes", "--chunksize", "--maxtasksperchild", "--range",
-        "--quiet", "--initializer", "--work", "--summary", "--timeline", "--crash-on",
-        "--help",
+        "--quiet", "--verbose", "--initializer", "--work", "--summary", "--timeline",
+        "--crash-on", "--help", NULL,
     };
+
+    assert_help("session8/session8", names);
+}
+END_TEST
+
+/* Issue 15: every line a worker prints carries its pid and its parent's,
+ * and the parent is the program itself. */
+START_TEST(verbose_tags_worker_lines_with_pid_and_parent)
+{
+    char *argv[] = { "session8/session8", "--verbose", "--initializer", "hi", NULL };
+    struct spawned s;
+    struct run r;
+    int tagged = 0;
+    const char *line;
+
+    ck_assert_int_eq(spawn_start(&s, argv), 0);
+    spawn_finish(&s, RUN_TIMEOUT, &r);
+    ck_assert_int_eq(run_exit_code(&r), 0);
+    for (line = r.out; strncmp(line, "[pid ", 5) == 0; line = strchr(line, '\n') + 1) {
+        long pid, parent, item, worker;
+        char rest[64];
+
+        ck_assert_int_eq(sscanf(line, "[pid %ld, parent %ld] %63[^\n]", &pid, &parent, rest), 3);
+        ck_assert_int_eq(parent, s.pid);
+        ck_assert_msg(sscanf(rest, "Worker process id for %ld: %ld", &item, &worker) == 2
+                      || sscanf(rest, "Initializing worker %ld with hi", &worker) == 1, "%s", rest);
+        ck_assert_int_eq(worker, pid);
+        tagged++;
+    }
+    ck_assert_int_ge(tagged, 6);        /* 5 items, and at least one initializer */
+    ck_assert_str_eq(line, "[1, 4, 9, 16, 25]\n");    /* the parent's line: untagged */
+    ck_assert_int_eq(r.strays, 0);
+    run_free(&r);
+}
+END_TEST
+
+/* Issue 15: trivial work used to print "speedup: 0.00x", which says nothing. */
+START_TEST(summary_of_trivial_work_says_why_the_pool_is_slower)
+{
     struct run r;
 
-    run_cmd(&r, "session8/session8 --help");
+    run_cmd(&r, "session8/session8 --quiet --processes 2 --summary");
     ck_assert_int_eq(run_exit_code(&r), 0);
-    ck_assert_ptr_nonnull(strstr(r.out, "Usage: session8"));
-    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
-        ck_assert_msg(strstr(r.out, names[i]) != NULL, "%s missing", names[i]);
-    ck_assert_str_eq(r.err, "");
+    ck_assert_ptr_null(strstr(r.out, "0.00x"));
+    ck_assert_msg(strstr(r.out, "\nspeedup: none, the pool took ") != NULL, "%s", r.out);
+    ck_assert_ptr_nonnull(strstr(r.out, "--work 1000"));
     run_free(&r);
+}
+END_TEST
+
+/* Issue 14: with stdout closed, the timeline file must not become fd 1 and
+ * receive the workers' lines. */
+START_TEST(timeline_with_stdout_closed_holds_only_timeline_lines)
+{
+    char path[] = "/tmp/session8-closed-XXXXXX";
+    char cmd[256], line[256];
+    int fd = mkstemp(path), lines = 0;
+    struct run r;
+    FILE *f;
+
+    ck_assert_int_ne(fd, -1);
+    close(fd);
+    snprintf(cmd, sizeof cmd, "/bin/sh -c 'session8/session8 --timeline %s >&-'", path);
+    run_cmd(&r, cmd);
+    f = fopen(path, "r");
+    ck_assert_ptr_nonnull(f);
+    while (fgets(line, sizeof line, f) != NULL) {
+        long pid, item;
+        double start, end;
+
+        ck_assert_msg(sscanf(line, "%ld %ld %lf %lf", &pid, &item, &start, &end) == 4,
+                      "not a timeline line: '%s'", line);
+        lines++;
+    }
+    fclose(f);
+    unlink(path);
+    ck_assert_int_eq(lines, 5);
+    ck_assert_int_eq(r.strays, 0);
+    run_free(&r);
+}
+END_TEST
+
+/* Issue 12: the twin prints the same result line. */
+START_TEST(python_twin_prints_the_same_result)
+{
+    struct run c, py;
+
+    if (python3_path() == NULL) {
+        puts("session8: no python3 on PATH, the twin is not compared");
+        return;
+    }
+    run_cmd(&c, "session8/session8");
+    run_python(&py, "session8/session8.py");
+    ck_assert_int_eq(run_exit_code(&py), 0);
+    ck_assert_ptr_nonnull(strstr(c.out, "\n[1, 4, 9, 16, 25]\n"));
+    ck_assert_msg(strstr(py.out, "\n[1, 4, 9, 16, 25]\n") != NULL, "python printed '%s'", py.out);
+    ck_assert_int_eq(count_lines(py.out), count_lines(c.out));
+    ck_assert_int_eq(py.strays, 0);
+    run_free(&c);
+    run_free(&py);
 }
 END_TEST
 
@@ -521,21 +717,12 @@ static const struct {
     { "session8/session8 --range 3 4", "session8: give either --range or a list" },
     { "session8/session8 --serial -p 2", "session8: --serial runs no pool" },
     { "session8/session8 --frobnicate", "session8: unknown" },
+    { "session8/session8 --crash-on 9", "session8: --crash-on 9 is not in the list" },
 };
 
 START_TEST(bad_input_exits_2_with_one_line_and_no_child)
 {
-    struct run r;
-
-    run_cmd(&r, bad_inputs[_i].cmd);
-    ck_assert_int_eq(run_exit_code(&r), 2);
-    ck_assert_str_eq(r.out, "");
-    ck_assert_msg(strncmp(r.err, bad_inputs[_i].message, strlen(bad_inputs[_i].message)) == 0,
-                  "%s: got '%s'", bad_inputs[_i].cmd, r.err);
-    ck_assert_int_eq(count_lines(r.err), 2);
-    ck_assert_ptr_nonnull(strstr(r.err, "Try 'session8 --help' for more information.\n"));
-    ck_assert_int_eq(r.strays, 0);
-    run_free(&r);
+    assert_bad_usage(bad_inputs[_i].cmd, bad_inputs[_i].message);
 }
 END_TEST
 
@@ -552,6 +739,9 @@ Suite *suite_session8(void)
     tcase_add_test(unit, maxtasksperchild_starts_fresh_workers);
     tcase_add_test(unit, dead_worker_fails_the_map_and_stops_the_others);
     tcase_add_test(unit, worker_killed_while_idle_fails_the_next_map_without_hanging);
+    tcase_add_test(unit, a_task_hook_runs_around_every_task_in_the_worker);
+    tcase_add_test(unit, processes_0_means_one_worker_per_cpu);
+    tcase_add_test(unit, death_is_seen_while_a_grandchild_holds_the_socket);
     tcase_add_test(unit, join_needs_close_first);
     tcase_add_test(unit, terminate_stops_and_reaps_every_worker);
     tcase_add_test(unit, pool_new_refuses_bad_sizes);
@@ -571,6 +761,10 @@ Suite *suite_session8(void)
     tcase_add_test(prog, timeline_has_one_line_per_task);
     tcase_add_test(prog, sigterm_stops_and_reaps_the_workers);
     tcase_add_test(prog, help_lists_every_option);
+    tcase_add_test(prog, verbose_tags_worker_lines_with_pid_and_parent);
+    tcase_add_test(prog, summary_of_trivial_work_says_why_the_pool_is_slower);
+    tcase_add_test(prog, timeline_with_stdout_closed_holds_only_timeline_lines);
+    tcase_add_test(prog, python_twin_prints_the_same_result);
     tcase_add_loop_test(prog, bad_input_exits_2_with_one_line_and_no_child, 0,
                         sizeof bad_inputs / sizeof bad_inputs[0]);
     suite_add_tcase(s, prog);
