@@ -62,7 +62,7 @@ void proc_child_init(pid_t parent)
         _exit(1);       /* the parent died before the line above */
 }
 
-int proc_adopt(pid_t pid)
+int proc_track(pid_t pid)
 {
     if (remember(pid) == -1) {
         errno = EAGAIN;
@@ -274,7 +274,7 @@ int proc_terminate_all(int sig)
     return stop_every_child(sig);
 }
 
-/* A child forked by hand is adopted (proc_adopt) just after fork(): a
+/* A child forked by hand is tracked (proc_track) just after fork(): a
  * signal that arrives in between would not find it in the table, and it
  * would outlive the program. The kernel's own list of this process's
  * children closes that gap. open, read and close are async-signal-safe;

@@ -40,13 +40,13 @@ void proc_child_init(pid_t parent);
 /* Remembers a child the program forked itself, so that proc_terminate_all
  * and the handlers of proc_cleanup_on_signals stop and reap it too.
  * Returns 0, or -1 with errno EAGAIN when PROC_MAX children are alive. */
-int proc_adopt(pid_t pid);
+int proc_track(pid_t pid);
 
 /* For a program that calls fork() itself: holds SIGINT, SIGTERM and SIGHUP
- * back (they stay pending) from just before fork() until proc_adopt has
+ * back (they stay pending) from just before fork() until proc_track has
  * registered the child (in the parent) or proc_child_init has run (in the
  * child); then proc_release_signals. Without it a Ctrl-C that lands between
- * fork() and proc_adopt would end the program without reaping the child.
+ * fork() and proc_track would end the program without reaping the child.
  * proc_start does the same inside. Both return 0, or -1 with errno. */
 int proc_hold_signals(sigset_t *before);
 int proc_release_signals(const sigset_t *before);

@@ -57,8 +57,8 @@ int main(int argc, char *argv[])
         die("sigaction");
 
     /* p1 = multiprocessing.Process(target=square_list, args=(mylist,)) */
-    parent = getpid();
-    if (proc_hold_signals(&before) == -1)           /* Ctrl-C waits until p1 is adopted */
+    parent = getpid();                              /* so p1 can end if main dies */
+    if (proc_hold_signals(&before) == -1)           /* Ctrl-C waits until p1 is tracked */
         die("sigprocmask");
     p1 = fork();                                    /* p1.start() */
     if (p1 == -1)
@@ -69,10 +69,10 @@ int main(int argc, char *argv[])
         square_list(opt.mylist, opt.len);
         if (fflush(stdout) == EOF)
             die_child("write error");
-        _exit(0);   /* not exit(): that would run the parent's atexit handlers */
+        _exit(0);   /* not exit(): no atexit handlers, no second flush of copied buffers */
     }
-    if (proc_adopt(p1) == -1)       /* so that Ctrl-C stops and reaps p1 too */
-        die("proc_adopt");
+    if (proc_track(p1) == -1)       /* so that Ctrl-C stops and reaps p1 too */
+        die("proc_track");
     proc_release_signals(&before);                  /* a Ctrl-C held back arrives now */
 
     while (waitpid(p1, &status, 0) == -1)           /* p1.join() */

@@ -98,8 +98,8 @@ int s1_lab_start(const struct s1_options *opt, s1_target square_list,
             die_child("write error");
         _exit(0);
     }
-    if (proc_adopt(p1) == -1)
-        die("proc_adopt");
+    if (proc_track(p1) == -1)
+        die("proc_track");
     proc_release_signals(&before);
     while (waitpid(p1, &status, 0) == -1)   /* p1.join() */
         if (errno != EINTR)

@@ -104,8 +104,8 @@ int s2_lab_named(const struct s2_options *opt, s2_target square_list,
             die_child("write error");
         _exit(0);
     }
-    if (proc_adopt(p1) == -1)
-        die("proc_adopt");
+    if (proc_track(p1) == -1)
+        die("proc_track");
     proc_release_signals(&before);
     while (waitpid(p1, &status, 0) == -1)           /* p1.join() */
         if (errno != EINTR)

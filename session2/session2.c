@@ -21,7 +21,7 @@
 #include <unistd.h>
 
 /* Array(typecode, len), or Value(typecode) when len is 1: zero-filled pages
- * that every process which inherits the mapping shares, named by nothing. */
+ * that every process which inherits the mapping shares; no file, no name. */
 static struct s2_shared shared_new(char typecode, size_t len)
 {
     struct s2_shared s = { typecode, len, NULL };
@@ -50,12 +50,12 @@ static void square_list(const long *mylist, struct s2_shared *result,
                         struct s2_shared *square_sum)
 {
     for (size_t idx = 0; idx < result->len; idx++) {    /* for idx, num in enumerate(mylist): */
-        double num = (double)mylist[idx];   /* a double: 'd' takes squares beyond a long */
+        double num = (double)mylist[idx];   /* exact for every 'i'; 'd' may pass a long */
 
         s2_set(result, idx, num * num);                 /* result[idx] = num * num */
     }
     s2_set(square_sum, 0, s2_sum(result));          /* square_sum.value = sum(result) */
-    print_results("process p1", result, square_sum);
+    print_results("process p1", result, square_sum);    /* print(...) twice: below */
 }
 
 int main(int argc, char *argv[])
@@ -91,8 +91,8 @@ int main(int argc, char *argv[])
             die_child("write error");
         _exit(0);
     }
-    if (proc_adopt(p1) == -1)       /* so that Ctrl-C stops and reaps p1 too */
-        die("proc_adopt");
+    if (proc_track(p1) == -1)       /* so that Ctrl-C stops and reaps p1 too */
+        die("proc_track");
     proc_release_signals(&before);                  /* a Ctrl-C held back arrives now */
 
     while (waitpid(p1, &status, 0) == -1)           /* p1.join() */
@@ -101,7 +101,7 @@ int main(int argc, char *argv[])
     if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
         fail_child("p1", status);
 
-    print_results("main program", &result, &square_sum);
+    print_results("main program", &result, &square_sum);   /* print(...) twice, as p1 */
     if (munmap(result.mem, s2_size(&result)) == -1
         || munmap(square_sum.mem, s2_size(&square_sum)) == -1)
         die("munmap");

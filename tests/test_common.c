@@ -876,7 +876,7 @@ static void program_signalled_before_it_adopts_its_child(void)
         _exit(0);
     }
     fprintf(stderr, "child %ld\n", (long)forked_by_hand);
-    raise(SIGTERM);             /* before proc_adopt(forked_by_hand) */
+    raise(SIGTERM);             /* before proc_track(forked_by_hand) */
     exit(0);
 }
 
@@ -884,7 +884,7 @@ static void program_signalled_before_it_adopts_its_child(void)
  * first must still stop and reap it, not leave it to be killed by its
  * parent's death and reaped by whoever inherits it. The test is a subreaper,
  * so such an orphan would become the test's own zombie. */
-START_TEST(a_signal_before_proc_adopt_still_reaps_the_child)
+START_TEST(a_signal_before_proc_track_still_reaps_the_child)
 {
     struct demo d;
     long child = 0;
@@ -968,7 +968,7 @@ Suite *suite_common(void)
     tcase_add_test(die_tc, die_init_keeps_descriptors_0_to_2_taken);
     tcase_add_test(die_tc, sigterm_ends_the_program_even_when_a_child_ignores_it);
     tcase_add_test(die_tc, a_second_signal_cuts_the_grace_short);
-    tcase_add_test(die_tc, a_signal_before_proc_adopt_still_reaps_the_child);
+    tcase_add_test(die_tc, a_signal_before_proc_track_still_reaps_the_child);
     tcase_set_timeout(die_tc, 10);
     suite_add_tcase(s, die_tc);
     suite_add_tcase(s, args);

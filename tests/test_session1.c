@@ -185,7 +185,7 @@ START_TEST(a_killed_p1_is_reported_by_main)
 END_TEST
 
 /* SIGINT as soon as p1 exists, which may be before main has registered it
- * (proc_adopt): main still stops and reaps p1 and exits 130, whatever the
+ * (proc_track): main still stops and reaps p1 and exits 130, whatever the
  * moment. Repeated, because the moment varies; the invariant must hold for
  * every one of them. */
 START_TEST(sigint_right_after_fork_still_reaps_p1)
@@ -299,7 +299,7 @@ static const struct {
     { 70, "fflush(stdout)" },
     { 72, "_exit(0);" },
     { 73, "}" },
-    { 74, "proc_adopt(p1)" },
+    { 74, "proc_track(p1)" },
     { 76, "proc_release_signals(&before);" },
     { 78, "waitpid(p1, &status, 0)" },
     { 80, "die(\"waitpid\")" },

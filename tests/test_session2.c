@@ -257,7 +257,7 @@ START_TEST(named_sigkill_at_any_line_leaves_nothing_in_dev_shm)
 END_TEST
 
 /* SIGINT as soon as p1 exists, which may be before main has registered it
- * (proc_adopt): main still stops and reaps p1 and exits 130, whatever the
+ * (proc_track): main still stops and reaps p1 and exits 130, whatever the
  * moment, with anonymous or named memory. Repeated, because the moment
  * varies; the invariant must hold for every one of them. */
 static const char *const sigint_modes[] = { "--type=d", "--named" };
