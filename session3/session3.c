@@ -18,7 +18,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-static struct s3_options opt;
+static struct s3_options opt;   /* global: p1 and p2 use their fork()ed copy */
 
 /* A proxy, as a child process holds it: its own connection to the manager,
  * and the id of the manager's list. Python pickles the same two things. */
@@ -101,12 +101,12 @@ int main(int argc, char *argv[])
             die("socketpair");
     manager_pid = s3_start(s3_manager_process, &task);  /* the manager's server process */
     for (int i = 0; i < task.count; i++)
-        close(task.pairs[i][0]);        /* the manager's ends are the manager's */
+        close(task.pairs[i][0]);        /* the manager has its own copy of these ends */
     s3_check(manager_attach(&manager, task.pairs[0][1], opt.key, opt.keylen),
              "authenticate", &manager);
 
     s3_check(manager_list(&manager, &records), "manager.list", &manager);
-    for (int i = 0; i < 3; i++)         /* records = manager.list([('Sam', 10), ...]) */
+    for (size_t i = 0; i < sizeof initial / sizeof initial[0]; i++) /* manager.list([...]) */
         s3_check(list_append_record(&manager, records, &initial[i]), "manager.list",
                  &manager);
     /* p1 = Process(target=insert_record, args=(new_record, records)) */
