@@ -1,52 +1,151 @@
-/* bank.c - the trials, the start gate and the forced schedule shared by
- * session6 (no lock) and session7 (a Lock). docs/session6.md explains the
- * race, docs/session7.md the lock.
+/* bank.c - the options, start gate, joining, output and --schedule that
+ * session6 (no lock) and session7 (a Lock) share; see bank.h.
+ * docs/session6.md explains the race, docs/session7.md the lock.
  */
+#define _GNU_SOURCE             /* sched_getaffinity and CPU_COUNT (Linux) */
 #include "bank.h"
 
 #include "args.h"
+#include "clock.h"
+#include "die.h"
+#include "output.h"
+#include "proc.h"
 #include "shm.h"
 
 #include <errno.h>
+#include <getopt.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
+#include <unistd.h>
+
+/* ---------------------------------------------------------------- options */
 
 void bank_options_init(struct bank_options *o)
 {
+    memset(o, 0, sizeof *o);
     o->trials = 10;
     o->iterations = 10000;
     o->balance = 100;
-    o->summary = o->csv = o->interleave = o->counts_given = 0;
 }
 
-int bank_parse_option(int opt, const char *arg, struct bank_options *o,
-                      char *msg, size_t msglen)
+int bank_set_trials(struct bank_options *o, const char *arg, char *msg, size_t msglen)
 {
-    switch (opt) {
-    case BANK_OPT_TRIALS:
-        o->counts_given = 1;
-        return arg_long(arg, "--trials", 1, BANK_MAX_TRIALS, &o->trials, msg, msglen) == -1 ? -1 : 1;
-    case BANK_OPT_ITERATIONS:
-        o->counts_given = 1;
-        return arg_long(arg, "--iterations", 1, BANK_MAX_ITERATIONS, &o->iterations,
-                        msg, msglen) == -1 ? -1 : 1;
-    case BANK_OPT_BALANCE:
-        return arg_long(arg, "--balance", 0, BANK_MAX_BALANCE, &o->balance, msg, msglen) == -1 ? -1 : 1;
-    case BANK_OPT_SUMMARY:
-        o->summary = 1;
-        return 1;
-    case BANK_OPT_CSV:
-        o->csv = 1;
-        return 1;
-    case BANK_OPT_INTERLEAVE:
-        o->interleave = 1;
-        return 1;
-    default:
-        return 0;
+    o->counts_given = 1;
+    return arg_long(arg, "--trials", 1, BANK_MAX_TRIALS, &o->trials, msg, msglen);
+}
+
+int bank_set_iterations(struct bank_options *o, const char *arg, char *msg, size_t msglen)
+{
+    o->counts_given = o->iterations_given = 1;
+    return arg_long(arg, "--iterations", 1, BANK_MAX_ITERATIONS, &o->iterations, msg, msglen);
+}
+
+int bank_set_balance(struct bank_options *o, const char *arg, char *msg, size_t msglen)
+{
+    return arg_long(arg, "--balance", 0, BANK_MAX_BALANCE, &o->balance, msg, msglen);
+}
+
+int bank_set_summary(struct bank_options *o, const char *arg, char *msg, size_t msglen)
+{
+    (void)arg, (void)msg, (void)msglen;
+    o->summary = 1;
+    return 0;
+}
+
+int bank_set_csv(struct bank_options *o, const char *arg, char *msg, size_t msglen)
+{
+    (void)arg, (void)msg, (void)msglen;
+    o->csv = 1;
+    return 0;
+}
+
+int bank_set_verbose(struct bank_options *o, const char *arg, char *msg, size_t msglen)
+{
+    (void)arg, (void)msg, (void)msglen;
+    o->verbose = 1;
+    return 0;
+}
+
+int bank_check_schedule(const char *steps, char *msg, size_t msglen)
+{
+    size_t len = strlen(steps), ones = 0, twos = 0;
+
+    if (len == 0) {
+        snprintf(msg, msglen, "--schedule needs at least one step (a string of 1 and 2)");
+        return -1;
     }
+    if (len > BANK_MAX_STEPS) {
+        snprintf(msg, msglen, "--schedule has %zu steps, at most %d are accepted", len,
+                 BANK_MAX_STEPS);
+        return -1;
+    }
+    for (size_t i = 0; i < len; i++) {
+        if (steps[i] != '1' && steps[i] != '2') {
+            snprintf(msg, msglen, "--schedule '%s': step %zu is '%c' (accepted: only 1 and 2, "
+                     "one character per step of that process)", steps, i + 1, steps[i]);
+            return -1;
+        }
+        ones += steps[i] == '1';
+        twos += steps[i] == '2';
+    }
+    if (ones % 2 != 0 || twos % 2 != 0) {
+        snprintf(msg, msglen, "--schedule '%s' gives process %d an odd number of steps (%zu): "
+                 "each update is a read and then a write, so each digit must appear an even "
+                 "number of times", steps, ones % 2 != 0 ? 1 : 2, ones % 2 != 0 ? ones : twos);
+        return -1;
+    }
+    return 0;
+}
+
+int bank_set_schedule(struct bank_options *o, const char *arg, char *msg, size_t msglen)
+{
+    if (o->schedule != NULL) {
+        snprintf(msg, msglen, "only one --schedule (or --interleave) at a time");
+        return -1;
+    }
+    o->schedule = arg;
+    return bank_check_schedule(arg, msg, msglen);
+}
+
+int bank_set_interleave(struct bank_options *o, const char *arg, char *msg, size_t msglen)
+{
+    (void)arg;
+    return bank_set_schedule(o, "1212", msg, msglen);
+}
+
+#define MAX_OPTIONS 32
+
+int bank_parse_options(int argc, char *argv[], const struct bank_option *table,
+                       struct bank_options *o, char *msg, size_t msglen)
+{
+    struct option longopts[MAX_OPTIONS + 2];
+    int n = 0, opt;
+
+    for (; table[n].name != NULL && n < MAX_OPTIONS; n++)
+        longopts[n] = (struct option){ table[n].name,
+                                       table[n].arg ? required_argument : no_argument, NULL, n };
+    longopts[n] = (struct option){ "help", no_argument, NULL, 'h' };
+    longopts[n + 1] = (struct option){ NULL, 0, NULL, 0 };
+    opterr = 0;
+    while ((opt = getopt_long(argc, argv, ":h", longopts, NULL)) != -1) {
+        if (opt == 'h')
+            return 1;
+        if (opt < 0 || opt >= n) {
+            arg_getopt_problem(opt, argv, msg, msglen);
+            return -1;
+        }
+        if (table[opt].set(o, optarg, msg, msglen) == -1)
+            return -1;
+    }
+    if (optind < argc) {
+        snprintf(msg, msglen, "unexpected argument '%s' (%s takes only options)", argv[optind],
+                 program_name());
+        return -1;
+    }
+    return bank_check_options(o, msg, msglen);
 }
 
 int bank_check_options(const struct bank_options *o, char *msg, size_t msglen)
@@ -55,41 +154,47 @@ int bank_check_options(const struct bank_options *o, char *msg, size_t msglen)
         snprintf(msg, msglen, "--csv and --summary cannot be combined (--csv prints only numbers)");
         return -1;
     }
-    if (o->interleave && (o->csv || o->summary)) {
-        snprintf(msg, msglen, "--interleave prints its own table and cannot be combined with "
-                 "--csv or --summary");
+    if (o->schedule != NULL && (o->csv || o->summary)) {
+        snprintf(msg, msglen, "--schedule and --interleave print their own table and cannot be "
+                 "combined with --csv or --summary");
         return -1;
     }
-    if (o->interleave && o->counts_given) {
-        snprintf(msg, msglen, "--interleave plays one forced trial of one update each, so "
-                 "--trials and --iterations do not apply (--balance does)");
+    if (o->schedule != NULL && o->counts_given) {
+        snprintf(msg, msglen, "--schedule and --interleave play one trial whose steps they "
+                 "give, so --trials and --iterations do not apply (--balance does)");
         return -1;
     }
     return 0;
 }
 
-void bank_usage_options(void)
+void bank_print_options(const struct bank_option *table)
 {
-    printf("      --trials=N       how many trials to run (default 10; accepted 1..%ld)\n"
-           "      --iterations=N   updates by each process per trial (default 10000;\n"
-           "                       accepted 1..%ld)\n"
-           "      --balance=N      the balance each trial starts with (default 100;\n"
-           "                       accepted 0..%ld)\n"
-           "      --summary        after the balances, print how many were wrong, the\n"
-           "                       smallest and largest, the mean distance from the\n"
-           "                       expected balance and the time per trial (default off)\n"
-           "      --csv            print only the final balances, one per line (default off)\n"
-           "      --interleave     force the tutorial's schedule step by step and print\n"
-           "                       the P1 | P2 | BALANCE table (default off)\n",
-           BANK_MAX_TRIALS, BANK_MAX_ITERATIONS, BANK_MAX_BALANCE);
+    for (int i = 0; table[i].name != NULL; i++) {
+        char left[32];
+        const char *line = table[i].help;
+
+        snprintf(left, sizeof left, "--%s%s%s", table[i].name, table[i].arg ? "=" : "",
+                 table[i].arg ? table[i].arg : "");
+        printf("      %-16s ", left);
+        if (strlen(left) > 16)
+            printf("\n%23s", "");
+        for (const char *nl; (nl = strchr(line, '\n')) != NULL; line = nl + 1)
+            printf("%.*s\n%23s", (int)(nl - line), line, "");
+        printf("%s\n", line);
+    }
 }
 
-struct account *account_new(const struct bank_lock *guard)
+/* ------------------------------------------------------ the shared account */
+
+struct account *account_new(const struct bank_options *o)
 {
     struct account *acc = shared_alloc(sizeof *acc);
 
-    if (acc != NULL)
-        acc->guard = guard;
+    if (acc != NULL) {
+        acc->iterations = o->iterations;
+        acc->verbose = o->verbose;
+        balance_write(acc, o->balance);
+    }
     return acc;
 }
 
@@ -108,12 +213,9 @@ void balance_write(struct account *acc, long value)
     atomic_store_explicit(&acc->balance, value, memory_order_relaxed);
 }
 
-static double now(void)
+static const char *process_name(int who)
 {
-    struct timespec ts;
-
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+    return who == 1 ? "p1 (withdraw)" : "p2 (deposit)";
 }
 
 /* Both processes count a heartbeat while they watch the other's. A
@@ -121,108 +223,101 @@ static double now(void)
  * other core: a process that is waiting for a CPU cannot count. Having seen
  * that, a process says so and keeps beating until the other has seen it
  * too; then both leave the gate within a few hundred nanoseconds. */
-void account_start_gate(struct account *acc, int who)
+void bank_start_gate(struct account *acc, int who)
 {
-    const int other = 1 - who, beats_to_see = 3;
-    double deadline = now() + BANK_GATE_SECONDS;
+    const int me = who - 1, other = 2 - who, beats_to_see = 3;
+    struct timespec started;
     unsigned long last = atomic_load(&acc->heartbeat[other]);
     int seen = 0;
 
-    while (!(atomic_load(&acc->through_gate[who]) && atomic_load(&acc->through_gate[other]))
-           && now() < deadline) {
+    if (acc->verbose)
+        printf("%s: pid %ld, parent pid %ld, %ld updates\n", process_name(who),
+               (long)getpid(), (long)getppid(), acc->iterations);
+    clock_gettime(CLOCK_MONOTONIC, &started);
+    while (!(atomic_load(&acc->through_gate[me]) && atomic_load(&acc->through_gate[other]))) {
         unsigned long beat;
 
-        atomic_fetch_add(&acc->heartbeat[who], 1);
+        if (seconds_since(&started) > BANK_GATE_SECONDS) {
+            atomic_store(&acc->gate_gave_up, 1);
+            return;
+        }
+        atomic_fetch_add(&acc->heartbeat[me], 1);
         beat = atomic_load(&acc->heartbeat[other]);
         if (beat != last && ++seen >= beats_to_see)
-            atomic_store(&acc->through_gate[who], 1);
+            atomic_store(&acc->through_gate[me], 1);
         last = beat;
     }
 }
 
-/* Joins p1 and p2 in the order they end, like Python joining both, but a
- * child that fails (killed by a signal, or a non-zero exit) stops the other
- * at once: the other may be waiting for a lock the failed one held, or at a
- * step of the forced schedule that will never come, and joining it first
- * would wait forever. Returns 0; -1 with errno and *op = "waitpid"; or
- * BANK_CHILD_FAILED with *op describing the child ("process p1 (withdraw)
- * was killed by SIGKILL"), in a static buffer: the programs are one thread. */
-static int join_pair(pid_t p1, pid_t p2, const char **op)
+/* --------------------------------------------------------------- trials */
+
+static int allowed_cpus(void)
 {
-    static char what[96];
+    cpu_set_t set;
 
-    for (int left = 2; left > 0; left--) {
-        char how[48];
-        int status;
-        pid_t pid = proc_join_any(&status);
-
-        if (pid == -1) {
-            *op = "waitpid";
-            proc_terminate_all(SIGTERM);
-            return -1;
-        }
-        if (!proc_succeeded(status)) {
-            proc_terminate_all(SIGTERM);
-            snprintf(what, sizeof what, "process %s %s",
-                     pid == p1 ? "p1 (withdraw)" : pid == p2 ? "p2 (deposit)" : "?",
-                     proc_describe_status(status, how, sizeof how));
-            *op = what;
-            return BANK_CHILD_FAILED;
-        }
-    }
-    return 0;
-}
-
-/* One trial: p1 = Process(target=withdraw), p2 = Process(target=deposit),
- * start both, join both. */
-static int run_trial(struct account *acc, proc_fn withdraw, proc_fn deposit, const char **op)
-{
-    pid_t p1, p2;
-
-    if ((p1 = proc_start(withdraw, acc)) == -1) {
-        *op = "fork";
+    if (sched_getaffinity(0, sizeof set, &set) == -1)
         return -1;
-    }
-    if ((p2 = proc_start(deposit, acc)) == -1) {
-        *op = "fork";
-        proc_terminate_all(SIGTERM);
-        return -1;
-    }
-    return join_pair(p1, p2, op);
+    return CPU_COUNT(&set);
 }
 
-int bank_run_trials(const struct bank_options *o, struct account *acc,
-                    proc_fn withdraw, proc_fn deposit, long *finals,
-                    double *seconds_per_trial, const char **op)
+/* The one line that says the loops are now long, and why. */
+static void go_serial(struct bank_options *o, const char *why)
 {
-    double started = now();
-
-    acc->iterations = o->iterations;
-    for (long t = 0; t < o->trials; t++) {
-        balance_write(acc, o->balance);
-        atomic_store(&acc->through_gate[0], 0);
-        atomic_store(&acc->through_gate[1], 0);
-        int rc = run_trial(acc, withdraw, deposit, op);
-
-        if (rc != 0)
-            return rc;
-        finals[t] = balance_read(acc);
+    if (o->iterations_given) {
+        fprintf(stderr, "%s: %s, so the two processes take turns: with --iterations %ld a "
+                "process is rarely interrupted between its read and its write (without "
+                "--iterations, session6 runs %ld updates per process so that it is)\n",
+                program_name(), why, o->iterations, BANK_SERIAL_ITERATIONS);
+    } else {
+        o->iterations = BANK_SERIAL_ITERATIONS;
+        fprintf(stderr, "%s: %s, so the two processes take turns: each now runs %ld updates "
+                "per trial, long enough for the scheduler to interrupt it between its read "
+                "and its write\n", program_name(), why, o->iterations);
     }
-    *seconds_per_trial = (now() - started) / (double)o->trials;
-    return 0;
+    o->lengthen_when_serial = 0;    /* said once */
 }
 
-static void print_summary(const struct bank_options *o, const long *finals,
-                          double seconds_per_trial)
+const char *bank_begin(struct bank_options *o)
 {
-    long wrong = 0, min = finals[0], max = finals[0];
+    if (output_line_buffered() == -1)
+        return "setvbuf";
+    if (proc_cleanup_on_signals() == -1)
+        return "sigaction";
+    if ((o->finals = malloc((size_t)o->trials * sizeof *o->finals)) == NULL)
+        return "malloc";
+    o->done = 0;
+    if (o->lengthen_when_serial && o->schedule == NULL && allowed_cpus() == 1)
+        go_serial(o, "only one CPU is allowed to this program (sched_getaffinity)");
+    clock_gettime(CLOCK_MONOTONIC, &o->started);
+    return NULL;
+}
+
+void bank_print_final(struct bank_options *o, struct account *balance)
+{
+    long value = balance_read(balance);
+
+    if (o->csv)
+        printf("%ld\n", value);
+    else
+        printf("Final balance = %ld\n", value);
+    if (o->done < o->trials)
+        o->finals[o->done++] = value;
+    if (o->lengthen_when_serial && atomic_load(&balance->gate_gave_up)) {
+        fflush(stdout);
+        go_serial(o, "the start gate never saw both processes running at once");
+    }
+}
+
+static void print_summary(const struct bank_options *o, double seconds_per_trial)
+{
+    long wrong = 0, min = o->finals[0], max = o->finals[0];
     double distance = 0;
 
-    for (long t = 0; t < o->trials; t++) {
-        wrong += finals[t] != o->balance;
-        min = finals[t] < min ? finals[t] : min;
-        max = finals[t] > max ? finals[t] : max;
-        distance += (double)labs(finals[t] - o->balance);
+    for (long t = 0; t < o->done; t++) {
+        wrong += o->finals[t] != o->balance;
+        min = o->finals[t] < min ? o->finals[t] : min;
+        max = o->finals[t] > max ? o->finals[t] : max;
+        distance += (double)labs(o->finals[t] - o->balance);
     }
     printf("\nTrials:                    %ld (%ld updates each way per trial)\n"
            "Expected final balance:    %ld\n"
@@ -231,102 +326,205 @@ static void print_summary(const struct bank_options *o, const long *finals,
            "Largest final balance:     %ld\n"
            "Mean distance from it:     %.1f\n"
            "Time per trial:            %.3f ms\n",
-           o->trials, o->iterations, o->balance, wrong, o->trials, min, max,
-           distance / (double)o->trials, seconds_per_trial * 1e3);
+           o->done, o->iterations, o->balance, wrong, o->done, min, max,
+           distance / (double)o->done, seconds_per_trial * 1e3);
 }
 
-void bank_print_results(const struct bank_options *o, const long *finals,
-                        double seconds_per_trial)
+void bank_end(struct bank_options *o)
 {
-    for (long t = 0; t < o->trials; t++) {
-        if (o->csv)
-            printf("%ld\n", finals[t]);
-        else
-            printf("Final balance = %ld\n", finals[t]);
-    }
-    if (o->summary)
-        print_summary(o, finals, seconds_per_trial);
+    if (o->summary && o->done > 0)
+        print_summary(o, seconds_since(&o->started) / (double)o->done);
+    free(o->finals);
+    o->finals = NULL;
 }
 
-/* ------------------------------------------------------------ interleave */
+int bank_join_both(pid_t p1, pid_t p2, struct bank_failure *failed)
+{
+    for (int left = 2; left > 0; left--) {
+        int status;
+        pid_t pid = proc_join_any(&status);
 
-enum action { READ, WRITE, LOCK, LOCKED, UNLOCK };
+        if (pid == -1)
+            return -1;
+        if (!proc_succeeded(status)) {
+            failed->name = pid == p1 ? process_name(1) : pid == p2 ? process_name(2) : "?";
+            failed->status = status;
+            return 1;
+        }
+    }
+    return 0;
+}
+
+/* ------------------------------------------------------------ --schedule */
+
+/* What one row of the table does. Without a lock a step is READ or WRITE.
+ * With session7's lock a read is LOCK_READ (the lock was free), or BLOCKED
+ * (the other holds it: this process waits) and later RETURNS_READ; a write
+ * is WRITE_RELEASE. */
+enum action { READ, WRITE, LOCK_READ, BLOCKED, RETURNS_READ, WRITE_RELEASE };
 struct step { int who; enum action action; };
 
-/* The tutorial's table: both read 100, P1 writes 99, P2 writes 101. */
-static const struct step race_schedule[] = {
-    { 1, READ }, { 2, READ }, { 1, WRITE }, { 2, WRITE },
-};
-/* The same order of attempts with a Lock: P2 finds it held and waits. */
-static const struct step lock_schedule[] = {
-    { 1, LOCK }, { 1, READ }, { 2, LOCK }, { 1, WRITE }, { 1, UNLOCK },
-    { 2, LOCKED }, { 2, READ }, { 2, WRITE }, { 2, UNLOCK },
-};
-#define MAX_STEPS 9
+#define MAX_ACTIONS (2 * BANK_MAX_STEPS)
 
-/* Shared between the two processes: one semaphore per step; step k may
- * start when turn[k] has been posted. */
+/* Shared between the two processes: action k may start once turn[k] has
+ * been posted, and posts turn[k + 1] when it is done. */
 struct schedule {
     struct account *acc;
-    const struct step *steps;
-    int nsteps;
-    sem_t turn[MAX_STEPS + 1];
+    const struct bank_lock *lock;
+    int verbose;
+    int n;
+    struct step steps[MAX_ACTIONS];
+    sem_t turn[MAX_ACTIONS + 1];
 };
+
+/* The plan: what each character of STEPS does, given the lock. A step of a
+ * process that waits for the lock is postponed until the other releases it;
+ * then the waiter's postponed steps come first, in their order. */
+struct plan {
+    struct schedule *s;
+    int whole_update;
+    int holder, blocked[3], postponed[3], done[3];
+};
+
+static void add(struct plan *p, int who, enum action a)
+{
+    p->s->steps[p->s->n++] = (struct step){ who, a };
+}
+
+static void plan_step(struct plan *p, int who)
+{
+    int other = 3 - who, reading = p->done[who] % 2 == 0;
+
+    if (!p->whole_update) {
+        add(p, who, reading ? READ : WRITE);
+    } else if (reading && p->holder == other) {
+        add(p, who, BLOCKED);
+        p->blocked[who] = 1;
+        return;
+    } else if (reading) {
+        add(p, who, LOCK_READ);
+        p->holder = who;
+    } else {
+        add(p, who, WRITE_RELEASE);
+        p->holder = 0;
+    }
+    p->done[who]++;
+    if (!reading && p->blocked[other]) {
+        p->blocked[other] = 0;
+        add(p, other, RETURNS_READ);
+        p->holder = other;
+        p->done[other]++;
+        for (; p->postponed[other] > 0; p->postponed[other]--)
+            plan_step(p, other);
+    }
+}
+
+static void make_plan(struct schedule *s, const char *steps, int whole_update)
+{
+    struct plan p = { s, whole_update, 0, { 0 }, { 0 }, { 0 } };
+
+    for (const char *c = steps; *c != '\0'; c++) {
+        int who = *c - '0';
+
+        if (p.blocked[who])
+            p.postponed[who]++;
+        else
+            plan_step(&p, who);
+    }
+}
 
 #define COLUMN 28
 
-static void print_row(int who, const char *what, long balance)
+static void print_row(const struct schedule *s, int who, const char *what)
 {
-    printf("%-*s| %-*s| %ld\n", COLUMN, who == 1 ? what : "",
-           COLUMN, who == 2 ? what : "", balance);
+    printf("%-*s| %-*s| %ld", COLUMN, who == 1 ? what : "", COLUMN, who == 2 ? what : "",
+           balance_read(s->acc));
+    if (s->verbose && who != 0)
+        printf("  [pid %ld, parent %ld]", (long)getpid(), (long)getppid());
+    printf("\n");
 }
 
-/* Runs the steps of process `who` (1 withdraws, 2 deposits), each in its
- * turn. Returns 0, or 1 when a semaphore or lock call failed. */
+static int wait_turn(sem_t *turn)
+{
+    while (sem_wait(turn) == -1)
+        if (errno != EINTR)
+            return errno;
+    return 0;
+}
+
+/* Runs one action of process `who`. Returns 0 or an error number. */
+static int act(struct schedule *s, int k, int who, long *current)
+{
+    const struct bank_lock *lock = s->lock;
+    long amount = who == 1 ? -1 : 1;
+    char what[64];
+    int err;
+
+    switch (s->steps[k].action) {
+    case READ:
+    case LOCK_READ:
+    case RETURNS_READ:
+        if (s->steps[k].action == LOCK_READ) {
+            if ((err = lock->try_acquire(lock->lock)) != 0)
+                return err;     /* the plan said it was free */
+            print_row(s, who, "lock.acquire(): got it");
+        } else if (s->steps[k].action == RETURNS_READ) {
+            print_row(s, who, "lock.acquire() returns");
+        } else if (lock != NULL && (err = lock->acquire(lock->lock)) != 0) {
+            return err;
+        }
+        *current = balance_read(s->acc);
+        if (s->steps[k].action == READ && lock != NULL && (err = lock->release(lock->lock)) != 0)
+            return err;
+        snprintf(what, sizeof what, "%s: %ld", s->steps[k].action == READ && lock != NULL ?
+                 "locked read" : "read balance", *current);
+        print_row(s, who, what);
+        return 0;
+    case BLOCKED:
+        if ((err = lock->try_acquire(lock->lock)) != EBUSY)
+            return err == 0 ? EBUSY : err;  /* the plan said it was held */
+        print_row(s, who, "lock.acquire(): blocked");
+        /* Pass the turn first, then block: the other process must run to
+         * release the lock. */
+        if (sem_post(&s->turn[k + 1]) == -1)
+            return errno;
+        return lock->acquire(lock->lock);
+    default:    /* WRITE, WRITE_RELEASE */
+        if (lock != NULL && !lock->whole_update && (err = lock->acquire(lock->lock)) != 0)
+            return err;
+        balance_write(s->acc, *current + amount);
+        if (lock != NULL && (err = lock->release(lock->lock)) != 0)
+            return err;
+        snprintf(what, sizeof what, "%swrite %ld %c 1 = %ld",
+                 lock != NULL && !lock->whole_update ? "locked " : "", *current,
+                 amount < 0 ? '-' : '+', *current + amount);
+        print_row(s, who, what);
+        if (s->steps[k].action == WRITE_RELEASE)
+            print_row(s, who, "lock.release()");
+        return 0;
+    }
+}
+
+/* The steps of process `who` (1 withdraws, 2 deposits), each in its turn.
+ * Exit status 0, or 1 after one line naming the call that failed. */
 static int play(struct schedule *s, int who)
 {
-    const struct bank_lock *guard = s->acc->guard;
-    long amount = who == 1 ? -1 : 1, current = 0;
-    char what[64];
+    long current = 0;
 
-    for (int k = 0; k < s->nsteps; k++) {
-        enum action a = s->steps[k].action;
+    for (int k = 0; k < s->n; k++) {
+        int err;
 
         if (s->steps[k].who != who)
             continue;
-        while (sem_wait(&s->turn[k]) == -1)
-            if (errno != EINTR)
-                return 1;
-        if (a == READ) {
-            current = balance_read(s->acc);
-            snprintf(what, sizeof what, "read balance: %ld", current);
-        } else if (a == WRITE) {
-            balance_write(s->acc, current + amount);
-            snprintf(what, sizeof what, "write %ld %c 1 = %ld", current,
-                     amount < 0 ? '-' : '+', current + amount);
-        } else if (a == LOCK) {
-            int tried = guard->try_acquire(guard->lock), held = tried == EBUSY;
-
-            if (tried != 0 && !held)
-                return 1;
-            snprintf(what, sizeof what, "%s", held ? "lock.acquire(): blocked"
-                                                   : "lock.acquire(): got it");
-            print_row(who, what, balance_read(s->acc));
-            /* Pass the turn first, then block: the other process must run
-             * to release the lock. */
-            if (sem_post(&s->turn[k + 1]) == -1 || (held && guard->acquire(guard->lock) != 0))
-                return 1;
-            continue;
-        } else if (a == LOCKED) {
-            snprintf(what, sizeof what, "lock.acquire() returns");
-        } else {
-            if (guard->release(guard->lock) != 0)
-                return 1;
-            snprintf(what, sizeof what, "lock.release()");
-        }
-        print_row(who, what, balance_read(s->acc));
-        if (sem_post(&s->turn[k + 1]) == -1)
+        if ((err = wait_turn(&s->turn[k])) != 0 || (err = act(s, k, who, &current)) != 0) {
+            fprintf(stderr, "%s: %s: step %d: %s\n", program_name(), process_name(who),
+                    k + 1, strerror(err));
             return 1;
+        }
+        if (s->steps[k].action != BLOCKED && sem_post(&s->turn[k + 1]) == -1) {
+            fprintf(stderr, "%s: sem_post: %s\n", program_name(), strerror(errno));
+            return 1;
+        }
     }
     return 0;
 }
@@ -334,15 +532,10 @@ static int play(struct schedule *s, int who)
 static int play_p1(void *arg) { return play(arg, 1); }
 static int play_p2(void *arg) { return play(arg, 2); }
 
-static int run_schedule(struct schedule *s, const char **op)
+static int run_schedule(struct schedule *s, struct bank_failure *failed, const char **op)
 {
     pid_t p1, p2;
 
-    for (int k = 0; k <= s->nsteps; k++)
-        if (sem_init(&s->turn[k], 1, 0) == -1) {
-            *op = "sem_init";
-            return -1;
-        }
     *op = "fork";
     if ((p1 = proc_start(play_p1, s)) == -1)
         return -1;
@@ -355,29 +548,49 @@ static int run_schedule(struct schedule *s, const char **op)
         proc_terminate_all(SIGTERM);
         return -1;
     }
-    return join_pair(p1, p2, op);
+    *op = "waitpid";
+    return bank_join_both(p1, p2, failed);
 }
 
-int bank_interleave(struct account *acc, long start_balance, long *final_balance,
-                    const char **op)
+/* P2's updates minus P1's: where the balance should end, counted from the
+ * start. */
+static long expected_change(const char *steps)
+{
+    long change = 0;
+
+    for (const char *c = steps; *c != '\0'; c++)
+        change += *c == '2' ? 1 : -1;
+    return change / 2;
+}
+
+int bank_play_schedule(const struct bank_options *o, const struct bank_lock *lock,
+                       struct bank_failure *failed, const char **op)
 {
     struct schedule *s = shared_alloc(sizeof *s);
-    int rc;
+    int initialised = 0, rc = -1;
 
-    if (s == NULL) {
-        *op = "mmap";
+    *op = "mmap";
+    if (s == NULL)
         return -1;
-    }
-    s->acc = acc;
-    s->steps = acc->guard == NULL ? race_schedule : lock_schedule;
-    s->nsteps = acc->guard == NULL ? 4 : 9;
-    balance_write(acc, start_balance);
+    if ((s->acc = account_new(o)) == NULL)
+        goto out;
+    s->lock = lock;
+    s->verbose = o->verbose;
+    make_plan(s, o->schedule, lock != NULL && lock->whole_update);
+    *op = "sem_init";
+    for (; initialised <= s->n; initialised++)
+        if (sem_init(&s->turn[initialised], 1, 0) == -1)
+            goto out;
     printf("%-*s| %-*s| BALANCE\n", COLUMN, "P1 (withdraw)", COLUMN, "P2 (deposit)");
-    print_row(0, "", start_balance);
-    rc = run_schedule(s, op);
-    *final_balance = balance_read(acc);
-    for (int k = 0; k <= s->nsteps; k++)
+    print_row(s, 0, "");
+    if ((rc = run_schedule(s, failed, op)) == 0)
+        printf("Final balance = %ld (expected %ld)\n", balance_read(s->acc),
+               o->balance + expected_change(o->schedule));
+out:
+    for (int k = 0; k < initialised; k++)
         sem_destroy(&s->turn[k]);
+    if (s->acc != NULL)
+        account_free(s->acc);
     shared_free(s, sizeof *s);
     return rc;
 }

@@ -1,80 +1,126 @@
-/* bank.h - the bank account of session6 (race) and session7 (Lock).
- *
- * Both programs run the same trials: a balance in shared memory, one process
- * withdrawing and one depositing, released together through a start gate.
- * They differ only in how one update is guarded. docs/session6.md explains it.
+/* bank.h - what session6 (the race) and session7 (the Lock) share and is not
+ * their lesson: the options, the start gate, joining the pair, the output of
+ * the trials, and the step-by-step schedule of --schedule. Each program
+ * holds its own withdraw, deposit and perform_transactions.
+ * docs/session6.md and docs/session7.md explain it.
  */
 #ifndef COMMON_BANK_H
 #define COMMON_BANK_H
 
-#include "proc.h"
-
-#include <getopt.h>
 #include <semaphore.h>
 #include <stdatomic.h>
 #include <stddef.h>
+#include <sys/types.h>
+#include <time.h>
 
-/* Options both programs accept; the numbers are the defaults. */
+/* ---------------------------------------------------------------- options */
+
+/* Every option of both programs; the numbers are the defaults. A field that
+ * only one program has says which. */
 struct bank_options {
-    long trials;        /* 10 */
-    long iterations;    /* 10000 updates per process */
-    long balance;       /* 100 */
-    int summary;        /* print the summary block */
-    int csv;            /* print only the final balances, one per line */
-    int interleave;     /* force the tutorial's schedule and print its table */
-    int counts_given;   /* --trials or --iterations was given */
+    long trials;            /* 10 */
+    long iterations;        /* 10000 updates per process and trial */
+    long balance;           /* 100 */
+    int summary;            /* print the summary block after the balances */
+    int csv;                /* print only the final balances, one per line */
+    int verbose;            /* children print a line tagged with their pid */
+    const char *schedule;   /* --schedule STEPS (--interleave is "1212") */
+    int counts_given;       /* --trials or --iterations was given */
+    int iterations_given;   /* --iterations was given */
+    int lengthen_when_serial; /* session6: long loops when the two cannot overlap */
+    int value_lock;         /* session6 --value-lock */
+    int lock_kind;          /* session7 --lock (an enum lock_kind) */
+    int kill_holder;        /* session7 --kill-holder */
+    /* The extra mode an option chose (a lab in the program's own files), or
+     * NULL for the tutorial's ten trials. main runs it instead. */
+    int (*lab)(struct bank_options *o);
+    /* Filled while the trials run (bank_begin .. bank_end). */
+    long *finals, done;
+    struct timespec started;
 };
 
-/* The getopt_long entries for those options (put them in front of the
- * program's own ones) and the option codes they return. */
-enum { BANK_OPT_TRIALS = 0x100, BANK_OPT_ITERATIONS, BANK_OPT_BALANCE,
-       BANK_OPT_SUMMARY, BANK_OPT_CSV, BANK_OPT_INTERLEAVE };
-#define BANK_LONG_OPTIONS \
-    { "trials",     required_argument, NULL, BANK_OPT_TRIALS }, \
-    { "iterations", required_argument, NULL, BANK_OPT_ITERATIONS }, \
-    { "balance",    required_argument, NULL, BANK_OPT_BALANCE }, \
-    { "summary",    no_argument,       NULL, BANK_OPT_SUMMARY }, \
-    { "csv",        no_argument,       NULL, BANK_OPT_CSV }, \
-    { "interleave", no_argument,       NULL, BANK_OPT_INTERLEAVE }
+/* One row of a program's option table: --NAME[=ARG] and the lines of its
+ * help (default included). set() stores the value; it returns 0, or -1 with
+ * a one-line message in msg. A table ends with a row whose name is NULL. */
+struct bank_option {
+    const char *name;       /* "trials" */
+    const char *arg;        /* "N", or NULL when the option takes no value */
+    const char *help;       /* lines separated by '\n' */
+    int (*set)(struct bank_options *o, const char *arg, char *msg, size_t msglen);
+};
+
+/* The rows both programs have, to put at the start of each program's table:
+ * --trials, --iterations, --balance, --summary, --csv, --verbose,
+ * --schedule, --interleave. */
+#define BANK_SHARED_OPTIONS \
+    { "trials", "N", "how many trials to run (default 10; accepted 1..100000)", bank_set_trials }, \
+    { "iterations", "N", "updates by each process per trial (default 10000;\n" \
+                         "accepted 1..10000000)", bank_set_iterations }, \
+    { "balance", "N", "the balance each trial starts with (default 100;\n" \
+                      "accepted 0..1000000000)", bank_set_balance }, \
+    { "summary", NULL, "after the balances, print how many were wrong, the\n" \
+                       "smallest and largest, the mean distance from the\n" \
+                       "expected balance and the time per trial (default off)", bank_set_summary }, \
+    { "csv", NULL, "print only the final balances, one per line (default off)", bank_set_csv }, \
+    { "verbose", NULL, "each process also prints a line with its pid and its\n" \
+                       "parent's pid (default off)", bank_set_verbose }, \
+    { "schedule", "STEPS", "replay one interleaving step by step and print the\n" \
+                           "P1 | P2 | BALANCE table: STEPS is a string of 1 and 2,\n" \
+                           "one step of that process each; a process's steps are\n" \
+                           "read, write, read, write..., so each digit appears an\n" \
+                           "even number of times (at most 200 steps; default off)", \
+      bank_set_schedule }, \
+    { "interleave", NULL, "the tutorial's table: the same as --schedule 1212\n" \
+                          "(default off)", bank_set_interleave }
 
 #define BANK_MAX_TRIALS     100000L
 #define BANK_MAX_ITERATIONS 10000000L
 #define BANK_MAX_BALANCE    1000000000L
+#define BANK_MAX_STEPS      200
 
+int bank_set_trials(struct bank_options *o, const char *arg, char *msg, size_t msglen);
+int bank_set_iterations(struct bank_options *o, const char *arg, char *msg, size_t msglen);
+int bank_set_balance(struct bank_options *o, const char *arg, char *msg, size_t msglen);
+int bank_set_summary(struct bank_options *o, const char *arg, char *msg, size_t msglen);
+int bank_set_csv(struct bank_options *o, const char *arg, char *msg, size_t msglen);
+int bank_set_verbose(struct bank_options *o, const char *arg, char *msg, size_t msglen);
+int bank_set_schedule(struct bank_options *o, const char *arg, char *msg, size_t msglen);
+int bank_set_interleave(struct bank_options *o, const char *arg, char *msg, size_t msglen);
+
+/* The defaults above. */
 void bank_options_init(struct bank_options *o);
 
-/* Handles one option returned by getopt_long. Returns 1 when it was one of
- * ours, 0 when it was not, -1 with a message in msg when its value is bad. */
-int bank_parse_option(int opt, const char *arg, struct bank_options *o,
-                      char *msg, size_t msglen);
+/* Parses argv with the table (getopt_long; -h and --help are added).
+ * Returns 0; 1 when --help was asked for; -1 with a one-line message in msg
+ * for bad usage. Then checks the options together (bank_check_options). */
+int bank_parse_options(int argc, char *argv[], const struct bank_option *table,
+                       struct bank_options *o, char *msg, size_t msglen);
 
-/* Checks the options together (after parsing). Returns 0, or -1 and msg. */
+/* The combinations of shared options that make no sense. 0, or -1 and msg. */
 int bank_check_options(const struct bank_options *o, char *msg, size_t msglen);
 
-/* Prints the usage lines of the shared options. */
-void bank_usage_options(void);
+/* Prints the table's rows as --help lines. */
+void bank_print_options(const struct bank_option *table);
 
-/* How a program guards one update. session6 has none (NULL). Each function
- * returns 0 or an error number; try_acquire returns EBUSY when the lock is
- * held by someone else. */
-struct bank_lock {
-    void *lock;                 /* lives in shared memory */
-    int (*acquire)(void *lock);
-    int (*try_acquire)(void *lock);
-    int (*release)(void *lock);
-};
+/* Checks a --schedule string. 0, or -1 with what is wrong in msg. */
+int bank_check_schedule(const char *steps, char *msg, size_t msglen);
 
-/* The shared bank account: multiprocessing.Value('i', 100). */
+/* ------------------------------------------------------ the shared account */
+
+/* multiprocessing.Value('i', 100): one balance in shared memory, and the
+ * start gate both processes meet at. */
 struct account {
     _Atomic long balance;
-    long iterations;
-    _Atomic unsigned long heartbeat[2]; /* the start gate: see account_start_gate */
+    long iterations;        /* updates per process */
+    int verbose;
+    _Atomic unsigned long heartbeat[2]; /* the start gate: see bank_start_gate */
     _Atomic int through_gate[2];
-    const struct bank_lock *guard;
+    _Atomic int gate_gave_up;
 };
 
-/* Maps a new account in shared memory (before any fork). NULL with errno. */
-struct account *account_new(const struct bank_lock *guard);
+/* Maps a new account in shared memory (mmap MAP_SHARED, before any fork),
+ * with o->balance in it. NULL with errno. */
+struct account *account_new(const struct bank_options *o);
 void account_free(struct account *acc);
 
 /* balance.value, read and written as two separate steps. Each step is a
@@ -84,37 +130,72 @@ void account_free(struct account *acc);
 long balance_read(struct account *acc);
 void balance_write(struct account *acc, long value);
 
-/* The start gate: process `who` (0 withdraws, 1 deposits) waits here until
- * it has seen the other one running at the same moment, so the two loops
- * really overlap. Without it, one process usually finishes its 10000 updates
- * (20 microseconds) before the other has even been scheduled. Gives up after
- * BANK_GATE_SECONDS, so a machine with one free core does not hang. */
+/* The start gate: process p1 (who = 1, withdraws) or p2 (who = 2, deposits)
+ * waits here until it has seen the other one running at the same moment, so
+ * the two loops really overlap. Without it, one process usually finishes
+ * its 10000 updates (20 microseconds) before the other has even been
+ * scheduled. Gives up after BANK_GATE_SECONDS, so a machine with one free
+ * core does not hang, and notes that it did (bank_print_final reacts).
+ * With --verbose, prints the process's line. */
 #define BANK_GATE_SECONDS 0.05
-void account_start_gate(struct account *acc, int who);
+void bank_start_gate(struct account *acc, int who);
 
-/* Runs o->trials trials, each with the balance set to o->balance and two
- * processes withdraw and deposit (each gets acc) started and joined. Stores
- * the final balances in finals[] (o->trials of them) and the mean time per
- * trial in seconds. Returns 0; -1 with errno and *op naming the call that
- * failed; or BANK_CHILD_FAILED when a child was killed or did not exit 0,
- * with *op saying which and how ("process p2 (deposit) was killed by
- * SIGKILL"); the other child is then stopped, never waited for forever. */
-#define BANK_CHILD_FAILED (-2)
-int bank_run_trials(const struct bank_options *o, struct account *acc,
-                    proc_fn withdraw, proc_fn deposit, long *finals,
-                    double *seconds_per_trial, const char **op);
+/* --------------------------------------------------------------- trials */
 
-/* Prints the results as the options ask: "Final balance = N" lines (or the
- * bare numbers with --csv), then with --summary the summary block. */
-void bank_print_results(const struct bank_options *o, const long *finals,
-                        double seconds_per_trial);
+/* When the two processes cannot run at the same time (one CPU, or the gate
+ * gave up), session6 runs this many updates per process and trial: enough
+ * for the scheduler to preempt a process between its read and its write. */
+#define BANK_SERIAL_ITERATIONS 3000000L
 
-/* Forces the tutorial's schedule, step by step, with one process-shared
- * semaphore per step (no sleeps), and prints the P1 | P2 | BALANCE table.
- * Without a guard: both read, P1 writes, P2 writes (a lost update). With a
- * guard: P2 finds the lock held and waits until P1 has written. Returns the
- * final balance; errors as bank_run_trials. */
-int bank_interleave(struct account *acc, long start_balance, long *final_balance,
-                    const char **op);
+/* Before the first trial: stdout line-buffered (children print too), the
+ * children stopped on SIGINT/SIGTERM, room for the balances; and with
+ * o->lengthen_when_serial, when sched_getaffinity allows one CPU, the long
+ * loops and one line on stderr saying so. Returns NULL, or the name of the
+ * call that failed (errno set). */
+const char *bank_begin(struct bank_options *o);
+
+/* print("Final balance = {}".format(balance.value)) (the bare number with
+ * --csv), remembered for the summary. When the start gate gave up in this
+ * trial, later trials get the long loops and one line on stderr says so. */
+void bank_print_final(struct bank_options *o, struct account *balance);
+
+/* After the last trial: the summary block with --summary; frees. */
+void bank_end(struct bank_options *o);
+
+/* A child that did not exit 0: its name for fail_child and its wait status. */
+struct bank_failure {
+    const char *name;
+    int status;
+};
+
+/* p1.join(); p2.join(), in the order they end: a child that fails (killed,
+ * or a non-zero exit) must be noticed at once, because the other may wait
+ * for a lock the failed one held and joining it first would wait forever.
+ * Returns 0 when both exited 0; 1 with *failed filled (the other child is
+ * still running: fail_child stops it); -1 with errno when waitpid failed. */
+int bank_join_both(pid_t p1, pid_t p2, struct bank_failure *failed);
+
+/* ------------------------------------------------------------ --schedule */
+
+/* How session7's lock (or session6's --value-lock) is reached from the
+ * schedule. Each function returns 0 or an error number; try_acquire returns
+ * EBUSY when the lock is held. whole_update = 1: held from the read to the
+ * write (session7); 0: taken around the read and around the write
+ * separately (Python's synchronized Value, session6 --value-lock). */
+struct bank_lock {
+    void *lock;             /* lives in shared memory */
+    int (*acquire)(void *lock);
+    int (*try_acquire)(void *lock);
+    int (*release)(void *lock);
+    int whole_update;
+};
+
+/* Plays o->schedule on two real processes, one step at a time (each step
+ * waits for its turn on a process-shared semaphore, no sleeps), and prints
+ * the P1 | P2 | BALANCE table and "Final balance = N (expected M)". lock is
+ * NULL for none. Returns as bank_join_both, and -1 with *op naming the
+ * failed call. */
+int bank_play_schedule(const struct bank_options *o, const struct bank_lock *lock,
+                       struct bank_failure *failed, const char **op);
 
 #endif

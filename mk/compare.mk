@@ -1,7 +1,7 @@
 # compare.mk - `make compare [TRIALS=200]`: session6 (no lock) against
 # session7 (a Lock) over many trials, as a side-by-side table, and with
-# gnuplot a histogram of the final balances in docs/plots/compare.svg
-# (also drawn by `make plots`). docs/session6.md shows it.
+# gnuplot a histogram of the final balances in build/compare/compare.svg
+# (`make plots` draws docs/plots/compare.svg). docs/session6.md shows it.
 
 TRIALS ?= 200
 COMPARE_DIR := $(BUILD)/compare
@@ -15,12 +15,15 @@ define compare_run
 	@./session7/session7 --summary --trials $(TRIALS) > $(COMPARE_DIR)/locked.txt
 endef
 
+# $(1): where the histogram goes (make compare: under build/, never a
+# tracked file; make plots: docs/plots/compare.svg).
 define compare_plot
 	@sed -n 's/^Final balance = //p' $(COMPARE_DIR)/racy.txt > $(COMPARE_DIR)/racy.dat
 	@sed -n 's/^Final balance = //p' $(COMPARE_DIR)/locked.txt > $(COMPARE_DIR)/locked.dat
 	@gnuplot -e "racy='$(COMPARE_DIR)/racy.dat'; locked='$(COMPARE_DIR)/locked.dat'; \
-	    trials=$(TRIALS); out='docs/plots/compare.svg'" mk/compare.gp
-	@echo "wrote docs/plots/compare.svg"
+	    trials=$(TRIALS); out='$(1)'; \
+	    updates='$$(sed -n 's/^Trials: *[0-9]* (\([0-9]*\) .*/\1/p' $(COMPARE_DIR)/racy.txt)'" mk/compare.gp
+	@echo "wrote $(1)"
 endef
 
 .PHONY: compare
@@ -32,8 +35,8 @@ compare: session6/session6 session7/session7
 
 .PHONY: compare-plot
 compare-plot:
-	$(compare_plot)
+	$(call compare_plot,$(COMPARE_DIR)/compare.svg)
 
 docs/plots/compare.svg: session6/session6 session7/session7 mk/compare.gp FORCE
 	$(compare_run)
-	$(compare_plot)
+	$(call compare_plot,docs/plots/compare.svg)

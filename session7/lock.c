@@ -4,6 +4,9 @@
  */
 #include "lock.h"
 
+#include "clock.h"
+#include "die.h"
+
 #include <errno.h>
 #include <sched.h>
 #include <string.h>
@@ -93,20 +96,6 @@ int lock_acquire(void *lock)
     }
 }
 
-static struct timespec deadline_after(clockid_t clock, double seconds)
-{
-    struct timespec t;
-
-    clock_gettime(clock, &t);
-    t.tv_sec += (time_t)seconds;
-    t.tv_nsec += (long)((seconds - (double)(time_t)seconds) * 1e9);
-    if (t.tv_nsec >= 1000000000L) {
-        t.tv_sec++;
-        t.tv_nsec -= 1000000000L;
-    }
-    return t;
-}
-
 static int passed(const struct timespec *deadline)
 {
     struct timespec t;
@@ -173,5 +162,33 @@ int lock_release(void *lock)
     default:
         atomic_flag_clear_explicit(&l->u.spin, memory_order_release);
         return 0;
+    }
+}
+
+/* With --lock mutex, EOWNERDEAD means the other process died holding the
+ * lock, and this one now holds it. What the lock guards is one balance,
+ * changed by one write per update, so it is whole whether or not the dead
+ * process wrote: this process marks the lock usable again and carries on,
+ * and the parent reports the dead process (--kill-holder shows this step by
+ * step). */
+void lock_acquire_or_die(struct lock *l)
+{
+    int err = lock_acquire(l);
+
+    if (err == EOWNERDEAD)
+        err = lock_make_consistent(l);
+    if (err != 0) {
+        errno = err;
+        die_child("lock.acquire");
+    }
+}
+
+void lock_release_or_die(struct lock *l)
+{
+    int err = lock_release(l);
+
+    if (err != 0) {
+        errno = err;
+        die_child("lock.release");
     }
 }

@@ -25,7 +25,8 @@ struct lock {
 int lock_parse_kind(const char *text, enum lock_kind *kind);
 const char *lock_kind_name(enum lock_kind kind);
 
-/* Each returns 0 or an error number (never sets errno only). */
+/* lock_init returns 0 or an error number (for the semaphore, the errno
+ * sem_init set). */
 int lock_init(struct lock *l, enum lock_kind kind);
 void lock_destroy(struct lock *l);
 
@@ -44,5 +45,11 @@ int lock_make_consistent(struct lock *l);
 
 /* lock.release(). */
 int lock_release(void *l);
+
+/* For a child in the middle of its loop: lock.acquire() that recovers a
+ * robust mutex whose holder died (EOWNERDEAD), and lock.release(); any other
+ * error ends the child (die_child: one line, exit 1). */
+void lock_acquire_or_die(struct lock *l);
+void lock_release_or_die(struct lock *l);
 
 #endif

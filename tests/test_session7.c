@@ -1,29 +1,32 @@
-/* test_session7.c - session7: with any lock every balance is right, the
- * forced schedule makes P2 wait, and a killed holder is handled: recovered
+/* test_session7.c - session7: with any lock every balance is right, any
+ * forced schedule makes the other process wait and ends correct, and a killed holder is handled: recovered
  * with a robust mutex, reported (never a hang) with a semaphore or spinlock. */
+#define _GNU_SOURCE             /* sched_setaffinity, CPU_SET */
+#include "bank.h"
 #include "session7/lock.h"
 #include "shm.h"
 #include "testutil.h"
 
 #include <check.h>
 #include <errno.h>
+#include <sched.h>
 #include <stdio.h>
 #include <string.h>
 
 static const char *const kinds[] = { "semaphore", "mutex", "spin" };
 
+static const char ten_correct[] =
+    "Final balance = 100\nFinal balance = 100\nFinal balance = 100\nFinal balance = 100\n"
+    "Final balance = 100\nFinal balance = 100\nFinal balance = 100\nFinal balance = 100\n"
+    "Final balance = 100\nFinal balance = 100\n";
+
 START_TEST(default_prints_ten_correct_balances)
 {
     struct run r;
-    char expected[512] = "";
-    size_t used = 0;
 
-    for (int i = 0; i < 10; i++)
-        used += (size_t)snprintf(expected + used, sizeof expected - used,
-                                 "Final balance = 100\n");
     run_cmd(&r, "session7/session7");
     ck_assert_int_eq(run_exit_code(&r), 0);
-    ck_assert_str_eq(r.out, expected);
+    ck_assert_str_eq(r.out, ten_correct);
     ck_assert_str_eq(r.err, "");
     ck_assert_int_eq(r.strays, 0);
     run_free(&r);
@@ -117,18 +120,139 @@ START_TEST(kill_holder_with_a_lock_that_cannot_recover_exits_1)
 }
 END_TEST
 
-START_TEST(help_lists_the_lock_kinds)
+/* Any schedule: a read whose lock the other holds waits (the table says
+ * "blocked"), and the balance always ends where it started. */
+static const char *const schedules[] = {
+    "1212", "1122", "2211", "2121", "1221", "2112", "122221", "12121212",
+    "1111111111222222222212121212121212121212",
+};
+
+START_TEST(every_schedule_ends_correct_with_every_lock)
+{
+    char cmd[256];
+    struct run r;
+
+    for (int k = 0; k < 3; k++) {
+        char want[96];
+        long change = 0;
+
+        for (const char *c = schedules[_i]; *c != '\0'; c++)
+            change += *c == '2' ? 1 : -1;
+        snprintf(cmd, sizeof cmd, "session7/session7 --lock %s --schedule %s --balance 50",
+                 kinds[k], schedules[_i]);
+        snprintf(want, sizeof want, "Final balance = %ld (expected %ld)\n", 50 + change / 2,
+                 50 + change / 2);
+        run_cmd(&r, cmd);
+        ck_assert_int_eq(run_exit_code(&r), 0);
+        ck_assert_msg(strstr(r.out, want) != NULL, "%s:\n%s", cmd, r.out);
+        /* Each read is "got it" or "blocked" ... "returns", one release per write. */
+        {
+            int got = 0, blocked = 0, returns = 0, released = 0;
+
+            for (const char *p = r.out; (p = strstr(p, "lock.")) != NULL; p++) {
+                got += strncmp(p, "lock.acquire(): got it", 22) == 0;
+                blocked += strncmp(p, "lock.acquire(): blocked", 23) == 0;
+                returns += strncmp(p, "lock.acquire() returns", 22) == 0;
+                released += strncmp(p, "lock.release()", 14) == 0;
+            }
+            ck_assert_int_eq(blocked, returns);
+            ck_assert_int_eq(got + returns, (int)strlen(schedules[_i]) / 2);
+            ck_assert_int_eq(released, (int)strlen(schedules[_i]) / 2);
+        }
+        ck_assert_int_eq(r.strays, 0);
+        run_free(&r);
+    }
+}
+END_TEST
+
+/* 122221: P2's steps wait behind P1's lock; then they all run. */
+START_TEST(a_waiting_process_runs_its_steps_after_the_release)
 {
     struct run r;
 
-    run_cmd(&r, "session7/session7 --help");
+    run_cmd(&r, "session7/session7 --schedule 122221");
     ck_assert_int_eq(run_exit_code(&r), 0);
-    ck_assert_ptr_nonnull(strstr(r.out, "Usage: session7"));
-    ck_assert_ptr_nonnull(strstr(r.out, "--lock=KIND"));
-    ck_assert_ptr_nonnull(strstr(r.out, "--kill-holder"));
-    ck_assert_ptr_nonnull(strstr(r.out, "--trials=N"));
+    ck_assert_str_eq(r.out,
+        "P1 (withdraw)               | P2 (deposit)                | BALANCE\n"
+        "                            |                             | 100\n"
+        "lock.acquire(): got it      |                             | 100\n"
+        "read balance: 100           |                             | 100\n"
+        "                            | lock.acquire(): blocked     | 100\n"
+        "write 100 - 1 = 99          |                             | 99\n"
+        "lock.release()              |                             | 99\n"
+        "                            | lock.acquire() returns      | 99\n"
+        "                            | read balance: 99            | 99\n"
+        "                            | write 99 + 1 = 100          | 100\n"
+        "                            | lock.release()              | 100\n"
+        "                            | lock.acquire(): got it      | 100\n"
+        "                            | read balance: 100           | 100\n"
+        "                            | write 100 + 1 = 101         | 101\n"
+        "                            | lock.release()              | 101\n"
+        "Final balance = 101 (expected 101)\n");
+    ck_assert_int_eq(r.strays, 0);
+    run_free(&r);
+}
+END_TEST
+
+/* One CPU: session7 stays right and says nothing (only session6 makes its
+ * loops long there). */
+START_TEST(one_cpu_still_prints_ten_correct_balances)
+{
+    cpu_set_t one;
+    struct run r;
+
+    CPU_ZERO(&one);
+    CPU_SET(0, &one);
+    ck_assert_int_eq(sched_setaffinity(0, sizeof one, &one), 0);
+    run_cmd(&r, "session7/session7");
+    ck_assert_int_eq(run_exit_code(&r), 0);
+    ck_assert_str_eq(r.out, ten_correct);
+    ck_assert_str_eq(r.err, "");
+    ck_assert_int_eq(r.strays, 0);
+    run_free(&r);
+}
+END_TEST
+
+START_TEST(verbose_tags_child_lines_with_pids)
+{
+    struct run r;
+    int tagged = 0;
+
+    run_cmd(&r, "session7/session7 --verbose --trials 3 --lock mutex");
+    ck_assert_int_eq(run_exit_code(&r), 0);
+    for (const char *p = r.out; (p = strstr(p, ", parent pid ")) != NULL; p++)
+        tagged++;
+    ck_assert_int_eq(tagged, 6);
+    ck_assert_int_eq(count_lines(r.out), 6 + 3);
+    run_free(&r);
+}
+END_TEST
+
+/* The Python twin prints what the C program prints. */
+START_TEST(python_twin_prints_the_same)
+{
+    struct run r;
+
+    if (python3_path() == NULL) {
+        printf("session7: no python3, the twin is not compared\n");
+        return;
+    }
+    run_python(&r, "session7/session7.py");
+    ck_assert_int_eq(run_exit_code(&r), 0);
+    ck_assert_str_eq(r.out, ten_correct);
     ck_assert_str_eq(r.err, "");
     run_free(&r);
+}
+END_TEST
+
+START_TEST(help_lists_the_lock_kinds)
+{
+    static const char *const mentions[] = {
+        "--lock=KIND", "semaphore", "mutex", "spin", "--kill-holder", "--trials=N",
+        "--schedule=STEPS", "--interleave", "--verbose", NULL,
+    };
+
+    assert_help("session7/session7", mentions);
 }
 END_TEST
 
@@ -142,24 +266,18 @@ static const struct {
     { "session7/session7 --iterations -5", "session7: --iterations -5 is out of range" },
     { "session7/session7 --balance 1e3", "session7: invalid number '1e3' for --balance" },
     { "session7/session7 --kill-holder --csv", "session7: --kill-holder cannot be combined" },
+    { "session7/session7 --kill-holder --schedule 1122", "session7: --kill-holder cannot be combined" },
     { "session7/session7 --csv --summary", "session7: --csv and --summary cannot be combined" },
     { "session7/session7 now", "session7: unexpected argument 'now'" },
     { "session7/session7 --nope", "session7: unknown or misused option '--nope'" },
+    { "session7/session7 --schedule 2", "session7: --schedule '2' gives process 2 an odd number of steps (1)" },
+    { "session7/session7 --schedule 1x", "session7: --schedule '1x': step 2 is 'x'" },
+    { "session7/session7 --value-lock", "session7: unknown or misused option '--value-lock'" },
 };
 
 START_TEST(bad_input_exits_2_with_one_line)
 {
-    struct run r;
-
-    run_cmd(&r, bad_inputs[_i].cmd);
-    ck_assert_int_eq(run_exit_code(&r), 2);
-    ck_assert_str_eq(r.out, "");
-    ck_assert_msg(strncmp(r.err, bad_inputs[_i].message, strlen(bad_inputs[_i].message)) == 0,
-                  "%s: got '%s'", bad_inputs[_i].cmd, r.err);
-    ck_assert_int_eq(count_lines(r.err), 2);
-    ck_assert_ptr_nonnull(strstr(r.err, "Try 'session7 --help' for more information.\n"));
-    ck_assert_int_eq(r.strays, 0);
-    run_free(&r);
+    assert_bad_usage(bad_inputs[_i].cmd, bad_inputs[_i].message);
 }
 END_TEST
 
@@ -200,6 +318,12 @@ Suite *suite_session7(void)
     tcase_add_test(program, kill_holder_with_a_robust_mutex_recovers);
     tcase_add_loop_test(program, kill_holder_with_a_lock_that_cannot_recover_exits_1, 0, 1);
     tcase_add_loop_test(program, kill_holder_with_a_lock_that_cannot_recover_exits_1, 2, 3);
+    tcase_add_loop_test(program, every_schedule_ends_correct_with_every_lock, 0,
+                        sizeof schedules / sizeof schedules[0]);
+    tcase_add_test(program, a_waiting_process_runs_its_steps_after_the_release);
+    tcase_add_test(program, one_cpu_still_prints_ten_correct_balances);
+    tcase_add_test(program, verbose_tags_child_lines_with_pids);
+    tcase_add_test(program, python_twin_prints_the_same);
     tcase_add_test(program, help_lists_the_lock_kinds);
     tcase_add_loop_test(program, bad_input_exits_2_with_one_line, 0,
                         sizeof bad_inputs / sizeof bad_inputs[0]);

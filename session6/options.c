@@ -1,0 +1,63 @@
+/* options.c - session6's options: one table, the shared rows first. A new
+ * option is one row here (and a field in struct bank_options).
+ * docs/session6.md shows what each does.
+ */
+#include "options.h"
+
+#include "args.h"
+#include "die.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+
+static int set_value_lock(struct bank_options *o, const char *arg, char *msg, size_t msglen)
+{
+    (void)arg, (void)msg, (void)msglen;
+    o->value_lock = 1;
+    return 0;
+}
+
+static const struct bank_option options[] = {
+    BANK_SHARED_OPTIONS,
+    { "value-lock", NULL, "take a process-shared lock around each read and around\n"
+                          "each write of the balance, as Python's synchronized\n"
+                          "Value does (gh-106691): still a race (default off)",
+      set_value_lock },
+    { NULL, NULL, NULL, NULL },
+};
+
+static void usage(void)
+{
+    printf("Usage: session6 [OPTION]...\n"
+           "Two processes share a bank balance with no lock: one withdraws 1 and one\n"
+           "deposits 1, ten thousand times each. The balance should end where it\n"
+           "started; it rarely does. When only one CPU is allowed (taskset -c 0), each\n"
+           "process runs %ld updates instead, so that the race still shows, and\n"
+           "one line on stderr says so.\n"
+           "\n", BANK_SERIAL_ITERATIONS);
+    bank_print_options(options);
+    printf("  -h, --help           print this help and exit\n"
+           "\n"
+           "Explained in docs/session6.md.\n");
+}
+
+void s6_parse_options(int argc, char *argv[], struct bank_options *o)
+{
+    char msg[ARG_MSG_SIZE];
+
+    bank_options_init(o);
+    o->lengthen_when_serial = 1;
+    switch (bank_parse_options(argc, argv, options, o, msg, sizeof msg)) {
+    case 1:
+        usage();
+        exit(0);
+    case -1:
+        usage_error("%s", msg);
+    default:
+        break;
+    }
+    if (o->schedule != NULL)
+        o->lab = s6_lab_schedule;
+    else if (o->value_lock)
+        o->lab = s6_lab_value_lock;
+}
