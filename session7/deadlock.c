@@ -5,7 +5,7 @@
  * locks lowest number first, so that cycle cannot form. docs/session7.md
  * ("Deadlock") explains it; docs/diagrams/deadlock.svg draws the cycle.
  */
-#include "deadlock.h"
+#include "options.h"
 
 #include "clock.h"
 #include "die.h"
@@ -21,6 +21,10 @@
 #include <time.h>
 
 #define NO_LOCK (-1)
+
+/* How long the parent waits for any move of the two processes before it
+ * gives up on them (the deadlock itself is seen at once, as a cycle). */
+#define DEADLOCK_SECONDS 2.0
 
 /* What one process publishes about itself, so the parent can draw the
  * wait-for graph: the locks it holds and the one it is blocked on. */
@@ -66,6 +70,10 @@ static void take(struct bank2 *b, struct party *me, int account)
         err = lock_acquire(&b->lock[account]);
         me->waits_for = NO_LOCK;
     }
+    /* --lock mutex: the holder was killed (the parent is stopping both), and
+     * this process holds the lock now; it is stopped in a moment too. */
+    if (err == EOWNERDEAD)
+        err = lock_make_consistent(&b->lock[account]);
     if (err != 0) {
         errno = err;
         die_child("lock.acquire");
@@ -129,12 +137,12 @@ static int p2_transfer(void *arg)
 static pid_t pids[2];
 static const char *const names[2] = { "P1", "P2" };
 
-/* Waits for the next change of a party. After S7_DEADLOCK_SECONDS without
+/* Waits for the next change of a party. After DEADLOCK_SECONDS without
  * one, a process that ended is reported as what happened to it, else both
  * are stopped and that is the failure. */
 static void wait_for_change(struct bank2 *b)
 {
-    struct timespec until = deadline_after(CLOCK_REALTIME, S7_DEADLOCK_SECONDS);
+    struct timespec until = deadline_after(CLOCK_REALTIME, DEADLOCK_SECONDS);
     int status;
 
     while (sem_timedwait(&b->changed, &until) == -1) {
@@ -149,7 +157,7 @@ static void wait_for_change(struct bank2 *b)
                 fail_child(names[p], status);
         proc_terminate_all(SIGKILL);
         fail("--deadlock: P1 and P2 made no move for %.0f s; both stopped",
-             S7_DEADLOCK_SECONDS);
+             DEADLOCK_SECONDS);
     }
 }
 
@@ -219,15 +227,15 @@ static void run(struct bank2 *b)
         join_or_fail(pids[p], names[p]);
 }
 
-static void setup(struct bank2 *b, int ordered)
+static void setup(struct bank2 *b, const struct bank_options *o)
 {
     int err;
 
-    b->ordered = ordered;
+    b->ordered = o->ordered;
     for (int a = 0; a < 2; a++) {
-        if ((err = lock_init(&b->lock[a], LOCK_SEMAPHORE)) != 0)
+        if ((err = lock_init(&b->lock[a], (enum lock_kind)o->lock_kind)) != 0)
             die_errnum("lock init", err);
-        b->balance[a] = 100;
+        b->balance[a] = o->balance;
     }
     /* P1 moves 30 from account 1 to account 2, P2 10 the other way. */
     for (int p = 0; p < 2; p++) {
@@ -244,16 +252,18 @@ static void setup(struct bank2 *b, int ordered)
         die("sem_init");
 }
 
-int s7_lab_deadlock(int ordered)
+/* --deadlock [--ordered]: set up, start P1 and P2, run, report. */
+int s7_lab_deadlock(struct bank_options *o)
 {
     struct bank2 *b = shared_alloc(sizeof *b);
 
     if (b == NULL)
         die("mmap");
-    setup(b, ordered);
-    printf("Accounts 1 and 2 hold 100 each. P1 moves 30 from 1 to 2, P2 moves 10 from 2 to 1.\n"
-           "%s\n", ordered ? "Each takes the lock of the lower-numbered account first."
-                           : "Each takes the lock of the account it takes from, then the other.");
+    setup(b, o);
+    printf("Accounts 1 and 2 hold %ld each. P1 moves 30 from 1 to 2, P2 moves 10 from 2 to 1.\n"
+           "%s\n", o->balance, o->ordered
+               ? "Each takes the lock of the lower-numbered account first."
+               : "Each takes the lock of the account it takes from, then the other.");
     if ((pids[0] = proc_start(p1_transfer, b)) == -1)
         die("fork");
     if ((pids[1] = proc_start(p2_transfer, b)) == -1) {
@@ -261,8 +271,8 @@ int s7_lab_deadlock(int ordered)
         die("fork");
     }
     run(b);
-    printf("Account 1 = %ld, account 2 = %ld (expected 80 and 120)\n",
-           b->balance[0], b->balance[1]);
+    printf("Account 1 = %ld, account 2 = %ld (expected %ld and %ld)\n",
+           b->balance[0], b->balance[1], o->balance - 20, o->balance + 20);
     for (int a = 0; a < 2; a++)
         lock_destroy(&b->lock[a]);
     for (int p = 0; p < 2; p++)

@@ -1,21 +1,21 @@
-/* explore_lab.c - session6 --explore N: how many of all the schedules of the
+/* explore.c - session6 --explore N: how many of all the schedules of the
  * two processes end at each final balance, with no lock (any step may follow
  * any other). docs/session6.md explains it.
  */
-#include "explore_lab.h"
+#include "options.h"
 
 #include "die.h"
 #include "explore.h"
 
 #include <stdio.h>
 
-int s6_lab_explore(long n, long start, int csv)
+int s6_lab_explore(struct bank_options *o)
 {
     struct explore_result r;
 
-    if (explore_count(n, 0, &r) == -1)
+    if (explore_count(o->explore, 0, &r) == -1)
         die("--explore");
-    explore_print(stdout, &r, start, csv);
+    explore_print(stdout, &r, o->balance, o->csv);
     explore_free(&r);
     return 0;
 }
