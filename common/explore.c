@@ -1,6 +1,6 @@
 /* explore.c - counts every interleaving of two read-then-write updaters by
  * dynamic programming over what the schedule has done so far, with GMP
- * integers because the counts pass 2^64 at N = 16. docs/session6.md
+ * integers because the counts pass 2^64 at N = 17. docs/session6.md
  * ("Every interleaving, counted") explains the state and shows the output.
  */
 #include "explore.h"
