@@ -7,12 +7,13 @@ stats schedules using 2 name "S" nooutput
 stats runs using 2 name "R" nooutput
 set title sprintf("session6 with %d updates per process: all %d schedules, and %d real runs", n, int(S_sum), trials)
 set xlabel sprintf("final balance (start and expected: 100; always within 100 ± %d)", n)
-set ylabel "share (%)"
+set ylabel "share (%, log scale)"
+set logscale y
 set xrange [100 - n - 0.7 : 100 + n + 0.7]
 set xtics 1
 set grid ytics
 set key top left box opaque
-set yrange [0:R_max * 100.0 / R_sum * 1.25]
+set yrange [0.02:400]
 set style fill solid 0.7 border -1
 set boxwidth 0.38
 set bmargin 9
