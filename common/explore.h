@@ -8,8 +8,8 @@
 #ifndef COMMON_EXPLORE_H
 #define COMMON_EXPLORE_H
 
+#include <stdio.h>             /* before gmp.h, which declares gmp_fprintf only after FILE */
 #include <gmp.h>
-#include <stdio.h>
 
 /* The largest N accepted: the count takes (2N+1)^4 additions. */
 #define EXPLORE_MAX_N 40L
