@@ -16,3 +16,14 @@ docs/plots/explore.svg: session6/session6 mk/explore.gp FORCE
 	@gnuplot -e "schedules='$(EXPLORE_DIR)/schedules.dat'; runs='$(EXPLORE_DIR)/runs.dat'; \
 	    n=$(EXPLORE_N); trials=$(EXPLORE_TRIALS); out='$@'" mk/explore.gp
 	@echo "wrote $@"
+
+# common/explore.c counts with GMP: without it, one clear line instead of a
+# page of compiler errors (tools/ensure-check installs it for `make check`).
+ifneq ($(shell pkg-config --exists gmp 2>/dev/null && echo yes),yes)
+$(BUILD)/common/explore.o: gmp-library
+.PHONY: gmp-library
+gmp-library:
+	@echo "common/explore.c (--explore in session6 and session7) needs GMP, found by" \
+	    "pkg-config; on Debian/Ubuntu: sudo apt-get install pkg-config libgmp-dev" >&2
+	@exit 1
+endif
