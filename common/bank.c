@@ -124,7 +124,7 @@ int bank_parse_options(int argc, char *argv[], const struct bank_option *table,
     struct option longopts[MAX_OPTIONS + 2];
     int n = 0, opt;
 
-    for (; table[n].name != NULL && n < MAX_OPTIONS; n++)
+    for (; n < MAX_OPTIONS && table[n].name != NULL; n++)
         longopts[n] = (struct option){ table[n].name,
                                        table[n].arg ? required_argument : no_argument, NULL, n };
     longopts[n] = (struct option){ "help", no_argument, NULL, 'h' };
@@ -150,8 +150,9 @@ int bank_parse_options(int argc, char *argv[], const struct bank_option *table,
 
 int bank_check_options(const struct bank_options *o, char *msg, size_t msglen)
 {
-    if (o->csv && o->summary) {
-        snprintf(msg, msglen, "--csv and --summary cannot be combined (--csv prints only numbers)");
+    if (o->csv && (o->summary || o->verbose)) {
+        snprintf(msg, msglen, "--csv and --%s cannot be combined (--csv prints only numbers)",
+                 o->summary ? "summary" : "verbose");
         return -1;
     }
     if (o->schedule != NULL && (o->csv || o->summary)) {
@@ -286,7 +287,7 @@ const char *bank_begin(struct bank_options *o)
     if ((o->finals = malloc((size_t)o->trials * sizeof *o->finals)) == NULL)
         return "malloc";
     o->done = 0;
-    if (o->lengthen_when_serial && o->schedule == NULL && allowed_cpus() == 1)
+    if (o->lengthen_when_serial && allowed_cpus() == 1)
         go_serial(o, "only one CPU is allowed to this program (sched_getaffinity)");
     clock_gettime(CLOCK_MONOTONIC, &o->started);
     return NULL;

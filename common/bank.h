@@ -27,14 +27,17 @@ struct bank_options {
     const char *schedule;   /* --schedule STEPS (--interleave is "1212") */
     int counts_given;       /* --trials or --iterations was given */
     int iterations_given;   /* --iterations was given */
-    int lengthen_when_serial; /* session6: long loops when the two cannot overlap */
+    int lengthen_when_serial; /* session6 trials: long loops when the two cannot overlap */
     int value_lock;         /* session6 --value-lock */
     int lock_kind;          /* session7 --lock (an enum lock_kind) */
     int kill_holder;        /* session7 --kill-holder */
     long explore;           /* --explore N (common/explore.h); 0: off */
     int deadlock, ordered;  /* session7 --deadlock [--ordered] */
     /* The extra mode an option chose (a lab in the program's own files), or
-     * NULL for the tutorial's ten trials. main runs it instead. */
+     * NULL for the tutorial's ten trials. main calls it after bank_begin, in
+     * place of the trials, and returns what it returns (the exit status).
+     * An option row's set() may set it; the program's parse function sets
+     * it for --schedule and its own labs. */
     int (*lab)(struct bank_options *o);
     /* Filled while the trials run (bank_begin .. bank_end). */
     long *finals, done;

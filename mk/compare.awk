@@ -19,5 +19,5 @@ END {
     printf fmt, "mean |error|", mean[1], mean[2]
     printf fmt, "time per trial", time[1], time[2]
     if (updates[1] != updates[2])
-        print "(session6 ran longer loops: only one CPU was free, see its line above)"
+        print "(session6 ran longer loops: its two processes could not run at once, see its line above)"
 }

@@ -56,7 +56,6 @@ void s6_parse_options(int argc, char *argv[], struct bank_options *o)
     char msg[ARG_MSG_SIZE];
 
     bank_options_init(o);
-    o->lengthen_when_serial = 1;
     switch (bank_parse_options(argc, argv, options, o, msg, sizeof msg)) {
     case 1:
         usage();
@@ -77,4 +76,6 @@ void s6_parse_options(int argc, char *argv[], struct bank_options *o)
         o->lab = s6_lab_schedule;
     else if (o->value_lock)
         o->lab = s6_lab_value_lock;
+    /* Only free-running trials need the two processes to overlap. */
+    o->lengthen_when_serial = o->lab == NULL || o->lab == s6_lab_value_lock;
 }

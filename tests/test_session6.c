@@ -197,8 +197,11 @@ START_TEST(longest_schedule_is_played)
     struct run r;
 
     /* 1122 repeated, then 12 pairs: 200 steps. */
-    for (int i = 0; i < BANK_MAX_STEPS; i++)
-        steps[i] = i < 100 ? "1122"[i % 4] : "1212"[i % 4];
+    for (int i = 0; i < BANK_MAX_STEPS; i++) {
+        const char *pattern = i < 100 ? "1122" : "1212";
+
+        steps[i] = pattern[i % 4];
+    }
     steps[BANK_MAX_STEPS] = '\0';
     snprintf(cmd, sizeof cmd, "session6/session6 --schedule %s --balance 0", steps);
     snprintf(want, sizeof want, "Final balance = %ld (expected 0)\n", expected_final(steps, 0));
@@ -318,6 +321,20 @@ END_TEST
  * and make its loops long (what it prints then is up to the scheduler, so
  * the test asserts the line and the lengths, not a wrong balance); the
  * forced schedule loses its update on one CPU as anywhere. */
+static cpu_set_t cpus_before;
+
+/* The test process's own CPUs are restored after each test, also when the
+ * runner does not fork (CK_FORK=no, as under valgrind). */
+static void save_cpus(void)
+{
+    ck_assert_int_eq(sched_getaffinity(0, sizeof cpus_before, &cpus_before), 0);
+}
+
+static void restore_cpus(void)
+{
+    sched_setaffinity(0, sizeof cpus_before, &cpus_before);
+}
+
 static void allow_one_cpu(void)
 {
     cpu_set_t one;
@@ -374,6 +391,56 @@ START_TEST(one_cpu_forced_schedule_still_loses_the_update)
 }
 END_TEST
 
+START_TEST(one_cpu_value_lock_makes_the_loops_long_too)
+{
+    struct run r;
+
+    allow_one_cpu();
+    run_cmd(&r, "session6/session6 --value-lock --csv --trials 1");
+    ck_assert_int_eq(run_exit_code(&r), 0);
+    ck_assert_int_eq(count_balance_lines(r.out, "%ld%c", 100 - BANK_SERIAL_ITERATIONS,
+                                         100 + BANK_SERIAL_ITERATIONS), 1);
+    ck_assert_ptr_nonnull(strstr(r.err, "each now runs 3000000 updates per trial"));
+    run_free(&r);
+}
+END_TEST
+
+/* make compare's table (mk/compare.awk) from two --summary blocks. */
+static void write_summary(const char *path, long updates, long wrong, long min, long max)
+{
+    FILE *f = fopen(path, "w");
+
+    ck_assert_ptr_nonnull(f);
+    fprintf(f, "Final balance = %ld\n\nTrials:                    4 (%ld updates each way per trial)\n"
+            "Expected final balance:    100\nWrong final balances:      %ld of 4\n"
+            "Smallest final balance:    %ld\nLargest final balance:     %ld\n"
+            "Mean distance from it:     12.5\nTime per trial:            0.500 ms\n",
+            min, updates, wrong, min, max);
+    ck_assert_int_eq(fclose(f), 0);
+}
+
+START_TEST(compare_table_puts_the_two_side_by_side)
+{
+    char racy[] = "/tmp/s67-racy-XXXXXX", locked[] = "/tmp/s67-locked-XXXXXX", cmd[256];
+    struct run r;
+
+    ck_assert_int_ne(mkstemp(racy), -1);
+    ck_assert_int_ne(mkstemp(locked), -1);
+    write_summary(racy, 3000000, 3, -50, 150);
+    write_summary(locked, 10000, 0, 100, 100);
+    snprintf(cmd, sizeof cmd, "/usr/bin/awk -f mk/compare.awk %s %s", racy, locked);
+    run_cmd(&r, cmd);
+    ck_assert_int_eq(run_exit_code(&r), 0);
+    ck_assert_ptr_nonnull(strstr(r.out, "updates per process               3000000              10000\n"));
+    ck_assert_ptr_nonnull(strstr(r.out, "correct                                 1                  4\n"));
+    ck_assert_ptr_nonnull(strstr(r.out, "min final balance                     -50                100\n"));
+    ck_assert_ptr_nonnull(strstr(r.out, "(session6 ran longer loops: its two processes could not run at once"));
+    run_free(&r);
+    unlink(racy);
+    unlink(locked);
+}
+END_TEST
+
 START_TEST(help_lists_every_option)
 {
     static const char *const mentions[] = {
@@ -399,6 +466,7 @@ static const struct {
     { "session6/session6 -x", "session6: unknown option '-x'" },
     { "session6/session6 extra", "session6: unexpected argument 'extra'" },
     { "session6/session6 --csv --summary", "session6: --csv and --summary cannot be combined" },
+    { "session6/session6 --verbose --csv", "session6: --csv and --verbose cannot be combined" },
     { "session6/session6 --interleave --csv", "session6: --schedule and --interleave print their own table" },
     { "session6/session6 --schedule 1122 --trials 3", "session6: --schedule and --interleave play one trial" },
     { "session6/session6 --schedule 121", "session6: --schedule '121' gives process 2 an odd number of steps (1)" },
@@ -442,6 +510,80 @@ START_TEST(python_twin_prints_ten_final_balances)
     ck_assert_int_eq(count_balance_lines(r.out, "Final balance = %ld%c", 100 - 10000, 100 + 10000), 10);
     ck_assert_str_eq(r.err, "");
     run_free(&r);
+}
+END_TEST
+
+/* The Python -> C tables of docs/session6.md and docs/session7.md cite
+ * lines of the lesson files ("line 49: `account_new(opt)`", "lines 27-28:
+ * ...", "lines 29 / 44: ..."): the code named must be on those lines. */
+static char **read_lines(const char *path, int *count)
+{
+    static char *lines[512];
+    static char text[65536];
+    FILE *f = fopen(path, "r");
+    size_t len;
+
+    ck_assert_ptr_nonnull(f);
+    len = fread(text, 1, sizeof text - 1, f);
+    fclose(f);
+    text[len] = '\0';
+    *count = 0;
+    for (char *p = text; *p != '\0' && *count < 512; ) {
+        char *nl = strchr(p, '\n');
+
+        lines[(*count)++] = p;
+        if (nl == NULL)
+            break;
+        *nl = '\0';
+        p = nl + 1;
+    }
+    return lines;
+}
+
+static int check_cited_lines(const char *page, const char *lesson)
+{
+    FILE *f = fopen(page, "r");
+    char row[2048];
+    int count, checked = 0;
+    char **code = read_lines(lesson, &count);
+
+    ck_assert_ptr_nonnull(f);
+    while (fgets(row, sizeof row, f) != NULL) {
+        for (char *p = row; (p = strstr(p, "line")) != NULL; p++) {
+            int first, last = -1, used = 0;
+            char name[128];
+
+            if (sscanf(p, "lines %d-%d: `%n", &first, &last, &used) == 2 && used > 0) {
+            } else if (sscanf(p, "lines %d / %d: `%n", &first, &last, &used) == 2 && used > 0) {
+                first = last = first;   /* the first of the two is checked */
+            } else if (sscanf(p, "line %d: `%n", &first, &used) == 1 && used > 0) {
+                last = first;
+            } else {
+                continue;
+            }
+            snprintf(name, sizeof name, "%.*s", (int)strcspn(p + used, "({`"), p + used);
+            while (strlen(name) > 0 && name[strlen(name) - 1] == ' ')
+                name[strlen(name) - 1] = '\0';
+            ck_assert_msg(first >= 1 && last <= count && first <= last, "%s: line %d", page, first);
+            {
+                int found = 0;
+
+                for (int n = first; n <= last; n++)
+                    found |= strstr(code[n - 1], name) != NULL;
+                ck_assert_msg(found, "%s cites %s lines %d-%d for '%s', which are not there",
+                              page, lesson, first, last, name);
+            }
+            checked++;
+        }
+    }
+    fclose(f);
+    return checked;
+}
+
+START_TEST(docs_cite_real_lines_of_the_lessons)
+{
+    ck_assert_int_ge(check_cited_lines("docs/session6.md", "session6/session6.c"), 6);
+    ck_assert_int_ge(check_cited_lines("docs/session7.md", "session7/session7.c"), 6);
 }
 END_TEST
 
@@ -530,6 +672,8 @@ Suite *suite_session6(void)
                         sizeof bad_inputs / sizeof bad_inputs[0]);
     tcase_add_test(program, too_long_a_schedule_is_bad_input);
     tcase_add_test(program, python_twin_prints_ten_final_balances);
+    tcase_add_test(program, compare_table_puts_the_two_side_by_side);
+    tcase_add_test(program, docs_cite_real_lines_of_the_lessons);
     suite_add_tcase(s, program);
     tcase_set_timeout(schedule, 30);
     tcase_add_test(schedule, interleave_loses_an_update_as_in_the_tutorial);
@@ -543,9 +687,11 @@ Suite *suite_session6(void)
     tcase_add_test(schedule, verbose_tags_schedule_rows);
     suite_add_tcase(s, schedule);
     tcase_set_timeout(one_cpu, 60);
+    tcase_add_checked_fixture(one_cpu, save_cpus, restore_cpus);
     tcase_add_test(one_cpu, one_cpu_makes_the_loops_long_and_says_so);
     tcase_add_test(one_cpu, one_cpu_with_iterations_keeps_them_and_warns);
     tcase_add_test(one_cpu, one_cpu_forced_schedule_still_loses_the_update);
+    tcase_add_test(one_cpu, one_cpu_value_lock_makes_the_loops_long_too);
     suite_add_tcase(s, one_cpu);
     tcase_set_timeout(unit, 5);
     tcase_add_test(unit, read_then_write_is_two_steps_that_can_lose_an_update);
