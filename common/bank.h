@@ -164,7 +164,8 @@ const char *bank_begin(struct bank_options *o);
  * trial, later trials get the long loops and one line on stderr says so. */
 void bank_print_final(struct bank_options *o, struct account *balance);
 
-/* After the last trial: the summary block with --summary; frees. */
+/* After the last trial: the summary block with --summary; frees what
+ * bank_begin allocated. A lab that runs no trials calls it too, last. */
 void bank_end(struct bank_options *o);
 
 /* A child that did not exit 0: its name for fail_child and its wait status. */

@@ -41,9 +41,10 @@ static void usage(void)
     printf("Usage: session6 [OPTION]...\n"
            "Two processes share a bank balance with no lock: one withdraws 1 and one\n"
            "deposits 1, ten thousand times each. The balance should end where it\n"
-           "started; it rarely does. When only one CPU is allowed (taskset -c 0), each\n"
-           "process runs %ld updates instead, so that the race still shows, and\n"
-           "one line on stderr says so.\n"
+           "started; it rarely does. When the two cannot run at the same time (one\n"
+           "CPU allowed, as under taskset -c 0, or a machine too busy for the start\n"
+           "gate), each process runs %ld updates instead, so that the race still\n"
+           "shows, and one line on stderr says so.\n"
            "\n", BANK_SERIAL_ITERATIONS);
     bank_print_options(options);
     printf("  -h, --help           print this help and exit\n"

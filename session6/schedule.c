@@ -24,5 +24,6 @@ int s6_lab_schedule(struct bank_options *o)
         fail_child(failed.name, failed.status);
     if (o->value_lock)
         s6_value_lock_free(&value_lock);
+    bank_end(o);
     return 0;
 }

@@ -129,5 +129,6 @@ int s7_lab_kill_holder(struct bank_options *o)
     lock_destroy(&d->lock);
     account_free(d->balance);
     shared_free(d, sizeof *d);
+    bank_end(o);
     return 0;
 }

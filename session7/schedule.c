@@ -29,5 +29,6 @@ int s7_lab_schedule(struct bank_options *o)
         fail_child(failed.name, failed.status);
     lock_destroy(lock);
     shared_free(lock, sizeof *lock);
+    bank_end(o);
     return 0;
 }
