@@ -17,5 +17,6 @@ int s6_lab_explore(struct bank_options *o)
         die("--explore");
     explore_print(stdout, &r, o->balance, o->csv);
     explore_free(&r);
+    bank_end(o);
     return 0;
 }

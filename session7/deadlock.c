@@ -279,5 +279,6 @@ int s7_lab_deadlock(struct bank_options *o)
         sem_destroy(&b->party[p].go);
     sem_destroy(&b->changed);
     shared_free(b, sizeof *b);
+    bank_end(o);
     return 0;
 }

@@ -18,5 +18,6 @@ int s7_lab_explore(struct bank_options *o)
         die("--explore");
     explore_print(stdout, &r, o->balance, o->csv);
     explore_free(&r);
+    bank_end(o);
     return 0;
 }
