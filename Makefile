@@ -60,7 +60,17 @@ PROGRAMS := session1/session1 session2/session2 session3/session3 session4/sessi
 objects_of = $(patsubst %.c,$(BUILD)/%.o,$(wildcard $(1)/*.c))
 modules_of = $(filter-out $(BUILD)/$(1)/$(1).o,$(call objects_of,$(1)))
 MODULE_OBJ = $(foreach s,$(SESSIONS),$(call modules_of,$(s)))
-COMMON_OBJ := $(patsubst %.c,$(BUILD)/%.o,$(wildcard common/*.c))
+# --explore counts with GMP (common/explore.c); on a machine where libgmp-dev
+# is missing and could not be installed, common/explore_without_gmp.c stands
+# in, so sessions 6 and 7 still build, and --explore says what it needs.
+ifneq ($(filter libgmp-dev,$(SETUP_MISSING)),)
+  COMMON_SRC := $(filter-out common/explore.c,$(wildcard common/*.c))
+  GMP_LIBS   :=
+else
+  COMMON_SRC := $(filter-out common/explore_without_gmp.c,$(wildcard common/*.c))
+  GMP_LIBS   := -lgmp
+endif
+COMMON_OBJ := $(patsubst %.c,$(BUILD)/%.o,$(COMMON_SRC))
 LIBCOMMON  := $(BUILD)/libcommon.a
 
 # Per-session additions, in sessionN/build.mk: sessionN_CFLAGS and

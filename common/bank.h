@@ -31,6 +31,8 @@ struct bank_options {
     int value_lock;         /* session6 --value-lock */
     int lock_kind;          /* session7 --lock (an enum lock_kind) */
     int kill_holder;        /* session7 --kill-holder */
+    long explore;           /* --explore N (common/explore.h); 0: off */
+    int deadlock, ordered;  /* session7 --deadlock [--ordered] */
     /* The extra mode an option chose (a lab in the program's own files), or
      * NULL for the tutorial's ten trials. main calls it after bank_begin, in
      * place of the trials, and returns what it returns (the exit status).

@@ -6,6 +6,7 @@
 
 #include "args.h"
 #include "die.h"
+#include "explore.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,12 +18,21 @@ static int set_value_lock(struct bank_options *o, const char *arg, char *msg, si
     return 0;
 }
 
+static int set_explore(struct bank_options *o, const char *arg, char *msg, size_t msglen)
+{
+    return arg_long(arg, "--explore", 1, EXPLORE_MAX_N, &o->explore, msg, msglen);
+}
+
 static const struct bank_option options[] = {
     BANK_SHARED_OPTIONS,
     { "value-lock", NULL, "take a process-shared lock around each read and around\n"
                           "each write of the balance, as Python's synchronized\n"
                           "Value does (gh-106691): still a race (default off)",
       set_value_lock },
+    { "explore", "N", "count every interleaving of N updates per process (a\n"
+                      "read step and a write step each) and print how many\n"
+                      "end at each final balance; with --csv only the counts\n"
+                      "(accepted 1..40; default off)", set_explore },
     { NULL, NULL, NULL, NULL },
 };
 
@@ -56,7 +66,14 @@ void s6_parse_options(int argc, char *argv[], struct bank_options *o)
     default:
         break;
     }
-    if (o->schedule != NULL)
+    if (o->explore != 0 && (o->schedule != NULL || o->summary || o->verbose ||
+                            o->counts_given || o->value_lock))
+        usage_error("--explore counts schedules instead of running trials: only --csv and "
+                    "--balance go with it");
+    if (o->explore != 0) {
+        o->lab = s6_lab_explore;
+        o->lengthen_when_serial = 0;    /* no processes run */
+    } else if (o->schedule != NULL)
         o->lab = s6_lab_schedule;
     else if (o->value_lock)
         o->lab = s6_lab_value_lock;

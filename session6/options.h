@@ -10,9 +10,11 @@
  * exit 2. Sets o->lab when an option asks for a lab instead of the trials. */
 void s6_parse_options(int argc, char *argv[], struct bank_options *o);
 
-/* The labs: --schedule STEPS (schedule.c) and --value-lock (value_lock.c). */
+/* The labs: --schedule STEPS (schedule.c), --value-lock (value_lock.c) and
+ * --explore N (explore.c). */
 int s6_lab_schedule(struct bank_options *o);
 int s6_lab_value_lock(struct bank_options *o);
+int s6_lab_explore(struct bank_options *o);
 
 /* Python's synchronized Value's lock: a process-shared semaphore in shared
  * memory, taken around each read and each write separately (whole_update

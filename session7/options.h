@@ -10,8 +10,11 @@
  * exit 2. Sets o->lab when an option asks for a lab instead of the trials. */
 void s7_parse_options(int argc, char *argv[], struct bank_options *o);
 
-/* The labs: --schedule STEPS (schedule.c) and --kill-holder (kill_holder.c). */
+/* The labs: --schedule STEPS (schedule.c), --kill-holder (kill_holder.c),
+ * --explore N (explore.c) and --deadlock [--ordered] (deadlock.c). */
 int s7_lab_schedule(struct bank_options *o);
 int s7_lab_kill_holder(struct bank_options *o);
+int s7_lab_explore(struct bank_options *o);
+int s7_lab_deadlock(struct bank_options *o);
 
 #endif
