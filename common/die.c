@@ -209,6 +209,21 @@ _Noreturn void fail(const char *fmt, ...)
     exit(1);
 }
 
+_Noreturn void fail_in_child(const char *fmt, ...)
+{
+    va_list ap;
+
+    fflush(stdout);     /* the child's own lines, printed once */
+    if (first_to_report()) {
+        fprintf(stderr, "%s: ", name);
+        va_start(ap, fmt);
+        vfprintf(stderr, fmt, ap);
+        va_end(ap);
+        fputc('\n', stderr);
+    }
+    _exit(1);
+}
+
 _Noreturn void fail_child(const char *name, int status)
 {
     char how[64];

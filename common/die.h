@@ -58,6 +58,11 @@ _Noreturn void usage_error(const char *fmt, ...)
 _Noreturn void fail(const char *fmt, ...)
     __attribute__((format(printf, 1, 2)));
 
+/* fail() for a child process: the same one line (unless another process
+ * of the program has already printed its error line), then _exit(1). */
+_Noreturn void fail_in_child(const char *fmt, ...)
+    __attribute__((format(printf, 1, 2)));
+
 /* A child NAME ended with wait status `status`, not with exit 0: stops every
  * other child (SIGTERM, reaped), then exits 1. A child that exited with
  * status 1 has already said why on stderr (die_child), so nothing more is

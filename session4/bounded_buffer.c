@@ -98,7 +98,7 @@ fail:
 /* sem_wait with a timeout (QUEUE_FOREVER, QUEUE_NOWAIT or seconds), going
  * on after a signal. Returns 0, or -1 with errno: EAGAIN (would block),
  * ETIMEDOUT, or a real error. */
-static int wait_for(sem_t *sem, double timeout)
+static int timed_sem_wait(sem_t *sem, double timeout)
 {
     struct timespec deadline;
     int rc;
@@ -144,7 +144,7 @@ static enum queue_result not_now(struct bounded_buffer *b, enum queue_result wou
 }
 
 /* sem_post, then r; QUEUE_ERROR when the post fails. */
-static enum queue_result post(sem_t *sem, enum queue_result r)
+static enum queue_result post_sem(sem_t *sem, enum queue_result r)
 {
     return sem_post(sem) == -1 ? QUEUE_ERROR : r;
 }
@@ -154,13 +154,13 @@ static enum queue_result bb_put(void *shared, const void *msg, size_t len, doubl
     struct bounded_buffer *b = shared;
     struct slot *s;
 
-    if (wait_for(&b->free_slots, timeout) == -1)        /* wait for a free slot */
+    if (timed_sem_wait(&b->free_slots, timeout) == -1)        /* wait for a free slot */
         return not_now(b, QUEUE_FULL);
     if (lock(b) == -1)
-        return post(&b->free_slots, QUEUE_ERROR);       /* give the slot back */
+        return post_sem(&b->free_slots, QUEUE_ERROR);       /* give the slot back */
     if (b->closed) {    /* maybe the wake-up of queue_close: pass it on */
         unlock(b);
-        return post(&b->free_slots, QUEUE_CLOSED);
+        return post_sem(&b->free_slots, QUEUE_CLOSED);
     }
     s = slot_at(b, b->tail);                            /* store */
     if (len > 0)                /* memcpy from NULL is undefined, even of 0 bytes */
@@ -169,7 +169,7 @@ static enum queue_result bb_put(void *shared, const void *msg, size_t len, doubl
     b->tail = (b->tail + 1) % b->capacity;
     b->count++;
     unlock(b);
-    return post(&b->filled_slots, QUEUE_OK);            /* post a filled slot */
+    return post_sem(&b->filled_slots, QUEUE_OK);            /* post a filled slot */
 }
 
 static enum queue_result bb_get(void *shared, void *buf, size_t *len, double timeout)
@@ -177,16 +177,16 @@ static enum queue_result bb_get(void *shared, void *buf, size_t *len, double tim
     struct bounded_buffer *b = shared;
     struct slot *s;
 
-    if (wait_for(&b->filled_slots, timeout) == -1)      /* wait for a filled slot */
+    if (timed_sem_wait(&b->filled_slots, timeout) == -1)      /* wait for a filled slot */
         return not_now(b, QUEUE_EMPTY);
     if (lock(b) == -1)
-        return post(&b->filled_slots, QUEUE_ERROR);     /* give the message back */
+        return post_sem(&b->filled_slots, QUEUE_ERROR);     /* give the message back */
     if (b->count == 0) {
         /* Every put posts after it stored, so a filled slot with nothing in
          * the ring is the one wake-up queue_close posted: closed and
          * drained. Pass it on, so the next waiting get ends too. */
         unlock(b);
-        return post(&b->filled_slots, QUEUE_CLOSED);
+        return post_sem(&b->filled_slots, QUEUE_CLOSED);
     }
     s = slot_at(b, b->head);                            /* take */
     *len = s->len;
@@ -195,7 +195,7 @@ static enum queue_result bb_get(void *shared, void *buf, size_t *len, double tim
     b->head = (b->head + 1) % b->capacity;
     b->count--;
     unlock(b);
-    return post(&b->free_slots, QUEUE_OK);              /* post a free slot */
+    return post_sem(&b->free_slots, QUEUE_OK);              /* post a free slot */
 }
 
 /* One extra post on each semaphore wakes one sleeper; it sees `closed`

@@ -21,7 +21,7 @@ struct task {
     struct queue *q;
 };
 
-/* The target of p1. */
+/* def square_list(mylist, q): the target of p1 */
 static int square_list(void *arg)
 {
     const struct task *t = arg;
@@ -35,7 +35,7 @@ static int square_list(void *arg)
     return 0;
 }
 
-/* The target of p2. `while not q.empty()` is safe here only because p1
+/* def print_queue(q): the target of p2. `while not q.empty()` is safe here only because p1
  * was joined first: nobody can put any more, so the empty() snapshot
  * cannot go stale. --concurrent shows when it does. */
 static int print_queue(void *arg)
@@ -77,14 +77,14 @@ int main(int argc, char *argv[])
     task.q = queue_new(opt.queue, 0, sizeof(long));         /* q = multiprocessing.Queue() */
     if (task.q == NULL)
         die("queue_new");
-    task.mylist = mylist;                                   /* args=(mylist, q) */
+    task.mylist = mylist;   /* p1 = Process(target=square_list, args=(mylist, q)) */
     task.len = sizeof mylist / sizeof mylist[0];
 
     p1 = proc_start(square_list, &task);                    /* p1.start() */
     if (p1 == -1)
         die("fork");
     join_or_fail(p1, "p1");                                 /* p1.join() */
-    p2 = proc_start(print_queue, task.q);                   /* p2.start() */
+    p2 = proc_start(print_queue, task.q);   /* p2 = Process(print_queue, (q,)); p2.start() */
     if (p2 == -1)
         die("fork");
     join_or_fail(p2, "p2");                                 /* p2.join() */

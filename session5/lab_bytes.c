@@ -48,12 +48,12 @@ static int receiver(void *arg)
     if (r == -1)
         die_child("recv");
     if (r == 0)
-        s5_child_fail("the sender closed the pipe before its message");
+        fail_in_child("the sender closed the pipe before its message");
     if (len != want)
-        s5_child_fail("received %zu bytes, expected %zu", len, want);
+        fail_in_child("received %zu bytes, expected %zu", len, want);
     for (size_t i = 0; i < len; i++)
         if ((unsigned char)msg[i] != pattern(i))
-            s5_child_fail("byte %zu of %zu is wrong", i, len);
+            fail_in_child("byte %zu of %zu is wrong", i, len);
     printf("Received %zu bytes intact%s\n", len, s5_tag());
     free(msg);
     conn_close(&p->receive_end);

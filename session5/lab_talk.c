@@ -7,7 +7,6 @@
 #include "die.h"
 
 #include <signal.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -31,7 +30,7 @@ static void await_answer(struct conn *c)
     if (r == -1)
         die_child("recv");
     if (r == 0)
-        s5_child_fail("the receiver closed the pipe before it answered");
+        fail_in_child("the receiver closed the pipe before it answered");
     if (mode == PRINTED_ANSWER)
         printf("Received the reply: %s%s\n", reply, s5_tag());
     free(reply);
@@ -125,19 +124,6 @@ int s5_lab_duplex(const struct s5_options *opt)
 int s5_lab_lockstep(const struct s5_options *opt)
 {
     return talk(opt, SILENT_ANSWER);
-}
-
-void s5_child_fail(const char *fmt, ...)
-{
-    va_list ap;
-
-    fflush(stdout);
-    fprintf(stderr, "%s: ", program_name());
-    va_start(ap, fmt);
-    vfprintf(stderr, fmt, ap);
-    va_end(ap);
-    fputc('\n', stderr);
-    _exit(1);
 }
 
 int s5_run_pair(struct s5_pair *pair, int duplex, proc_fn sender_fn, proc_fn receiver_fn)

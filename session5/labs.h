@@ -39,9 +39,5 @@ struct s5_pair {
  * ends the program (die, fail_child). */
 int s5_run_pair(struct s5_pair *pair, int duplex, proc_fn sender, proc_fn receiver);
 
-/* fail() for a child: "session5: MESSAGE" on stderr, then _exit(1) (a
- * child must not run the parent's atexit handlers). printf-style. */
-_Noreturn void s5_child_fail(const char *fmt, ...)
-    __attribute__((format(printf, 1, 2)));
 
 #endif

@@ -24,8 +24,8 @@ static int withdraw(void *arg)
 
     bank_start_gate(args->balance, 1);              /* both loops start together */
     for (long i = 0; i < args->balance->iterations; i++) {      /* for _ in range(10000): */
-        long current = balance_read(args->balance);     /* balance.value - 1 reads, */
-        balance_write(args->balance, current - 1);      /* balance.value = writes */
+        long current = balance_read(args->balance); /* balance.value = balance.value - 1: read */
+        balance_write(args->balance, current - 1);  /*     ... and its write */
     }
     return 0;
 }
@@ -37,8 +37,8 @@ static int deposit(void *arg)
 
     bank_start_gate(args->balance, 2);
     for (long i = 0; i < args->balance->iterations; i++) {      /* for _ in range(10000): */
-        long current = balance_read(args->balance);     /* balance.value + 1 reads, */
-        balance_write(args->balance, current + 1);      /* balance.value = writes */
+        long current = balance_read(args->balance); /* balance.value = balance.value + 1: read */
+        balance_write(args->balance, current + 1);  /*     ... and its write */
     }
     return 0;
 }

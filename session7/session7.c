@@ -1,6 +1,6 @@
 /* session7 - a Lock fixes the race: session6 plus lock.acquire() and
  * lock.release() around each update. diff session6/session6.c
- * session7/session7.c shows the lock and nothing else. docs/session7.md.
+ * session7/session7.c shows the lock and the name. docs/session7.md.
  */
 #include "bank.h"
 #include "die.h"
@@ -26,10 +26,10 @@ static int withdraw(void *arg)
 
     bank_start_gate(args->balance, 1);              /* both loops start together */
     for (long i = 0; i < args->balance->iterations; i++) {      /* for _ in range(10000): */
-        lock_acquire_or_die(args->lock);                /* lock.acquire() */
-        long current = balance_read(args->balance);     /* balance.value - 1 reads, */
-        balance_write(args->balance, current - 1);      /* balance.value = writes */
-        lock_release_or_die(args->lock);                /* lock.release() */
+        lock_acquire_or_die(args->lock);                /* lock.acquire(): sem_wait, lock.c */
+        long current = balance_read(args->balance); /* balance.value = balance.value - 1: read */
+        balance_write(args->balance, current - 1);  /*     ... and its write */
+        lock_release_or_die(args->lock);                /* lock.release(): sem_post */
     }
     return 0;
 }
@@ -41,10 +41,10 @@ static int deposit(void *arg)
 
     bank_start_gate(args->balance, 2);
     for (long i = 0; i < args->balance->iterations; i++) {      /* for _ in range(10000): */
-        lock_acquire_or_die(args->lock);                /* lock.acquire() */
-        long current = balance_read(args->balance);     /* balance.value + 1 reads, */
-        balance_write(args->balance, current + 1);      /* balance.value = writes */
-        lock_release_or_die(args->lock);                /* lock.release() */
+        lock_acquire_or_die(args->lock);                /* lock.acquire(): sem_wait, lock.c */
+        long current = balance_read(args->balance); /* balance.value = balance.value + 1: read */
+        balance_write(args->balance, current + 1);  /*     ... and its write */
+        lock_release_or_die(args->lock);                /* lock.release(): sem_post */
     }
     return 0;
 }
@@ -61,7 +61,7 @@ static void perform_transactions(struct bank_options *opt)
 
     if (balance == NULL || lock == NULL)
         die("mmap");
-    if ((rc = lock_init(lock, opt->lock_kind)) != 0)    /* sem_init(lock, 1, 1): lock.c */
+    if ((rc = lock_init(lock, opt->lock_kind)) != 0)    /* sem_init(&lock->u.sem, 1, 1): lock.c */
         die_errnum("lock_init", rc);
     /* p1 = multiprocessing.Process(target=withdraw, args=(balance, lock)); p1.start() */
     if ((p1 = proc_start(withdraw, &args)) == -1)
