@@ -20,14 +20,14 @@
 /* The tutorial's square(n): runs in a worker, once for each item. */
 static long square(long n)
 {
-    printf("Worker process id for %ld: %ld\n", n, (long)getpid());
-    return n * n;
+    printf("Worker process id for %ld: %ld\n", n, (long)getpid());  /* print(...os.getpid()) */
+    return n * n;                                                   /* return n * n */
 }
 
 int main(int argc, char *argv[])
 {
     long mylist[] = { 1, 2, 3, 4, 5 };                     /* mylist = [1,2,3,4,5] */
-    struct s8_options opt = { .items = mylist, .n = 5 };  /* --range N, NUMBER... */
+    struct s8_options opt = { .items = mylist, .n = sizeof mylist / sizeof mylist[0] };
     struct pool *p;
     long *result;
 
@@ -42,25 +42,25 @@ int main(int argc, char *argv[])
         die("setvbuf");
     if (proc_cleanup_on_signals() == -1)    /* Ctrl-C stops every worker too */
         die("sigaction");
-    s8_labs_start(&opt);
+    s8_labs_start(&opt);                    /* --timeline: its clock starts */
 
-    p = pool_new_with(&opt.pool);                       /* p = multiprocessing.Pool() */
+    p = pool_new_with(&opt.pool);   /* p = multiprocessing.Pool(): fork()s the workers */
     if (p == NULL)
         die("starting the pool");
     if (pool_map(p, square, opt.items, opt.n, (size_t)opt.chunksize,
                  result) == -1)                         /* result = p.map(square, mylist) */
-        s8_lab_map_failed(p);
+        s8_lab_map_failed(p);           /* a worker died: one line, exit 1 */
     pool_close(p);                      /* no more work: each worker sees EOF */
     if (pool_join(p) == -1)             /* and exits; every one is reaped */
         fail("%s", pool_error(p));
-    s8_labs_joined();
+    s8_labs_joined();                   /* --summary: the pool's clock stops */
 
     pylist_print_longs(stdout, result, opt.n);          /* print(result) */
     putchar('\n');
     if (opt.summary)
         s8_lab_summary(p, &opt);
     pool_free(p);
-    s8_labs_end(&opt);
+    s8_labs_end(&opt);                  /* closes the --timeline file */
     free(result);
     return fflush(stdout) == 0 ? 0 : 1;
 }
