@@ -31,10 +31,8 @@ static char *word_set(const char *text)
     qsort(words, n, sizeof words[0], by_name);
     out = calloc(1, size);
     ck_assert_ptr_nonnull(out);
-    for (size_t i = 0; i < n; i++) {
-        strcat(out, words[i]);
-        strcat(out, " ");
-    }
+    for (size_t i = 0, used = 0; i < n; i++)
+        used += (size_t)snprintf(out + used, size - used, "%s ", words[i]);
     free(copy);
     return out;
 }
