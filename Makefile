@@ -230,7 +230,7 @@ docs: diagrams plots
 
 .PHONY: clean FORCE
 clean:
-	rm -rf $(BUILD) $(PROGRAMS) $(BENCH_PROGRAMS)
+	rm -rf $(BUILD) $(PROGRAMS) $(BENCH_PROGRAMS) bench/results.csv
 
 FORCE:
 

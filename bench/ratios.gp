@@ -11,7 +11,7 @@ set style fill solid 0.8 border -1
 set logscale y
 set yrange [0.001:1000]
 set grid ytics
-set xtics norotate font ",10"
+set xtics rotate by -30 font ",9"
 set bmargin 3
 set ylabel "ratio (log scale)"
 set title "make bench: suite / raw system calls, and CPython / suite"

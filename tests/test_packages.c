@@ -19,7 +19,7 @@ static int by_name(const void *a, const void *b)
 
 static char *word_set(const char *text)
 {
-    char *copy = strdup(text), *save, *w, *words[128], *out;
+    char *copy = strdup(text), *save, *w, *words[128] = { NULL }, *out;
     size_t n = 0, size = 1;
 
     ck_assert_ptr_nonnull(copy);

@@ -140,6 +140,9 @@ START_TEST(on_a_terminal_it_waits_for_enter_before_the_next_session)
     ck_assert_ptr_null(strstr(p.out, "==> session8:"));  /* it is waiting */
     ck_assert_int_eq(write(p.master, "\r", 1), 1);
     ck_assert_msg(pty_wait_for(&p, "==> session8:") == 0, "no session8 after Enter");
+    /* The last session waits too, so that b can still go back from it. */
+    ck_assert_msg(pty_wait_for(&p, "-- the end") == 0, "no end prompt: '%s'", p.out);
+    ck_assert_int_eq(write(p.master, "\r", 1), 1);
     ck_assert_int_eq(pty_finish(&p), 0);
 }
 END_TEST
