@@ -138,4 +138,15 @@ const char *python3_path(void);
  * Only call it when python3_path() is not NULL. */
 void run_python(struct run *r, const char *cmdline);
 
+/* A line of a lesson file that a docs page's Python -> C table cites. */
+struct cited_line {
+    int line;
+    const char *text;       /* what the line must contain */
+};
+
+/* Each cited line of `lesson` (in line order) still holds what `page` says
+ * it holds, and the lesson stays within 150 lines. */
+void assert_cited_lines(const char *lesson, const char *page,
+                        const struct cited_line *cited, size_t n);
+
 #endif
