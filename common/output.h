@@ -12,7 +12,4 @@
 /* Makes stdout line-buffered wherever it goes. Returns 0, or -1. */
 int output_line_buffered(void);
 
-/* 1 when stdout is a terminal and NO_COLOR is not set (no-color.org). */
-int output_use_colour(void);
-
 #endif

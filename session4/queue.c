@@ -80,29 +80,12 @@ size_t queue_capacity(const struct queue *q)
     return q->capacity;
 }
 
-size_t queue_max_msg(const struct queue *q)
-{
-    return q->max_msg;
-}
-
 int queue_free(struct queue *q)
 {
     int rc = q->ops->destroy(q->shared);
 
     free(q);
     return rc;
-}
-
-const char *queue_result_name(enum queue_result r)
-{
-    switch (r) {
-    case QUEUE_OK:      return "ok";
-    case QUEUE_TIMEOUT: return "timed out";
-    case QUEUE_FULL:    return "full";
-    case QUEUE_EMPTY:   return "empty";
-    case QUEUE_CLOSED:  return "closed";
-    default:            return "error";
-    }
 }
 
 const char *queue_kind_name(enum queue_kind kind)

@@ -66,13 +66,9 @@ int queue_empty(struct queue *q);
 size_t queue_size(struct queue *q);
 
 size_t queue_capacity(const struct queue *q);
-size_t queue_max_msg(const struct queue *q);
 
 /* Frees the queue. Only when no process uses it any more. Returns 0 or -1. */
 int queue_free(struct queue *q);
-
-/* The text of a result, for messages: "timed out", "closed", ... */
-const char *queue_result_name(enum queue_result r);
 
 /* "textbook" or "ring", as --queue spells them. */
 const char *queue_kind_name(enum queue_kind kind);
