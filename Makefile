@@ -182,7 +182,7 @@ check: check-installed
 	@$(MAKE) --no-print-directory check-run
 
 check-run: $(PROGRAMS) $(BENCH_PROGRAMS) $(TEST_PROGRAMS)
-	@tools/run-tests $(TEST_PROGRAMS)
+	@tools/run-tests $(if $(filter @:,$(say)),-q) $(TEST_PROGRAMS)
 
 check-installed:
 	@if [ -n "$(SETUP_MISSING)" ]; then \

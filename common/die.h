@@ -1,6 +1,6 @@
 /* die.h - how a session program reports an error and stops.
  *
- * Two layers (CONTRIBUTING.md, "Errors"): functions in common/ return -1
+ * Two layers (CONTRIBUTING.md, "Style"): functions in common/ return -1
  * with errno and never exit; a *program* that cannot go on calls one of
  * these. They, and proc.h's fail_child and join_or_fail (built on them),
  * are the only functions in common/ that end the process, and only

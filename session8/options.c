@@ -1,7 +1,7 @@
 /* options.c - session8's --help and option parsing (see options.h).
  *
  * Every check happens here, before any worker is started: bad usage is
- * exit 2 with no child process, as CONVENTIONS.md asks.
+ * exit 2 with no child process (CONTRIBUTING.md, "What every program keeps").
  */
 #include "options.h"
 
