@@ -1,7 +1,7 @@
 /* options.c - session3's command line; see options.h.
  * Everything is checked before anything starts: a bad value is exit 2.
  */
-#include "session3/options.h"
+#include "options.h"
 
 #include "args.h"
 #include "die.h"
