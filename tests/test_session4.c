@@ -105,10 +105,10 @@ START_TEST(close_ends_the_queue_after_it_is_drained)
 }
 END_TEST
 
-START_TEST(close_wakes_a_blocked_consumer)
+/* A child that gets from q, which the test keeps empty: it blocks (forever,
+ * if nothing wakes it) and exits 0 when the get returns QUEUE_CLOSED. */
+static pid_t start_blocked_consumer(struct queue *q)
 {
-    struct queue *q = queue_new(KIND, 0, sizeof(long));
-    int status;
     pid_t pid = fork();
 
     ck_assert_int_ne(pid, -1);
@@ -116,12 +116,18 @@ START_TEST(close_wakes_a_blocked_consumer)
         long v;
         size_t len;
 
-        /* Blocks (forever, if close did not wake it) until the parent closes. */
         _exit(queue_get(q, &v, sizeof v, &len, QUEUE_FOREVER) == QUEUE_CLOSED ? 0 : 1);
     }
+    return pid;
+}
+
+START_TEST(close_wakes_a_blocked_consumer)
+{
+    struct queue *q = queue_new(KIND, 0, sizeof(long));
+    pid_t pid = start_blocked_consumer(q);
+
     queue_close(q);     /* before or after the child sleeps: either way it ends */
-    ck_assert_int_eq(waitpid(pid, &status, 0), pid);
-    ck_assert(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+    assert_exits_0(pid);
     queue_free(q);
 }
 END_TEST
@@ -200,8 +206,7 @@ START_TEST(many_producers_and_consumers_lose_and_duplicate_nothing)
             _exit(i < MP_PRODUCERS ? mp_producer(q, i) : mp_consumer(q, s));
     }
     for (int i = 0; i < MP_PRODUCERS; i++) {
-        ck_assert_int_eq(waitpid(pids[i], &status, 0), pids[i]);
-        ck_assert(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+        assert_exits_0(pids[i]);
     }
     queue_close(q);
     for (int i = MP_PRODUCERS; i < MP_PRODUCERS + MP_CONSUMERS; i++) {
@@ -279,7 +284,6 @@ static int wait_until_asleep(pid_t pid)
 START_TEST(close_wakes_a_blocked_producer)
 {
     struct queue *q = queue_new(KIND, 1, sizeof(long));
-    int status;
     pid_t pid;
 
     put_long(q, 1);
@@ -292,8 +296,7 @@ START_TEST(close_wakes_a_blocked_producer)
     }
     ck_assert_int_eq(wait_until_asleep(pid), 0);
     queue_close(q);
-    ck_assert_int_eq(waitpid(pid, &status, 0), pid);
-    ck_assert(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+    assert_exits_0(pid);
     ck_assert_int_eq(get_long(q), 1);
     queue_free(q);
 }
@@ -305,16 +308,8 @@ START_TEST(a_consumer_killed_while_asleep_leaves_the_queue_working)
 {
     struct queue *q = queue_new(KIND, 2, sizeof(long));
     int status;
-    pid_t pid = fork();
+    pid_t pid = start_blocked_consumer(q);
 
-    ck_assert_int_ne(pid, -1);
-    if (pid == 0) {
-        long v;
-        size_t len;
-
-        queue_get(q, &v, sizeof v, &len, QUEUE_FOREVER);
-        _exit(1);       /* not reached: killed while asleep */
-    }
     ck_assert_int_eq(wait_until_asleep(pid), 0);
     ck_assert_int_eq(kill(pid, SIGKILL), 0);
     ck_assert_int_eq(waitpid(pid, &status, 0), pid);
@@ -391,20 +386,7 @@ END_TEST
 /* session4/session4.py is the tutorial in Python: same lines, same order. */
 START_TEST(python_twin_prints_what_the_c_program_prints)
 {
-    struct run c, py;
-
-    if (python3_path() == NULL) {
-        fprintf(stderr, "python3 not found: session4.py not compared\n");
-        return;
-    }
-    run_cmd(&c, "session4/session4");
-    run_python(&py, "session4/session4.py");
-    ck_assert_int_eq(run_exit_code(&py), 0);
-    ck_assert_str_eq(py.out, TUTORIAL_OUTPUT);
-    ck_assert_str_eq(py.out, c.out);
-    ck_assert_int_eq(py.strays, 0);
-    run_free(&c);
-    run_free(&py);
+    assert_same_as_twin("session4/session4.py", "session4/session4");
 }
 END_TEST
 
@@ -527,10 +509,7 @@ START_TEST(help_names_every_option)
 }
 END_TEST
 
-static const struct {
-    const char *cmd;
-    const char *message;
-} bad_inputs[] = {
+static const struct bad_usage bad_inputs[] = {
     { "session4/session4 --producers 0", "session4: --producers 0 is out of range" },
     { "session4/session4 --consumers 65", "session4: --consumers 65 is out of range" },
     { "session4/session4 --count x", "session4: invalid number 'x' for --count" },
@@ -622,10 +601,12 @@ END_TEST
 Suite *suite_session4(void)
 {
     Suite *s = suite_create("session4");
-    TCase *unit = tcase_create("queue");
-    TCase *prog = tcase_create("program");
+    TCase *unit = add_case(s, "queue", 30, NULL);
+    TCase *prog = add_case(s, "program", 30,
+                           verbose_tags_each_child_line_with_its_pid_and_parents,
+                           python_twin_prints_what_the_c_program_prints,
+                           help_names_every_option);
 
-    tcase_set_timeout(unit, 30);
     tcase_add_loop_test(unit, queue_is_fifo, 0, N_KINDS);
     tcase_add_loop_test(unit, nowait_put_on_full_and_get_on_empty_say_so, 0, N_KINDS);
     tcase_add_loop_test(unit, timeouts_return_timed_out, 0, N_KINDS);
@@ -636,23 +617,16 @@ Suite *suite_session4(void)
     tcase_add_loop_test(unit, a_killed_consumer_does_not_wedge_the_producer, 0, N_KINDS);
     tcase_add_loop_test(unit, close_wakes_a_blocked_producer, 0, N_KINDS);
     tcase_add_loop_test(unit, a_consumer_killed_while_asleep_leaves_the_queue_working, 0, N_KINDS);
-    suite_add_tcase(s, unit);
 
-    tcase_set_timeout(prog, 30);
     tcase_add_loop_test(prog, default_output_is_the_tutorials, 0, N_KINDS);
-    tcase_add_test(prog, verbose_tags_each_child_line_with_its_pid_and_parents);
-    tcase_add_test(prog, python_twin_prints_what_the_c_program_prints);
     tcase_add_loop_test(prog, producers_and_consumers_receive_everything, 0, N_KINDS);
     tcase_add_loop_test(prog, one_consumer_takes_every_item, 0, N_KINDS);
     tcase_add_loop_test(prog, concurrent_shows_empty_stopping_early, 0, N_KINDS);
     tcase_add_loop_test(prog, concurrent_fills_queue_a_with_each_half_and_ends, 0, 4);
     tcase_add_loop_test(prog, join_before_drain_reports_the_deadlock_and_exits_1, 0, N_KINDS);
     tcase_add_loop_test(prog, join_before_drain_with_items_that_fit_ends_normally, 0, N_KINDS);
-    tcase_add_test(prog, help_names_every_option);
-    tcase_add_loop_test(prog, bad_input_exits_2_with_one_line, 0,
-                        sizeof bad_inputs / sizeof bad_inputs[0]);
+    add_loop(prog, bad_input_exits_2_with_one_line, bad_inputs);
     tcase_add_loop_test(prog, sigterm_stops_and_reaps_the_children, 0, N_KINDS);
     tcase_add_loop_test(prog, a_killed_child_is_reported_and_the_rest_stopped, 0, N_KINDS);
-    suite_add_tcase(s, prog);
     return s;
 }

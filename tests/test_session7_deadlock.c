@@ -124,15 +124,12 @@ END_TEST
 Suite *suite_session7_deadlock(void)
 {
     Suite *s = suite_create("session7_deadlock");
-    TCase *program = tcase_create("program");
+    TCase *program = add_case(s, "program", 60, opposite_lock_orders_deadlock_and_are_stopped,
+                              one_global_lock_order_completes_both_transfers,
+                              the_deadlock_happens_every_run,
+                              ordered_transfers_start_from_balance,
+                              help_mentions_deadlock_and_ordered);
 
-    tcase_set_timeout(program, 60);
-    tcase_add_test(program, opposite_lock_orders_deadlock_and_are_stopped);
-    tcase_add_test(program, one_global_lock_order_completes_both_transfers);
-    tcase_add_test(program, the_deadlock_happens_every_run);
     tcase_add_loop_test(program, every_lock_kind_deadlocks_and_is_stopped, 0, 3);
-    tcase_add_test(program, ordered_transfers_start_from_balance);
-    tcase_add_test(program, help_mentions_deadlock_and_ordered);
-    suite_add_tcase(s, program);
     return s;
 }
