@@ -233,11 +233,7 @@ static const struct bad_usage bad_inputs[] = {
     { "session1/session1 --child 3037000500", "session1: 3037000500 squared does not fit" },
 };
 
-START_TEST(bad_input_exits_2_with_one_line)
-{
-    assert_bad_usage(bad_inputs[_i].cmd, bad_inputs[_i].message);
-}
-END_TEST
+BAD_USAGE_TEST(bad_input_exits_2_with_one_line, bad_inputs)
 
 /* docs/session1.md's Python -> C table cites lines of the lesson: each
  * cited line still holds what the page says it holds, and the lesson stays
@@ -269,12 +265,8 @@ static const struct cited_line cited_lines[] = {
     { 84, "print_result(\"main program\")" },
 };
 
-START_TEST(lesson_lines_cited_by_the_docs_are_true)
-{
-    assert_cited_lines("session1/session1.c", "docs/session1.md", cited_lines,
-                       sizeof cited_lines / sizeof cited_lines[0]);
-}
-END_TEST
+CITED_LINES_TEST(lesson_lines_cited_by_the_docs_are_true,
+                 "session1/session1.c", "docs/session1.md", cited_lines)
 
 Suite *suite_session1(void)
 {

@@ -76,11 +76,7 @@ static const struct bad_usage bad_inputs[] = {
     { "session2/session2 --verbose=1", "session2: unknown or misused option '--verbose=1'" },
 };
 
-START_TEST(bad_input_exits_2_with_one_line)
-{
-    assert_bad_usage(bad_inputs[_i].cmd, bad_inputs[_i].message);
-}
-END_TEST
+BAD_USAGE_TEST(bad_input_exits_2_with_one_line, bad_inputs)
 
 /* --verbose: p1's lines name p1 and its parent, which is the PID on the
  * main program's lines; both see result at one address. */
@@ -307,12 +303,8 @@ static const struct cited_line cited_lines[] = {
     { 107, "die(\"munmap\")" },
 };
 
-START_TEST(lesson_lines_cited_by_the_docs_are_true)
-{
-    assert_cited_lines("session2/session2.c", "docs/session2.md", cited_lines,
-                       sizeof cited_lines / sizeof cited_lines[0]);
-}
-END_TEST
+CITED_LINES_TEST(lesson_lines_cited_by_the_docs_are_true,
+                 "session2/session2.c", "docs/session2.md", cited_lines)
 
 Suite *suite_session2(void)
 {

@@ -181,11 +181,7 @@ static const struct bad_usage bad_inputs[] = {
     { "session3/session3 --nope", "session3: unknown or misused option '--nope'" },
 };
 
-START_TEST(bad_input_exits_2_with_one_line)
-{
-    assert_bad_usage(bad_inputs[_i].cmd, bad_inputs[_i].message);
-}
-END_TEST
+BAD_USAGE_TEST(bad_input_exits_2_with_one_line, bad_inputs)
 
 /* ---------------------------------------------------------------- --serve */
 

@@ -327,12 +327,13 @@ END_TEST
 /* The program's runs, once per queue: "" is the default (textbook). */
 static const char *const queue_options[] = { "", " --queue ring" };
 
-static void run_session4(struct run *r, int kind, const char *args)
+/* run_checked of session4 with the queue of kind and args. */
+static void run_session4(struct run *r, int kind, const char *args, int exit_code)
 {
     char cmd[256];
 
     snprintf(cmd, sizeof cmd, "session4/session4%s%s", queue_options[kind], args);
-    run_cmd(r, cmd);
+    run_checked(r, cmd, exit_code);
 }
 
 #define TUTORIAL_OUTPUT "Queue elements:\n1\n4\n9\n16\nQueue is now empty!\n"
@@ -341,11 +342,9 @@ START_TEST(default_output_is_the_tutorials)
 {
     struct run r;
 
-    run_session4(&r, _i, "");
-    ck_assert_int_eq(run_exit_code(&r), 0);
+    run_session4(&r, _i, "", 0);
     ck_assert_str_eq(r.out, TUTORIAL_OUTPUT);
     ck_assert_str_eq(r.err, "");
-    ck_assert_int_eq(r.strays, 0);
     run_free(&r);
 }
 END_TEST
@@ -394,12 +393,10 @@ START_TEST(producers_and_consumers_receive_everything)
 {
     struct run r;
 
-    run_session4(&r, _i, " --producers 3 --consumers 2 --count 5000 --maxsize 8");
-    ck_assert_int_eq(run_exit_code(&r), 0);
+    run_session4(&r, _i, " --producers 3 --consumers 2 --count 5000 --maxsize 8", 0);
     ck_assert_ptr_nonnull(strstr(r.out, "producer 3 put 5000 items"));
     ck_assert_ptr_nonnull(strstr(r.out, "consumer 2 took "));
     ck_assert_ptr_nonnull(strstr(r.out, "received 15000 of 15000 items, none lost or duplicated\n"));
-    ck_assert_int_eq(r.strays, 0);
     run_free(&r);
 }
 END_TEST
@@ -408,8 +405,7 @@ START_TEST(one_consumer_takes_every_item)
 {
     struct run r;
 
-    run_session4(&r, _i, " -n 100");
-    ck_assert_int_eq(run_exit_code(&r), 0);
+    run_session4(&r, _i, " -n 100", 0);
     ck_assert_ptr_nonnull(strstr(r.out, "consumer 1 took 100 items\n"
                                         "received 100 of 100 items, none lost or duplicated\n"));
     run_free(&r);
@@ -420,12 +416,10 @@ START_TEST(concurrent_shows_empty_stopping_early)
 {
     struct run r;
 
-    run_session4(&r, _i, " --concurrent --count 10");
-    ck_assert_int_eq(run_exit_code(&r), 0);
+    run_session4(&r, _i, " --concurrent --count 10", 0);
     ck_assert_str_eq(r.out,
         "drain while not empty(): took 5 of 10 items, then saw empty() and stopped early\n"
         "get until end-of-queue:  took 10 of 10 items\n");
-    ck_assert_int_eq(r.strays, 0);
     run_free(&r);
 }
 END_TEST
@@ -490,11 +484,9 @@ START_TEST(join_before_drain_with_items_that_fit_ends_normally)
 {
     struct run r;
 
-    run_session4(&r, _i, " --join-before-drain --maxsize 4 --count 4");
-    ck_assert_int_eq(run_exit_code(&r), 0);
+    run_session4(&r, _i, " --join-before-drain --maxsize 4 --count 4", 0);
     ck_assert_ptr_nonnull(strstr(r.out, "main: p1 ended; then main took 4 items from q"));
     ck_assert_str_eq(r.err, "");
-    ck_assert_int_eq(r.strays, 0);
     run_free(&r);
 }
 END_TEST
@@ -526,11 +518,7 @@ static const struct bad_usage bad_inputs[] = {
     { "session4/session4 --nope", "session4: unknown" },
 };
 
-START_TEST(bad_input_exits_2_with_one_line)
-{
-    assert_bad_usage(bad_inputs[_i].cmd, bad_inputs[_i].message);
-}
-END_TEST
+BAD_USAGE_TEST(bad_input_exits_2_with_one_line, bad_inputs)
 
 /* Both tests below run 4 processes on a 1-slot queue, once per queue. */
 static char *busy_argv[2][11] = {
@@ -543,16 +531,11 @@ START_TEST(sigterm_stops_and_reaps_the_children)
 {
     char **argv = busy_argv[_i];
     struct spawned s;
-    struct run r;
 
     ck_assert_int_eq(spawn_start(&s, argv), 0);
     ck_assert_int_eq(wait_for_children(s.pid, 4, RUN_TIMEOUT), 0);
     ck_assert_int_eq(kill(s.pid, SIGTERM), 0);
-    spawn_finish(&s, RUN_TIMEOUT, &r);
-    ck_assert_int_eq(r.timed_out, 0);
-    ck_assert_int_eq(run_exit_code(&r), 143);
-    ck_assert_int_eq(r.strays, 0);
-    run_free(&r);
+    assert_finishes(&s, RUN_TIMEOUT, 143);
 }
 END_TEST
 

@@ -707,11 +707,7 @@ static const struct bad_usage bad_inputs[] = {
     { "session5/session5 --nope", "session5: unknown" },
 };
 
-START_TEST(bad_input_exits_2_with_one_line)
-{
-    assert_bad_usage(bad_inputs[_i].cmd, bad_inputs[_i].message);
-}
-END_TEST
+BAD_USAGE_TEST(bad_input_exits_2_with_one_line, bad_inputs)
 
 Suite *suite_session5(void)
 {

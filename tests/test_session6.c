@@ -420,11 +420,7 @@ static const struct bad_usage bad_inputs[] = {
     { "session6/session6 --schedule", "session6: option '--schedule' needs a value" },
 };
 
-START_TEST(bad_input_exits_2_with_one_line)
-{
-    assert_bad_usage(bad_inputs[_i].cmd, bad_inputs[_i].message);
-}
-END_TEST
+BAD_USAGE_TEST(bad_input_exits_2_with_one_line, bad_inputs)
 
 START_TEST(too_long_a_schedule_is_bad_input)
 {

@@ -240,11 +240,7 @@ static const struct bad_usage bad_inputs[] = {
     { "session7/session7 --value-lock", "session7: unknown or misused option '--value-lock'" },
 };
 
-START_TEST(bad_input_exits_2_with_one_line)
-{
-    assert_bad_usage(bad_inputs[_i].cmd, bad_inputs[_i].message);
-}
-END_TEST
+BAD_USAGE_TEST(bad_input_exits_2_with_one_line, bad_inputs)
 
 /* The lock module in one process: held means busy, released means free. */
 START_TEST(a_held_lock_is_busy_until_released)

@@ -532,16 +532,11 @@ START_TEST(sigterm_stops_and_reaps_the_workers)
     char *argv[] = { "session8/session8", "--initializer", "x", "--work", "100000",
                      "--range", "100", "-q", NULL };
     struct spawned s;
-    struct run r;
 
     ck_assert_int_eq(spawn_start(&s, argv), 0);
     ck_assert_int_eq(spawn_wait_for(&s, "Initializing worker", RUN_TIMEOUT), 0);
     kill(s.pid, SIGTERM);
-    spawn_finish(&s, RUN_TIMEOUT, &r);
-    ck_assert_int_eq(r.timed_out, 0);
-    ck_assert_int_eq(run_exit_code(&r), 143);
-    ck_assert_int_eq(r.strays, 0);
-    run_free(&r);
+    assert_finishes(&s, RUN_TIMEOUT, 143);
 }
 END_TEST
 
@@ -670,11 +665,7 @@ static const struct bad_usage bad_inputs[] = {
     { "session8/session8 --crash-on 9", "session8: --crash-on 9 is not in the list" },
 };
 
-START_TEST(bad_input_exits_2_with_one_line_and_no_child)
-{
-    assert_bad_usage(bad_inputs[_i].cmd, bad_inputs[_i].message);
-}
-END_TEST
+BAD_USAGE_TEST(bad_input_exits_2_with_one_line_and_no_child, bad_inputs)
 
 Suite *suite_session8(void)
 {

@@ -465,6 +465,18 @@ void assert_exits_0(pid_t pid)
                   "child %ld: wait status 0x%x, not exit 0", (long)pid, status);
 }
 
+void assert_finishes(struct spawned *s, double timeout, int exit_code)
+{
+    struct run r;
+
+    spawn_finish(s, timeout, &r);
+    ck_assert_msg(!r.timed_out, "still running after %.0f s: killed", timeout);
+    ck_assert_msg(run_exit_code(&r) == exit_code, "exit %d, expected %d; stderr '%s'",
+                  run_exit_code(&r), exit_code, r.err);
+    ck_assert_msg(r.strays == 0, "%d processes left", r.strays);
+    run_free(&r);
+}
+
 void spawn_kill(struct spawned *s)
 {
     kill(-s->pid, SIGKILL);

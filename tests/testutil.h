@@ -71,6 +71,11 @@ void spawn_kill(struct spawned *s);
  * group after timeout seconds), counts strays and kills them, and fills r. */
 void spawn_finish(struct spawned *s, double timeout, struct run *r);
 
+/* spawn_finish, then asserts the program ended by itself within timeout
+ * seconds with exit_code (-1: killed by a signal), leaving no process
+ * behind; frees what it captured. */
+void assert_finishes(struct spawned *s, double timeout, int exit_code);
+
 /* spawn_start + spawn_finish with RUN_TIMEOUT. */
 void run_argv(struct run *r, char *const argv[]);
 
@@ -169,6 +174,11 @@ struct bad_usage {
     const char *message;
 };
 
+/* The test of a session's table of bad command lines: a loop test (add_loop
+ * over the table) that runs assert_bad_usage on row _i. */
+#define BAD_USAGE_TEST(name, table) \
+    START_TEST(name) { assert_bad_usage((table)[_i].cmd, (table)[_i].message); } END_TEST
+
 /* The path of python3 found on PATH, or NULL when there is none (then the
  * Python twins' tests have nothing to compare and say so). */
 const char *python3_path(void);
@@ -191,6 +201,14 @@ struct cited_line {
  * it holds, and the lesson stays within 150 lines. */
 void assert_cited_lines(const char *lesson, const char *page,
                         const struct cited_line *cited, size_t n);
+
+/* The test of a lesson's table of cited lines. */
+#define CITED_LINES_TEST(name, lesson, page, table) \
+    START_TEST(name) \
+    { \
+        assert_cited_lines((lesson), (page), (table), sizeof (table) / sizeof (table)[0]); \
+    } \
+    END_TEST
 
 /* A test case in one call: adds to s a case named `name` holding the tests
  * listed (START_TEST names, run in that order), each with a deadline of
