@@ -1,9 +1,11 @@
-/* args.h - checked conversion of command-line text to integers.
+/* args.h - the command line: checked conversion of text to integers, and
+ * one table of options per program that getopt_long, the checks and --help
+ * are all made from.
  *
  * strtol() alone accepts "12abc", "" and " 7", and reports overflow only
  * through errno; these wrappers reject all of that and say precisely why.
  * On failure they return -1 and write a one-line message into msg, which the
- * program passes to usage_error() (exit status 2).
+ * program passes to usage_error() (exit status 2); nothing here exits.
  */
 #ifndef COMMON_ARGS_H
 #define COMMON_ARGS_H
@@ -29,5 +31,52 @@ int arg_long_list(char *const texts[], size_t count, const char *what,
  * "unknown option '--nope'", "option '--trials' needs a value". The option's
  * text is taken from argv as getopt left it. */
 void arg_getopt_problem(int opt, char *const argv[], char *msg, size_t msglen);
+
+/* ------------------------------------------------------ the option table */
+
+/* One row of a program's table: --NAME (and -LETTER), its value, where the
+ * value goes, and its lines in --help. Give one target: flag (a switch, set
+ * to 1), number (checked against [min, max] as arg_long does), text (the
+ * value as given), choice with choices (the index of the word given), or
+ * set (a function of the program's: 0, or -1 with a message in msg). seen,
+ * when not NULL, is set to 1 when the option is given. A row with no name is
+ * an operand's line in --help only ("NUMBER"). A table ends with { 0 }. */
+struct arg_option {
+    const char *name;           /* "count" for --count */
+    int letter;                 /* 'n' for -n, or 0 */
+    const char *arg;            /* "N" in --count=N; NULL: takes no value */
+    const char *help;           /* '\n' between lines; {min} and {max} print the range */
+    int *flag;
+    long *number;
+    long min, max;
+    const char **text;
+    int *choice;
+    const char *const *choices; /* NULL-terminated */
+    int (*set)(void *opts, const char *arg, char *msg, size_t msglen);
+    int *seen;
+};
+
+/* What --help prints, and whether operands are allowed. */
+struct arg_table {
+    const char *intro;          /* "Usage: ..." and the paragraph, up to the rows */
+    const struct arg_option *rows;
+    int column;                 /* where the help text of each row starts */
+    int operands;               /* 0: an operand is "unexpected argument '...'" */
+    const char *end;            /* after the rows: "\nExplained in docs/...\n" */
+};
+
+/* The largest table arg_parse takes. */
+#define ARG_MAX_OPTIONS 32
+
+/* Parses argv with the table (getopt_long; -h and --help are added, and the
+ * operands start at optind). opts is handed to each row's set(). Returns 0;
+ * 1 when --help was asked for and the usage has been printed on stdout; -1
+ * with a one-line message in msg for bad usage. The program ends with
+ * usage_exit() (die.h). */
+int arg_parse(int argc, char *argv[], const struct arg_table *table, void *opts,
+              char *msg, size_t msglen);
+
+/* Prints the usage on stdout: the intro, every row, -h/--help, the end. */
+void arg_usage(const struct arg_table *table);
 
 #endif
