@@ -48,6 +48,31 @@ int arg_long_list(char *const texts[], size_t count, const char *what,
     return 0;
 }
 
+int arg_numbers(int argc, char *argv[], long min, long max, long count,
+                long **list, size_t *n, char *msg, size_t msglen)
+{
+    size_t len = optind < argc ? (size_t)(argc - optind) : (size_t)count;
+    long *numbers;
+
+    if (len == 0)
+        return 0;
+    if ((numbers = malloc(len * sizeof *numbers)) == NULL) {
+        snprintf(msg, msglen, "malloc");
+        return -2;
+    }
+    if (optind == argc) {
+        for (size_t i = 0; i < len; i++)
+            numbers[i] = (long)i + 1;
+    } else if (arg_long_list(argv + optind, len, "list item", min, max, numbers,
+                             msg, msglen) == -1) {
+        free(numbers);
+        return -1;
+    }
+    *list = numbers;
+    *n = len;
+    return 0;
+}
+
 void arg_getopt_problem(int opt, char *const argv[], char *msg, size_t msglen)
 {
     /* For a long option getopt leaves its text just before optind; for a
@@ -74,6 +99,7 @@ static int is_end(const struct arg_option *row)
     return row->name == NULL && row->help == NULL;
 }
 
+/* A choice row: the index of ARG among the row's words. */
 static int choose(const struct arg_option *row, const char *arg, char *msg, size_t msglen)
 {
     size_t used;
@@ -132,7 +158,9 @@ int arg_parse(int argc, char *argv[], const struct arg_table *table, void *opts,
     char shorts[2 * ARG_MAX_OPTIONS + 3] = ":h";
     int n = 0, s = 2, c, i;
 
-    /* A row's getopt value is 256 + its index: above every letter. */
+    /* A row's getopt value is 256 + its index: above every letter. A table
+     * longer than ARG_MAX_OPTIONS loses its last rows (they become unknown
+     * options, which the program's tests notice). */
     for (i = 0; !is_end(&rows[i]) && n < ARG_MAX_OPTIONS; i++) {
         if (rows[i].name == NULL)
             continue;
@@ -184,11 +212,13 @@ static void print_row(const char *left, const struct arg_option *row, const char
     else
         printf("  %s\n%*s", left, column, "");
     for (const char *p = help; *p != '\0'; p++) {
-        if (row != NULL && strncmp(p, "{min}", 5) == 0)
-            p += 4, printf("%ld", row->min);
-        else if (row != NULL && strncmp(p, "{max}", 5) == 0)
-            p += 4, printf("%ld", row->max);
-        else if (*p == '\n')
+        if (row != NULL && strncmp(p, "{min}", 5) == 0) {
+            printf("%ld", row->min);
+            p += 4;
+        } else if (row != NULL && strncmp(p, "{max}", 5) == 0) {
+            printf("%ld", row->max);
+            p += 4;
+        } else if (*p == '\n')
             printf("\n%*s", column, "");
         else
             putchar(*p);

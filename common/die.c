@@ -200,6 +200,8 @@ void exit_on_usage(int parsed, const char *msg)
         exit(0);        /* close_stdout still checks that the usage arrived */
     if (parsed == -1)
         usage_error("%s", msg);
+    if (parsed == -2)
+        die(msg);
 }
 
 _Noreturn void fail(const char *fmt, ...)

@@ -6,7 +6,6 @@
 
 #include <limits.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <unistd.h>
 
 /* The largest number whose square fits in a long (64 bits). */
@@ -21,26 +20,8 @@ static pid_t main_pid;      /* the process that parsed the options */
 
 static const char *const methods[] = { "fork", "spawn", NULL };
 
-static void parse_list(char *texts[], size_t count, struct s1_options *opt)
-{
-    char msg[ARG_MSG_SIZE];
-
-    if ((list = malloc(count * sizeof *list)) == NULL)
-        die("malloc");
-    if (arg_long_list(texts, count, "list item", LONG_MIN, LONG_MAX, list, msg, sizeof msg) == -1)
-        usage_error("%s", msg);
-    opt->mylist = list;
-    opt->len = count;
-    /* Signed overflow is undefined behaviour: refuse before any process starts. */
-    for (size_t i = 0; i < count; i++)
-        if (list[i] < -S1_ROOT_OF_LONG_MAX || list[i] > S1_ROOT_OF_LONG_MAX)
-            usage_error("%ld squared does not fit in a long (accepted: -%ld..%ld)",
-                        list[i], S1_ROOT_OF_LONG_MAX, S1_ROOT_OF_LONG_MAX);
-}
-
 void s1_parse_options(int argc, char *argv[], struct s1_options *opt)
 {
-    static char *default_list[] = { "1", "2", "3", "4" };
     int method = 0, start_given = 0;
     const struct arg_option rows[] = {
         { NULL, 0, "NUMBER", "the input list (default: 1 2 3 4); each in\n"
@@ -76,10 +57,14 @@ void s1_parse_options(int argc, char *argv[], struct s1_options *opt)
                         "and takes no --start");
         opt->start = S1_START_SPAWN;
     }
-    if (optind < argc)
-        parse_list(argv + optind, (size_t)(argc - optind), opt);
-    else
-        parse_list(default_list, 4, opt);
+    exit_on_usage(arg_numbers(argc, argv, LONG_MIN, LONG_MAX, 4, &list, &opt->len,
+                              msg, sizeof msg), msg);
+    opt->mylist = list;
+    /* Signed overflow is undefined behaviour: refuse before any process starts. */
+    for (size_t i = 0; i < opt->len; i++)
+        if (list[i] < -S1_ROOT_OF_LONG_MAX || list[i] > S1_ROOT_OF_LONG_MAX)
+            usage_error("%ld squared does not fit in a long (accepted: -%ld..%ld)",
+                        list[i], S1_ROOT_OF_LONG_MAX, S1_ROOT_OF_LONG_MAX);
     verbose = opt->verbose;
     spawned_child = opt->spawned_child;
     main_pid = getpid();

@@ -6,7 +6,6 @@
 
 #include <limits.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <unistd.h>
 
 /* The parsed list, kept here until the program ends (the labs return from
@@ -46,7 +45,6 @@ static int set_type(void *opts, const char *arg, char *msg, size_t msglen)
 
 void s2_parse_options(int argc, char *argv[], struct s2_options *opt)
 {
-    static char *default_list[] = { "1", "2", "3", "4" };
     const struct arg_option rows[] = {
         { .arg = "NUMBER", .help = "the input list (default: 1 2 3 4); put -- before a list\n"
           "that starts with a negative number" },
@@ -67,18 +65,12 @@ void s2_parse_options(int argc, char *argv[], struct s2_options *opt)
         rows, 20, 1, "\nExplained in docs/session2.md.\n",
     };
     char msg[ARG_MSG_SIZE];
-    int count;
 
     *opt = (struct s2_options){ .typecode = 'i' };
     exit_on_usage(arg_parse(argc, argv, &table, opt, msg, sizeof msg), msg);
-    count = optind < argc ? argc - optind : 4;
-    if ((list = malloc((size_t)count * sizeof *list)) == NULL)
-        die("malloc");
-    if (arg_long_list(optind < argc ? argv + optind : default_list, (size_t)count, "list item",
-                      LONG_MIN, LONG_MAX, list, msg, sizeof msg) == -1)
-        usage_error("%s", msg);
+    exit_on_usage(arg_numbers(argc, argv, LONG_MIN, LONG_MAX, 4, &list, &opt->len,
+                              msg, sizeof msg), msg);
     opt->mylist = list;
-    opt->len = (size_t)count;
     if (opt->typecode == 'i')
         check_fits_int(opt->mylist, opt->len);
     verbose = opt->verbose;

@@ -92,36 +92,13 @@ static void check_combination(const struct s3_options *opt, int demo_given,
         usage_error("--authkey-file goes with --serve or --connect");
 }
 
-static int set_serve(void *opts, const char *arg, char *msg, size_t msglen)
-{
-    (void)msg, (void)msglen;
-    ((struct s3_options *)opts)->serve = arg;
-    parse_address(arg, "--serve", 0, opts);
-    return 0;
-}
-
-static int set_connect(void *opts, const char *arg, char *msg, size_t msglen)
-{
-    (void)msg, (void)msglen;
-    ((struct s3_options *)opts)->connect = arg;
-    parse_address(arg, "--connect", 1, opts);
-    return 0;
-}
-
-static int set_insert(void *opts, const char *arg, char *msg, size_t msglen)
-{
-    (void)msg, (void)msglen;
-    parse_record(arg, opts);
-    return 0;
-}
-
 _Static_assert(S3_TIMEOUT_DEFAULT == 10, "--help says default: 10");
 
 static const char *const demos[] = { "list", "dict", NULL };
 
 void s3_parse_options(int argc, char *argv[], struct s3_options *opt)
 {
-    const char *keyfile = NULL;
+    const char *keyfile = NULL, *record = NULL;
     int demo_given = 0, timeout_given = 0;
     const struct arg_option rows[] = {
         { "verbose", 'v', NULL, "tag each line a child prints with its pid and its\n"
@@ -133,11 +110,11 @@ void s3_parse_options(int argc, char *argv[], struct s3_options *opt)
           "({min}..{max}; default: no benchmark)", .number = &opt->bench, 1, 10000000 },
         { "serve", 's', "HOST:PORT", "run only the manager, on TCP (port 0: any free port;\n"
           "an IPv6 host in brackets: [::1]:5000); serves until\n"
-          "SIGINT/SIGTERM or a shutdown request", .set = set_serve },
+          "SIGINT/SIGTERM or a shutdown request", .text = &opt->serve },
         { "connect", 'c', "HOST:PORT", "talk to a manager started with --serve",
-          .set = set_connect },
+          .text = &opt->connect },
         { "insert", 'i', "NAME:SCORE", "with --connect: append the record (NAME at most {max}\n"
-          "bytes, SCORE a 64-bit integer)", .max = RECORD_NAME_MAX - 1, .set = set_insert,
+          "bytes, SCORE a 64-bit integer)", .max = RECORD_NAME_MAX - 1, .text = &record,
           .flag = &opt->insert },
         { "print", 'p', NULL, "with --connect: print every record", .flag = &opt->print },
         { "shutdown", 'q', NULL, "with --connect: ask the manager to stop",
@@ -165,6 +142,12 @@ void s3_parse_options(int argc, char *argv[], struct s3_options *opt)
 
     opt->timeout = S3_TIMEOUT_DEFAULT;
     exit_on_usage(arg_parse(argc, argv, &table, opt, msg, sizeof msg), msg);
+    if (opt->serve != NULL)
+        parse_address(opt->serve, "--serve", 0, opt);
+    if (opt->connect != NULL)
+        parse_address(opt->connect, "--connect", 1, opt);
+    if (record != NULL)
+        parse_record(record, opt);
     check_combination(opt, demo_given, keyfile, timeout_given);
     if (opt->serve != NULL || opt->connect != NULL)
         s3_read_authkey(keyfile, opt);

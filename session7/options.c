@@ -9,8 +9,6 @@
 #include "explore.h"
 #include "lock.h"
 
-static const char *const lock_kinds[] = { "semaphore", "mutex", "spin", NULL };
-
 /* --explore and --deadlock are modes of their own: only --csv and
  * --balance go with --explore; --ordered, --balance and --lock with
  * --deadlock. */
@@ -36,7 +34,7 @@ void s7_parse_options(int argc, char *argv[], struct bank_options *o)
         { "lock", 0, "KIND", "semaphore (a process-shared POSIX semaphore, like\n"
           "Python's Lock; default), mutex (a process-shared\n"
           "robust pthread mutex) or spin (a C11 atomic spinlock)",
-          .choice = &o->lock_kind, .choices = lock_kinds },
+          .choice = &o->lock_kind, .choices = lock_kind_names },
         { "kill-holder", 0, NULL, "kill P1 with SIGKILL while it holds the lock and show\n"
           "what P2 can do about it (default off)", .flag = &o->kill_holder },
         { "explore", 0, "N", "count every interleaving of N updates per process that\n"

@@ -9,30 +9,7 @@
 #include "labs.h"
 
 #include <stdio.h>
-#include <stdlib.h>
 #include <unistd.h>
-
-/* The input list: positional numbers or --range N; else main's list stays. */
-static void make_list(int argc, char *argv[], struct s8_options *o, long range)
-{
-    char msg[ARG_MSG_SIZE];
-    size_t len = optind < argc ? (size_t)(argc - optind) : (size_t)range;
-
-    if (len == 0)
-        return;
-    if ((o->owned = malloc(len * sizeof *o->owned)) == NULL)
-        die("malloc");
-    if (optind < argc) {
-        if (arg_long_list(argv + optind, len, "list item", -S8_ITEM_MAX, S8_ITEM_MAX,
-                          o->owned, msg, sizeof msg) == -1)
-            usage_error("%s", msg);
-    } else {
-        for (size_t i = 0; i < len; i++)
-            o->owned[i] = (long)i + 1;
-    }
-    o->items = o->owned;
-    o->n = len;
-}
 
 static int in_list(const long *list, size_t n, long item)
 {
@@ -96,7 +73,10 @@ void s8_parse_options(int argc, char *argv[], struct s8_options *o)
                     "--timeline or --crash-on");
     if (range > 0 && optind < argc)
         usage_error("give either --range or a list of numbers, not both");
-    make_list(argc, argv, o, range);
+    exit_on_usage(arg_numbers(argc, argv, -S8_ITEM_MAX, S8_ITEM_MAX, range, &o->owned, &o->n,
+                              msg, sizeof msg), msg);
+    if (o->owned != NULL)
+        o->items = o->owned;
     if (o->crash_on_set && !in_list(o->items, o->n, o->crash_on))
         usage_error("--crash-on %ld is not in the list, so no worker would crash", o->crash_on);
     s8_labs_configure(o);

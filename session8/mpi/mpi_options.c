@@ -60,37 +60,10 @@ static _Noreturn __attribute__((format(printf, 1, 2))) void bad_usage(const char
     end_all(2);
 }
 
-static void make_list(int argc, char *argv[], struct s8m_options *o, long range)
-{
-    char msg[ARG_MSG_SIZE];
-    size_t len = optind < argc ? (size_t)(argc - optind) : (size_t)range;
-    int found = !o->workers.crash_on_set;
-
-    if (len > 0) {
-        if ((o->owned = malloc(len * sizeof *o->owned)) == NULL)
-            die("malloc");
-        if (optind < argc) {
-            if (arg_long_list(argv + optind, len, "list item", -ITEM_MAX, ITEM_MAX,
-                              o->owned, msg, sizeof msg) == -1)
-                bad_usage("%s", msg);
-        } else {
-            for (size_t i = 0; i < len; i++)
-                o->owned[i] = (long)i + 1;
-        }
-        o->items = o->owned;
-        o->n = len;
-    }
-    for (size_t i = 0; i < o->n && !found; i++)
-        found = o->items[i] == o->workers.crash_on;
-    if (!found)
-        bad_usage("--crash-on %ld is not in the list, so no worker would crash",
-                  o->workers.crash_on);
-}
-
 static void parse_on_rank0(int argc, char *argv[], struct s8m_options *o)
 {
     long range = 0;
-    int size;
+    int size, found;
     const struct arg_option rows[] = {
         { .arg = "NUMBER", .help = "the input list (default: 1 2 3 4 5), each in\n"
           "{min}..{max}; put -- before a\nnegative number", .min = -ITEM_MAX, .max = ITEM_MAX },
@@ -127,7 +100,19 @@ static void parse_on_rank0(int argc, char *argv[], struct s8m_options *o)
     }
     if (range > 0 && optind < argc)
         bad_usage("give either --range or a list of numbers, not both");
-    make_list(argc, argv, o, range);
+    switch (arg_numbers(argc, argv, -ITEM_MAX, ITEM_MAX, range, &o->owned, &o->n, msg,
+                        sizeof msg)) {
+    case -2: die(msg);
+    case -1: bad_usage("%s", msg);
+    }
+    if (o->owned != NULL)
+        o->items = o->owned;
+    found = !o->workers.crash_on_set;
+    for (size_t i = 0; i < o->n && !found; i++)
+        found = o->items[i] == o->workers.crash_on;
+    if (!found)
+        bad_usage("--crash-on %ld is not in the list, so no worker would crash",
+                  o->workers.crash_on);
     MPI_Comm_size(MPI_COMM_WORLD, &size);
     if (size < 2)
         bad_usage("needs at least 2 ranks, rank 0 hands out the work and the others do it "
