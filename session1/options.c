@@ -9,7 +9,7 @@
 #include <unistd.h>
 
 /* The largest number whose square fits in a long (64 bits). */
-#define S1_ROOT_OF_LONG_MAX 3037000499L
+#define ROOT_OF_LONG_MAX 3037000499L
 
 /* The parsed list, kept here until the program ends (the labs return from
  * main too, and every path must leave it reachable, not leaked). */
@@ -20,14 +20,14 @@ static pid_t main_pid;      /* the process that parsed the options */
 
 static const char *const methods[] = { "fork", "spawn", NULL };
 
-void s1_parse_options(int argc, char *argv[], struct s1_options *opt)
+void parse_options(int argc, char *argv[], struct options *opt)
 {
     int method = 0, start_given = 0;
     const struct arg_option rows[] = {
         { NULL, 0, "NUMBER", "the input list (default: 1 2 3 4); each in\n"
           "{min}..{max}, so its square fits in a long\n"
           "(put -- before a list that starts with a negative number)",
-          .min = -S1_ROOT_OF_LONG_MAX, .max = S1_ROOT_OF_LONG_MAX },
+          .min = -ROOT_OF_LONG_MAX, .max = ROOT_OF_LONG_MAX },
         { "verbose", 'v', NULL, "also print who printed each line (its PID, and its\n"
           "parent's for a child) and the address of result", .flag = &opt->verbose },
         { "start", 's', "METHOD", "start p1 with fork (a copy of main) or spawn (fork, then\n"
@@ -47,30 +47,30 @@ void s1_parse_options(int argc, char *argv[], struct s1_options *opt)
     };
     char msg[ARG_MSG_SIZE];
 
-    *opt = (struct s1_options){ 0 };
+    *opt = (struct options){ 0 };
     exit_on_usage(arg_parse(argc, argv, &table, opt, msg, sizeof msg), msg);
     if (start_given)
-        opt->start = method == 0 ? S1_START_FORK : S1_START_SPAWN;
+        opt->start = method == 0 ? START_FORK : START_SPAWN;
     if (opt->spawned_child) {
         if (start_given)
             usage_error("--child is internal (how --start spawn starts p1) "
                         "and takes no --start");
-        opt->start = S1_START_SPAWN;
+        opt->start = START_SPAWN;
     }
     exit_on_usage(arg_numbers(argc, argv, LONG_MIN, LONG_MAX, 4, &list, &opt->len,
                               msg, sizeof msg), msg);
     opt->mylist = list;
     /* Signed overflow is undefined behaviour: refuse before any process starts. */
     for (size_t i = 0; i < opt->len; i++)
-        if (list[i] < -S1_ROOT_OF_LONG_MAX || list[i] > S1_ROOT_OF_LONG_MAX)
+        if (list[i] < -ROOT_OF_LONG_MAX || list[i] > ROOT_OF_LONG_MAX)
             usage_error("%ld squared does not fit in a long (accepted: -%ld..%ld)",
-                        list[i], S1_ROOT_OF_LONG_MAX, S1_ROOT_OF_LONG_MAX);
+                        list[i], ROOT_OF_LONG_MAX, ROOT_OF_LONG_MAX);
     verbose = opt->verbose;
     spawned_child = opt->spawned_child;
     main_pid = getpid();
 }
 
-void s1_verbose_tag(const char *what, const void *addr)
+void verbose_tag(const char *what, const void *addr)
 {
     if (!verbose)
         return;

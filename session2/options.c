@@ -39,11 +39,11 @@ static int set_type(void *opts, const char *arg, char *msg, size_t msglen)
         snprintf(msg, msglen, "invalid --type '%s' (accepted: i for int, d for double)", arg);
         return -1;
     }
-    ((struct s2_options *)opts)->typecode = arg[0];
+    ((struct options *)opts)->typecode = arg[0];
     return 0;
 }
 
-void s2_parse_options(int argc, char *argv[], struct s2_options *opt)
+void parse_options(int argc, char *argv[], struct options *opt)
 {
     const struct arg_option rows[] = {
         { .arg = "NUMBER", .help = "the input list (default: 1 2 3 4); put -- before a list\n"
@@ -66,7 +66,7 @@ void s2_parse_options(int argc, char *argv[], struct s2_options *opt)
     };
     char msg[ARG_MSG_SIZE];
 
-    *opt = (struct s2_options){ .typecode = 'i' };
+    *opt = (struct options){ .typecode = 'i' };
     exit_on_usage(arg_parse(argc, argv, &table, opt, msg, sizeof msg), msg);
     exit_on_usage(arg_numbers(argc, argv, LONG_MIN, LONG_MAX, 4, &list, &opt->len,
                               msg, sizeof msg), msg);
@@ -77,7 +77,7 @@ void s2_parse_options(int argc, char *argv[], struct s2_options *opt)
     main_pid = getpid();
 }
 
-void s2_verbose_tag(const char *what, const void *addr)
+void verbose_tag(const char *what, const void *addr)
 {
     if (!verbose)
         return;

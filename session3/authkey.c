@@ -52,7 +52,7 @@ static size_t read_key_file(const char *file, unsigned char key[AUTH_KEY_MAX])
 
 /* The authkey, from --authkey-file or MANAGER_AUTHKEY: never from the
  * command line, where `ps` shows it to every user. */
-void s3_read_authkey(const char *file, struct s3_options *opt)
+void read_authkey(const char *file, struct options *opt)
 {
     const char *env = getenv("MANAGER_AUTHKEY");
     size_t len;

@@ -7,6 +7,6 @@
 /* Fills opt->key and opt->keylen from FILE (--authkey-file; NULL: the
  * environment variable MANAGER_AUTHKEY). A key that cannot be used is bad
  * usage (exit 2); a key file other users may read is refused (exit 1). */
-void s3_read_authkey(const char *file, struct s3_options *opt);
+void read_authkey(const char *file, struct options *opt);
 
 #endif

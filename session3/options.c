@@ -16,7 +16,7 @@
 /* "HOST:PORT" or "[IPV6]:PORT" into opt->host and opt->port; the port is
  * checked for range. */
 static void parse_address(const char *text, const char *what, long min_port,
-                          struct s3_options *opt)
+                          struct options *opt)
 {
     const char *host = text, *end;
     char msg[ARG_MSG_SIZE];
@@ -47,7 +47,7 @@ static void parse_address(const char *text, const char *what, long min_port,
 }
 
 /* "NAME:SCORE" into opt->new_record. */
-static void parse_record(const char *text, struct s3_options *opt)
+static void parse_record(const char *text, struct options *opt)
 {
     const char *colon = strrchr(text, ':');
     char msg[ARG_MSG_SIZE];
@@ -68,7 +68,7 @@ static void parse_record(const char *text, struct s3_options *opt)
 }
 
 /* Which options go together. */
-static void check_combination(const struct s3_options *opt, int demo_given,
+static void check_combination(const struct options *opt, int demo_given,
                               const char *keyfile, int timeout_given)
 {
     int remote = opt->serve != NULL || opt->connect != NULL;
@@ -92,11 +92,11 @@ static void check_combination(const struct s3_options *opt, int demo_given,
         usage_error("--authkey-file goes with --serve or --connect");
 }
 
-_Static_assert(S3_TIMEOUT_DEFAULT == 10, "--help says default: 10");
+_Static_assert(TIMEOUT_DEFAULT == 10, "--help says default: 10");
 
 static const char *const demos[] = { "list", "dict", NULL };
 
-void s3_parse_options(int argc, char *argv[], struct s3_options *opt)
+void parse_options(int argc, char *argv[], struct options *opt)
 {
     const char *keyfile = NULL, *record = NULL;
     int demo_given = 0, timeout_given = 0;
@@ -140,7 +140,7 @@ void s3_parse_options(int argc, char *argv[], struct s3_options *opt)
     };
     char msg[ARG_MSG_SIZE];
 
-    opt->timeout = S3_TIMEOUT_DEFAULT;
+    opt->timeout = TIMEOUT_DEFAULT;
     exit_on_usage(arg_parse(argc, argv, &table, opt, msg, sizeof msg), msg);
     if (opt->serve != NULL)
         parse_address(opt->serve, "--serve", 0, opt);
@@ -150,5 +150,5 @@ void s3_parse_options(int argc, char *argv[], struct s3_options *opt)
         parse_record(record, opt);
     check_combination(opt, demo_given, keyfile, timeout_given);
     if (opt->serve != NULL || opt->connect != NULL)
-        s3_read_authkey(keyfile, opt);
+        read_authkey(keyfile, opt);
 }

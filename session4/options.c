@@ -1,5 +1,5 @@
 /* options.c - session4's options: which queue, which lab, how many processes
- * and items. The lesson (session4.c) makes one call, s4_parse_options.
+ * and items. The lesson (session4.c) makes one call, parse_options.
  */
 #include "session4/options.h"
 
@@ -12,7 +12,7 @@
 
 static int verbose;
 
-const char *s4_tag(void)
+const char *tag(void)
 {
     static char tag[64];
 
@@ -23,14 +23,14 @@ const char *s4_tag(void)
 }
 
 /* The number of items the queue of the run holds. */
-static long capacity_of(const struct s4_options *o)
+static long capacity_of(const struct options *o)
 {
     return o->maxsize > 0 ? o->maxsize : QUEUE_DEFAULT_MAXSIZE;
 }
 
 static int set_queue(void *opts, const char *text, char *msg, size_t msglen)
 {
-    struct s4_options *o = opts;
+    struct options *o = opts;
 
     if (strcmp(text, "textbook") == 0)
         o->queue = QUEUE_TEXTBOOK;
@@ -42,11 +42,11 @@ static int set_queue(void *opts, const char *text, char *msg, size_t msglen)
 }
 
 /* Combinations that cannot work, refused before any process starts. */
-static void check_combinations(const struct s4_options *o)
+static void check_combinations(const struct options *o)
 {
-    if (o->producers * o->count > S4_MAX_ITEMS)
+    if (o->producers * o->count > MAX_ITEMS)
         usage_error("--producers x --count is %ld items (accepted: at most %ld in all)",
-                    o->producers * o->count, S4_MAX_ITEMS);
+                    o->producers * o->count, MAX_ITEMS);
     if (o->concurrent && o->join_before_drain)
         usage_error("--concurrent and --join-before-drain are two labs (accepted: one of them)");
     if ((o->concurrent || o->join_before_drain) && (o->producers != 1 || o->consumers != 1))
@@ -66,17 +66,17 @@ static void check_combinations(const struct s4_options *o)
 
 _Static_assert(QUEUE_DEFAULT_MAXSIZE == 32768, "--help says 0 is 32768");
 
-void s4_parse_options(int argc, char *argv[], struct s4_options *o)
+void parse_options(int argc, char *argv[], struct options *o)
 {
     const struct arg_option rows[] = {
         { "queue", 'q', "KIND", "textbook: a lock and two counting semaphores;\n"
           "ring: the lock-free ring (default textbook)", .set = set_queue },
         { "producers", 'p', "P", "producer processes, {min}..{max} (default 1)",
-          .number = &o->producers, 1, S4_MAX_PROCS, .seen = &o->counting },
+          .number = &o->producers, 1, MAX_PROCS, .seen = &o->counting },
         { "consumers", 'c', "C", "consumer processes, {min}..{max} (default 1)",
-          .number = &o->consumers, 1, S4_MAX_PROCS, .seen = &o->counting },
+          .number = &o->consumers, 1, MAX_PROCS, .seen = &o->counting },
         { "count", 'n', "N", "items each producer puts, {min}..{max} in all\n(default 1000)",
-          .number = &o->count, 1, S4_MAX_ITEMS, .seen = &o->count_given },
+          .number = &o->count, 1, MAX_ITEMS, .seen = &o->count_given },
         { "maxsize", 'm', "S", "the queue holds at most S items, {min}..{max}; 0 is\n"
           "32768 (default 0)", .number = &o->maxsize, 0, 1000000, .seen = &o->counting },
         { "concurrent", 0, NULL, "one producer, two consumers started while it runs:\n"
@@ -98,7 +98,7 @@ void s4_parse_options(int argc, char *argv[], struct s4_options *o)
     };
     char msg[ARG_MSG_SIZE];
 
-    *o = (struct s4_options){ .queue = QUEUE_TEXTBOOK, .producers = 1, .consumers = 1,
+    *o = (struct options){ .queue = QUEUE_TEXTBOOK, .producers = 1, .consumers = 1,
                               .count = 1000 };
     exit_on_usage(arg_parse(argc, argv, &table, o, msg, sizeof msg), msg);
     o->counting |= o->count_given;

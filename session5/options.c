@@ -14,7 +14,7 @@ static int verbose;
 
 /* The options that pick a lab each run their own pair of processes, so at
  * most one of them; --oneway changes the Pipe under the tutorial and --bytes. */
-static void check_combinations(const struct s5_options *o, int have_msgs)
+static void check_combinations(const struct options *o, int have_msgs)
 {
     if (o->oneway && (o->duplex || o->lockstep || o->both_send >= 0))
         usage_error("--%s needs both ends to talk; it does not go with --oneway",
@@ -29,7 +29,7 @@ static void check_combinations(const struct s5_options *o, int have_msgs)
                     "receiver; choose one");
 }
 
-void s5_parse_options(int argc, char *argv[], struct s5_options *opt)
+void parse_options(int argc, char *argv[], struct options *opt)
 {
     static char *tutorial_msgs[] = { "hello", "hey", "hru?", "END" };
     const struct arg_option rows[] = {
@@ -59,7 +59,7 @@ void s5_parse_options(int argc, char *argv[], struct s5_options *opt)
     };
     char msg[ARG_MSG_SIZE];
 
-    *opt = (struct s5_options){ .bytes = -1, .both_send = -1 };
+    *opt = (struct options){ .bytes = -1, .both_send = -1 };
     exit_on_usage(arg_parse(argc, argv, &table, opt, msg, sizeof msg), msg);
     check_combinations(opt, optind < argc);
     verbose = opt->verbose;
@@ -67,7 +67,7 @@ void s5_parse_options(int argc, char *argv[], struct s5_options *opt)
     opt->count = optind < argc ? (size_t)(argc - optind) : 4;
 }
 
-const char *s5_tag(void)
+const char *tag(void)
 {
     static char tag[64];
 

@@ -10,7 +10,7 @@
 
 _Static_assert(BANK_SERIAL_ITERATIONS == 3000000, "--help says 3000000 updates");
 
-void s6_parse_options(int argc, char *argv[], struct bank_options *o)
+void parse_options(int argc, char *argv[], struct bank_options *o)
 {
     const struct arg_option rows[] = {
         BANK_OPTION_ROWS(o),
@@ -44,11 +44,11 @@ void s6_parse_options(int argc, char *argv[], struct bank_options *o)
         usage_error("--explore counts schedules instead of running trials: only --csv and "
                     "--balance go with it");
     if (o->explore != 0)
-        o->lab = s6_lab_explore;
+        o->lab = lab_explore;
     else if (o->schedule != NULL)
-        o->lab = s6_lab_schedule;
+        o->lab = lab_schedule;
     else if (o->value_lock)
-        o->lab = s6_lab_value_lock;
+        o->lab = lab_value_lock;
     /* Only free-running trials need the two processes to overlap. */
-    o->lengthen_when_serial = o->lab == NULL || o->lab == s6_lab_value_lock;
+    o->lengthen_when_serial = o->lab == NULL || o->lab == lab_value_lock;
 }

@@ -19,24 +19,24 @@ static int in_list(const long *list, size_t n, long item)
     return 0;
 }
 
-void s8_parse_options(int argc, char *argv[], struct s8_options *o)
+void parse_options(int argc, char *argv[], struct options *o)
 {
     long range = 0, processes = 0;
     int pool_option = 0;
     const struct arg_option rows[] = {
         { .arg = "NUMBER", .help = "the input list (default: 1 2 3 4 5), each in\n"
           "{min}..{max}; put -- before a\nnegative number",
-          .min = -S8_ITEM_MAX, .max = S8_ITEM_MAX },
+          .min = -ITEM_MAX, .max = ITEM_MAX },
         { "range", 'r', "N", "the list 1..N instead (N in {min}..{max})",
-          .number = &range, 1, S8_RANGE_MAX },
+          .number = &range, 1, RANGE_MAX },
         { "processes", 'p', "N", "worker processes, {min}..{max} (default: online CPUs)",
           .number = &processes, 1, POOL_MAX_PROCESSES, .seen = &pool_option },
         { "chunksize", 'c', "C", "items per task sent to a worker (default:\n"
           "ceil(items / (4 x processes)), as CPython)",
-          .number = &o->chunksize, 1, S8_RANGE_MAX, .seen = &pool_option },
+          .number = &o->chunksize, 1, RANGE_MAX, .seen = &pool_option },
         { "maxtasksperchild", 'm', "K", "a worker exits after K tasks and a fresh one\n"
           "replaces it (default: never)",
-          .number = &o->pool.maxtasksperchild, 1, S8_RANGE_MAX, .seen = &pool_option },
+          .number = &o->pool.maxtasksperchild, 1, RANGE_MAX, .seen = &pool_option },
         { "initializer", 'i', "ARG", "each worker first prints\n"
           "'Initializing worker PID with ARG' (default: none)",
           .text = &o->initializer, .seen = &pool_option },
@@ -44,14 +44,14 @@ void s8_parse_options(int argc, char *argv[], struct s8_options *o)
         { "verbose", 'v', NULL, "tag each line a worker prints with\n"
           "'[pid PID, parent PPID]' (default: untagged)", .flag = &o->verbose },
         { "work", 'w', "N", "each task also burns N units of CPU, {min}..{max}\n"
-          "(default: 0)", .number = &o->work, 0, S8_WORK_MAX },
+          "(default: 0)", .number = &o->work, 0, WORK_MAX },
         { "summary", 's', NULL, "print wall time, items per worker and the speedup\n"
           "over the serial loop for the same work", .flag = &o->summary, .seen = &pool_option },
         { "timeline", 't', "FILE", "write 'worker item start end' for every task to FILE",
           .text = &o->timeline, .seen = &pool_option },
         { "crash-on", 0, "ITEM", "the task for ITEM kills its own worker with SIGKILL\n"
           "(default: none), to show how the pool fails",
-          .number = &o->crash_on, -S8_ITEM_MAX, S8_ITEM_MAX, .seen = &o->crash_on_set },
+          .number = &o->crash_on, -ITEM_MAX, ITEM_MAX, .seen = &o->crash_on_set },
         { "serial", 0, NULL, "the tutorial's first program: a plain loop, no\n"
           "workers (no pool option may be given with it)", .flag = &o->serial },
         { 0 },
@@ -73,11 +73,11 @@ void s8_parse_options(int argc, char *argv[], struct s8_options *o)
                     "--timeline or --crash-on");
     if (range > 0 && optind < argc)
         usage_error("give either --range or a list of numbers, not both");
-    exit_on_usage(arg_numbers(argc, argv, -S8_ITEM_MAX, S8_ITEM_MAX, range, &o->owned, &o->n,
+    exit_on_usage(arg_numbers(argc, argv, -ITEM_MAX, ITEM_MAX, range, &o->owned, &o->n,
                               msg, sizeof msg), msg);
     if (o->owned != NULL)
         o->items = o->owned;
     if (o->crash_on_set && !in_list(o->items, o->n, o->crash_on))
         usage_error("--crash-on %ld is not in the list, so no worker would crash", o->crash_on);
-    s8_labs_configure(o);
+    labs_configure(o);
 }

@@ -7,7 +7,7 @@
 #include <stdio.h>
 #include <time.h>
 
-void s8m_print_summary(const struct s8m_options *o, double map_seconds,
+void mpi_print_summary(const struct mpi_options *o, double map_seconds,
                        const size_t *items_done)
 {
     struct timespec start, end;

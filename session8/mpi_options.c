@@ -36,7 +36,7 @@ static void share(long shared[N_SHARED], struct mpi_pool_settings *s, int from_r
 }
 
 /* Ends every rank with `status` (rank 0 calls it; the others learn it from
- * the broadcast in s8m_parse_options). */
+ * the broadcast in mpi_parse_options). */
 static _Noreturn void end_all(int status)
 {
     long shared[N_SHARED] = { status };
@@ -60,7 +60,7 @@ static _Noreturn __attribute__((format(printf, 1, 2))) void bad_usage(const char
     end_all(2);
 }
 
-static void parse_on_rank0(int argc, char *argv[], struct s8m_options *o)
+static void parse_on_rank0(int argc, char *argv[], struct mpi_options *o)
 {
     long range = 0;
     int size, found;
@@ -119,7 +119,7 @@ static void parse_on_rank0(int argc, char *argv[], struct s8m_options *o)
                   "(accepted: mpirun -np 2 or more)");
 }
 
-void s8m_parse_options(int argc, char *argv[], struct s8m_options *o)
+void mpi_parse_options(int argc, char *argv[], struct mpi_options *o)
 {
     long shared[N_SHARED] = { GO };
     int rank;
