@@ -24,7 +24,7 @@ void parse_options(int argc, char *argv[], struct options *opt)
 {
     int method = 0, start_given = 0;
     const struct arg_option rows[] = {
-        { NULL, 0, "NUMBER", "the input list (default: 1 2 3 4); each in\n"
+        { .arg = "NUMBER", .help = "the input list (default: 1 2 3 4); each in\n"
           "{min}..{max}, so its square fits in a long\n"
           "(put -- before a list that starts with a negative number)",
           .min = -ROOT_OF_LONG_MAX, .max = ROOT_OF_LONG_MAX },
@@ -43,7 +43,7 @@ void parse_options(int argc, char *argv[], struct options *opt)
         "Usage: session1 [OPTION]... [NUMBER]...\n"
         "A child process gets a copy of its parent's memory: the child fills its\n"
         "list with squares, the parent's list stays empty.\n\n",
-        rows, 22, 1, "\nExplained in docs/session1.md.\n",
+        .rows = rows, .column = 22, .operands = 1, .end = "\nExplained in docs/session1.md.\n",
     };
     char msg[ARG_MSG_SIZE];
 

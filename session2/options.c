@@ -62,7 +62,7 @@ void parse_options(int argc, char *argv[], struct options *opt)
         "Usage: session2 [OPTION]... [NUMBER]...\n"
         "Memory mapped with MAP_SHARED before fork() is shared: the child writes the\n"
         "squares and their sum, and the parent reads them.\n\n",
-        rows, 20, 1, "\nExplained in docs/session2.md.\n",
+        .rows = rows, .column = 20, .operands = 1, .end = "\nExplained in docs/session2.md.\n",
     };
     char msg[ARG_MSG_SIZE];
 

@@ -136,7 +136,7 @@ void parse_options(int argc, char *argv[], struct options *opt)
         "                [--timeout SECONDS] [--authkey-file FILE]\n"
         "A manager server process holds the records; other processes change and read\n"
         "them through proxies, over an authenticated socket.\n\n",
-        rows, 27, 0, "\nExplained in docs/session3.md.\n",
+        .rows = rows, .column = 27, .operands = 0, .end = "\nExplained in docs/session3.md.\n",
     };
     char msg[ARG_MSG_SIZE];
 

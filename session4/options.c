@@ -36,8 +36,10 @@ static int set_queue(void *opts, const char *text, char *msg, size_t msglen)
         o->queue = QUEUE_TEXTBOOK;
     else if (strcmp(text, "ring") == 0)
         o->queue = QUEUE_RING;
-    else
-        return snprintf(msg, msglen, "unknown --queue '%s' (accepted: textbook, ring)", text), -1;
+    else {
+        snprintf(msg, msglen, "unknown --queue '%s' (accepted: textbook, ring)", text);
+        return -1;
+    }
     return 0;
 }
 
@@ -94,7 +96,7 @@ void parse_options(int argc, char *argv[], struct options *o)
         "A Queue in shared memory: p1 puts the squares of 1 2 3 4, p2 takes them out.\n"
         "With --producers, --consumers, --count or --maxsize, many processes share\n"
         "one queue instead.\n\n",
-        rows, 23, 0, "\nExplained in docs/session4.md.\n",
+        .rows = rows, .column = 23, .operands = 0, .end = "\nExplained in docs/session4.md.\n",
     };
     char msg[ARG_MSG_SIZE];
 

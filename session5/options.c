@@ -55,7 +55,7 @@ void parse_options(int argc, char *argv[], struct options *opt)
         "Usage: session5 [OPTION]... [MESSAGE]...\n"
         "A sender process sends messages through a Pipe; a receiver process prints\n"
         "them until the message END, or until the sender closes its end.\n\n",
-        rows, 20, 1, "\nExplained in docs/session5.md.\n",
+        .rows = rows, .column = 20, .operands = 1, .end = "\nExplained in docs/session5.md.\n",
     };
     char msg[ARG_MSG_SIZE];
 

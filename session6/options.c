@@ -31,7 +31,7 @@ void parse_options(int argc, char *argv[], struct bank_options *o)
         "CPU allowed, as under taskset -c 0, or a machine too busy for the start\n"
         "gate), each process runs 3000000 updates instead, so that the race still\n"
         "shows, and one line on stderr says so.\n\n",
-        rows, 23, 0, "\nExplained in docs/session6.md.\n",
+        .rows = rows, .column = 23, .operands = 0, .end = "\nExplained in docs/session6.md.\n",
     };
     char msg[ARG_MSG_SIZE];
 

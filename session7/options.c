@@ -53,7 +53,7 @@ void parse_options(int argc, char *argv[], struct bank_options *o)
         "Two processes share a bank balance, and every update happens inside a\n"
         "lock: one withdraws 1 and one deposits 1, ten thousand times each, and\n"
         "the balance ends where it started.\n\n",
-        rows, 23, 0, "\nExplained in docs/session7.md.\n",
+        .rows = rows, .column = 23, .operands = 0, .end = "\nExplained in docs/session7.md.\n",
     };
     char msg[ARG_MSG_SIZE];
 

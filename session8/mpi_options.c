@@ -89,8 +89,8 @@ static void parse_on_rank0(int argc, char *argv[], struct mpi_options *o)
         "   as: mpirun -np N session8/session8-mpi ... (or make run-session8-mpi NP=N)\n"
         "session8's Pool.map on MPI: rank 0 hands out chunks of the list, ranks\n"
         "1..N-1 square them, and rank 0 prints the results in input order.\n\n",
-        rows, 26, 1,
-        "\nNeeds at least 2 ranks (rank 0 is the pool). Explained in docs/beyond.md.\n",
+        .rows = rows, .column = 26, .operands = 1,
+        .end = "\nNeeds at least 2 ranks (rank 0 is the pool). Explained in docs/beyond.md.\n",
     };
     char msg[ARG_MSG_SIZE];
 

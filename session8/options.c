@@ -60,7 +60,7 @@ void parse_options(int argc, char *argv[], struct options *o)
         "Usage: session8 [OPTION]... [NUMBER]...\n"
         "A Pool of worker processes maps square() over a list; the results come\n"
         "back in input order whichever worker ran them.\n\n",
-        rows, 26, 1, "\nExplained in docs/session8.md.\n",
+        .rows = rows, .column = 26, .operands = 1, .end = "\nExplained in docs/session8.md.\n",
     };
     char msg[ARG_MSG_SIZE];
 
