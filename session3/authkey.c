@@ -1,7 +1,7 @@
 /* authkey.c - the shared secret of --serve and --connect, from a key file or
  * the environment, never from the command line (see authkey.h).
  */
-#include "session3/authkey.h"
+#include "authkey.h"
 
 #include "die.h"
 #include "io.h"

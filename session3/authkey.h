@@ -2,7 +2,7 @@
 #ifndef SESSION3_AUTHKEY_H
 #define SESSION3_AUTHKEY_H
 
-#include "session3/options.h"
+#include "options.h"
 
 /* Fills opt->key and opt->keylen from FILE (--authkey-file; NULL: the
  * environment variable MANAGER_AUTHKEY). A key that cannot be used is bad

@@ -1,11 +1,10 @@
 /* options.c - session3's command line; see options.h.
  * Everything is checked before anything starts: a bad value is exit 2.
  */
-#include "session3/options.h"
-
-#include "session3/authkey.h"
+#include "options.h"
 
 #include "args.h"
+#include "authkey.h"
 #include "die.h"
 
 #include <stdio.h>

@@ -1,7 +1,7 @@
 /* options.c - session4's options: which queue, which lab, how many processes
  * and items. The lesson (session4.c) makes one call, parse_options.
  */
-#include "session4/options.h"
+#include "options.h"
 
 #include "args.h"
 #include "die.h"

@@ -1,5 +1,5 @@
 /* options.c - session5's command line: one table (args.h); see options.h. */
-#include "session5/options.h"
+#include "options.h"
 
 #include "args.h"
 #include "die.h"

@@ -3,7 +3,7 @@
  * with a robust mutex, reported (never a hang) with a semaphore or spinlock. */
 #define _GNU_SOURCE             /* sched_setaffinity, CPU_SET */
 #include "bank.h"
-#include "session7/lock.h"
+#include "lock.h"
 #include "shm.h"
 #include "testutil.h"
 
