@@ -1,6 +1,6 @@
 /* options.c - session8's command line: one table (args.h); see options.h.
  * Every check happens here, before any worker is started: bad usage is
- * exit 2 with no child process.
+ * exit 2 with no child process (CONTRIBUTING.md, "What every program keeps").
  */
 #include "options.h"
 
