@@ -477,6 +477,17 @@ void assert_finishes(struct spawned *s, double timeout, int exit_code)
     run_free(&r);
 }
 
+pid_t assert_sigint_as_the_child_starts(char *const argv[])
+{
+    struct spawned s;
+
+    ck_assert_int_eq(spawn_start(&s, argv), 0);
+    ck_assert_int_eq(wait_for_children(s.pid, 1, RUN_TIMEOUT), 0);
+    ck_assert_int_eq(kill(s.pid, SIGINT), 0);
+    assert_finishes(&s, RUN_TIMEOUT, 130);
+    return s.pid;
+}
+
 void spawn_kill(struct spawned *s)
 {
     kill(-s->pid, SIGKILL);
