@@ -502,6 +502,7 @@ void spawn_kill(struct spawned *s)
 void run_checked(struct run *r, const char *cmdline, int exit_code)
 {
     run_cmd(r, cmdline);
+    ck_assert_msg(r->out != NULL && r->err != NULL, "%s: could not be started", cmdline);
     ck_assert_msg(!r->timed_out, "%s: still running after its deadline: killed", cmdline);
     ck_assert_msg(run_exit_code(r) == exit_code, "%s: exit %d, expected %d; stderr '%s'",
                   cmdline, run_exit_code(r), exit_code, r->err);
@@ -541,6 +542,8 @@ void assert_same_as_twin(const char *twin, const char *program)
     }
     run_python(&py, twin);
     run_cmd(&c, program);
+    ck_assert_msg(py.out != NULL && c.out != NULL, "%s or its twin could not be started",
+                  program);
     ck_assert_msg(run_exit_code(&py) == 0, "python3 %s: exit %d; stderr '%s'", twin,
                   run_exit_code(&py), py.err);
     ck_assert_msg(py.err_len == 0, "python3 %s: stderr '%s'", twin, py.err);
