@@ -11,7 +11,6 @@
 
 #include <msgpack.h>
 #include <netdb.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -100,9 +99,6 @@ int s3_lab_connect(struct s3_options *opt)
     struct record *records;
     size_t count;
 
-    /* A manager that hung up is an error reply (EPIPE), not a silent death. */
-    if (signal(SIGPIPE, SIG_IGN) == SIG_ERR)
-        die("signal");
     s3_check(manager_connect_within(&m, opt->host, opt->port, opt->key, opt->keylen,
                                     (int)opt->timeout), "connect", &m);
     if (opt->insert) {

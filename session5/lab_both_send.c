@@ -45,7 +45,7 @@ static int send_then_read(void *arg)
     if ((r = conn_recv(mine, b->n, &got, &len)) == -1)  /* conn.recv() */
         die_child("recv");
     if (r == 0)
-        fail_in_child("p%d: the other end closed before it sent", b->who + 1);
+        fail("p%d: the other end closed before it sent", b->who + 1);
     printf("p%d received %zu bytes%s\n", b->who + 1, len, s5_tag());
     free(got);
     free(buf);

@@ -6,7 +6,9 @@
 
 #include "die.h"
 
+#include <errno.h>
 #include <signal.h>
+#include <sys/wait.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -30,7 +32,7 @@ static void await_answer(struct conn *c)
     if (r == -1)
         die_child("recv");
     if (r == 0)
-        fail_in_child("the receiver closed the pipe before it answered");
+        fail("the receiver closed the pipe before it answered");
     if (mode == PRINTED_ANSWER)
         printf("Received the reply: %s%s\n", reply, s5_tag());
     free(reply);
@@ -51,7 +53,7 @@ static int sender(void *arg)
 
         printf("Sent the message: %s%s\n", msg, s5_tag());
         if (conn_send(&p->send_end, msg, len) == -1)
-            die_child("send");
+            s5_send_failed();
         if (is_end(msg, len))
             past_end = 1;
         else if (mode != NO_ANSWER && !past_end)
@@ -140,7 +142,27 @@ int s5_run_pair(struct s5_pair *pair, int duplex, proc_fn sender_fn, proc_fn rec
     }
     conn_close(&pair->send_end);
     conn_close(&pair->receive_end);
-    join_or_fail(p1, "p1 (sender)");
-    join_or_fail(p2, "p2 (receiver)");
+    s5_join_pair(p1, p2);
     return 0;
+}
+
+_Noreturn void s5_send_failed(void)
+{
+    if (errno == EPIPE || errno == ECONNRESET)
+        _exit(S5_PEER_GONE);
+    die_child("send");
+}
+
+void s5_join_pair(pid_t sender, pid_t receiver)
+{
+    int sent, received;
+
+    if (proc_join(sender, &sent) == -1 || proc_join(receiver, &received) == -1)
+        die("waitpid");
+    if (!proc_succeeded(received))
+        fail_child("p2 (receiver)", received);
+    if (WIFEXITED(sent) && WEXITSTATUS(sent) == S5_PEER_GONE)
+        fail("p1 (sender): send: the receiver closed its end of the pipe");
+    if (!proc_succeeded(sent))
+        fail_child("p1 (sender)", sent);
 }

@@ -39,5 +39,18 @@ struct s5_pair {
  * ends the program (die, fail_child). */
 int s5_run_pair(struct s5_pair *pair, int duplex, proc_fn sender, proc_fn receiver);
 
+/* The exit status of a sender whose send() found the other end gone
+ * (EPIPE): it says nothing, because the receiver's end is the news (the
+ * parent reports it), the broken pipe only its echo. */
+#define S5_PEER_GONE 3
+
+/* What a sender calls when conn.send() failed: ends with S5_PEER_GONE
+ * when the other end has gone, else reports the error (die_child). */
+_Noreturn void s5_send_failed(void);
+
+/* p1.join() and p2.join() of a sender and its receiver: waits for both,
+ * then reports what went wrong first in time: a receiver that failed (was
+ * killed, exited non-zero) before the sender's send() failed because of it. */
+void s5_join_pair(pid_t sender, pid_t receiver);
 
 #endif
