@@ -124,8 +124,10 @@ static int conn_send(struct server *srv, struct conn *c, const void *payload, si
     if (need > c->out_cap) {
         char *bigger = realloc(c->out, need);
 
-        if (bigger == NULL)
+        if (bigger == NULL) {
+            log_line(srv, "out of memory queueing a reply of %zu bytes, connection closed", len);
             return -1;
+        }
         c->out = bigger;
         c->out_cap = need;
     }
@@ -259,8 +261,17 @@ static int handle_request(struct server *srv, struct conn *c, const char *msg, s
 
     msgpack_sbuffer_init(&reply);
     rc = protocol_handle(srv->store, msg, len, &reply, &srv->shutdown);
-    if (rc == 0)
+    if (rc == -1) {
+        /* Out of memory: the client gets the "out of memory" reply that
+         * protocol_handle built (when even that could be built), the log
+         * says so, and the connection, whose next request would fail the
+         * same way, is closed once the reply is on its way. */
+        log_line(srv, "out of memory handling a request: error reply sent, connection closed");
+        if (reply.size > 0)
+            (void)conn_send(srv, c, reply.data, reply.size);
+    } else {
         rc = conn_send(srv, c, reply.data, reply.size);
+    }
     msgpack_sbuffer_destroy(&reply);
     return rc;
 }

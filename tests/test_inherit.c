@@ -164,7 +164,10 @@ START_TEST(sigpipe_ignored_on_entry_is_a_write_error_line_not_a_silent_death)
     run_cmd_stdout(&r, line, STDOUT_READER_GONE);
     ck_assert_msg(run_exit_code(&r) == 1, "%s: status 0x%x, stderr '%s'", cmd,
                   (unsigned)r.status, r.err);
-    ck_assert_msg(strstr(r.err, "write error: Broken pipe\n") != NULL && count_lines(r.err) == 1,
+    /* One line about it (session6 and 7 may add their note on a busy
+     * machine, which is not about the failure). */
+    ck_assert_msg(strstr(r.err, "write error: Broken pipe\n") != NULL
+                  && strstr(strstr(r.err, "write error") + 1, "write error") == NULL,
                   "%s: stderr '%s'", cmd, r.err);
     ck_assert_int_eq(r.strays, 0);
     run_free(&r);
