@@ -110,7 +110,8 @@ int s3_lab_connect(struct s3_options *opt)
     } else {
         s3_check(list_records(&m, PROTOCOL_RECORDS_ID, &records, &count), "records", &m);
         for (size_t i = 0; i < count; i++)
-            printf("Name: %s\nScore: %lld\n\n", records[i].name, (long long)records[i].score);
+            printf("Name: %s\nScore: %lld\n\n", name_shown(records[i].name).text,
+                   (long long)records[i].score);
         free(records);
     }
     manager_close(&m);
