@@ -342,6 +342,127 @@ START_TEST(connect_to_a_manager_that_stops_inside_a_reply_ends_with_one_line)
 }
 END_TEST
 
+/* A server of another protocol (here: what an SSH server says first): its
+ * greeting read as a frame length is about 1.4 GB. The client says the peer
+ * does not speak the manager's protocol, not "Message too long". */
+START_TEST(connect_to_a_server_that_is_not_a_manager_says_so)
+{
+    static const char banner[] = "SSH-2.0-OpenSSH_9.2p1 Debian-2+deb12u3\r\n";
+    char address[64], other_port[16];
+    int listener = silent_listener(other_port), status;
+    struct run r;
+    pid_t pid;
+
+    write_key();
+    pid = fork();
+    ck_assert_int_ne(pid, -1);
+    if (pid == 0) {
+        int fd = accept(listener, NULL, NULL);
+
+        if (fd == -1 || write(fd, banner, sizeof banner - 1) != (ssize_t)sizeof banner - 1)
+            _exit(1);
+        pause();        /* an SSH server then waits for the client's banner */
+        _exit(0);
+    }
+    snprintf(address, sizeof address, "127.0.0.1:%s", other_port);
+    run_client(&r, address, "--print --timeout 5");
+    kill(pid, SIGKILL);
+    ck_assert_int_eq(waitpid(pid, &status, 0), pid);
+    ck_assert_int_eq(run_exit_code(&r), 1);
+    ck_assert_str_eq(r.out, "");
+    ck_assert_str_eq(r.err, "session3: connect: the peer does not speak the manager's protocol "
+                     "(is it a session3 --serve?)\n");
+    run_free(&r);
+    close(listener);
+}
+END_TEST
+
+/* Any client holding the key can choose a record's name. One with a newline
+ * and "Name: Mallory" after it must not show as a second record, and every
+ * control byte (0x00 cannot be in a command-line argument: it ends the
+ * string) must reach the terminal escaped, as Python's repr shows it. */
+START_TEST(a_name_with_control_characters_is_printed_escaped_and_forges_nothing)
+{
+    char name[64], arg[80], expected[512], *p = expected;
+    struct run r;
+    int names = 0;
+
+    server_start();
+    /* A forged record first, then every control byte but NUL, 8 per name. */
+    for (int first = -1; first < 0x20; first += first < 0 ? 1 : 8) {
+        char address[64];
+        int n = 0;
+
+        if (first < 0)
+            n = snprintf(name, sizeof name, "Eve\nName: Mallory\nScore: 1000000");
+        else
+            for (int c = first; c < first + 8 && c < 0x20; c++)
+                name[n++] = (char)(c == 0 ? 0x7f : c);      /* 0x7f stands in for 0x00 */
+        name[n] = '\0';
+        snprintf(arg, sizeof arg, "--insert=%s:7", name);
+        snprintf(address, sizeof address, "127.0.0.1:%s", port);
+        {
+            char *argv[] = { "session3/session3", "--connect", address, arg,
+                             "--authkey-file", key_path, NULL };
+
+            run_argv(&r, argv);
+        }
+        ck_assert_msg(run_exit_code(&r) == 0, "insert of name %d failed: %s", names, r.err);
+        run_free(&r);
+        names++;
+    }
+    {
+        char address[64];
+
+        snprintf(address, sizeof address, "127.0.0.1:%s", port);
+        run_client(&r, address, "--print");
+    }
+    ck_assert_int_eq(run_exit_code(&r), 0);
+    p += sprintf(p, "Name: Eve\\nName: Mallory\\nScore: 1000000\nScore: 7\n\n");
+    p += sprintf(p, "Name: \\x7f\\x01\\x02\\x03\\x04\\x05\\x06\\x07\nScore: 7\n\n");
+    p += sprintf(p, "Name: \\x08\\t\\n\\x0b\\x0c\\r\\x0e\\x0f\nScore: 7\n\n");
+    p += sprintf(p, "Name: \\x10\\x11\\x12\\x13\\x14\\x15\\x16\\x17\nScore: 7\n\n");
+    sprintf(p, "Name: \\x18\\x19\\x1a\\x1b\\x1c\\x1d\\x1e\\x1f\nScore: 7\n\n");
+    ck_assert_ptr_nonnull(strstr(r.out, expected));
+    for (const char *c = r.out; *c != '\0'; c++)
+        ck_assert_msg(*c == '\n' || ((unsigned char)*c >= 0x20 && *c != 0x7f),
+                      "a raw control byte 0x%02x reached the terminal", (unsigned char)*c);
+    run_free(&r);
+    server_stop(&r);
+    run_free(&r);
+}
+END_TEST
+
+/* A score is a 64-bit integer: both ends of the range go in and come back
+ * exactly; one past either end is refused as bad usage. */
+START_TEST(a_record_holds_the_largest_and_smallest_64_bit_scores)
+{
+    char address[64];
+    struct run r;
+
+    server_start();
+    snprintf(address, sizeof address, "127.0.0.1:%s", port);
+    run_client(&r, address, "--insert Max:9223372036854775807");
+    ck_assert_msg(run_exit_code(&r) == 0, "INT64_MAX refused: %s", r.err);
+    run_free(&r);
+    run_client(&r, address, "--insert Min:-9223372036854775808");
+    ck_assert_msg(run_exit_code(&r) == 0, "INT64_MIN refused: %s", r.err);
+    run_free(&r);
+    run_client(&r, address, "--insert Over:9223372036854775808");
+    ck_assert_int_eq(run_exit_code(&r), 2);
+    run_free(&r);
+    run_client(&r, address, "--insert Under:-9223372036854775809");
+    ck_assert_int_eq(run_exit_code(&r), 2);
+    run_free(&r);
+    run_client(&r, address, "--print");
+    ck_assert_ptr_nonnull(strstr(r.out, "Name: Max\nScore: 9223372036854775807\n"));
+    ck_assert_ptr_nonnull(strstr(r.out, "Name: Min\nScore: -9223372036854775808\n"));
+    run_free(&r);
+    server_stop(&r);
+    run_free(&r);
+}
+END_TEST
+
 /* ------------------------------------------------- no room: slots, descriptors */
 
 #define MAX_HELD 200
@@ -461,7 +582,9 @@ END_TEST
  * before anything listens. */
 START_TEST(a_key_file_open_to_other_users_is_refused)
 {
-    static const mode_t modes[] = { 0644, 0640, 0604, 0660 };
+    /* Readable, and also only writable or only searchable, by the group or
+     * others: a key someone else can replace is no secret either. */
+    static const mode_t modes[] = { 0644, 0640, 0604, 0660, 0620, 0602, 0610, 0601 };
     char cmd[256], expected[256];
     struct run r;
 
@@ -529,7 +652,10 @@ Suite *suite_session3_peers(void)
     tcase_add_test(tc, a_client_refused_for_want_of_a_slot_is_told_the_server_is_full);
     tcase_add_test(tc, a_manager_out_of_descriptors_refuses_clearly_and_serves_the_rest);
     tcase_add_test(tc, serve_and_connect_accept_ipv6_in_brackets);
-    tcase_add_loop_test(tc, a_key_file_open_to_other_users_is_refused, 0, 4);
+    tcase_add_loop_test(tc, a_key_file_open_to_other_users_is_refused, 0, 8);
+    tcase_add_test(tc, a_name_with_control_characters_is_printed_escaped_and_forges_nothing);
+    tcase_add_test(tc, a_record_holds_the_largest_and_smallest_64_bit_scores);
+    tcase_add_test(tc, connect_to_a_server_that_is_not_a_manager_says_so);
     tcase_add_test(tc, a_key_file_that_is_a_fifo_is_refused_not_waited_on);
     tcase_add_test(tc, an_empty_key_file_is_refused);
     suite_add_tcase(s, tc);
