@@ -201,6 +201,41 @@ END_TEST
 
 /* ---------------------------------------------------------------- auth */
 
+/* The answer is compared in constant time (OpenSSL's CRYPTO_memcmp), so how
+ * long a wrong answer takes to refuse tells nothing about how many of its
+ * bytes were right. Timing cannot be asserted without luck; which function
+ * compares can: this definition of CRYPTO_memcmp in the test program is the
+ * one the linker gives auth.c (an executable's own symbol comes before a
+ * shared library's), and it counts its calls. Same contract as OpenSSL's. */
+static int constant_time_compares;
+
+int CRYPTO_memcmp(const void *in_a, const void *in_b, size_t len);
+
+int CRYPTO_memcmp(const void *in_a, const void *in_b, size_t len)
+{
+    const volatile unsigned char *a = in_a, *b = in_b;
+    unsigned char differ = 0;
+
+    constant_time_compares++;
+    for (size_t i = 0; i < len; i++)
+        differ |= a[i] ^ b[i];
+    return differ != 0;
+}
+
+START_TEST(auth_compares_the_answer_in_constant_time)
+{
+    unsigned char challenge[AUTH_CHALLENGE_SIZE], answer[AUTH_ANSWER_SIZE];
+
+    ck_assert_int_eq(auth_make_challenge(challenge), 0);
+    ck_assert_int_eq(auth_make_answer("key", 3, challenge, sizeof challenge, answer), 0);
+    constant_time_compares = 0;
+    ck_assert_int_eq(auth_answer_is_right("key", 3, challenge, answer, sizeof answer), 1);
+    answer[sizeof answer - 1] ^= 1;
+    ck_assert_int_eq(auth_answer_is_right("key", 3, challenge, answer, sizeof answer), 0);
+    ck_assert_int_eq(constant_time_compares, 2);
+}
+END_TEST
+
 START_TEST(auth_right_key_is_accepted)
 {
     unsigned char challenge[AUTH_CHALLENGE_SIZE], answer[AUTH_ANSWER_SIZE];
@@ -417,6 +452,7 @@ Suite *suite_session3_parts(void)
     TCase *tc = tcase_create("units");
 
     tcase_set_timeout(tc, 10);
+    tcase_add_test(tc, auth_compares_the_answer_in_constant_time);
     tcase_add_test(tc, store_list_append_get_len_items);
     tcase_add_test(tc, store_errors_are_returned_not_crashed);
     tcase_add_test(tc, store_dict_set_overwrites_in_place_and_delete_keeps_order);
