@@ -5,6 +5,7 @@
 #include "session5/labs.h"
 
 #include "die.h"
+#include "proc.h"
 
 #include <errno.h>
 #include <signal.h>
@@ -32,9 +33,9 @@ static void await_answer(struct conn *c)
     if (r == -1)
         die_child("recv");
     if (r == 0)
-        fail("the receiver closed the pipe before it answered");
+        peer_gone();        /* the receiver closed before it answered */
     if (mode == PRINTED_ANSWER)
-        printf("Received the reply: %s%s\n", reply, s5_tag());
+        printf("Received the reply: %s%s\n", reply, tag());
     free(reply);
 }
 
@@ -43,7 +44,7 @@ static void await_answer(struct conn *c)
  * there was the deadlock of `--duplex a END b`). */
 static int sender(void *arg)
 {
-    struct s5_pair *p = arg;
+    struct pair *p = arg;
     int past_end = 0;
 
     conn_close(&p->receive_end);
@@ -51,9 +52,9 @@ static int sender(void *arg)
         const char *msg = p->opt->msgs[i];
         size_t len = strlen(msg);
 
-        printf("Sent the message: %s%s\n", msg, s5_tag());
+        printf("Sent the message: %s%s\n", msg, tag());
         if (conn_send(&p->send_end, msg, len) == -1)
-            s5_send_failed();
+            send_failed();
         if (is_end(msg, len))
             past_end = 1;
         else if (mode != NO_ANSWER && !past_end)
@@ -78,7 +79,7 @@ static void answer(struct conn *c, const char *msg)
 
 static int receiver(void *arg)
 {
-    struct s5_pair *p = arg;
+    struct pair *p = arg;
     char *msg;
     size_t len;
     int r;
@@ -86,7 +87,7 @@ static int receiver(void *arg)
     conn_close(&p->send_end);
     while ((r = conn_recv(&p->receive_end, PIPE_MAX_MESSAGE, &msg, &len)) == 1
            && !is_end(msg, len)) {
-        printf("Received the message: %s%s\n", msg, s5_tag());
+        printf("Received the message: %s%s\n", msg, tag());
         if (mode != NO_ANSWER)
             answer(&p->receive_end, msg);   /* after the print: it is the go-ahead */
         free(msg);
@@ -94,7 +95,7 @@ static int receiver(void *arg)
     if (r == -1)
         die_child("recv");
     if (r == 0) {
-        printf("Sender closed the pipe.%s\n", s5_tag());
+        printf("Sender closed the pipe.%s\n", tag());
         return 0;
     }
     free(msg);
@@ -105,30 +106,30 @@ static int receiver(void *arg)
     return 0;
 }
 
-static int talk(const struct s5_options *opt, enum answers how)
+static int talk(const struct options *opt, enum answers how)
 {
-    struct s5_pair pair = { .opt = opt };
+    struct pair pair = { .opt = opt };
 
     mode = how;
-    return s5_run_pair(&pair, !opt->oneway, sender, receiver);
+    return run_pair(&pair, !opt->oneway, sender, receiver);
 }
 
-int s5_lab_oneway(const struct s5_options *opt)
+int lab_oneway(const struct options *opt)
 {
     return talk(opt, NO_ANSWER);
 }
 
-int s5_lab_duplex(const struct s5_options *opt)
+int lab_duplex(const struct options *opt)
 {
     return talk(opt, PRINTED_ANSWER);
 }
 
-int s5_lab_lockstep(const struct s5_options *opt)
+int lab_lockstep(const struct options *opt)
 {
     return talk(opt, SILENT_ANSWER);
 }
 
-int s5_run_pair(struct s5_pair *pair, int duplex, proc_fn sender_fn, proc_fn receiver_fn)
+int run_pair(struct pair *pair, int duplex, proc_fn sender_fn, proc_fn receiver_fn)
 {
     pid_t p1, p2;
 
@@ -142,27 +143,39 @@ int s5_run_pair(struct s5_pair *pair, int duplex, proc_fn sender_fn, proc_fn rec
     }
     conn_close(&pair->send_end);
     conn_close(&pair->receive_end);
-    s5_join_pair(p1, p2);
+    join_pair(p1, p2);
     return 0;
 }
 
-_Noreturn void s5_send_failed(void)
+_Noreturn void send_failed(void)
 {
     if (errno == EPIPE || errno == ECONNRESET)
-        _exit(S5_PEER_GONE);
+        peer_gone();
     die_child("send");
 }
 
-void s5_join_pair(pid_t sender, pid_t receiver)
+_Noreturn void peer_gone(void)
+{
+    _exit(PEER_GONE);
+}
+
+static int gone(int status)
+{
+    return WIFEXITED(status) && WEXITSTATUS(status) == PEER_GONE;
+}
+
+void join_pair(pid_t sender, pid_t receiver)
 {
     int sent, received;
 
     if (proc_join(sender, &sent) == -1 || proc_join(receiver, &received) == -1)
         die("waitpid");
-    if (!proc_succeeded(received))
+    if (!proc_succeeded(received) && !gone(received))
         fail_child("p2 (receiver)", received);
-    if (WIFEXITED(sent) && WEXITSTATUS(sent) == S5_PEER_GONE)
-        fail("p1 (sender): send: the receiver closed its end of the pipe");
-    if (!proc_succeeded(sent))
+    if (!proc_succeeded(sent) && !gone(sent))
         fail_child("p1 (sender)", sent);
+    if (gone(received))
+        fail("p2 (receiver): the sender closed its end of the pipe early");
+    if (gone(sent))
+        fail("p1 (sender): the receiver closed its end of the pipe early");
 }

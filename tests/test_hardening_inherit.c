@@ -1,4 +1,4 @@
-/* test_inherit.c - what a program inherits from whoever started it: signals
+/* test_hardening_inherit.c - what a program inherits from whoever started it: signals
  * ignored (nohup, a background job of a non-interactive shell), SIGCHLD
  * ignored by a parent that then exec'd the program, signals blocked in the
  * mask. coreutils' env(1) sets each of these up and execs the program, the
@@ -121,7 +121,8 @@ START_TEST(sigchld_ignored_on_entry_is_reset_so_children_can_be_joined)
     run_cmd(&inherited, line);
     ck_assert_msg(run_exit_code(&inherited) == 0, "%s with SIGCHLD ignored: status 0x%x, stderr '%s'",
                   cmd, (unsigned)inherited.status, inherited.err);
-    ck_assert_str_eq(inherited.err, "");
+    /* (session6 and 7 may add their note about a busy machine on stderr) */
+    ck_assert_msg(strstr(inherited.err, "No child processes") == NULL, "stderr '%s'", inherited.err);
     ck_assert_int_eq(count_lines(inherited.out), count_lines(plain.out));
     ck_assert_int_eq(inherited.strays, 0);
     run_free(&plain);
@@ -174,7 +175,7 @@ START_TEST(sigpipe_ignored_on_entry_is_a_write_error_line_not_a_silent_death)
 }
 END_TEST
 
-Suite *suite_inherit(void)
+Suite *suite_hardening_inherit(void)
 {
     Suite *s = suite_create("inherit");
     TCase *tc = tcase_create("inherit");

@@ -1,4 +1,4 @@
-/* test_faults.c - faults that must be reported as what happened, and the
+/* test_hardening_faults.c - faults that must be reported as what happened, and the
  * bugs a careful reviewer would plant: a full /dev/shm, a deadlock detector
  * without /proc, a receiver killed under its sender, a checkout nobody may
  * write, an interrupted join, a parent that dies before its child looked.
@@ -380,7 +380,7 @@ START_TEST(setup_passes_each_package_as_its_own_argument)
 }
 END_TEST
 
-Suite *suite_faults(void)
+Suite *suite_hardening_faults(void)
 {
     Suite *s = suite_create("faults");
     TCase *tc = tcase_create("faults");
