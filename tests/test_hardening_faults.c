@@ -201,6 +201,84 @@ START_TEST(a_stopped_child_is_continued_so_it_acts_on_sigterm)
 }
 END_TEST
 
+/* A second Ctrl-C during the grace must reach the handler at once
+ * (SA_NODEFER): while the handler runs, its own signal is not blocked. The
+ * child ignores SIGTERM, so the program's handler waits out its grace; the
+ * child's SIGCONT handler (proc_terminate_all sends SIGCONT after SIGTERM)
+ * stops the program right there, inside its handler, for the test to look
+ * at its blocked mask (/proc/PID/status, SigBlk) without any race. */
+static int grace_fd = -1;
+
+static void stop_parent_in_its_grace(int sig)
+{
+    (void)sig;
+    kill(getppid(), SIGSTOP);
+    (void)!write(grace_fd, "C", 1);
+}
+
+static int ignore_sigterm_and_wait(void *arg)
+{
+    struct sigaction sa = { .sa_handler = stop_parent_in_its_grace };
+
+    (void)arg;
+    signal(SIGTERM, SIG_IGN);
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGCONT, &sa, NULL);
+    (void)!write(grace_fd, "R", 1);
+    for (;;)
+        pause();
+    return 0;           /* never reached */
+}
+
+static int sigint_blocked(pid_t pid)
+{
+    char path[64], line[256];
+    unsigned long long mask = 0;
+    FILE *f;
+
+    snprintf(path, sizeof path, "/proc/%ld/status", (long)pid);
+    f = fopen(path, "r");
+    ck_assert_ptr_nonnull(f);
+    while (fgets(line, sizeof line, f) != NULL)
+        if (strncmp(line, "SigBlk:", 7) == 0)
+            mask = strtoull(line + 7, NULL, 16);
+    fclose(f);
+    return (mask >> (SIGINT - 1)) & 1;
+}
+
+START_TEST(a_second_ctrl_c_during_the_grace_reaches_the_handler)
+{
+    pid_t program;
+    int fds[2], status;
+    char got = 0;
+
+    ck_assert_int_eq(pipe(fds), 0);
+    grace_fd = fds[1];
+    program = fork();
+    ck_assert_int_ne(program, -1);
+    if (program == 0) {
+        if (proc_cleanup_on_signals() == -1 || proc_start(ignore_sigterm_and_wait, NULL) == -1)
+            _exit(1);
+        for (;;)
+            pause();
+    }
+    ck_assert_int_eq(read(fds[0], &got, 1), 1);
+    ck_assert_int_eq(got, 'R');
+    ck_assert_int_eq(kill(program, SIGINT), 0);
+    ck_assert_int_eq(read(fds[0], &got, 1), 1);         /* in the grace, now stopped */
+    ck_assert_int_eq(got, 'C');
+    ck_assert_int_eq(wait_until_stopped(program, 5.0), 0);
+    ck_assert_msg(!sigint_blocked(program),
+                  "SIGINT is blocked inside its own handler: a second Ctrl-C waits out the grace");
+    ck_assert_int_eq(kill(program, SIGINT), 0);
+    ck_assert_int_eq(kill(program, SIGCONT), 0);
+    ck_assert_int_eq(waitpid(program, &status, 0), program);
+    ck_assert(WIFEXITED(status) && WEXITSTATUS(status) == 130);
+    close(fds[0]);
+    close(fds[1]);
+}
+END_TEST
+
 /* A join interrupted by a signal whose handler does not restart calls
  * (no SA_RESTART) goes on waiting: EINTR is retried. The child sends the
  * signal only once its parent sleeps (in waitpid), so it lands inside it. */
@@ -391,6 +469,7 @@ Suite *suite_hardening_faults(void)
     tcase_add_test(tc, a_killed_receiver_is_reported_not_the_senders_broken_pipe);
     tcase_add_test(tc, a_stopped_child_dies_with_its_killed_parent);
     tcase_add_test(tc, a_stopped_child_is_continued_so_it_acts_on_sigterm);
+    tcase_add_test(tc, a_second_ctrl_c_during_the_grace_reaches_the_handler);
     tcase_add_loop_test(tc, proc_join_and_join_any_retry_when_a_signal_interrupts_them, 0, 2);
     tcase_add_test(tc, a_child_whose_parent_died_first_ends_also_under_a_subreaper);
     tcase_add_test(tc, a_frame_of_exactly_the_limit_is_accepted_and_one_byte_over_refused);
