@@ -113,6 +113,7 @@ static int conn_send(struct server *srv, struct conn *c, const void *payload, si
     if (pending > 0 && pending + len > SERVER_OUTPUT_MAX) {
         log_line(srv, "client does not read its replies (over %zu bytes waiting), "
                  "connection closed", SERVER_OUTPUT_MAX);
+        errno = ENOBUFS;
         return -1;
     }
     if (c->out_sent > 0) {      /* move what is left to the front first */
@@ -125,7 +126,7 @@ static int conn_send(struct server *srv, struct conn *c, const void *payload, si
         char *bigger = realloc(c->out, need);
 
         if (bigger == NULL) {
-            log_line(srv, "out of memory queueing a reply of %zu bytes, connection closed", len);
+            errno = ENOMEM;
             return -1;
         }
         c->out = bigger;
@@ -254,6 +255,21 @@ static int handle_auth(struct server *srv, struct conn *c, const char *msg, size
     return -1;
 }
 
+/* What protocol_handle's reply_error packs for "out of memory", made
+ * beforehand: when memory has run out, sending this reply needs none. */
+static const char no_memory_reply[] = "\x92\xa5" "error" "\xad" "out of memory";
+
+/* Out of memory, while building the reply or queueing it: the client gets
+ * the "out of memory" reply, the log says so, and the connection, whose
+ * next request would most likely fail the same way, is closed (-1). */
+static int out_of_memory(struct server *srv, struct conn *c)
+{
+    /* The line first: once the client has its reply, it may stop us. */
+    log_line(srv, "out of memory handling a request: replied so, connection closed");
+    (void)conn_send(srv, c, no_memory_reply, sizeof no_memory_reply - 1);
+    return -1;
+}
+
 static int handle_request(struct server *srv, struct conn *c, const char *msg, size_t len)
 {
     msgpack_sbuffer reply;
@@ -261,16 +277,13 @@ static int handle_request(struct server *srv, struct conn *c, const char *msg, s
 
     msgpack_sbuffer_init(&reply);
     rc = protocol_handle(srv->store, msg, len, &reply, &srv->shutdown);
-    if (rc == -1) {
-        /* Out of memory: the client gets the "out of memory" reply that
-         * protocol_handle built (when even that could be built), the log
-         * says so, and the connection, whose next request would fail the
-         * same way, is closed once the reply is on its way. */
-        log_line(srv, "out of memory handling a request: error reply sent, connection closed");
-        if (reply.size > 0)
-            (void)conn_send(srv, c, reply.data, reply.size);
-    } else {
+    if (rc == 0) {
+        errno = 0;
         rc = conn_send(srv, c, reply.data, reply.size);
+        if (rc == -1 && errno == ENOMEM)
+            rc = out_of_memory(srv, c);
+    } else {
+        rc = out_of_memory(srv, c);
     }
     msgpack_sbuffer_destroy(&reply);
     return rc;

@@ -4,6 +4,7 @@
  * brackets, and key files that are unsafe or not files at all. Each test
  * fails on the bug it exists for; docs/testing.md lists the classes.
  */
+#define _GNU_SOURCE             /* prlimit */
 #include "testutil.h"
 
 #include "frame.h"
@@ -23,6 +24,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/time.h>
 #include <sys/wait.h>
@@ -463,6 +465,100 @@ START_TEST(a_record_holds_the_largest_and_smallest_64_bit_scores)
 }
 END_TEST
 
+/* ------------------------------------------------- out of memory */
+
+/* Appends n records of 60-byte names through one connection, 1000 requests
+ * per write, each batch's replies read before the next is sent. */
+static void append_many(int fd, int n)
+{
+    enum { BATCH = 1000 };
+    msgpack_sbuffer one, all;
+    msgpack_packer pk;
+    char name[61];
+
+    memset(name, 'y', sizeof name - 1);
+    name[sizeof name - 1] = '\0';
+    msgpack_sbuffer_init(&one);
+    msgpack_packer_init(&pk, &one, msgpack_sbuffer_write);
+    msgpack_pack_array(&pk, 3);
+    msgpack_pack_str_with_body(&pk, "append", 6);
+    msgpack_pack_uint64(&pk, PROTOCOL_RECORDS_ID);
+    msgpack_pack_array(&pk, 2);
+    msgpack_pack_str_with_body(&pk, name, sizeof name - 1);
+    msgpack_pack_int64(&pk, 1);
+    msgpack_sbuffer_init(&all);
+    for (int i = 0; i < BATCH; i++) {
+        unsigned char header[FRAME_HEADER_SIZE];
+
+        frame_encode_header((uint32_t)one.size, header);
+        msgpack_sbuffer_write(&all, (const char *)header, sizeof header);
+        msgpack_sbuffer_write(&all, one.data, one.size);
+    }
+    for (int done = 0; done < n; done += BATCH) {
+        ck_assert_int_eq(write(fd, all.data, all.size), (ssize_t)all.size);
+        for (int i = 0; i < BATCH; i++) {
+            char *reply;
+            size_t len;
+
+            ck_assert_int_eq(frame_recv(fd, PROTOCOL_REPLY_MAX, &reply, &len), 1);
+            free(reply);
+        }
+    }
+    msgpack_sbuffer_destroy(&one);
+    msgpack_sbuffer_destroy(&all);
+}
+
+static long vm_size_kb(pid_t pid)
+{
+    char path[64], line[256];
+    long kb = -1;
+    FILE *f;
+
+    snprintf(path, sizeof path, "/proc/%ld/status", (long)pid);
+    f = fopen(path, "r");
+    ck_assert_ptr_nonnull(f);
+    while (fgets(line, sizeof line, f) != NULL)
+        if (strncmp(line, "VmSize:", 7) == 0)
+            kb = strtol(line + 7, NULL, 10);
+    fclose(f);
+    return kb;
+}
+
+/* The manager runs out of memory building a reply (its address space is
+ * capped, with prlimit, a little above what it uses, and the "items" reply
+ * of 40000 records needs megabytes): the client must get the reply
+ * "out of memory", and the manager's log must say so, instead of a
+ * connection closed without a word. */
+START_TEST(a_manager_out_of_memory_sends_and_logs_its_reply)
+{
+    struct manager m;
+    struct record *records = NULL;
+    struct rlimit cap;
+    struct run r;
+    size_t count;
+    long kb;
+    int rc;
+
+    server_start();
+    ck_assert_int_eq(manager_connect(&m, "127.0.0.1", port, KEY, KEYLEN), 0);
+    append_many(m.fd, 40000);
+    kb = vm_size_kb(server.pid);
+    ck_assert_int_gt(kb, 0);
+    cap.rlim_cur = cap.rlim_max = (rlim_t)(kb + 512) * 1024;
+    ck_assert_int_eq(prlimit(server.pid, RLIMIT_AS, &cap, NULL), 0);
+    rc = list_records(&m, PROTOCOL_RECORDS_ID, &records, &count);
+    free(records);
+    manager_close(&m);
+    server_stop(&r);
+    ck_assert_msg(rc == PROXY_REFUSED && strcmp(m.error, "out of memory") == 0,
+                  "items with no memory left: rc %d, error '%s', the manager said '%s'", rc,
+                  rc == PROXY_REFUSED ? m.error : strerror(errno), r.err);
+    ck_assert_str_eq(r.err, "manager: out of memory handling a request: replied so, "
+                     "connection closed\n");
+    run_free(&r);
+}
+END_TEST
+
 /* ------------------------------------------------- no room: slots, descriptors */
 
 #define MAX_HELD 200
@@ -655,6 +751,7 @@ Suite *suite_session3_peers(void)
     tcase_add_loop_test(tc, a_key_file_open_to_other_users_is_refused, 0, 8);
     tcase_add_test(tc, a_name_with_control_characters_is_printed_escaped_and_forges_nothing);
     tcase_add_test(tc, a_record_holds_the_largest_and_smallest_64_bit_scores);
+    tcase_add_test(tc, a_manager_out_of_memory_sends_and_logs_its_reply);
     tcase_add_test(tc, connect_to_a_server_that_is_not_a_manager_says_so);
     tcase_add_test(tc, a_key_file_that_is_a_fifo_is_refused_not_waited_on);
     tcase_add_test(tc, an_empty_key_file_is_refused);
