@@ -102,6 +102,11 @@ static int conn_flush(struct conn *c)
     return 0;
 }
 
+int server_output_fits(size_t pending, size_t len)
+{
+    return pending == 0 || (len <= SERVER_OUTPUT_MAX && pending <= SERVER_OUTPUT_MAX - len);
+}
+
 /* Queues one frame for connection c and writes what it can at once; the
  * rest goes out when poll() says the socket is writable. A client that lets
  * more than SERVER_OUTPUT_MAX bytes of replies pile up is dropped. Returns
@@ -110,7 +115,7 @@ static int conn_send(struct server *srv, struct conn *c, const void *payload, si
 {
     size_t pending = c->out_len - c->out_sent, need;
 
-    if (pending > 0 && pending + len > SERVER_OUTPUT_MAX) {
+    if (!server_output_fits(pending, len)) {
         log_line(srv, "client does not read its replies (over %zu bytes waiting), "
                  "connection closed", SERVER_OUTPUT_MAX);
         errno = ENOBUFS;

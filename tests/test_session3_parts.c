@@ -222,6 +222,21 @@ int CRYPTO_memcmp(const void *in_a, const void *in_b, size_t len)
     return differ != 0;
 }
 
+/* The per-client cap on queued replies, at its edges: one large reply
+ * alone is always queued; behind anything pending, the sum must fit, so
+ * one large reply cannot carry a client past the cap. */
+START_TEST(server_output_cap_counts_the_reply_being_queued)
+{
+    ck_assert_int_eq(server_output_fits(0, 10 * SERVER_OUTPUT_MAX), 1);
+    ck_assert_int_eq(server_output_fits(1, SERVER_OUTPUT_MAX - 1), 1);
+    ck_assert_int_eq(server_output_fits(1, SERVER_OUTPUT_MAX), 0);
+    ck_assert_int_eq(server_output_fits(SERVER_OUTPUT_MAX - 100, 100), 1);
+    ck_assert_int_eq(server_output_fits(SERVER_OUTPUT_MAX - 100, 101), 0);
+    ck_assert_int_eq(server_output_fits(SERVER_OUTPUT_MAX, 1), 0);
+    ck_assert_int_eq(server_output_fits(1, (size_t)-1), 0);     /* no wrap-around */
+}
+END_TEST
+
 START_TEST(auth_compares_the_answer_in_constant_time)
 {
     unsigned char challenge[AUTH_CHALLENGE_SIZE], answer[AUTH_ANSWER_SIZE];
@@ -453,6 +468,7 @@ Suite *suite_session3_parts(void)
 
     tcase_set_timeout(tc, 10);
     tcase_add_test(tc, auth_compares_the_answer_in_constant_time);
+    tcase_add_test(tc, server_output_cap_counts_the_reply_being_queued);
     tcase_add_test(tc, store_list_append_get_len_items);
     tcase_add_test(tc, store_errors_are_returned_not_crashed);
     tcase_add_test(tc, store_dict_set_overwrites_in_place_and_delete_keeps_order);
