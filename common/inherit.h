@@ -6,8 +6,8 @@
  * ignores SIGHUP, a shell ignores SIGINT in a background job) and stays
  * ignored, in the program and in every child. SIGCHLD ignored is different:
  * the kernel then reaps the children itself and waitpid() fails with ECHILD,
- * so it is put back to its default. docs/testing.md, "What a program
- * inherits".
+ * so it is put back to its default. docs/testing.md, "Fault classes",
+ * says how each case is tested.
  */
 #ifndef COMMON_INHERIT_H
 #define COMMON_INHERIT_H
