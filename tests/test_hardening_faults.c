@@ -243,7 +243,7 @@ static int sigint_blocked(pid_t pid)
         if (strncmp(line, "SigBlk:", 7) == 0)
             mask = strtoull(line + 7, NULL, 16);
     fclose(f);
-    return (mask >> (SIGINT - 1)) & 1;
+    return (int)((mask >> (SIGINT - 1)) & 1);
 }
 
 START_TEST(a_second_ctrl_c_during_the_grace_reaches_the_handler)

@@ -55,7 +55,7 @@ static unsigned long long signal_mask(pid_t pid, const char *field)
 
 static int in_mask(unsigned long long mask, int sig)
 {
-    return (mask >> (sig - 1)) & 1;
+    return (int)((mask >> (sig - 1)) & 1);
 }
 
 static void start_under_env(struct spawned *s, const char *env_option, const char *cmd)
