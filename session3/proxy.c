@@ -337,7 +337,7 @@ int dict_records(struct manager *m, uint64_t id, struct record **records, size_t
 
 struct shown_name name_shown(const char *name)
 {
-    struct shown_name shown;
+    struct shown_name shown = { "" };
 
     py_escape(shown.text, sizeof shown.text, name, strnlen(name, RECORD_NAME_MAX));
     return shown;
