@@ -26,6 +26,10 @@ int s5_lab_bytes(const struct s5_options *opt);
  * reads; a deadlock once N is more than the sockets buffer. */
 int s5_lab_both_send(const struct s5_options *opt);
 
+/* lab_wait.c, --wait sleep|spin: the tutorial's run, the receiver asleep
+ * in read() or spinning on shared memory, then the CPU both used. */
+int s5_lab_wait(const struct s5_options *opt);
+
 /* Two processes on one Pipe: the sender's end and the receiver's, and what
  * the lab's functions need. Both children get this (fork copies it). */
 struct s5_pair {

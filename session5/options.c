@@ -7,6 +7,7 @@
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
 
 #define MAX_BYTES (256L * 1024 * 1024)      /* --bytes: 256 MiB */
@@ -33,6 +34,10 @@ static void usage(void)
            "  -B, --both-send=N both ends send N bytes before either reads, 0..%ld\n"
            "                    (64 MiB); past what the kernel buffers that is a\n"
            "                    deadlock, reported within 2 s with exit 1 (default: off)\n"
+           "  -w, --wait=HOW    how the receiver waits for each message: sleep (in\n"
+           "                    read(), on the socketpair) or spin (on a word in shared\n"
+           "                    memory); prints the CPU both processes used at the end\n"
+           "                    (default: sleep, without that line)\n"
            "  -v, --verbose     tag each line with the pid of the process that printed\n"
            "                    it and of its parent (default: off)\n"
            "  -h, --help        print this help and exit\n"
@@ -48,6 +53,15 @@ static void number(const char *name, long max, long *out)
         usage_error("%s", msg);
 }
 
+static enum s5_wait wait_kind(const char *text)
+{
+    if (strcmp(text, "sleep") == 0)
+        return S5_WAIT_SLEEP;
+    if (strcmp(text, "spin") == 0)
+        return S5_WAIT_SPIN;
+    usage_error("invalid value '%s' for --wait (accepted: sleep, spin)", text);
+}
+
 /* The options that pick a lab each run their own pair of processes, so at
  * most one of them; --oneway changes the Pipe under the tutorial and --bytes. */
 static void check_combinations(const struct s5_options *o, int have_msgs)
@@ -60,6 +74,10 @@ static void check_combinations(const struct s5_options *o, int have_msgs)
     if (o->both_send >= 0 && (have_msgs || o->duplex || o->lockstep))
         usage_error("--both-send sends one message from each end "
                     "(accepted with it: --verbose)");
+    if (o->wait != S5_WAIT_UNSET && (o->oneway || o->duplex || o->lockstep
+                                     || o->bytes >= 0 || o->both_send >= 0))
+        usage_error("--wait runs the tutorial's sender and receiver "
+                    "(accepted with it: messages, --verbose)");
     if (o->duplex && o->lockstep)
         usage_error("--lockstep and --duplex are two ways to wait for the "
                     "receiver; choose one");
@@ -73,6 +91,7 @@ void s5_parse_options(int argc, char *argv[], struct s5_options *opt)
         { "lockstep",  no_argument,       NULL, 'l' },
         { "bytes",     required_argument, NULL, 'b' },
         { "both-send", required_argument, NULL, 'B' },
+        { "wait",      required_argument, NULL, 'w' },
         { "verbose",   no_argument,       NULL, 'v' },
         { "help",      no_argument,       NULL, 'h' },
         { NULL, 0, NULL, 0 },
@@ -83,13 +102,14 @@ void s5_parse_options(int argc, char *argv[], struct s5_options *opt)
 
     *opt = (struct s5_options){ .bytes = -1, .both_send = -1 };
     opterr = 0;
-    while ((c = getopt_long(argc, argv, ":odlb:B:vh", options, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, ":odlb:B:w:vh", options, NULL)) != -1) {
         switch (c) {
         case 'o': opt->oneway = 1; break;
         case 'd': opt->duplex = 1; break;
         case 'l': opt->lockstep = 1; break;
         case 'b': number("--bytes", MAX_BYTES, &opt->bytes); break;
         case 'B': number("--both-send", MAX_BOTH_SEND, &opt->both_send); break;
+        case 'w': opt->wait = wait_kind(optarg); break;
         case 'v': opt->verbose = 1; break;
         case 'h': usage(); exit(0);
         default:

@@ -7,6 +7,9 @@
 
 #include <stddef.h>
 
+/* --wait: how the receiver waits for a message (lab_wait.c). */
+enum s5_wait { S5_WAIT_UNSET, S5_WAIT_SLEEP, S5_WAIT_SPIN };
+
 struct s5_options {
     char *const *msgs;      /* the messages: the tutorial's four, or argv's */
     size_t count;
@@ -16,6 +19,7 @@ struct s5_options {
     int verbose;            /* --verbose: tag each line with its pids */
     long bytes;             /* --bytes N, or -1 */
     long both_send;         /* --both-send N, or -1 */
+    enum s5_wait wait;      /* --wait sleep|spin, or S5_WAIT_UNSET */
 };
 
 /* Fills *opt from the command line; --help prints the usage and exits 0,

@@ -109,6 +109,7 @@ int main(int argc, char *argv[])
     if (opt.duplex) return s5_lab_duplex(&opt);
     if (opt.lockstep) return s5_lab_lockstep(&opt);
     if (opt.oneway) return s5_lab_oneway(&opt);
+    if (opt.wait != S5_WAIT_UNSET) return s5_lab_wait(&opt);
 
     a.msgs = opt.msgs;                  /* msgs = ["hello", "hey", "hru?", "END"] */
     a.count = opt.count;
