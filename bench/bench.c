@@ -35,6 +35,7 @@
 struct options {
     long rounds;
     int tiny;
+    int verbose;                /* each measurement on stderr as it is taken */
     const char *csv;
     const char *python;         /* NULL: skip CPython */
     const char *script;
@@ -61,6 +62,8 @@ static void usage(void)
            "\n"
            "  -r, --repeat=N      rounds per figure, each runs suite, baseline and\n"
            "                      CPython once (default 5, accepted 1..99)\n"
+           "  -v, --verbose       print each measurement on stderr as it is taken,\n"
+           "                      in the order taken (default: off)\n"
            "  -t, --tiny          do a thousandth of the work: checks that every figure\n"
            "                      runs, the numbers mean nothing (default: off)\n"
            "  -o, --csv=FILE      where to write the CSV (default bench/results.csv)\n"
@@ -78,6 +81,7 @@ static void parse_options(int argc, char *argv[], struct options *o)
     static const struct option long_options[] = {
         { "repeat",    required_argument, NULL, 'r' },
         { "tiny",      no_argument,       NULL, 't' },
+        { "verbose",   no_argument,       NULL, 'v' },
         { "csv",       required_argument, NULL, 'o' },
         { "python",    required_argument, NULL, 'p' },
         { "no-python", no_argument,       NULL, 'n' },
@@ -88,15 +92,16 @@ static void parse_options(int argc, char *argv[], struct options *o)
     char msg[ARG_MSG_SIZE];
     int opt;
 
-    *o = (struct options){ 5, 0, "bench/results.csv", "python3", "bench/bench_mp.py" };
+    *o = (struct options){ 5, 0, 0, "bench/results.csv", "python3", "bench/bench_mp.py" };
     opterr = 0;
-    while ((opt = getopt_long(argc, argv, ":r:to:p:ns:h", long_options, NULL)) != -1) {
+    while ((opt = getopt_long(argc, argv, ":r:tvo:p:ns:h", long_options, NULL)) != -1) {
         switch (opt) {
         case 'r':
             if (arg_long(optarg, "--repeat", 1, MAX_ROUNDS, &o->rounds, msg, sizeof msg) == -1)
                 usage_error("%s", msg);
             break;
         case 't': o->tiny = 1; break;
+        case 'v': o->verbose = 1; break;
         case 'o': o->csv = optarg; break;
         case 'p': o->python = optarg; break;
         case 'n': o->python = NULL; break;
@@ -349,15 +354,27 @@ static double measure(measure_fn fn, long n, double *cpu)
     return value;
 }
 
+/* With --verbose: "spawn_join round 2/5 baseline 170.2" on stderr. */
+static void tell(int verbose, const struct figure *f, long i, long rounds, const char *side,
+                 double v)
+{
+    if (verbose)
+        fprintf(stderr, "%s round %ld/%ld %s %.4g\n", f->name, i + 1, rounds, side, v);
+}
+
 /* suite, baseline, CPython; suite, baseline, CPython; ... */
 static void measure_figure(const struct figure *f, long n, long rounds, struct python *py,
-                           struct row *r)
+                           int verbose, struct row *r)
 {
     for (long i = 0; i < rounds; i++) {
         r->cpu[i] = NAN;
         r->suite[i] = measure(f->suite, n, &r->cpu[i]);
+        tell(verbose, f, i, rounds, "suite", r->suite[i]);
         r->baseline[i] = measure(f->baseline, n, NULL);
+        tell(verbose, f, i, rounds, "baseline", r->baseline[i]);
         r->python[i] = py != NULL ? python_measure(py, f->name) : NAN;
+        if (py != NULL)
+            tell(verbose, f, i, rounds, "python", r->python[i]);
     }
 }
 
@@ -510,7 +527,7 @@ int main(int argc, char *argv[])
         const struct figure *f = &figures[i];
         long n = o.tiny ? f->n / TINY_DIVISOR : f->n;
 
-        measure_figure(f, n < 2 ? 2 : n, o.rounds, have_python ? &py : NULL, &rows[i]);
+        measure_figure(f, n < 2 ? 2 : n, o.rounds, have_python ? &py : NULL, o.verbose, &rows[i]);
         summarise(f, &rows[i], o.rounds, o.tiny, &sums[i]);
     }
     if (have_python)
