@@ -442,7 +442,7 @@ static double pipe_roundtrip_spin_suite(long n)
 
 /* The raw spinning ping-pong: one 8-byte word each way, no message, no
  * copy, no malloc; it waits the way spin.c waits (pause, and a
- * sched_yield every 65536 turns). The end is the value UINT64_MAX. */
+ * sched_yield every 1024 turns). The end is the value UINT64_MAX. */
 struct ping_pong {
     _Atomic uint64_t ping;
     char apart[64];             /* each word on its own cache line */
@@ -454,7 +454,7 @@ static void raw_spin_once(unsigned long *turns)
 #if defined(__x86_64__) || defined(__i386__)
     __builtin_ia32_pause();
 #endif
-    if (++*turns % 65536 == 0)
+    if (++*turns % 1024 == 0)
         sched_yield();
 }
 
