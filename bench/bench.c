@@ -39,6 +39,7 @@ struct options {
     const char *csv;
     const char *python;         /* NULL: skip CPython */
     const char *script;
+    const char *only;           /* comma-separated figure names, or NULL: all */
 };
 
 /* Every round's values of one figure (NAN: not measured). */
@@ -62,6 +63,8 @@ static void usage(void)
            "\n"
            "  -r, --repeat=N      rounds per figure, each runs suite, baseline and\n"
            "                      CPython once (default 5, accepted 1..99)\n"
+           "  -f, --only=NAMES    measure only these figures, comma-separated names\n"
+           "                      from the table (default: every figure)\n"
            "  -v, --verbose       print each measurement on stderr as it is taken,\n"
            "                      in the order taken (default: off)\n"
            "  -t, --tiny          do a thousandth of the work: checks that every figure\n"
@@ -76,12 +79,43 @@ static void usage(void)
            "Explained in docs/performance.md.\n");
 }
 
+static int figure_index(const char *name, size_t len)
+{
+    for (int i = 0; i < n_figures; i++)
+        if (strlen(figures[i].name) == len && strncmp(figures[i].name, name, len) == 0)
+            return i;
+    return -1;
+}
+
+/* 1 when the figure is in --only's list (or there is no list). */
+static int chosen(const char *only, int figure)
+{
+    for (const char *p = only; p != NULL; p = strchr(p, ',') ? strchr(p, ',') + 1 : NULL)
+        if (figure_index(p, strcspn(p, ",")) == figure)
+            return 1;
+    return only == NULL;
+}
+
+static void check_only(const char *only)
+{
+    for (const char *p = only;; p += strcspn(p, ",") + 1) {
+        size_t len = strcspn(p, ",");
+
+        if (figure_index(p, len) == -1)
+            usage_error("--only: no figure '%.*s' (accepted: names from the table, "
+                        "e.g. pipe_roundtrip,pipe_roundtrip_spin)", (int)len, p);
+        if (p[len] == '\0')
+            return;
+    }
+}
+
 static void parse_options(int argc, char *argv[], struct options *o)
 {
     static const struct option long_options[] = {
         { "repeat",    required_argument, NULL, 'r' },
         { "tiny",      no_argument,       NULL, 't' },
         { "verbose",   no_argument,       NULL, 'v' },
+        { "only",      required_argument, NULL, 'f' },
         { "csv",       required_argument, NULL, 'o' },
         { "python",    required_argument, NULL, 'p' },
         { "no-python", no_argument,       NULL, 'n' },
@@ -92,9 +126,9 @@ static void parse_options(int argc, char *argv[], struct options *o)
     char msg[ARG_MSG_SIZE];
     int opt;
 
-    *o = (struct options){ 5, 0, 0, "bench/results.csv", "python3", "bench/bench_mp.py" };
+    *o = (struct options){ 5, 0, 0, "bench/results.csv", "python3", "bench/bench_mp.py", NULL };
     opterr = 0;
-    while ((opt = getopt_long(argc, argv, ":r:tvo:p:ns:h", long_options, NULL)) != -1) {
+    while ((opt = getopt_long(argc, argv, ":r:tvf:o:p:ns:h", long_options, NULL)) != -1) {
         switch (opt) {
         case 'r':
             if (arg_long(optarg, "--repeat", 1, MAX_ROUNDS, &o->rounds, msg, sizeof msg) == -1)
@@ -102,6 +136,7 @@ static void parse_options(int argc, char *argv[], struct options *o)
             break;
         case 't': o->tiny = 1; break;
         case 'v': o->verbose = 1; break;
+        case 'f': o->only = optarg; break;
         case 'o': o->csv = optarg; break;
         case 'p': o->python = optarg; break;
         case 'n': o->python = NULL; break;
@@ -116,6 +151,8 @@ static void parse_options(int argc, char *argv[], struct options *o)
     }
     if (optind < argc)
         usage_error("unexpected argument '%s' (bench takes options only)", argv[optind]);
+    if (o->only != NULL)
+        check_only(o->only);
     if (o->csv[0] == '\0' || o->script[0] == '\0' || (o->python && o->python[0] == '\0'))
         usage_error("an empty file name or command (accepted: a path or a command name)");
 }
@@ -382,6 +419,7 @@ static void measure_figure(const struct figure *f, long n, long rounds, struct p
 
 /* What the table and the CSV show of one figure. */
 struct summary {
+    int chosen;                 /* measured in this run (--only) */
     struct spread suite, baseline, python, ratio, python_ratio, cpu;
     const char *verdict;        /* PASS, MISS, n/a (a value is missing), "" (no
                                  * target), "-" (--tiny: not judged) */
@@ -470,6 +508,8 @@ static void print_table(const struct summary sums[])
     for (int i = 0; i < n_figures; i++) {
         const struct summary *s = &sums[i];
 
+        if (!s->chosen)
+            continue;
         printf("%-28s %-13s %9s %9s %9s %-22s %-22s %4s  %s%s%s\n", figures[i].name,
                figures[i].unit, cell(a, sizeof a, s->suite.median, "-"),
                cell(b, sizeof b, s->baseline.median, "-"),
@@ -496,6 +536,8 @@ static void write_csv(const char *path, const struct summary sums[])
                              s->python_ratio.max, s->cpu.median };
         char buf[32];
 
+        if (!s->chosen)
+            continue;
         fprintf(f, "%s,%s", figures[i].name, figures[i].unit);
         for (size_t k = 0; k < sizeof v / sizeof v[0]; k++)
             fprintf(f, ",%s", cell(buf, sizeof buf, v[k], ""));
@@ -527,6 +569,9 @@ int main(int argc, char *argv[])
         const struct figure *f = &figures[i];
         long n = o.tiny ? f->n / TINY_DIVISOR : f->n;
 
+        sums[i].chosen = chosen(o.only, i);
+        if (!sums[i].chosen)
+            continue;
         measure_figure(f, n < 2 ? 2 : n, o.rounds, have_python ? &py : NULL, o.verbose, &rows[i]);
         summarise(f, &rows[i], o.rounds, o.tiny, &sums[i]);
     }

@@ -194,6 +194,28 @@ START_TEST(rounds_interleave_suite_baseline_and_python)
 }
 END_TEST
 
+START_TEST(only_measures_the_figures_named)
+{
+    struct run r;
+    char *csv;
+
+    remove(CSV_PATH);
+    run_cmd_timeout(&r, "bench/bench --tiny --repeat 1 --no-python --only "
+                    "pipe_roundtrip_spin,spawn_join --csv " CSV_PATH, test_seconds(30));
+    ck_assert_int_eq(run_exit_code(&r), 0);
+    ck_assert_int_eq(r.strays, 0);
+    ck_assert_ptr_nonnull(strstr(r.out, "\nspawn_join "));
+    ck_assert_ptr_nonnull(strstr(r.out, "\npipe_roundtrip_spin "));
+    ck_assert_ptr_null(strstr(r.out, "\nlock_uncontended "));
+    csv = read_file(CSV_PATH);
+    ck_assert_ptr_nonnull(csv);
+    ck_assert_int_eq(count_lines(csv), 3);  /* the header, then the table's order */
+    ck_assert_ptr_nonnull(strstr(csv, "\nspawn_join,us/process,"));
+    ck_assert(strstr(csv, "\nspawn_join,") < strstr(csv, "\npipe_roundtrip_spin,"));
+    run_free(&r);
+}
+END_TEST
+
 START_TEST(missing_python_is_skipped_with_a_note)
 {
     struct run r;
@@ -227,6 +249,8 @@ static const struct {
     { "bench/bench --repeat 0", "bench: --repeat 0 is out of range (accepted: 1..99)\n" },
     { "bench/bench --nope", "bench: unknown or misused option '--nope'\n" },
     { "bench/bench extra", "bench: unexpected argument 'extra' (bench takes options only)\n" },
+    { "bench/bench --only pipe_roundtrip,nope", "bench: --only: no figure 'nope' (accepted: "
+      "names from the table, e.g. pipe_roundtrip,pipe_roundtrip_spin)\n" },
 };
 
 START_TEST(bad_usage_exits_2_with_one_line)
@@ -254,6 +278,7 @@ Suite *suite_bench(void)
     tcase_add_test(tc, tiny_run_writes_one_csv_row_per_figure);
     tcase_add_test(tc, tiny_run_with_rounds_keeps_every_median_in_its_range);
     tcase_add_test(tc, rounds_interleave_suite_baseline_and_python);
+    tcase_add_test(tc, only_measures_the_figures_named);
     tcase_add_test(tc, missing_python_is_skipped_with_a_note);
     tcase_add_test(tc, help_goes_to_stdout_and_exits_0);
     tcase_add_loop_test(tc, bad_usage_exits_2_with_one_line, 0,
