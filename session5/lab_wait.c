@@ -20,7 +20,7 @@ struct channel {
     int spin;
     struct conn send_end, receive_end;          /* --wait sleep */
     struct spin_conn spin_send, spin_receive;   /* --wait spin */
-    const struct s5_options *opt;
+    const struct options *opt;
 };
 
 static int is_end(const char *msg, size_t len)
@@ -50,7 +50,7 @@ static int sender(void *arg)
     if (!c->spin)
         conn_close(&c->receive_end);
     for (size_t i = 0; i < c->opt->count; i++) {
-        printf("Sent the message: %s%s\n", c->opt->msgs[i], s5_tag());
+        printf("Sent the message: %s%s\n", c->opt->msgs[i], tag());
         if (send_msg(c, c->opt->msgs[i]) == -1)
             die_child("send");
     }
@@ -76,13 +76,13 @@ static int receiver(void *arg)
         if (!ended && is_end(msg, len))
             ended = 1;
         else if (!ended)
-            printf("Received the message: %s%s\n", msg, s5_tag());
+            printf("Received the message: %s%s\n", msg, tag());
         free(msg);
     }
     if (r == -1)
         die_child("recv");
     if (!ended)
-        printf("Sender closed the pipe.%s\n", s5_tag());
+        printf("Sender closed the pipe.%s\n", tag());
     return 0;
 }
 
@@ -121,9 +121,9 @@ static void join_both(pid_t p1, pid_t p2)
     (void)p2;
 }
 
-int s5_lab_wait(const struct s5_options *opt)
+int lab_wait(const struct options *opt)
 {
-    struct channel c = { .spin = opt->wait == S5_WAIT_SPIN, .opt = opt };
+    struct channel c = { .spin = opt->wait == WAIT_SPIN, .opt = opt };
     struct spin_pipe *shared = NULL;
     double wall, cpu;
     pid_t p1, p2;

@@ -53,18 +53,18 @@ static void number(const char *name, long max, long *out)
         usage_error("%s", msg);
 }
 
-static enum s5_wait wait_kind(const char *text)
+static enum wait_how wait_kind(const char *text)
 {
     if (strcmp(text, "sleep") == 0)
-        return S5_WAIT_SLEEP;
+        return WAIT_SLEEP;
     if (strcmp(text, "spin") == 0)
-        return S5_WAIT_SPIN;
+        return WAIT_SPIN;
     usage_error("invalid value '%s' for --wait (accepted: sleep, spin)", text);
 }
 
 /* The options that pick a lab each run their own pair of processes, so at
  * most one of them; --oneway changes the Pipe under the tutorial and --bytes. */
-static void check_combinations(const struct s5_options *o, int have_msgs)
+static void check_combinations(const struct options *o, int have_msgs)
 {
     if (o->oneway && (o->duplex || o->lockstep || o->both_send >= 0))
         usage_error("--%s needs both ends to talk; it does not go with --oneway",
@@ -74,7 +74,7 @@ static void check_combinations(const struct s5_options *o, int have_msgs)
     if (o->both_send >= 0 && (have_msgs || o->duplex || o->lockstep))
         usage_error("--both-send sends one message from each end "
                     "(accepted with it: --verbose)");
-    if (o->wait != S5_WAIT_UNSET && (o->oneway || o->duplex || o->lockstep
+    if (o->wait != WAIT_UNSET && (o->oneway || o->duplex || o->lockstep
                                      || o->bytes >= 0 || o->both_send >= 0))
         usage_error("--wait runs the tutorial's sender and receiver "
                     "(accepted with it: messages, --verbose)");
@@ -83,7 +83,7 @@ static void check_combinations(const struct s5_options *o, int have_msgs)
                     "receiver; choose one");
 }
 
-void s5_parse_options(int argc, char *argv[], struct s5_options *opt)
+void parse_options(int argc, char *argv[], struct options *opt)
 {
     static const struct option options[] = {
         { "oneway",    no_argument,       NULL, 'o' },
@@ -100,7 +100,7 @@ void s5_parse_options(int argc, char *argv[], struct s5_options *opt)
     char msg[ARG_MSG_SIZE];
     int c;
 
-    *opt = (struct s5_options){ .bytes = -1, .both_send = -1 };
+    *opt = (struct options){ .bytes = -1, .both_send = -1 };
     opterr = 0;
     while ((c = getopt_long(argc, argv, ":odlb:B:w:vh", options, NULL)) != -1) {
         switch (c) {
@@ -123,7 +123,7 @@ void s5_parse_options(int argc, char *argv[], struct s5_options *opt)
     opt->count = optind < argc ? (size_t)(argc - optind) : 4;
 }
 
-const char *s5_tag(void)
+const char *tag(void)
 {
     static char tag[64];
 

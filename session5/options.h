@@ -8,9 +8,9 @@
 #include <stddef.h>
 
 /* --wait: how the receiver waits for a message (lab_wait.c). */
-enum s5_wait { S5_WAIT_UNSET, S5_WAIT_SLEEP, S5_WAIT_SPIN };
+enum wait_how { WAIT_UNSET, WAIT_SLEEP, WAIT_SPIN };
 
-struct s5_options {
+struct options {
     char *const *msgs;      /* the messages: the tutorial's four, or argv's */
     size_t count;
     int oneway;             /* --oneway: a pipe() instead of a socketpair() */
@@ -19,15 +19,15 @@ struct s5_options {
     int verbose;            /* --verbose: tag each line with its pids */
     long bytes;             /* --bytes N, or -1 */
     long both_send;         /* --both-send N, or -1 */
-    enum s5_wait wait;      /* --wait sleep|spin, or S5_WAIT_UNSET */
+    enum wait_how wait;     /* --wait sleep|spin, or WAIT_UNSET */
 };
 
 /* Fills *opt from the command line; --help prints the usage and exits 0,
  * bad usage exits 2 (usage_error) before any process is started. */
-void s5_parse_options(int argc, char *argv[], struct s5_options *opt);
+void parse_options(int argc, char *argv[], struct options *opt);
 
 /* What a child appends to each line it prints: "" normally, and with
  * --verbose "  [pid 4242, parent 4240]" for the process calling it. */
-const char *s5_tag(void);
+const char *tag(void);
 
 #endif
