@@ -40,6 +40,19 @@ static double now(void)
     return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
 }
 
+/* CPU time of this process: for a loop that never blocks, the time it
+ * really ran. On a busy machine the wall clock also counts the moments when
+ * another process had the CPU, and one such moment in a 25 ms loop of
+ * 25 ns operations moved lock_uncontended's per-round ratio from 0.44 to
+ * 1.49 under load. */
+static double cpu_now(void)
+{
+    struct timespec t;
+
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t);
+    return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
+}
+
 /* Both locked_increment_2proc figures start the clock, then their two
  * processes wait here until both run: otherwise the first often does most
  * of its increments before the second has been forked and scheduled, and
@@ -118,14 +131,14 @@ static double lock_uncontended_baseline(long n)
         die("mmap");
     if (sem_init(sem, 1, 1) == -1)
         die("sem_init");
-    start = now();
+    start = cpu_now();
     for (long i = 0; i < n; i++) {
         if (sem_wait(sem) == -1)
             die("sem_wait");
         if (sem_post(sem) == -1)
             die("sem_post");
     }
-    start = now() - start;
+    start = cpu_now() - start;
     sem_destroy(sem);
     shared_free(sem, sizeof *sem);
     return start / (double)n * 1e9;
@@ -511,13 +524,13 @@ static double lock_uncontended_suite(long n)
         die("mmap");
     if ((err = lock_init(l, LOCK_SEMAPHORE)) != 0)
         die_errnum("lock_init", err);
-    start = now();
+    start = cpu_now();
     for (long i = 0; i < n; i++) {
         if ((err = lock_acquire(l)) != 0)
             die_errnum("lock_acquire", err);
         lock_release(l);
     }
-    start = now() - start;
+    start = cpu_now() - start;
     lock_destroy(l);
     shared_free(l, sizeof *l);
     return start / (double)n * 1e9;
