@@ -191,6 +191,62 @@ double grade_cpu_seconds(pid_t pid)
     return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
 }
 
+/* The state letter of /proc/PID/stat (R, S, D, Z, T...), or 0 when gone. */
+static char proc_state(pid_t pid)
+{
+    char path[64], line[512], *close;
+    FILE *f;
+    size_t n;
+
+    snprintf(path, sizeof path, "/proc/%d/stat", (int)pid);
+    if ((f = fopen(path, "r")) == NULL)
+        return 0;
+    n = fread(line, 1, sizeof line - 1, f);
+    fclose(f);
+    line[n] = '\0';
+    /* "PID (comm) S ...": comm may hold spaces and parentheses. */
+    if ((close = strrchr(line, ')')) == NULL || close[1] != ' ')
+        return 0;
+    return close[2];
+}
+
+/* Sleeps about a millisecond: the polls below look 1000 times a second. */
+static void pause_briefly(void)
+{
+    struct timespec ms = { 0, 1000000 };
+
+    nanosleep(&ms, NULL);
+}
+
+int grade_wait_asleep(pid_t pid, double seconds)
+{
+    double until = now() + grade_seconds(seconds);
+
+    for (;;) {
+        char state = proc_state(pid);
+
+        if (state == 0 || state == 'Z' || state == 'X')
+            return -1;
+        if (state == 'S')
+            return 1;
+        if (now() >= until)
+            return 0;
+        pause_briefly();
+    }
+}
+
+int grade_wait_until(atomic_int *counter, int value, double seconds)
+{
+    double until = now() + grade_seconds(seconds);
+
+    while (atomic_load(counter) < value) {
+        if (now() >= until)
+            return 0;
+        pause_briefly();
+    }
+    return 1;
+}
+
 void grade_pin_one_cpu(void)
 {
     cpu_set_t set;
