@@ -35,7 +35,7 @@ int conn_send(int fd, const void *msg, size_t len)
 
 int conn_recv(int fd, void *buf, size_t max, size_t *len)
 {
-    unsigned char header[CONN_HEADER_SIZE];
+    unsigned char header[CONN_HEADER_SIZE] = { 0 };
     ssize_t got;
     uint32_t n;
 
