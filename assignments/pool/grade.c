@@ -33,7 +33,7 @@ static const char *const HINT_CLEANUP =
     "README.md, \"Cleaning up\"; man 2 waitpid, man 2 close";
 
 enum { MAX_ITEMS = 64 };
-#define WAIT_SECONDS 5.0        /* how long a grader's task waits for another */
+#define WAIT_SECONDS 3.0        /* how long a grader's task waits for another */
 
 /* What the tasks write down, in memory every worker shares. */
 struct board {

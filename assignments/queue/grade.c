@@ -415,8 +415,8 @@ static void test_many_producers_consumers(void)
     if (lost > 0 || twice > 0)
         grade_fail("%d producers put %d items each through a queue of capacity %d to %d "
                    "consumers: %d never came out, %d came out more than once (the first: "
-                   "item %d of producer %d): is every use of head and tail inside the lock, "
-                   "and does every put wait for a free slot?", PRODUCERS, PER_PRODUCER,
+                   "item %d of producer %d): every item must come out once: is every use of "
+                   "head and tail inside the lock, and does every put wait for a free slot?", PRODUCERS, PER_PRODUCER,
                    CAPACITY, CONSUMERS, lost, twice, first_seq, first_p);
 }
 
