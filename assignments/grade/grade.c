@@ -15,6 +15,8 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <limits.h>
+#include <linux/futex.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -24,6 +26,7 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/prctl.h>
+#include <sys/syscall.h>
 #include <sys/types.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -272,10 +275,25 @@ struct grade_turns {
     atomic_int joined;
     atomic_int turn;                /* a party, or -1 when nobody holds it */
     atomic_int active[MAX_PARTIES];
+    atomic_int blocking[MAX_PARTIES];   /* on its way to sleep in the kernel */
+    pid_t pid[MAX_PARTIES];
 };
 
 static struct grade_turns *turns;   /* the scheduler this process is in */
 static int me = -1;
+
+/* A waiter sleeps in the kernel until the word changes (futex), so the
+ * turn holder has the CPU to itself even on one CPU. */
+static void word_wait(atomic_int *word, int seen)
+{
+    syscall(SYS_futex, word, FUTEX_WAIT, seen, NULL, NULL, 0);
+}
+
+static void word_set(atomic_int *word, int value)
+{
+    atomic_store(word, value);
+    syscall(SYS_futex, word, FUTEX_WAKE, INT_MAX, NULL, NULL, 0);
+}
 
 struct grade_turns *grade_turns_new(int parties)
 {
@@ -301,18 +319,52 @@ static int next_active(int p)
     return -1;
 }
 
+/* The state letter of a process ('S' asleep, 'R' running), or '?'. */
+static char state_of(pid_t pid)
+{
+    char path[64], line[512], *close;
+    FILE *f;
+    size_t n;
+
+    snprintf(path, sizeof path, "/proc/%d/stat", (int)pid);
+    if ((f = fopen(path, "r")) == NULL)
+        return '?';
+    n = fread(line, 1, sizeof line - 1, f);
+    fclose(f);
+    line[n] = '\0';
+    close = strrchr(line, ')');     /* the name may hold spaces and parentheses */
+    return close != NULL && close[1] == ' ' ? close[2] : '?';
+}
+
+/* A party that called grade_turns_block() runs on, outside the turns, until
+ * it sleeps in the kernel. Until then the others wait, so that what it
+ * finds when it gets there (say, a futex word) does not depend on timing. */
+static void wait_for_sleepers(void)
+{
+    for (int q = 0; q < turns->parties; q++)
+        while (atomic_load(&turns->blocking[q])) {
+            char st = state_of(turns->pid[q]);
+
+            if (st == 'S' || st == 'D' || st == 'Z' || st == '?')
+                break;
+            sched_yield();
+        }
+}
+
 /* Until the turn is mine. A turn held by a party that left is taken. */
 static void wait_for_turn(void)
 {
     for (;;) {
         int t = atomic_load(&turns->turn);
 
-        if (t == me)
+        if (t == me) {
+            wait_for_sleepers();
             return;
+        }
         if (t < 0 || !atomic_load(&turns->active[t]))
             atomic_compare_exchange_strong(&turns->turn, &t, me);
         else
-            sched_yield();
+            word_wait(&turns->turn, t);
     }
 }
 
@@ -320,10 +372,12 @@ void grade_turns_join(struct grade_turns *t, int party)
 {
     turns = t;
     me = party;
+    t->pid[party] = getpid();
     atomic_store(&t->active[party], 1);
     atomic_fetch_add(&t->joined, 1);
-    while (atomic_load(&t->joined) < t->parties)
-        sched_yield();
+    syscall(SYS_futex, &t->joined, FUTEX_WAKE, INT_MAX, NULL, NULL, 0);
+    for (int n; (n = atomic_load(&t->joined)) < t->parties;)
+        word_wait(&t->joined, n);
     wait_for_turn();
 }
 
@@ -334,8 +388,8 @@ void grade_step(void)
     if (turns == NULL || me < 0 || !atomic_load(&turns->active[me]))
         return;
     next = next_active(me);
-    if (next >= 0)
-        atomic_store(&turns->turn, next);
+    if (next >= 0 && next != me)
+        word_set(&turns->turn, next);
     wait_for_turn();
 }
 
@@ -347,15 +401,41 @@ void grade_turns_leave(void)
         return;
     atomic_store(&turns->active[me], 0);
     next = next_active(me);
-    atomic_store(&turns->turn, next);
+    if (atomic_load(&turns->turn) == me)
+        word_set(&turns->turn, next);
+}
+
+void grade_turns_block(void)
+{
+    if (turns == NULL || me < 0 || !atomic_load(&turns->active[me]))
+        return;
+    atomic_store(&turns->blocking[me], 1);
+    grade_turns_leave();
 }
 
 void grade_turns_rejoin(void)
 {
     if (turns == NULL || me < 0)
         return;
+    atomic_store(&turns->blocking[me], 0);
     atomic_store(&turns->active[me], 1);
     wait_for_turn();
+}
+
+int grade_turns_asleep(struct grade_turns *t)
+{
+    int asleep = 0;
+
+    for (int q = 0; q < t->parties; q++) {
+        if (atomic_load(&t->active[q]))
+            return 0;
+        if (atomic_load(&t->blocking[q])) {
+            if (state_of(t->pid[q]) != 'S')
+                return 0;
+            asleep++;
+        }
+    }
+    return asleep > 0;
 }
 
 int grade_turns_me(void)

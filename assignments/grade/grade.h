@@ -99,10 +99,12 @@ double grade_seconds(double seconds);
  * on every run, on one CPU or many, idle or loaded: "P1 reads, P2 reads, P1
  * writes, P2 writes" happens because the grader makes it happen.
  *
- * A party that is about to block for something outside the scheduler (a
- * futex, a semaphore) calls grade_turns_leave() first and grade_turns_rejoin()
- * after, so the others never wait for its turn. A process that never joined
- * (and the grader's own parent process) steps freely. */
+ * A party that is about to block in the kernel for something outside the
+ * scheduler (a futex, a semaphore) calls grade_turns_block() first and
+ * grade_turns_rejoin() after: the others go on without it, but only once it
+ * is really asleep (its /proc state is S) or back, so whether it sleeps
+ * never depends on timing. A process that never joined (and the grader's
+ * own parent process) steps freely. */
 struct grade_turns;
 
 /* For parties 0..n-1; call before forking them. */
@@ -116,9 +118,17 @@ void grade_turns_join(struct grade_turns *t, int me);
  * scheduled process. */
 void grade_step(void);
 
-/* Leaves the scheduler for good (a party that is done), or for a while. */
+/* Leaves the scheduler (a party that is done). */
 void grade_turns_leave(void);
+
+/* Around a call that may sleep in the kernel (see above). */
+void grade_turns_block(void);
 void grade_turns_rejoin(void);
+
+/* 1 when no party can move any more: none is active, and those that have
+ * not finished are asleep in the kernel (after grade_turns_block). Nobody
+ * in the scheduler can wake them: a deadlock, or a wake-up forgotten. */
+int grade_turns_asleep(struct grade_turns *t);
 
 /* The calling process's party number, or -1 when it is not scheduled. */
 int grade_turns_me(void);

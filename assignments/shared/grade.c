@@ -58,7 +58,7 @@ static void new_or_fail(struct squares *s, size_t len)
 static void run_or_fail(const long *mylist, struct squares *s)
 {
     if (square_list_in_child(mylist, s) == -1)
-        grade_fail("square_list_in_child failed (returned -1) for %zu numbers "
+        grade_fail("square_list_in_child failed (returned -1) with %zu numbers "
                    "that square without trouble", s->len);
 }
 
