@@ -194,8 +194,8 @@ double grade_cpu_seconds(pid_t pid)
     return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
 }
 
-/* The state letter of /proc/PID/stat (R, S, D, Z, T...), or 0 when gone. */
-static char proc_state(pid_t pid)
+/* The state letter of a process ('S' asleep, 'R' running), or '?'. */
+static char state_of(pid_t pid)
 {
     char path[64], line[512], *close;
     FILE *f;
@@ -203,14 +203,12 @@ static char proc_state(pid_t pid)
 
     snprintf(path, sizeof path, "/proc/%d/stat", (int)pid);
     if ((f = fopen(path, "r")) == NULL)
-        return 0;
+        return '?';
     n = fread(line, 1, sizeof line - 1, f);
     fclose(f);
     line[n] = '\0';
-    /* "PID (comm) S ...": comm may hold spaces and parentheses. */
-    if ((close = strrchr(line, ')')) == NULL || close[1] != ' ')
-        return 0;
-    return close[2];
+    close = strrchr(line, ')');     /* the name may hold spaces and parentheses */
+    return close != NULL && close[1] == ' ' ? close[2] : '?';
 }
 
 /* Sleeps about a millisecond: the polls below look 1000 times a second. */
@@ -226,9 +224,9 @@ int grade_wait_asleep(pid_t pid, double seconds)
     double until = now() + grade_seconds(seconds);
 
     for (;;) {
-        char state = proc_state(pid);
+        char state = state_of(pid);
 
-        if (state == 0 || state == 'Z' || state == 'X')
+        if (state == '?' || state == 'Z' || state == 'X')
             return -1;
         if (state == 'S')
             return 1;
@@ -317,23 +315,6 @@ static int next_active(int p)
             return q;
     }
     return -1;
-}
-
-/* The state letter of a process ('S' asleep, 'R' running), or '?'. */
-static char state_of(pid_t pid)
-{
-    char path[64], line[512], *close;
-    FILE *f;
-    size_t n;
-
-    snprintf(path, sizeof path, "/proc/%d/stat", (int)pid);
-    if ((f = fopen(path, "r")) == NULL)
-        return '?';
-    n = fread(line, 1, sizeof line - 1, f);
-    fclose(f);
-    line[n] = '\0';
-    close = strrchr(line, ')');     /* the name may hold spaces and parentheses */
-    return close != NULL && close[1] == ' ' ? close[2] : '?';
 }
 
 /* A party that called grade_turns_block() runs on, outside the turns, until
