@@ -410,7 +410,7 @@ static void test_end_of_file(void)
         if (rc != 0)
             grade_fail("conn_recv returned %d%s%s when the other end had closed the stream "
                        "after two whole messages: want 0, a clean end of file (EOFError)",
-                       rc, rc == -1 ? " with errno " : "", rc == -1 ? strerror(errno) : "");
+                       rc, rc == -1 ? " with errno " : "", rc == -1 ? errno_name(errno) : "");
     }
 }
 
