@@ -9,13 +9,15 @@
 #include "io.h"
 #include "proc.h"
 #include "shm.h"
-#include "session3/proxy.h"
-#include "session3/server.h"
-#include "session3/store.h"
-#include "session4/queue.h"
-#include "session5/pipe.h"
-#include "session7/lock.h"
-#include "session8/pool.h"
+
+/* The primitives measured: the sessions' own modules (bench/build.mk). */
+#include "lock.h"               /* session7 */
+#include "pipe.h"               /* session5 */
+#include "pool.h"               /* session8 */
+#include "proxy.h"              /* session3, with server.h and store.h */
+#include "queue.h"              /* session4 */
+#include "server.h"
+#include "store.h"
 
 #include <math.h>
 #include <pthread.h>
@@ -661,7 +663,7 @@ static double pool_speedup_2_baseline(long n)
 
 /* ------------------------------------- mpi_task_overhead, mpi_speedup_2 */
 
-/* session8-mpi (session8/mpi/) under mpirun: the same Pool.map with ranks
+/* session8-mpi (session8/session8-mpi.c) under mpirun: the same Pool.map with ranks
  * instead of forked workers. Its --summary prints the map's own time (rank
  * 0, from the first chunk sent to the last result in, MPI_Init excluded as
  * pool_new is for the fork pool). Without mpirun or the program (no mpicc),

@@ -1,7 +1,6 @@
 /* die.c - error reporting for programs; see die.h. */
 #define _DEFAULT_SOURCE         /* MAP_ANONYMOUS */
 #include "die.h"
-#include "proc.h"
 
 #include <signal.h>
 #include <errno.h>
@@ -194,6 +193,16 @@ _Noreturn void usage_error(const char *fmt, ...)
     exit(2);
 }
 
+void exit_on_usage(int parsed, const char *msg)
+{
+    if (parsed == 1)
+        exit(0);        /* close_stdout still checks that the usage arrived */
+    if (parsed == -1)
+        usage_error("%s", msg);
+    if (parsed == -2)
+        die(msg);
+}
+
 _Noreturn void fail(const char *fmt, ...)
 {
     va_list ap;
@@ -224,31 +233,8 @@ _Noreturn void fail_in_child(const char *fmt, ...)
     _exit(1);
 }
 
-_Noreturn void fail_child(const char *name, int status)
+_Noreturn void exit_reported(void)
 {
-    char how[64];
-
-    proc_terminate_all(SIGTERM);
-    if (WIFEXITED(status) && WEXITSTATUS(status) == 1) {
-        first_to_report();      /* the child's own line said what went wrong */
-        exit(1);
-    }
-    if (WIFSIGNALED(status) && WTERMSIG(status) == SIGPIPE) {
-        /* The child wrote to a pipe whose reader has gone (`| head`): the
-         * program ends the way any program of a pipeline does, silently,
-         * by SIGPIPE (the shell shows 141). */
-        signal(SIGPIPE, SIG_DFL);
-        raise(SIGPIPE);
-    }
-    fail("process %s %s", name, proc_describe_status(status, how, sizeof how));
-}
-
-void join_or_fail(pid_t pid, const char *name)
-{
-    int status;
-
-    if (proc_join(pid, &status) == -1)
-        die("waitpid");
-    if (!proc_succeeded(status))
-        fail_child(name, status);
+    first_to_report();
+    exit(1);
 }

@@ -6,8 +6,8 @@
  * end. Neither can go on. main joins with a timeout, sees the full queue,
  * says who waits for whom, stops p1, exits 1. docs/session4.md.
  */
-#include "session4/options.h"
-#include "session4/queue.h"
+#include "options.h"
+#include "queue.h"
 
 #include "clock.h"
 #include "die.h"
@@ -56,7 +56,7 @@ static int join_with_timeout(pid_t pid, const struct fill *f, int *status)
     return rc;
 }
 
-int s4_lab_join_before_drain(const struct s4_options *o)
+int lab_join_before_drain(const struct options *o)
 {
     struct fill f;
     long capacity = o->maxsize > 0 ? o->maxsize : QUEUE_DEFAULT_MAXSIZE, took = 0;

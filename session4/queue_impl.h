@@ -7,7 +7,7 @@
 #ifndef SESSION4_QUEUE_IMPL_H
 #define SESSION4_QUEUE_IMPL_H
 
-#include "session4/queue.h"
+#include "queue.h"
 
 struct queue_ops {
     void *(*create)(size_t capacity, size_t max_msg);   /* NULL with errno */
@@ -18,7 +18,7 @@ struct queue_ops {
     int (*destroy)(void *shared);
 };
 
-extern const struct queue_ops s4_bounded_buffer_ops;   /* bounded_buffer.c */
-extern const struct queue_ops s4_ring_ops;             /* ring.c */
+extern const struct queue_ops bounded_buffer_ops;      /* bounded_buffer.c */
+extern const struct queue_ops ring_ops;                /* ring.c */
 
 #endif

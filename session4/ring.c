@@ -10,7 +10,7 @@
  * pthread_cond_broadcast wait for it forever (tests/test_session4.c,
  * a_consumer_killed_while_asleep_leaves_the_queue_working).
  */
-#include "session4/queue_impl.h"
+#include "queue_impl.h"
 
 #include "clock.h"
 #include "shm.h"
@@ -310,6 +310,6 @@ static int ring_destroy(void *shared)
     return shared_free(q, q->map_size);
 }
 
-const struct queue_ops s4_ring_ops = {
+const struct queue_ops ring_ops = {
     ring_create, ring_put, ring_get, ring_close, ring_size, ring_destroy,
 };
