@@ -32,16 +32,15 @@
 #include <time.h>
 #include <unistd.h>
 
-static const char *const HINT_BASICS =
-    "README.md, \"What to write\"; docs/session5.md#the-lesson-python-and-c-side-by-side (\"Why frames\")";
+#define WHY_FRAMES "docs/session5.md#the-lesson-python-and-c-side-by-side (\"Why frames\")"
+
+static const char *const HINT_BASICS = "README.md, \"What to write\"; " WHY_FRAMES;
 static const char *const HINT_SHORT =
     "README.md, \"Short reads and writes\"; man 2 read, man 2 write (RETURN VALUE)";
 static const char *const HINT_EINTR =
     "README.md, \"Signals\"; man 7 signal (\"Interruption of system calls\")";
-static const char *const HINT_EOF =
-    "README.md, \"End of file\"; docs/session5.md#the-lesson-python-and-c-side-by-side (\"Why frames\")";
-static const char *const HINT_LIMIT =
-    "README.md, \"The size limit\"; docs/session5.md#the-lesson-python-and-c-side-by-side (\"Why frames\")";
+static const char *const HINT_EOF = "README.md, \"End of file\"; " WHY_FRAMES;
+static const char *const HINT_LIMIT = "README.md, \"The size limit\"; " WHY_FRAMES;
 
 enum { BIG = 200000 };                  /* longer than any send buffer SO_SNDBUF allows */
 

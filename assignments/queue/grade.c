@@ -23,13 +23,16 @@
 #include <unistd.h>
 
 static const char *const HINT_WAIT =
-    "README.md, \"What to write\"; docs/session4.md#the-queue-the-textbook-bounded-buffer";
+    "README.md, \"What to write\"; "
+    "docs/session4.md#the-queue-the-textbook-bounded-buffer";
 static const char *const HINT_LOCK =
-    "README.md, \"What to write\" (the lock); docs/session4.md#the-queue-the-textbook-bounded-buffer";
+    "README.md, \"What to write\" (the lock); "
+    "docs/session4.md#the-queue-the-textbook-bounded-buffer";
 static const char *const HINT_EINTR =
     "README.md, \"Signals\"; man 7 signal (\"Interruption of system calls\"), man 3 sem_wait";
 static const char *const HINT_MANY =
-    "README.md, \"What to write\"; docs/session4.md#many-producers-and-consumers---producers---consumers---count---maxsize";
+    "README.md, \"What to write\"; "
+    "docs/session4.md#many-producers-and-consumers---producers---consumers---count---maxsize";
 
 #define CPU_LIMIT 0.05          /* seconds of CPU a waiting process may use in 1 s */
 
@@ -416,8 +419,8 @@ static void test_many_producers_consumers(void)
         grade_fail("%d producers put %d items each through a queue of capacity %d to %d "
                    "consumers: %d never came out, %d came out more than once (the first: "
                    "item %d of producer %d): every item must come out once: is every use of "
-                   "head and tail inside the lock, and does every put wait for a free slot?", PRODUCERS, PER_PRODUCER,
-                   CAPACITY, CONSUMERS, lost, twice, first_seq, first_p);
+                   "head and tail inside the lock, and does every put wait for a free slot?",
+                   PRODUCERS, PER_PRODUCER, CAPACITY, CONSUMERS, lost, twice, first_seq, first_p);
 }
 
 static const struct grade_test tests[] = {
