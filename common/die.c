@@ -166,6 +166,16 @@ _Noreturn void usage_error(const char *fmt, ...)
     exit(2);
 }
 
+void exit_on_usage(int parsed, const char *msg)
+{
+    if (parsed == 1)
+        exit(0);        /* close_stdout still checks that the usage arrived */
+    if (parsed == -1)
+        usage_error("%s", msg);
+    if (parsed == -2)
+        die(msg);
+}
+
 /* One function for the program and its children: a child (any process but
  * the one that called die_init) ends with _exit, which runs no atexit
  * handler and flushes no stdio buffer copied from the parent. */

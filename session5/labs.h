@@ -6,9 +6,9 @@
 #ifndef SESSION5_LABS_H
 #define SESSION5_LABS_H
 
+#include "options.h"
+#include "pipe.h"
 #include "proc.h"
-#include "session5/options.h"
-#include "session5/pipe.h"
 
 /* lab_talk.c: the tutorial's sender and receiver with a change.
  * --oneway: over a pipe(), which carries bytes one way only.
@@ -25,6 +25,10 @@ int lab_bytes(const struct options *opt);
 /* lab_both_send.c, --both-send N: both ends send N bytes before either
  * reads; a deadlock once N is more than the sockets buffer. */
 int lab_both_send(const struct options *opt);
+
+/* lab_wait.c, --wait sleep|spin: the tutorial's run, the receiver asleep
+ * in read() or spinning on shared memory, then the CPU both used. */
+int lab_wait(const struct options *opt);
 
 /* Two processes on one Pipe: the sender's end and the receiver's, and what
  * the lab's functions need. Both children get this (fork copies it). */

@@ -7,10 +7,10 @@
  */
 #include "die.h"
 #include "frame.h"
+#include "labs.h"
+#include "options.h"
 #include "output.h"
 #include "proc.h"
-#include "session5/labs.h"
-#include "session5/options.h"
 
 #include <signal.h>
 #include <stdio.h>
@@ -105,6 +105,7 @@ int main(int argc, char *argv[])
     if (opt.duplex) return lab_duplex(&opt);
     if (opt.lockstep) return lab_lockstep(&opt);
     if (opt.oneway) return lab_oneway(&opt);
+    if (opt.wait != WAIT_UNSET) return lab_wait(&opt);
 
     a.msgs = opt.msgs;                  /* msgs = ["hello", "hey", "hru?", "END"] */
     a.count = opt.count;

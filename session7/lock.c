@@ -12,21 +12,11 @@
 #include <string.h>
 #include <time.h>
 
-int lock_parse_kind(const char *text, enum lock_kind *kind)
-{
-    static const char *const names[] = { "semaphore", "mutex", "spin" };
-
-    for (int k = 0; k < 3; k++)
-        if (strcmp(text, names[k]) == 0) {
-            *kind = (enum lock_kind)k;
-            return 0;
-        }
-    return -1;
-}
+const char *const lock_kind_names[] = { "semaphore", "mutex", "spin", NULL };
 
 const char *lock_kind_name(enum lock_kind kind)
 {
-    return kind == LOCK_SEMAPHORE ? "semaphore" : kind == LOCK_MUTEX ? "mutex" : "spin";
+    return lock_kind_names[kind];
 }
 
 /* A robust mutex: when its holder dies, the next locker is told (EOWNERDEAD)
@@ -77,10 +67,9 @@ static int sem_wait_retrying(sem_t *sem)
     return 0;
 }
 
-int lock_acquire(void *lock)
+/* Also the semaphore after its sem_wait failed (EINTR: wait again). */
+int lock_acquire_slow(struct lock *l)
 {
-    struct lock *l = lock;
-
     switch (l->kind) {
     case LOCK_SEMAPHORE:
         return sem_wait_retrying(&l->u.sem);
@@ -150,10 +139,8 @@ int lock_make_consistent(struct lock *l)
     return l->kind == LOCK_MUTEX ? pthread_mutex_consistent(&l->u.mutex) : EINVAL;
 }
 
-int lock_release(void *lock)
+int lock_release_slow(struct lock *l)
 {
-    struct lock *l = lock;
-
     switch (l->kind) {
     case LOCK_SEMAPHORE:
         return sem_post(&l->u.sem) == -1 ? errno : 0;
@@ -171,10 +158,8 @@ int lock_release(void *lock)
  * process wrote: this process marks the lock usable again and carries on,
  * and the parent reports the dead process (--kill-holder shows this step by
  * step). */
-void lock_acquire_or_die(struct lock *l)
+void lock_acquire_failed(struct lock *l, int err)
 {
-    int err = lock_acquire(l);
-
     if (err == EOWNERDEAD)
         err = lock_make_consistent(l);
     if (err != 0) {
@@ -183,12 +168,8 @@ void lock_acquire_or_die(struct lock *l)
     }
 }
 
-void lock_release_or_die(struct lock *l)
+void lock_release_failed(int err)
 {
-    int err = lock_release(l);
-
-    if (err != 0) {
-        errno = err;
-        die_child("lock.release");
-    }
+    errno = err;
+    die_child("lock.release");
 }
