@@ -34,8 +34,8 @@ static void print_result(const char *who)
 /* The target of process p1: it runs in the child only. */
 static void square_list(const long *mylist, size_t len)
 {
-    for (size_t i = 0; i < len; i++)                    /* for num in mylist: */
-        result[result_len++] = mylist[i] * mylist[i];   /* result.append(num * num) */
+    for (size_t i = 0; i < len; i++)                    /* for num in mylist: */ /* line:loop */
+        result[result_len++] = mylist[i] * mylist[i];   /* result.append(num * num) */ /* line:append */
     print_result("process p1");     /* print("Result(in process p1): {}".format(result)) */
 }
 
@@ -48,7 +48,7 @@ int main(int argc, char *argv[])
 
     die_init("session1");
     s1_parse_options(argc, argv, &opt);             /* mylist = [1,2,3,4] */
-    result = malloc(opt.len * sizeof *result);      /* result = [] */
+    result = malloc(opt.len * sizeof *result);      /* result = [] */ /* line:malloc */
     if (result == NULL)
         die("malloc");
     if (opt.start != S1_START_TUTORIAL)             /* --start fork|spawn: start.c */
@@ -60,28 +60,28 @@ int main(int argc, char *argv[])
     parent = getpid();                              /* so p1 can end if main dies */
     if (proc_hold_signals(&before) == -1)           /* Ctrl-C waits until p1 is tracked */
         die("sigprocmask");
-    p1 = fork();                                    /* p1.start() */
+    p1 = fork();                                    /* p1.start() */ /* line:fork */
     if (p1 == -1)
         die("fork");
-    if (p1 == 0) {                                  /* in p1, a copy of main */
+    if (p1 == 0) {                                  /* in p1, a copy of main */ /* line:child */
         proc_child_init(parent);
         proc_release_signals(&before);
-        square_list(opt.mylist, opt.len);
+        square_list(opt.mylist, opt.len); /* line:call */
         if (fflush(stdout) == EOF)
             die_child("write error");
-        _exit(0);   /* not exit(): no atexit handlers, no second flush of copied buffers */
+        _exit(0);   /* not exit(): no atexit handlers, no second flush of copied buffers */ /* line:exit */
     }
     if (proc_track(p1) == -1)       /* so that Ctrl-C stops and reaps p1 too */
         die("proc_track");
     proc_release_signals(&before);                  /* a Ctrl-C held back arrives now */
 
-    while (waitpid(p1, &status, 0) == -1)           /* p1.join() */
+    while (waitpid(p1, &status, 0) == -1)           /* p1.join() */ /* line:join */
         if (errno != EINTR)
             die("waitpid");
     if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
         fail_child("p1", status);
 
-    print_result("main program");   /* print("Result(in main program): {}".format(result)) */
+    print_result("main program");   /* print("Result(in main program): {}".format(result)) */ /* line:print-main */
     free(result);
     return fflush(stdout) == 0 ? 0 : 1;
 }

@@ -26,7 +26,7 @@ static struct s2_shared shared_new(char typecode, size_t len)
 {
     struct s2_shared s = { typecode, len, NULL };
 
-    s.mem = mmap(NULL, s2_size(&s), PROT_READ | PROT_WRITE,
+    s.mem = mmap(NULL, s2_size(&s), PROT_READ | PROT_WRITE, /* line:mmap */
                  MAP_SHARED | MAP_ANONYMOUS, -1, 0);
     if (s.mem == MAP_FAILED)
         die("mmap");
@@ -49,12 +49,12 @@ static void print_results(const char *who, const struct s2_shared *result,
 static void square_list(const long *mylist, struct s2_shared *result,
                         struct s2_shared *square_sum)
 {
-    for (size_t idx = 0; idx < result->len; idx++) {    /* for idx, num in enumerate(mylist): */
+    for (size_t idx = 0; idx < result->len; idx++) {    /* for idx, num in enumerate(mylist): */ /* line:loop */
         double num = (double)mylist[idx];   /* exact for every 'i'; 'd' may pass a long */
 
-        s2_set(result, idx, num * num);                 /* result[idx] = num * num */
+        s2_set(result, idx, num * num);                 /* result[idx] = num * num */ /* line:store */
     }
-    s2_set(square_sum, 0, s2_sum(result));          /* square_sum.value = sum(result) */
+    s2_set(square_sum, 0, s2_sum(result));          /* square_sum.value = sum(result) */ /* line:sum */
     print_results("process p1", result, square_sum);    /* print(...) twice: below */
 }
 
@@ -71,8 +71,8 @@ int main(int argc, char *argv[])
     if (opt.named)                                  /* --named: shm_open, named.c */
         return s2_lab_named(&opt, square_list, print_results);
 
-    result = shared_new(opt.typecode, opt.len);     /* result = multiprocessing.Array('i', 4) */
-    square_sum = shared_new(opt.typecode, 1);       /* square_sum = multiprocessing.Value('i') */
+    result = shared_new(opt.typecode, opt.len);     /* result = multiprocessing.Array('i', 4) */ /* line:array */
+    square_sum = shared_new(opt.typecode, 1);       /* square_sum = multiprocessing.Value('i') */ /* line:value */
     if (proc_cleanup_on_signals() == -1)            /* Ctrl-C stops p1 too */
         die("sigaction");
 
@@ -80,7 +80,7 @@ int main(int argc, char *argv[])
     parent = getpid();
     if (proc_hold_signals(&before) == -1)           /* Ctrl-C waits until p1 is adopted */
         die("sigprocmask");
-    p1 = fork();                                    /* p1.start() */
+    p1 = fork();                                    /* p1.start() */ /* line:fork */
     if (p1 == -1)
         die("fork");
     if (p1 == 0) {                                  /* in p1: the same pages, mapped */
@@ -95,13 +95,13 @@ int main(int argc, char *argv[])
         die("proc_track");
     proc_release_signals(&before);                  /* a Ctrl-C held back arrives now */
 
-    while (waitpid(p1, &status, 0) == -1)           /* p1.join() */
+    while (waitpid(p1, &status, 0) == -1)           /* p1.join() */ /* line:join */
         if (errno != EINTR)
             die("waitpid");
     if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
         fail_child("p1", status);
 
-    print_results("main program", &result, &square_sum);   /* print(...) twice, as p1 */
+    print_results("main program", &result, &square_sum);   /* print(...) twice, as p1 */ /* line:print-main */
     if (munmap(result.mem, s2_size(&result)) == -1
         || munmap(square_sum.mem, s2_size(&square_sum)) == -1)
         die("munmap");

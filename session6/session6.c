@@ -18,14 +18,15 @@ struct transaction {
 };
 
 /* def withdraw(balance): */
-static int withdraw(void *arg)
+static int withdraw(void *arg) /* line:withdraw */
 {
     struct transaction *args = arg;
 
     bank_start_gate(args->balance, 1);              /* both loops start together */
     for (long i = 0; i < args->balance->iterations; i++) {      /* for _ in range(10000): */
-        long current = balance_read(args->balance); /* balance.value = balance.value - 1: read */
-        balance_write(args->balance, current - 1);  /*     ... and its write */
+        /* balance.value = balance.value - 1: a read, then a write */
+        long current = balance_read(args->balance);     /* line:read */
+        balance_write(args->balance, current - 1);      /* line:write */
     }
     return 0;
 }
@@ -37,8 +38,9 @@ static int deposit(void *arg)
 
     bank_start_gate(args->balance, 2);
     for (long i = 0; i < args->balance->iterations; i++) {      /* for _ in range(10000): */
-        long current = balance_read(args->balance); /* balance.value = balance.value + 1: read */
-        balance_write(args->balance, current + 1);  /*     ... and its write */
+        /* balance.value = balance.value + 1: a read, then a write */
+        long current = balance_read(args->balance);
+        balance_write(args->balance, current + 1);
     }
     return 0;
 }
@@ -46,7 +48,7 @@ static int deposit(void *arg)
 /* def perform_transactions(): */
 static void perform_transactions(struct bank_options *opt)
 {
-    struct account *balance = account_new(opt);     /* balance = multiprocessing.Value('i', 100) */
+    struct account *balance = account_new(opt);     /* balance = multiprocessing.Value('i', 100) */ /* line:value */
     struct transaction args = { balance };
     struct bank_failure failed;
     pid_t p1, p2;
@@ -55,7 +57,7 @@ static void perform_transactions(struct bank_options *opt)
     if (balance == NULL)
         die("mmap");
     /* p1 = multiprocessing.Process(target=withdraw, args=(balance,)); p1.start() */
-    if ((p1 = proc_start(withdraw, &args)) == -1)
+    if ((p1 = proc_start(withdraw, &args)) == -1) /* line:start */
         die("fork");
     /* p2 = multiprocessing.Process(target=deposit, args=(balance,)); p2.start() */
     if ((p2 = proc_start(deposit, &args)) == -1) {

@@ -101,14 +101,14 @@ static int transfer(struct bank2 *b, struct party *me)
 {
     int first = me->from, second = me->to;
 
-    if (b->ordered && first > second) {
+    if (b->ordered && first > second) { /* line:ordered */
         first = me->to;
         second = me->from;
     }
     wait_or_die(&me->go);
-    take(b, me, first);
+    take(b, me, first); /* line:first */
     wait_or_die(&me->go);
-    take(b, me, second);
+    take(b, me, second); /* line:second */
     b->balance[me->from] -= me->amount;
     b->balance[me->to] += me->amount;
     give_back(b, me, second);
