@@ -164,10 +164,8 @@ void lab_map_failed(const struct pool *p)
      * the usual end of a program in a pipeline, so the program ends the
      * same way, silently killed by SIGPIPE (the shell shows status 141).
      * The pool has already stopped the other workers. */
-    if (pool_error_signal(p) == SIGPIPE) {
-        signal(SIGPIPE, SIG_DFL);
-        raise(SIGPIPE);
-    }
+    if (pool_error_signal(p) == SIGPIPE)
+        die_reader_gone();
     fail("%s", pool_error(p));
 }
 
