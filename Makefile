@@ -16,7 +16,7 @@ CC       ?= cc
 CFLAGS   ?= -O2 -g
 STD      := -std=c11 -D_POSIX_C_SOURCE=200809L
 WARNINGS := -Wall -Wextra -Werror -pedantic
-CPPFLAGS += -Icommon -I. -MMD -MP
+CPPFLAGS += -Icommon -MMD -MP
 ALL_CFLAGS = $(STD) $(WARNINGS) $(CFLAGS) $(EXTRA_CFLAGS)
 BUILD    := build
 

@@ -2,8 +2,8 @@
  * arguments once, then hands each call to the queue it was made with,
  * bounded_buffer.c (the textbook) or ring.c (lock-free). docs/session4.md.
  */
-#include "session4/queue.h"
-#include "session4/queue_impl.h"
+#include "queue.h"
+#include "queue_impl.h"
 
 #include <errno.h>
 #include <stdint.h>
@@ -86,9 +86,4 @@ int queue_free(struct queue *q)
 
     free(q);
     return rc;
-}
-
-const char *queue_kind_name(enum queue_kind kind)
-{
-    return kind == QUEUE_RING ? "ring" : "textbook";
 }

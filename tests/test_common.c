@@ -86,6 +86,90 @@ START_TEST(arg_long_list_stops_at_the_first_bad_item)
 }
 END_TEST
 
+/* A table with one row of each kind, for arg_parse. */
+struct demo_options {
+    int verbose, kind, count_seen;
+    long count;
+    const char *file;
+};
+
+static const char *const demo_kinds[] = { "a", "b", NULL };
+
+/* Parses the words of LINE (at most 7) with the demo table; returns what
+ * arg_parse returns, msg filled. */
+static int parse_demo(char *line, struct demo_options *o, char *msg, size_t msglen)
+{
+    const struct arg_option rows[] = {
+        { "verbose", 'v', NULL, "talk", .flag = &o->verbose },
+        { "count", 'n', "N", "how many, {min}..{max}", .number = &o->count, 1, 9,
+          .seen = &o->count_seen },
+        { "kind", 0, "KIND", "a or b", .choice = &o->kind, .choices = demo_kinds },
+        { "file", 'f', "FILE", "where", .text = &o->file },
+        { 0 },
+    };
+    const struct arg_table table = { "", rows, 20, 0, "" };
+    char *argv[8] = { "demo" };
+    int argc = 1;
+
+    for (char *word = strtok(line, " "); word != NULL && argc < 7; word = strtok(NULL, " "))
+        argv[argc++] = word;
+    argv[argc] = NULL;
+    *o = (struct demo_options){ .count = 5 };
+    optind = 0;
+    return arg_parse(argc, argv, &table, o, msg, msglen);
+}
+
+START_TEST(arg_parse_fills_each_kind_of_row)
+{
+    char line[] = "-v --count=7 --kind b -f out.txt";
+    char msg[ARG_MSG_SIZE];
+    struct demo_options o;
+
+    ck_assert_int_eq(parse_demo(line, &o, msg, sizeof msg), 0);
+    ck_assert_int_eq(o.verbose, 1);
+    ck_assert_int_eq(o.count, 7);
+    ck_assert_int_eq(o.count_seen, 1);
+    ck_assert_int_eq(o.kind, 1);
+    ck_assert_str_eq(o.file, "out.txt");
+}
+END_TEST
+
+/* Each kind of bad usage, and the one line that says what is wrong. */
+static const struct {
+    const char *line, *msg;
+} bad_demo_lines[] = {
+    { "--nope", "unknown or misused option '--nope'" },
+    { "-x", "unknown option '-x'" },
+    { "--count", "option '--count' needs a value" },
+    { "-n", "option '-n' needs a value" },
+    { "--count abc", "invalid number 'abc' for --count (accepted: 1..9)" },
+    { "-n 10", "--count 10 is out of range (accepted: 1..9)" },
+    { "--kind c", "invalid --kind 'c' (accepted: a, b)" },
+    { "--verbose=yes", "unknown or misused option '--verbose=yes'" },
+};
+
+START_TEST(arg_parse_says_what_is_wrong)
+{
+    char line[64], msg[ARG_MSG_SIZE];
+    struct demo_options o;
+
+    snprintf(line, sizeof line, "%s", bad_demo_lines[_i].line);
+    ck_assert_int_eq(parse_demo(line, &o, msg, sizeof msg), -1);
+    ck_assert_str_eq(msg, bad_demo_lines[_i].msg);
+}
+END_TEST
+
+START_TEST(arg_parse_refuses_operands_when_the_table_takes_none)
+{
+    char line[] = "-v extra", msg[ARG_MSG_SIZE];
+    struct demo_options o;
+
+    ck_assert_int_eq(parse_demo(line, &o, msg, sizeof msg), -1);
+    ck_assert_ptr_nonnull(strstr(msg, "unexpected argument 'extra' ("));
+    ck_assert_ptr_nonnull(strstr(msg, " takes options only)"));
+}
+END_TEST
+
 /* ------------------------------------------------------------ pylist */
 
 /* Prints with fn into a memory stream and returns the text (caller frees). */
@@ -888,7 +972,7 @@ static void program_with_a_child_that_catches_sigterm(void)
 
 static pid_t forked_by_hand;
 
-static void program_signalled_before_it_adopts_its_child(void)
+static void program_signalled_before_it_tracks_its_child(void)
 {
     pid_t parent = getpid();
 
@@ -906,7 +990,7 @@ static void program_signalled_before_it_adopts_its_child(void)
     exit(0);
 }
 
-/* A child forked by hand is adopted just after fork(); a signal that comes
+/* A child forked by hand is tracked just after fork(); a signal that comes
  * first must still stop and reap it, not leave it to be killed by its
  * parent's death and reaped by whoever inherits it. The test is a subreaper,
  * so such an orphan would become the test's own zombie. */
@@ -916,7 +1000,7 @@ START_TEST(a_signal_before_proc_track_still_reaps_the_child)
     long child = 0;
 
     ck_assert_int_eq(prctl(PR_SET_CHILD_SUBREAPER, 1), 0);
-    demo_start(&d, program_signalled_before_it_adopts_its_child, DEMO_DEV_NULL);
+    demo_start(&d, program_signalled_before_it_tracks_its_child, DEMO_DEV_NULL);
     ck_assert_int_eq(demo_finish(&d, 5), 143 << 8);
     ck_assert_int_eq(sscanf(d.err, "child %ld", &child), 1);
     ck_assert_int_eq(waitpid((pid_t)child, NULL, WNOHANG), -1);
@@ -967,6 +1051,10 @@ Suite *suite_common(void)
     tcase_add_test(args, arg_long_rejects_garbage_with_the_text_and_range);
     tcase_add_test(args, arg_long_rejects_out_of_range_and_overflow);
     tcase_add_test(args, arg_long_list_stops_at_the_first_bad_item);
+    tcase_add_test(args, arg_parse_fills_each_kind_of_row);
+    tcase_add_loop_test(args, arg_parse_says_what_is_wrong, 0,
+                        (int)(sizeof bad_demo_lines / sizeof bad_demo_lines[0]));
+    tcase_add_test(args, arg_parse_refuses_operands_when_the_table_takes_none);
     tcase_add_test(pylist, pylist_prints_like_python);
     tcase_add_test(pylist, py_print_double_matches_python_repr);
     tcase_add_test(proc, proc_join_reports_exit_code);

@@ -294,6 +294,39 @@ static void assert_rejected(int session, const char *args, const char *why)
     run_free(&r);
 }
 
+/* --help comes from the program's option table (args.h): on stdout, exit 0,
+ * every line within 80 columns, each option's help starting in one column,
+ * and -h, --help last before the closing paragraph. */
+START_TEST(every_help_fits_80_columns_in_one_column)
+{
+    char cmd[64];
+    const char *line, *rows, *help_row;
+    struct run r;
+    int column;
+
+    snprintf(cmd, sizeof cmd, "session%d/session%d --help", programs[_i], programs[_i]);
+    run_cmd(&r, cmd);
+    ck_assert_int_eq(run_exit_code(&r), 0);
+    ck_assert_uint_eq(r.err_len, 0);
+    rows = strstr(r.out, "\n\n");
+    help_row = strstr(r.out, "\n  -h, --help ");
+    ck_assert_msg(rows != NULL && help_row != NULL, "%s: no rows, or no -h row", cmd);
+    column = (int)(strstr(help_row, "print this help") - help_row - 1);
+    for (line = r.out; *line != '\0'; line = strchr(line, '\n') + 1) {
+        int len = (int)(strchr(line, '\n') - line);
+        const char *gap = memchr(line + strspn(line, " "), ' ', (size_t)len - strspn(line, " "));
+
+        ck_assert_msg(len <= 80, "%s: a line of %d columns: %.*s", cmd, len, len, line);
+        /* In the rows, the help text starts at the column: on the row's own
+         * line after its name, or on the next line when the name is wide. */
+        if (line > rows && line <= help_row + 1 && len > column && gap != NULL)
+            ck_assert_msg(line[column - 1] == ' ' && line[column] != ' ',
+                          "%s: not aligned at column %d: %.*s", cmd, column, len, line);
+    }
+    run_free(&r);
+}
+END_TEST
+
 START_TEST(every_program_rejects_bad_options_with_exit_2)
 {
     const struct bad_input *row = &every_program[_i % (int)(sizeof every_program
@@ -889,6 +922,7 @@ Suite *suite_hardening(void)
     tcase_set_timeout(bad, 10);
     tcase_add_loop_test(bad, every_program_rejects_bad_options_with_exit_2,
                         0, rows * program_count);
+    tcase_add_loop_test(bad, every_help_fits_80_columns_in_one_column, 0, program_count);
     tcase_add_loop_test(bad, each_program_rejects_its_own_bad_values_with_exit_2,
                         0, (int)(sizeof per_program / sizeof per_program[0]));
     tcase_add_loop_test(bad, each_limit_accepts_its_largest_value,

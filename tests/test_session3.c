@@ -5,11 +5,11 @@
  */
 #include "testutil.h"
 
+#include "auth.h"
 #include "frame.h"
-#include "session3/auth.h"
-#include "session3/protocol.h"
-#include "session3/proxy.h"
-#include "session3/server.h"
+#include "protocol.h"
+#include "proxy.h"
+#include "server.h"
 
 #include <arpa/inet.h>
 #include <check.h>

@@ -1,11 +1,11 @@
 /* test_session3_parts.c - session3's machinery, one part at a time: the
  * object store, the request/reply encoding, and the authentication.
  */
+#include "auth.h"
 #include "frame.h"
-#include "session3/auth.h"
-#include "session3/protocol.h"
-#include "session3/server.h"
-#include "session3/store.h"
+#include "protocol.h"
+#include "server.h"
+#include "store.h"
 
 #include <check.h>
 #include <errno.h>

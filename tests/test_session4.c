@@ -6,9 +6,9 @@
  * this process and from forked children; a child reports by its exit
  * status, never by ck_assert.
  */
-#include "testutil.h"
-#include "session4/queue.h"
+#include "queue.h"
 #include "shm.h"
+#include "testutil.h"
 
 #include <check.h>
 #include <signal.h>

@@ -5,9 +5,9 @@
  * rules every valid interleaving obeys rather than one interleaving;
  * --lockstep and --duplex have one possible order, checked exactly.
  */
-#include "testutil.h"
 #include "frame.h"
-#include "session5/pipe.h"
+#include "pipe.h"
+#include "testutil.h"
 
 #include <check.h>
 #include <errno.h>

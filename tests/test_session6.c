@@ -3,6 +3,7 @@
  * synchronized Value of --value-lock, one CPU, and bad input. No test here
  * needs the free race to happen (or not): that would depend on luck. */
 #define _GNU_SOURCE             /* sched_setaffinity, CPU_SET */
+#include "args.h"
 #include "bank.h"
 #include "testutil.h"
 
@@ -607,15 +608,13 @@ START_TEST(read_then_write_is_two_steps_that_can_lose_an_update)
 }
 END_TEST
 
-static const struct bank_option test_table[] = {
-    BANK_SHARED_OPTIONS,
-    { NULL, NULL, NULL, NULL },
-};
-
 START_TEST(options_are_parsed_from_one_table)
 {
     char *argv[] = { "session6", "--trials", "25", "--balance=7", "--summary", NULL };
+    char *too_much[] = { "session6", "--balance=1000000001", NULL };
     struct bank_options o;
+    const struct arg_option rows[] = { BANK_OPTION_ROWS(&o), { 0 } };
+    const struct arg_table table = { "", rows, 23, 0, "" };
     char msg[256];
 
     bank_options_init(&o);
@@ -623,16 +622,18 @@ START_TEST(options_are_parsed_from_one_table)
     ck_assert_int_eq(o.iterations, 10000);
     ck_assert_int_eq(o.balance, 100);
     optind = 0;
-    ck_assert_int_eq(bank_parse_options(5, argv, test_table, &o, msg, sizeof msg), 0);
+    ck_assert_int_eq(arg_parse(5, argv, &table, &o, msg, sizeof msg), 0);
     ck_assert_int_eq(o.trials, 25);
     ck_assert_int_eq(o.balance, 7);
     ck_assert_int_eq(o.summary, 1);
     ck_assert_ptr_null(o.schedule);
-    ck_assert_int_eq(bank_set_balance(&o, "1000000001", msg, sizeof msg), -1);
+    optind = 0;
+    ck_assert_int_eq(arg_parse(2, too_much, &table, &o, msg, sizeof msg), -1);
+    ck_assert_str_eq(msg, "--balance 1000000001 is out of range (accepted: 0..1000000000)");
     ck_assert_int_eq(bank_set_interleave(&o, NULL, msg, sizeof msg), 0);
     ck_assert_str_eq(o.schedule, "1212");
     o.summary = 0;
-    o.counts_given = 0;
+    o.trials_given = 0;
     ck_assert_int_eq(bank_check_options(&o, msg, sizeof msg), 0);
     o.csv = o.summary = 1;
     ck_assert_int_eq(bank_check_options(&o, msg, sizeof msg), -1);

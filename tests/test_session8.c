@@ -7,7 +7,7 @@
 #include "testutil.h"
 
 #include "clock.h"
-#include "session8/pool.h"
+#include "pool.h"
 
 #include <check.h>
 #include <errno.h>
