@@ -13,7 +13,7 @@
 #include <sys/types.h>
 
 /* What each process is given: args=(balance,) */
-struct transaction {
+struct transaction { /* line:transaction */
     struct account *balance;
 };
 
@@ -32,7 +32,7 @@ static int withdraw(void *arg) /* line:withdraw */
 }
 
 /* def deposit(balance): */
-static int deposit(void *arg)
+static int deposit(void *arg) /* line:deposit */
 {
     struct transaction *args = arg;
 
@@ -64,11 +64,11 @@ static void perform_transactions(struct bank_options *opt)
         proc_terminate_all(SIGTERM);
         die("fork");
     }
-    if ((rc = bank_join_both(p1, p2, &failed)) == -1)  /* p1.join(); p2.join() */
+    if ((rc = bank_join_both(p1, p2, &failed)) == -1)  /* p1.join(); p2.join() */ /* line:join */
         die("waitpid");
     if (rc == 1)
         fail_child(failed.name, failed.status);
-    bank_print_final(opt, balance);     /* print("Final balance = {}".format(balance.value)) */
+    bank_print_final(opt, balance);     /* print("Final balance = {}".format(balance.value)) */ /* line:print */
     account_free(balance);
 }
 
@@ -84,7 +84,7 @@ int main(int argc, char *argv[])
         die(failed);
     if (opt.lab != NULL)                    /* --schedule and the other labs: --help */
         return opt.lab(&opt);
-    for (long t = 0; t < opt.trials; t++)   /* for _ in range(10): */
+    for (long t = 0; t < opt.trials; t++)   /* for _ in range(10): */ /* line:trials */
         perform_transactions(&opt);         /*     perform_transactions() */
     bank_end(&opt);                         /* --summary */
     return fflush(stdout) == 0 ? 0 : 1;
