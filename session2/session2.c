@@ -55,7 +55,7 @@ static void square_list(const long *mylist, struct shared *result,
         shared_set(result, idx, num * num);             /* result[idx] = num * num */ /* line:store */
     }
     shared_set(square_sum, 0, shared_sum(result));  /* square_sum.value = sum(result) */ /* line:sum */
-    print_results("process p1", result, square_sum);    /* print(...) twice: below */
+    print_results("process p1", result, square_sum);    /* print(...) twice: below */ /* line:print-p1 */
 }
 
 int main(int argc, char *argv[])
@@ -67,7 +67,7 @@ int main(int argc, char *argv[])
     int status;
 
     die_init("session2");
-    parse_options(argc, argv, &opt);                /* mylist = [1,2,3,4] */
+    parse_options(argc, argv, &opt);                /* mylist = [1,2,3,4] */ /* line:options */
     if (opt.named)                                  /* --named: shm_open, named.c */
         return lab_named(&opt, square_list, print_results);
 
@@ -83,7 +83,7 @@ int main(int argc, char *argv[])
     p1 = fork();                                    /* p1.start() */ /* line:fork */
     if (p1 == -1)
         die("fork");
-    if (p1 == 0) {                                  /* in p1: the same pages, mapped */
+    if (p1 == 0) {                                  /* in p1: the same pages, mapped */ /* line:child */
         proc_child_init(parent);
         proc_release_signals(&before);
         square_list(opt.mylist, &result, &square_sum);
@@ -99,10 +99,10 @@ int main(int argc, char *argv[])
         if (errno != EINTR)
             die("waitpid");
     if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
-        fail_child("p1", status);
+        fail_child("p1", status); /* line:fail */
 
     print_results("main program", &result, &square_sum);   /* print(...) twice, as p1 */ /* line:print-main */
-    if (munmap(result.mem, shared_size(&result)) == -1
+    if (munmap(result.mem, shared_size(&result)) == -1 /* line:munmap */
         || munmap(square_sum.mem, shared_size(&square_sum)) == -1)
         die("munmap");
     return fflush(stdout) == 0 ? 0 : 1;
