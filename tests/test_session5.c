@@ -717,86 +717,6 @@ START_TEST(the_lesson_file_is_short_and_uses_the_tutorials_names)
 }
 END_TEST
 
-/* Line n (from 1) of path, or "" past the end. */
-static void nth_line(const char *path, int n, char *out, size_t size)
-{
-    FILE *f = fopen(path, "r");
-
-    ck_assert_msg(f != NULL, "cannot open %s", path);
-    out[0] = '\0';
-    for (int i = 1; i <= n && fgets(out, (int)size, f) != NULL; i++)
-        if (i == n) {
-            fclose(f);
-            return;
-        }
-    out[0] = '\0';
-    fclose(f);
-}
-
-/* One citation of the docs' Python -> C table, "`code` (N)": line N of the
- * file holds the code (up to a first "...", ";" or ":", which the table
- * uses to shorten it). Returns 1 when it checked one. */
-static int check_citation(const char *path, const char *code, size_t len, int n)
-{
-    char want[256], line[1024];
-    size_t cut = strcspn(code, ";:");
-
-    if (cut > len)
-        cut = len;
-    snprintf(want, sizeof want, "%.*s", (int)cut, code);
-    if (strstr(want, "...") != NULL)
-        *strstr(want, "...") = '\0';
-    nth_line(path, n, line, sizeof line);
-    ck_assert_msg(strstr(line, want) != NULL, "docs/session5.md cites %s:%d for '%s', "
-                  "but that line is: %s", path, n, want, line);
-    return 1;
-}
-
-/* The line numbers in docs/session5.md's Python -> C table are the lines
- * of session5.py (first column) and session5.c (second) they name. */
-START_TEST(the_docs_table_cites_the_right_lines)
-{
-    static const char *const files[] = { "session5/session5.py", "session5/session5.c" };
-    FILE *f = fopen("docs/session5.md", "r");
-    char row[2048];
-    int in_table = 0, checked = 0;
-
-    ck_assert_ptr_nonnull(f);
-    while (fgets(row, sizeof row, f) != NULL) {
-        char *cell[3], *p = row;
-
-        if (strstr(row, "| Python (`session5.py`) | C (`session5.c`) |") != NULL) {
-            in_table = 1;
-            continue;
-        }
-        if (!in_table)
-            continue;
-        if (row[0] != '|')
-            break;
-        for (int c = 0; c < 3; c++) {
-            cell[c] = p = strchr(p, '|') + 1;
-            ck_assert_ptr_nonnull(strchr(p, '|'));
-        }
-        for (int c = 0; c < 2; c++) {
-            char *end = strchr(cell[c], '|');
-
-            for (char *q = cell[c]; (q = strchr(q, '`')) != NULL && q < end; ) {
-                char *close_tick = strchr(q + 1, '`');
-                int n;
-
-                ck_assert_ptr_nonnull(close_tick);
-                if (sscanf(close_tick + 1, " (%d", &n) == 1 && close_tick[1] == ' '
-                    && close_tick[2] == '(')
-                    checked += check_citation(files[c], q + 1, (size_t)(close_tick - q - 1), n);
-                q = close_tick + 1;
-            }
-        }
-    }
-    fclose(f);
-    ck_assert_int_ge(checked, 25);
-}
-END_TEST
-
 /* --wait: the tutorial's lines in a valid order, then one line with the
  * CPU both processes used. Returns the output without that line. */
 static char *without_cpu_line(const char *out, const char *how)
@@ -960,8 +880,7 @@ Suite *suite_session5(void)
                            both_send_below_the_buffers_completes,
                            both_send_above_the_buffers_is_a_reported_deadlock,
                            python_twin_prints_the_same_lines, help_names_every_option,
-                           the_lesson_file_is_short_and_uses_the_tutorials_names,
-                           the_docs_table_cites_the_right_lines);
+                           the_lesson_file_is_short_and_uses_the_tutorials_names);
 
     add_case(s, "spin", 30, spin_messages_arrive_whole_both_ways,
              spin_last_message_before_close_is_not_lost,
