@@ -13,6 +13,8 @@ BENCH_OBJ := $(BUILD)/bench/bench.o $(BUILD)/bench/figures.o \
              $(BUILD)/session3/proxy.o $(BUILD)/session3/server.o \
              $(BUILD)/session3/store.o $(BUILD)/session3/protocol.o $(BUILD)/session3/auth.o
 bench_CFLAGS := -pthread
+# Their headers, by their plain names (-I for each of these sessions).
+bench_USES   := session3 session4 session5 session7 session8
 bench_LDLIBS := -pthread -lm $(session3_LDLIBS)
 
 bench/bench: $(BENCH_OBJ) $(LIBCOMMON)

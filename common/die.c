@@ -193,6 +193,16 @@ _Noreturn void usage_error(const char *fmt, ...)
     exit(2);
 }
 
+void exit_on_usage(int parsed, const char *msg)
+{
+    if (parsed == 1)
+        exit(0);        /* close_stdout still checks that the usage arrived */
+    if (parsed == -1)
+        usage_error("%s", msg);
+    if (parsed == -2)
+        die(msg);
+}
+
 _Noreturn void fail(const char *fmt, ...)
 {
     va_list ap;

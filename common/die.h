@@ -55,6 +55,11 @@ _Noreturn void die_child(const char *op);
 _Noreturn void usage_error(const char *fmt, ...)
     __attribute__((format(printf, 1, 2)));
 
+/* After arg_parse or arg_numbers (args.h), whose result is `parsed`: 1
+ * (--help has been printed) ends the program with exit(0), -1 with
+ * usage_error("%s", msg), -2 with die(msg) (a call failed); 0 returns. */
+void exit_on_usage(int parsed, const char *msg);
+
 /* A runtime failure that is not a failed system call ("a peer
  * misbehaved"): "sessionN: MESSAGE" on stderr, exit(1). printf-style. */
 _Noreturn void fail(const char *fmt, ...)

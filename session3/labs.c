@@ -1,13 +1,13 @@
 /* labs.c - the story told with a dict (--demo dict) and the price of a
  * manager call (--bench); docs/session3.md, "Going further", explains both.
  */
-#include "session3/labs.h"
+#include "labs.h"
 
 #include "clock.h"
 #include "die.h"
+#include "manager.h"
 #include "proc.h"
 #include "shm.h"
-#include "session3/manager.h"
 
 #include <openssl/rand.h>
 #include <stdatomic.h>

@@ -1,11 +1,11 @@
 /* manager.c - the local story's helpers; see manager.h.
  * The loop itself is server.c; this file only hands it the socket pairs.
  */
-#include "session3/manager.h"
+#include "manager.h"
 
 #include "die.h"
-#include "session3/server.h"
-#include "session3/store.h"
+#include "server.h"
+#include "store.h"
 
 #include <errno.h>
 #include <signal.h>

@@ -1,13 +1,13 @@
 /* remote.c - the manager over TCP: --serve runs only the manager, --connect
  * is one client; "Across two terminals" in docs/session3.md shows both.
  */
-#include "session3/labs.h"
+#include "labs.h"
 
 #include "die.h"
-#include "session3/manager.h"
-#include "session3/protocol.h"
-#include "session3/server.h"
-#include "session3/store.h"
+#include "manager.h"
+#include "protocol.h"
+#include "server.h"
+#include "store.h"
 
 #include <msgpack.h>
 #include <netdb.h>

@@ -7,10 +7,10 @@
 #include "output.h"
 #include "proc.h"
 
-#include "session3/labs.h"
-#include "session3/manager.h"
-#include "session3/options.h"
-#include "session3/proxy.h"
+#include "labs.h"
+#include "manager.h"
+#include "options.h"
+#include "proxy.h"
 
 #include <openssl/rand.h>
 #include <stdint.h>

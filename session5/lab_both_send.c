@@ -6,7 +6,7 @@
  * is that deadlock, reported with the buffer sizes. docs/session5.md, "Two
  * senders, no reader".
  */
-#include "session5/labs.h"
+#include "labs.h"
 
 #include "clock.h"
 #include "die.h"

@@ -3,7 +3,7 @@
  * deadlock: the receiver, a separate process, empties the buffer while the
  * sender fills it. docs/session5.md, "One big message".
  */
-#include "session5/labs.h"
+#include "labs.h"
 
 #include "die.h"
 

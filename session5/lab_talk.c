@@ -2,7 +2,7 @@
  * receiver over a pipe(), or with the receiver answering each message.
  * labs.h says what each one changes; docs/session5.md shows their output.
  */
-#include "session5/labs.h"
+#include "labs.h"
 
 #include "die.h"
 #include "proc.h"

@@ -3,10 +3,10 @@
  * spinning on a word in shared memory (spin.c); at the end, the CPU that
  * both processes used. docs/session5.md, "What a round trip costs".
  */
-#include "session5/labs.h"
+#include "labs.h"
 
 #include "die.h"
-#include "session5/spin.h"
+#include "spin.h"
 
 #include <signal.h>
 #include <stdio.h>

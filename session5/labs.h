@@ -6,9 +6,9 @@
 #ifndef SESSION5_LABS_H
 #define SESSION5_LABS_H
 
+#include "options.h"
+#include "pipe.h"
 #include "proc.h"
-#include "session5/options.h"
-#include "session5/pipe.h"
 
 /* lab_talk.c: the tutorial's sender and receiver with a change.
  * --oneway: over a pipe(), which carries bytes one way only.

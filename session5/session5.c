@@ -7,10 +7,10 @@
  */
 #include "die.h"
 #include "frame.h"
+#include "labs.h"
+#include "options.h"
 #include "output.h"
 #include "proc.h"
-#include "session5/labs.h"
-#include "session5/options.h"
 
 #include <signal.h>
 #include <stdio.h>

@@ -1,5 +1,5 @@
 /* spin.c - the spinning Pipe of spin.h; docs/session5.md explains it. */
-#include "session5/spin.h"
+#include "spin.h"
 
 #include "shm.h"
 

@@ -12,21 +12,11 @@
 #include <string.h>
 #include <time.h>
 
-int lock_parse_kind(const char *text, enum lock_kind *kind)
-{
-    static const char *const names[] = { "semaphore", "mutex", "spin" };
-
-    for (int k = 0; k < 3; k++)
-        if (strcmp(text, names[k]) == 0) {
-            *kind = (enum lock_kind)k;
-            return 0;
-        }
-    return -1;
-}
+const char *const lock_kind_names[] = { "semaphore", "mutex", "spin", NULL };
 
 const char *lock_kind_name(enum lock_kind kind)
 {
-    return kind == LOCK_SEMAPHORE ? "semaphore" : kind == LOCK_MUTEX ? "mutex" : "spin";
+    return lock_kind_names[kind];
 }
 
 /* A robust mutex: when its holder dies, the next locker is told (EOWNERDEAD)

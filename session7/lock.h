@@ -22,8 +22,9 @@ struct lock {
     } u;
 };
 
-/* "semaphore", "mutex", "spin" to a kind. Returns 0, or -1 for other text. */
-int lock_parse_kind(const char *text, enum lock_kind *kind);
+/* Each kind's name, in the order of enum lock_kind ("semaphore", "mutex",
+ * "spin"), then NULL: the words --lock accepts. */
+extern const char *const lock_kind_names[];
 const char *lock_kind_name(enum lock_kind kind);
 
 /* lock_init returns 0 or an error number (for the semaphore, the errno
