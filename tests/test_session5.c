@@ -775,25 +775,58 @@ END_TEST
  * of lines, and the test stops reading after the first. */
 #define LONG_LIST 30000
 
-START_TEST(wait_spin_maps_no_named_memory_and_stops_on_ctrl_c)
+/* Starts session5 --wait=spin with LONG_LIST messages and returns once
+ * both children run, their pids in kids[0] (p1, the sender) and kids[1]
+ * (p2, the receiver): Linux lists a process's children in the order they
+ * were forked. */
+static void start_long_spin_run(struct spawned *s, pid_t kids[2])
 {
     char **argv = calloc(LONG_LIST + 4, sizeof *argv);
-    struct spawned s;
-    struct run r;
-    pid_t kids[8];
-    int n, argc = 0, anonymous = 0;
+    pid_t found[8];
+    int argc = 0;
 
     ck_assert_ptr_nonnull(argv);
     argv[argc++] = "session5/session5";
     argv[argc++] = "--wait=spin";
     for (int i = 0; i < LONG_LIST; i++)
         argv[argc++] = "a-message";
-    ck_assert_int_eq(spawn_start(&s, argv), 0);
+    ck_assert_int_eq(spawn_start(s, argv), 0);
     free(argv);
-    ck_assert_int_eq(spawn_wait_for(&s, "Sent the message: a-message\n", RUN_TIMEOUT), 0);
-    ck_assert_int_eq(wait_for_children(s.pid, 2, RUN_TIMEOUT), 0);
-    n = children_of(s.pid, kids, 8);
-    ck_assert_int_eq(n, 2);
+    ck_assert_int_eq(spawn_wait_for(s, "Sent the message: a-message\n", RUN_TIMEOUT), 0);
+    ck_assert_int_eq(wait_for_children(s->pid, 2, RUN_TIMEOUT), 0);
+    ck_assert_int_eq(children_of(s->pid, found, 8), 2);
+    kids[0] = found[0];
+    kids[1] = found[1];
+}
+
+/* A spinning sender never learns that its receiver died: it would wait for
+ * the box to empty for ever. The parent joins whichever child ends first,
+ * sees p2 killed, and stops p1: exit 1, one line, nothing left behind. */
+START_TEST(wait_spin_receiver_killed_ends_the_run)
+{
+    struct spawned s;
+    struct run r;
+    pid_t kids[2];
+
+    start_long_spin_run(&s, kids);
+    ck_assert_int_eq(kill(kids[1], SIGKILL), 0);
+    spawn_finish(&s, RUN_TIMEOUT, &r);      /* reads on: the sender goes on sending */
+    ck_assert_msg(!r.timed_out, "the sender spun on after its receiver died");
+    ck_assert_int_eq(run_exit_code(&r), 1);
+    ck_assert_str_eq(r.err, "session5: process p2 (receiver) was killed by SIGKILL\n");
+    ck_assert_int_eq(r.strays, 0);
+    run_free(&r);
+}
+END_TEST
+
+START_TEST(wait_spin_maps_no_named_memory_and_stops_on_ctrl_c)
+{
+    struct spawned s;
+    struct run r;
+    pid_t kids[2];
+    int n = 2, anonymous = 0;
+
+    start_long_spin_run(&s, kids);
     for (int k = 0; k < n; k++) {
         char path[64], line[512];
         FILE *maps;
@@ -892,5 +925,6 @@ Suite *suite_session5(void)
     add_loop(prog, bad_input_exits_2_with_one_line, bad_inputs);
     add_loop(prog, wait_prints_the_tutorials_lines_then_the_cpu_used, wait_runs);
     tcase_add_test(prog, wait_spin_maps_no_named_memory_and_stops_on_ctrl_c);
+    tcase_add_test(prog, wait_spin_receiver_killed_ends_the_run);
     return s;
 }
