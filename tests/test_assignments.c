@@ -133,9 +133,9 @@ static void grade_and_check(const char *cmd, const char *expect_path)
     struct run r;
     char *out, want[32][2][256];
     int n, n_want = 0, score, total;
+    const char *factor = getenv("CK_TIMEOUT_MULTIPLIER");
 
-    setenv("GRADE_TIMEOUT_MULTIPLIER", getenv("CK_TIMEOUT_MULTIPLIER") != NULL
-           ? getenv("CK_TIMEOUT_MULTIPLIER") : "1", 1);
+    setenv("GRADE_TIMEOUT_MULTIPLIER", factor != NULL ? factor : "1", 1);
     if (expect_path != NULL) {
         FILE *f = fopen(expect_path, "r");
         char buf[512];
