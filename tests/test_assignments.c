@@ -11,6 +11,10 @@
  *
  * An expect file: lines `TEST: text`, each a test that must FAIL with `text`
  * in its message; `#` starts a comment. Every test not listed must be OK.
+ * `maybe TEST: text` is a test the wrong solution may pass: its bug shows
+ * there only when the scheduler splits two machine instructions (the test
+ * that catches it every time is listed too); when it fails, it must fail
+ * with `text`.
  */
 #define _GNU_SOURCE             /* mkdtemp, strdup, asprintf */
 #include "testutil.h"
@@ -132,7 +136,7 @@ static void grade_and_check(const char *cmd, const char *expect_path)
     struct line lines[32];
     struct run r;
     char *out, want[32][2][256];
-    int n, n_want = 0, score, total;
+    int n, n_want = 0, score, total, maybe[32] = { 0 };
     const char *factor = getenv("CK_TIMEOUT_MULTIPLIER");
 
     setenv("GRADE_TIMEOUT_MULTIPLIER", factor != NULL ? factor : "1", 1);
@@ -147,7 +151,9 @@ static void grade_and_check(const char *cmd, const char *expect_path)
             buf[strcspn(buf, "\n")] = '\0';
             if (buf[0] == '#' || colon == NULL)
                 continue;
-            snprintf(want[n_want][0], 256, "%.*s", (int)(colon - buf), buf);
+            maybe[n_want] = strncmp(buf, "maybe ", 6) == 0;
+            snprintf(want[n_want][0], 256, "%.*s", (int)(colon - buf) - 6 * maybe[n_want],
+                     buf + 6 * maybe[n_want]);
             snprintf(want[n_want][1], 256, "%s", colon + 2);
             n_want++;
         }
@@ -169,6 +175,8 @@ static void grade_and_check(const char *cmd, const char *expect_path)
                 listed = w;
         if (listed < 0)
             ck_assert_msg(lines[i].ok, "%s: expected OK, got:\n%s", cmd, lines[i].text);
+        else if (maybe[listed] && lines[i].ok)
+            continue;
         else
             ck_assert_msg(!lines[i].ok && strstr(lines[i].text, want[listed][1]) != NULL,
                           "%s: expected FAIL with \"%s\", got:\n%s", cmd, want[listed][1],

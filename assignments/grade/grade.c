@@ -194,6 +194,62 @@ double grade_cpu_seconds(pid_t pid)
     return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
 }
 
+/* The state letter of a process ('S' asleep, 'R' running), or '?'. */
+static char state_of(pid_t pid)
+{
+    char path[64], line[512], *close;
+    FILE *f;
+    size_t n;
+
+    snprintf(path, sizeof path, "/proc/%d/stat", (int)pid);
+    if ((f = fopen(path, "r")) == NULL)
+        return '?';
+    n = fread(line, 1, sizeof line - 1, f);
+    fclose(f);
+    line[n] = '\0';
+    close = strrchr(line, ')');     /* the name may hold spaces and parentheses */
+    if (close == NULL || close[1] != ' ')
+        return '?';
+    return close[2];
+}
+
+/* Sleeps about a millisecond: the polls below look 1000 times a second. */
+static void pause_briefly(void)
+{
+    struct timespec ms = { 0, 1000000 };
+
+    nanosleep(&ms, NULL);
+}
+
+int grade_wait_asleep(pid_t pid, double seconds)
+{
+    double until = now() + grade_seconds(seconds);
+
+    for (;;) {
+        char state = state_of(pid);
+
+        if (state == '?' || state == 'Z' || state == 'X')
+            return -1;
+        if (state == 'S')
+            return 1;
+        if (now() >= until)
+            return 0;
+        pause_briefly();
+    }
+}
+
+int grade_wait_until(atomic_int *counter, int value, double seconds)
+{
+    double until = now() + grade_seconds(seconds);
+
+    while (atomic_load(counter) < value) {
+        if (now() >= until)
+            return 0;
+        pause_briefly();
+    }
+    return 1;
+}
+
 void grade_pin_one_cpu(void)
 {
     cpu_set_t set;
@@ -261,25 +317,6 @@ static int next_active(int p)
             return q;
     }
     return -1;
-}
-
-/* The state letter of a process ('S' asleep, 'R' running), or '?'. */
-static char state_of(pid_t pid)
-{
-    char path[64], line[512], *close;
-    FILE *f;
-    size_t n;
-
-    snprintf(path, sizeof path, "/proc/%d/stat", (int)pid);
-    if ((f = fopen(path, "r")) == NULL)
-        return '?';
-    n = fread(line, 1, sizeof line - 1, f);
-    fclose(f);
-    line[n] = '\0';
-    close = strrchr(line, ')');     /* the name may hold spaces and parentheses */
-    if (close == NULL || close[1] != ' ')
-        return '?';
-    return close[2];
 }
 
 /* A party that called grade_turns_block() runs on, outside the turns, until

@@ -17,6 +17,7 @@
 #ifndef GRADE_H
 #define GRADE_H
 
+#include <stdatomic.h>
 #include <stddef.h>
 #include <sys/types.h>
 
@@ -60,6 +61,19 @@ long grade_forks(void);
 /* CPU time (user + system) process pid has used so far, in seconds, or -1
  * when it is gone. Works for any process of the test, running or not. */
 double grade_cpu_seconds(pid_t pid);
+
+/* Waits until process pid is asleep (state S in /proc/PID/stat: blocked in
+ * a system call such as a futex wait or a read), at most seconds (times
+ * GRADE_TIMEOUT_MULTIPLIER). Returns 1 once it is, 0 at the deadline (it
+ * runs, or is runnable: a loop that polls is never asleep), -1 when it has
+ * ended. How a test sees that a call blocks, and times a signal so that it
+ * lands while the call waits. */
+int grade_wait_asleep(pid_t pid, double seconds);
+
+/* Waits until *counter (in grade_shared memory, set by another process of
+ * the test) reaches at least value, at most seconds (times
+ * GRADE_TIMEOUT_MULTIPLIER). Returns 1 once it has, 0 at the deadline. */
+int grade_wait_until(atomic_int *counter, int value, double seconds);
 
 /* Runs the calling process (and what it starts from now on) on one CPU: the
  * first one it is allowed. grade_main does it for tests with one_cpu. */
