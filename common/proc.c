@@ -279,7 +279,7 @@ int proc_terminate_all(int sig)
  * would outlive the program. The kernel's own list of this process's
  * children closes that gap. open, read and close are async-signal-safe;
  * snprintf is not, so the path is put together by hand. */
-static void adopt_every_child(void)
+static void track_every_child(void)
 {
     char path[64] = "/proc/self/task/", digits[16], buf[4096];
     size_t len = strlen(path), n = 0;
@@ -333,7 +333,7 @@ static void stop_children_and_exit(int sig)
         sig = stopping;
     } else {
         stopping = sig;
-        adopt_every_child();
+        track_every_child();
     }
     stop_every_child(SIGTERM);
     _exit(128 + sig);
@@ -354,4 +354,31 @@ int proc_cleanup_on_signals(void)
         if (sigaction(sigs[i], &sa, NULL) == -1)
             return -1;
     return 0;
+}
+
+_Noreturn void fail_child(const char *name, int status)
+{
+    char how[64];
+
+    proc_terminate_all(SIGTERM);
+    if (WIFEXITED(status) && WEXITSTATUS(status) == 1)
+        exit_reported();        /* the child's own line said what went wrong */
+    if (WIFSIGNALED(status) && WTERMSIG(status) == SIGPIPE) {
+        /* The child wrote to a pipe whose reader has gone (`| head`): the
+         * program ends the way any program of a pipeline does, silently,
+         * by SIGPIPE (the shell shows 141). */
+        signal(SIGPIPE, SIG_DFL);
+        raise(SIGPIPE);
+    }
+    fail("process %s %s", name, proc_describe_status(status, how, sizeof how));
+}
+
+void join_or_fail(pid_t pid, const char *name)
+{
+    int status;
+
+    if (proc_join(pid, &status) == -1)
+        die("waitpid");
+    if (!proc_succeeded(status))
+        fail_child(name, status);
 }
