@@ -28,7 +28,8 @@ define GRADE_RULE
 .PHONY: grade-$(1) handout-$(1)
 grade-$(1):
 	@$$(MAKE) --no-print-directory -f assignments/grade/rules.mk A=assignments/$(1) \
-	    WORK=$$(or $$(WORK),assignments/$(1)) LIB=assignments/grade OUT=$$(call grade_out,$(1))
+	    WORK=$$(or $$(WORK),assignments/$(1)) LIB=assignments/grade OUT=$$(call grade_out,$(1)) \
+	    GOUT=$(BUILD)/grade/$(1)/grader
 
 # Every file at the top of assignments/NAME (never its solution/ folder), the
 # library in grade/, and handout.mk as the Makefile.
