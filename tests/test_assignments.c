@@ -147,13 +147,15 @@ static void grade_and_check(const char *cmd, const char *expect_path)
         ck_assert_msg(f != NULL, "%s: missing", expect_path);
         while (fgets(buf, sizeof buf, f) != NULL && n_want < 32) {
             char *colon = strstr(buf, ": ");
+            const char *name = buf;
 
             buf[strcspn(buf, "\n")] = '\0';
             if (buf[0] == '#' || colon == NULL)
                 continue;
             maybe[n_want] = strncmp(buf, "maybe ", 6) == 0;
-            snprintf(want[n_want][0], 256, "%.*s", (int)(colon - buf) - 6 * maybe[n_want],
-                     buf + 6 * maybe[n_want]);
+            if (maybe[n_want])
+                name += 6;
+            snprintf(want[n_want][0], 256, "%.*s", (int)(colon - name), name);
             snprintf(want[n_want][1], 256, "%s", colon + 2);
             n_want++;
         }
