@@ -36,6 +36,14 @@ endif
 
 # ---------------------------------------------------------------- setup
 
+# A checkout this user cannot write (another user's clone, a read-only
+# mount): one line saying so, before anything is tried.
+UNWRITABLE := $(shell if [ ! -w . ]; then echo 'the tree ($(CURDIR))'; \
+                elif [ -e $(BUILD) ] && [ ! -w $(BUILD) ]; then echo '$(BUILD)/'; fi)
+ifneq ($(UNWRITABLE),)
+$(error $(UNWRITABLE) is not writable by $(shell id -un); make writes its build outputs there: run it as the owner, or in a copy of the tree)
+endif
+
 # Before anything is built, tools/setup installs the Debian packages the
 # build and the tests need (groups build and check of mk/packages.txt) when
 # they are missing and this machine allows it (root, or sudo without a
