@@ -7,11 +7,10 @@
  * when they are not available.
  */
 #define _GNU_SOURCE             /* unshare, CLONE_NEWNS, prctl */
-#include "testutil.h"
-
 #include "die.h"
 #include "frame.h"
 #include "proc.h"
+#include "testutil.h"         /* after die.h: it brings check.h, whose fail() macro */
 
 #include <check.h>
 #include <errno.h>
