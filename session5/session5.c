@@ -48,10 +48,10 @@ static int sender(void *arg)                            /* def sender(conn, msgs
         const char *msg = a->msgs[i];
 
         printf("Sent the message: %s%s\n", msg, tag());     /* print("Sent the message: ...") */
-        if (frame_send(conn, msg, strlen(msg)) == -1)   /* conn.send(msg) */
+        if (frame_send(conn, msg, strlen(msg)) == -1)   /* conn.send(msg) */ /* line:send */
             send_failed();                           /* the receiver gone: p2 is news */
     }
-    if (close(conn) == -1)                              /* conn.close() */
+    if (close(conn) == -1)                              /* conn.close() */ /* line:close */
         die_child("close");
     return 0;
 }
@@ -65,8 +65,8 @@ static int receiver(void *arg)                          /* def receiver(conn): *
 
     if (close(a->parent_conn) == -1)                    /* the sender's end */
         die_child("close");
-    while ((r = frame_recv(conn, MAX_MESSAGE, &msg, &len)) == 1) {  /* while 1: msg = conn.recv() */
-        if (is_end(msg, len))                           /* if msg == "END": */
+    while ((r = frame_recv(conn, MAX_MESSAGE, &msg, &len)) == 1) {  /* while 1: msg = conn.recv() */ /* line:recv */
+        if (is_end(msg, len))                           /* if msg == "END": */ /* line:end */
             break;                                      /*     break */
         printf("Received the message: %s%s\n", msg, tag());     /* print("Received ...") */
         free(msg);
@@ -109,7 +109,7 @@ int main(int argc, char *argv[])
 
     a.msgs = opt.msgs;                  /* msgs = ["hello", "hey", "hru?", "END"] */
     a.count = opt.count;
-    if (socketpair(AF_UNIX, SOCK_STREAM, 0, ends) == -1)  /* parent_conn, child_conn = Pipe() */
+    if (socketpair(AF_UNIX, SOCK_STREAM, 0, ends) == -1)  /* parent_conn, child_conn = Pipe() */ /* line:pipe */
         die("socketpair");
     a.parent_conn = ends[0];
     a.child_conn = ends[1];

@@ -869,12 +869,36 @@ static void program_started_with_sigpipe_ignored(void)
 }
 
 /* A program started with SIGPIPE ignored keeps it ignored in its children
- * (no handler replaces SIG_IGN), so a child whose stdout has no reader
- * gets EPIPE: one line, exit 1, not a silent death by SIGPIPE. */
+ * (no handler replaces SIG_IGN), and a child whose stdout has no reader ends
+ * as every tool of a pipeline does: quietly, as if by SIGPIPE (exit status
+ * 128 + SIGPIPE, since the signal itself stays ignored), and so does the
+ * program: no line about a write error. */
 START_TEST(a_child_ignoring_sigpipe_ends_when_stdout_has_no_reader)
 {
-    assert_demo(program_started_with_sigpipe_ignored, DEMO_READER_GONE, 1 << 8,
-                "demo: write error: Broken pipe\n");
+    assert_demo(program_started_with_sigpipe_ignored, DEMO_READER_GONE, (128 + SIGPIPE) << 8,
+                "");
+}
+END_TEST
+
+/* SIGPIPE ignored before the program started (nohup): it stays ignored,
+ * and the program ends as if by SIGPIPE: no line, exit status 141. */
+static void program_printing_with_sigpipe_ignored(void)
+{
+    signal(SIGPIPE, SIG_IGN);
+    die_init("demo");
+    for (;;)
+        if (printf("%s\n", "more than a pipe holds, at last") < 0 || fflush(stdout) == EOF)
+            break;
+    exit(0);
+}
+
+START_TEST(a_reader_gone_with_sigpipe_ignored_on_entry_ends_as_if_by_sigpipe)
+{
+    struct demo d;
+
+    demo_start(&d, program_printing_with_sigpipe_ignored, DEMO_READER_GONE);
+    ck_assert_int_eq(demo_finish(&d, 5), (128 + SIGPIPE) << 8);
+    ck_assert_str_eq(d.err, "");
 }
 END_TEST
 
@@ -1032,6 +1056,7 @@ Suite *suite_common(void)
     TCase *die_tc = add_case(s, "die", 10, children_never_run_the_parents_atexit_handlers,
                              a_full_stdout_is_one_write_error_line_and_exit_1,
                              a_child_ignoring_sigpipe_ends_when_stdout_has_no_reader,
+                             a_reader_gone_with_sigpipe_ignored_on_entry_ends_as_if_by_sigpipe,
                              a_child_that_failed_first_has_the_only_line,
                              die_init_keeps_descriptors_0_to_2_taken,
                              sigterm_ends_the_program_even_when_a_child_ignores_it,
