@@ -12,60 +12,6 @@
 #include <string.h>
 #include <unistd.h>
 
-/* "HOST:PORT" or "[IPV6]:PORT" into opt->host and opt->port; the port is
- * checked for range. */
-static void parse_address(const char *text, const char *what, long min_port,
-                          struct options *opt)
-{
-    const char *host = text, *end;
-    char msg[ARG_MSG_SIZE];
-    size_t hostlen;
-    long port;
-
-    if (text[0] == '[') {
-        host = text + 1;
-        end = strchr(host, ']');
-        if (end == NULL || end[1] != ':')
-            usage_error("invalid %s '%s' (accepted: HOST:PORT or [IPV6]:PORT, e.g. "
-                        "[::1]:5000)", what, text);
-        end++;
-    } else {
-        end = strrchr(text, ':');
-    }
-    if (end == NULL || end == host || (host != text && end == host + 1))
-        usage_error("invalid %s '%s' (accepted: HOST:PORT, e.g. 127.0.0.1:5000)", what, text);
-    hostlen = (size_t)(end - host) - (host != text);
-    if (hostlen >= sizeof opt->host)
-        usage_error("%s host is too long (accepted: at most %zu bytes)", what,
-                    sizeof opt->host - 1);
-    if (arg_long(end + 1, "port", min_port, 65535, &port, msg, sizeof msg) == -1)
-        usage_error("%s", msg);
-    memcpy(opt->host, host, hostlen);
-    opt->host[hostlen] = '\0';
-    snprintf(opt->port, sizeof opt->port, "%ld", port);
-}
-
-/* "NAME:SCORE" into opt->new_record. */
-static void parse_record(const char *text, struct options *opt)
-{
-    const char *colon = strrchr(text, ':');
-    char msg[ARG_MSG_SIZE];
-    size_t namelen;
-    long score;
-
-    if (colon == NULL || colon == text)
-        usage_error("invalid --insert '%s' (accepted: NAME:SCORE, e.g. Jeff:8)", text);
-    namelen = (size_t)(colon - text);
-    if (namelen >= RECORD_NAME_MAX)
-        usage_error("--insert name is too long (accepted: at most %d bytes)",
-                    RECORD_NAME_MAX - 1);
-    if (arg_long(colon + 1, "score", INT64_MIN, INT64_MAX, &score, msg, sizeof msg) == -1)
-        usage_error("%s", msg);
-    memcpy(opt->new_record.name, text, namelen);
-    opt->new_record.name[namelen] = '\0';
-    opt->new_record.score = score;
-}
-
 /* Which options go together. */
 static void check_combination(const struct options *opt, int demo_given,
                               const char *keyfile, int timeout_given)
@@ -141,12 +87,12 @@ void parse_options(int argc, char *argv[], struct options *opt)
 
     opt->timeout = TIMEOUT_DEFAULT;
     exit_on_usage(arg_parse(argc, argv, &table, opt, msg, sizeof msg), msg);
-    if (opt->serve != NULL)
-        parse_address(opt->serve, "--serve", 0, opt);
-    if (opt->connect != NULL)
-        parse_address(opt->connect, "--connect", 1, opt);
-    if (record != NULL)
-        parse_record(record, opt);
+    if ((opt->serve != NULL && address_parse(opt->serve, "--serve", 0, opt->host, opt->port,
+                                             msg, sizeof msg) == -1)
+        || (opt->connect != NULL && address_parse(opt->connect, "--connect", 1, opt->host,
+                                                  opt->port, msg, sizeof msg) == -1)
+        || (record != NULL && record_parse(record, &opt->new_record, msg, sizeof msg) == -1))
+        usage_error("%s", msg);
     check_combination(opt, demo_given, keyfile, timeout_given);
     if (opt->serve != NULL || opt->connect != NULL)
         read_authkey(keyfile, opt);

@@ -5,22 +5,10 @@
 
 #include "args.h"
 #include "die.h"
+#include "output.h"
 
 #include <stdio.h>
 #include <string.h>
-#include <unistd.h>
-
-static int verbose;
-
-const char *tag(void)
-{
-    static char tag[64];
-
-    if (!verbose)
-        return "";
-    snprintf(tag, sizeof tag, "  [pid %ld, parent %ld]", (long)getpid(), (long)getppid());
-    return tag;
-}
 
 /* The number of items the queue of the run holds. */
 static long capacity_of(const struct options *o)
@@ -104,6 +92,6 @@ void parse_options(int argc, char *argv[], struct options *o)
                               .count = 1000 };
     exit_on_usage(arg_parse(argc, argv, &table, o, msg, sizeof msg), msg);
     o->counting |= o->count_given;
-    verbose = o->verbose;
+    output_tag_init(o->verbose, 0);
     check_combinations(o);
 }

@@ -3,14 +3,13 @@
 
 #include "args.h"
 #include "die.h"
+#include "output.h"
 
 #include <stdio.h>
 #include <unistd.h>
 
 #define MAX_BYTES (256L * 1024 * 1024)      /* --bytes: 256 MiB */
 #define MAX_BOTH_SEND (64L * 1024 * 1024)   /* --both-send: 64 MiB */
-
-static int verbose;
 
 /* The options that pick a lab each run their own pair of processes, so at
  * most one of them; --oneway changes the Pipe under the tutorial and --bytes. */
@@ -62,17 +61,8 @@ void parse_options(int argc, char *argv[], struct options *opt)
     *opt = (struct options){ .bytes = -1, .both_send = -1 };
     exit_on_usage(arg_parse(argc, argv, &table, opt, msg, sizeof msg), msg);
     check_combinations(opt, optind < argc);
-    verbose = opt->verbose;
+    output_tag_init(opt->verbose, 0);
     opt->msgs = optind < argc ? argv + optind : tutorial_msgs;
     opt->count = optind < argc ? (size_t)(argc - optind) : 4;
 }
 
-const char *tag(void)
-{
-    static char tag[64];
-
-    if (!verbose)
-        return "";
-    snprintf(tag, sizeof tag, "  [pid %ld, parent %ld]", (long)getpid(), (long)getppid());
-    return tag;
-}

@@ -47,7 +47,7 @@ static int sender(void *arg)                            /* def sender(conn, msgs
     for (size_t i = 0; i < a->count; i++) {             /* for msg in msgs: */
         const char *msg = a->msgs[i];
 
-        printf("Sent the message: %s%s\n", msg, tag());     /* print("Sent the message: ...") */
+        printf("Sent the message: %s%s\n", msg, output_tag()); /* print("Sent the message: ...") */
         if (frame_send(conn, msg, strlen(msg)) == -1)   /* conn.send(msg) */
             die_child("send");
     }
@@ -68,13 +68,13 @@ static int receiver(void *arg)                          /* def receiver(conn): *
     while ((r = frame_recv(conn, MAX_MESSAGE, &msg, &len)) == 1) {  /* while 1: msg = conn.recv() */
         if (is_end(msg, len))                           /* if msg == "END": */
             break;                                      /*     break */
-        printf("Received the message: %s%s\n", msg, tag());     /* print("Received ...") */
+        printf("Received the message: %s%s\n", msg, output_tag()); /* print("Received ...") */
         free(msg);
     }
     if (r == -1)
         die_child("recv");
     if (r == 0) {               /* EOF: the sender closed without an END */
-        printf("Sender closed the pipe.%s\n", tag());
+        printf("Sender closed the pipe.%s\n", output_tag());
         return 0;
     }
     free(msg);

@@ -355,7 +355,7 @@ static void print_row(const struct schedule *s, int who, const char *what)
     printf("%-*s| %-*s| %ld", COLUMN, who == 1 ? what : "", COLUMN, who == 2 ? what : "",
            balance_read(s->acc));
     if (s->verbose && who != 0)
-        printf("  [pid %ld, parent %ld]", (long)getpid(), (long)getppid());
+        fputs(output_tag(), stdout);
     printf("\n");
 }
 

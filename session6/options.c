@@ -6,7 +6,9 @@
 
 #include "args.h"
 #include "die.h"
+#include "labs.h"
 #include "explore.h"
+#include "output.h"
 
 _Static_assert(BANK_SERIAL_ITERATIONS == 3000000, "--help says 3000000 updates");
 
@@ -39,6 +41,7 @@ void parse_options(int argc, char *argv[], struct bank_options *o)
     exit_on_usage(arg_parse(argc, argv, &table, o, msg, sizeof msg), msg);
     if (bank_check_options(o, msg, sizeof msg) == -1)
         usage_error("%s", msg);
+    output_tag_init(o->verbose, 0);
     if (o->explore != 0 && (o->schedule != NULL || o->summary || o->verbose ||
                             o->trials_given || o->iterations_given || o->value_lock))
         usage_error("--explore counts schedules instead of running trials: only --csv and "

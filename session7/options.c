@@ -6,7 +6,9 @@
 
 #include "args.h"
 #include "die.h"
+#include "labs.h"
 #include "explore.h"
+#include "output.h"
 #include "lock.h"
 
 /* --explore and --deadlock are modes of their own: only --csv and
@@ -62,6 +64,7 @@ void parse_options(int argc, char *argv[], struct bank_options *o)
     exit_on_usage(arg_parse(argc, argv, &table, o, msg, sizeof msg), msg);
     if (bank_check_options(o, msg, sizeof msg) == -1)
         usage_error("%s", msg);
+    output_tag_init(o->verbose, 0);
     if (o->kill_holder && (o->schedule != NULL || o->csv || o->summary))
         usage_error("--kill-holder cannot be combined with --schedule, --interleave, --csv "
                     "or --summary");

@@ -7,6 +7,7 @@
 #include "args.h"
 #include "die.h"
 #include "labs.h"
+#include "output.h"
 
 #include <stdio.h>
 #include <unistd.h>
@@ -79,5 +80,6 @@ void parse_options(int argc, char *argv[], struct options *o)
         o->items = o->owned;
     if (o->crash_on_set && !in_list(o->items, o->n, o->crash_on))
         usage_error("--crash-on %ld is not in the list, so no worker would crash", o->crash_on);
+    output_tag_init(o->verbose, 0);
     labs_configure(o);
 }
