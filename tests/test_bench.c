@@ -40,9 +40,7 @@ START_TEST(tiny_run_writes_one_csv_row_per_figure)
     int row = 0;
 
     remove(CSV_PATH);
-    run_cmd(&r, "bench/bench --tiny --repeat 1 --no-python --csv " CSV_PATH);
-    ck_assert_int_eq(run_exit_code(&r), 0);
-    ck_assert_int_eq(r.strays, 0);
+    run_checked(&r, "bench/bench --tiny --repeat 1 --no-python --csv " CSV_PATH, 0);
     ck_assert_str_eq(r.err, "");
     ck_assert_ptr_nonnull(strstr(r.out, "figure"));
     csv = read_file(CSV_PATH);
@@ -70,13 +68,8 @@ END_TEST
 
 START_TEST(missing_python_is_skipped_with_a_note)
 {
-    struct run r;
-
-    run_cmd(&r, "bench/bench --tiny --repeat 1 --python no-such-python3 --csv " CSV_PATH);
-    ck_assert_int_eq(run_exit_code(&r), 0);
-    ck_assert_ptr_nonnull(strstr(r.out, "note: 'no-such-python3' not found, CPython figures skipped"));
-    ck_assert_int_eq(r.strays, 0);
-    run_free(&r);
+    assert_prints("bench/bench --tiny --repeat 1 --python no-such-python3 --csv " CSV_PATH, 0,
+                  "note: 'no-such-python3' not found, CPython figures skipped");
 }
 END_TEST
 
@@ -84,8 +77,7 @@ START_TEST(help_goes_to_stdout_and_exits_0)
 {
     struct run r;
 
-    run_cmd(&r, "bench/bench --help");
-    ck_assert_int_eq(run_exit_code(&r), 0);
+    run_checked(&r, "bench/bench --help", 0);
     ck_assert_ptr_nonnull(strstr(r.out, "Usage: bench"));
     ck_assert_ptr_nonnull(strstr(r.out, "--repeat"));
     ck_assert_str_eq(r.err, "");
@@ -93,10 +85,7 @@ START_TEST(help_goes_to_stdout_and_exits_0)
 }
 END_TEST
 
-static const struct {
-    const char *cmd;
-    const char *message;
-} bad_inputs[] = {
+static const struct bad_usage bad_inputs[] = {
     { "bench/bench --repeat 0", "bench: --repeat 0 is out of range (accepted: 1..99)\n" },
     { "bench/bench --nope", "bench: unknown or misused option '--nope'\n" },
     { "bench/bench extra", "bench: unexpected argument 'extra' (bench takes options only)\n" },
@@ -107,13 +96,11 @@ START_TEST(bad_usage_exits_2_with_one_line)
     struct run r;
     char expected[256];
 
-    run_cmd(&r, bad_inputs[_i].cmd);
-    ck_assert_int_eq(run_exit_code(&r), 2);
+    run_checked(&r, bad_inputs[_i].cmd, 2);
     ck_assert_str_eq(r.out, "");
     snprintf(expected, sizeof expected,
              "%sTry 'bench --help' for more information.\n", bad_inputs[_i].message);
     ck_assert_str_eq(r.err, expected);
-    ck_assert_int_eq(r.strays, 0);
     run_free(&r);
 }
 END_TEST
@@ -121,14 +108,10 @@ END_TEST
 Suite *suite_bench(void)
 {
     Suite *s = suite_create("bench");
-    TCase *tc = tcase_create("bench");
+    TCase *tc = add_case(s, "bench", 20, tiny_run_writes_one_csv_row_per_figure,
+                         missing_python_is_skipped_with_a_note,
+                         help_goes_to_stdout_and_exits_0);
 
-    tcase_set_timeout(tc, 20);
-    tcase_add_test(tc, tiny_run_writes_one_csv_row_per_figure);
-    tcase_add_test(tc, missing_python_is_skipped_with_a_note);
-    tcase_add_test(tc, help_goes_to_stdout_and_exits_0);
-    tcase_add_loop_test(tc, bad_usage_exits_2_with_one_line, 0,
-                        (int)(sizeof bad_inputs / sizeof bad_inputs[0]));
-    suite_add_tcase(s, tc);
+    add_loop(tc, bad_usage_exits_2_with_one_line, bad_inputs);
     return s;
 }

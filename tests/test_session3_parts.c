@@ -6,6 +6,7 @@
 #include "protocol.h"
 #include "server.h"
 #include "store.h"
+#include "testutil.h"
 
 #include <check.h>
 #include <errno.h>
@@ -281,7 +282,7 @@ static const unsigned char flips[] = { 0x01, 0x80, 0xff };
 START_TEST(auth_server_refuses_an_answer_with_any_one_byte_changed)
 {
     enum { CASES = AUTH_ANSWER_SIZE * FLIPS + 1 };
-    int server_ends[CASES], client_ends[CASES], status;
+    int server_ends[CASES], client_ends[CASES];
     pid_t pid;
 
     ck_assert_int_le(CASES, SERVER_MAX_CONNECTIONS);
@@ -325,8 +326,7 @@ START_TEST(auth_server_refuses_an_answer_with_any_one_byte_changed)
         free(verdict);
         close(client_ends[i]);
     }
-    ck_assert_int_eq(waitpid(pid, &status, 0), pid);
-    ck_assert(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+    assert_exits_0(pid);
 }
 END_TEST
 
@@ -385,7 +385,7 @@ START_TEST(server_closes_a_client_that_never_authenticates)
     struct timeval tv = { .tv_sec = 10, .tv_usec = 0 };
     char buf[256];
     ssize_t got;
-    int sv[2], status;
+    int sv[2];
     pid_t pid;
 
     ck_assert_int_eq(socketpair(AF_UNIX, SOCK_STREAM, 0, sv), 0);
@@ -406,29 +406,24 @@ START_TEST(server_closes_a_client_that_never_authenticates)
         continue;                       /* the challenge, then end of file */
     ck_assert_int_eq(got, 0);
     close(sv[1]);
-    ck_assert_int_eq(waitpid(pid, &status, 0), pid);
-    ck_assert(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+    assert_exits_0(pid);
 }
 END_TEST
 
 Suite *suite_session3_parts(void)
 {
     Suite *s = suite_create("session3_parts");
-    TCase *tc = tcase_create("units");
+    TCase *tc = add_case(s, "units", 10, store_list_append_get_len_items,
+                         store_errors_are_returned_not_crashed,
+                         store_dict_set_overwrites_in_place_and_delete_keeps_order,
+                         protocol_round_trip_of_a_record,
+                         protocol_bad_requests_get_error_replies, auth_right_key_is_accepted,
+                         auth_wrong_key_replay_and_short_answer_are_rejected,
+                         auth_handshake_both_ways_over_a_socket,
+                         auth_server_refuses_an_answer_with_any_one_byte_changed,
+                         server_closes_a_client_that_never_authenticates);
 
-    tcase_set_timeout(tc, 10);
-    tcase_add_test(tc, store_list_append_get_len_items);
-    tcase_add_test(tc, store_errors_are_returned_not_crashed);
-    tcase_add_test(tc, store_dict_set_overwrites_in_place_and_delete_keeps_order);
-    tcase_add_test(tc, protocol_round_trip_of_a_record);
-    tcase_add_test(tc, protocol_bad_requests_get_error_replies);
-    tcase_add_test(tc, auth_right_key_is_accepted);
-    tcase_add_test(tc, auth_wrong_key_replay_and_short_answer_are_rejected);
-    tcase_add_test(tc, auth_handshake_both_ways_over_a_socket);
-    tcase_add_test(tc, auth_server_refuses_an_answer_with_any_one_byte_changed);
     tcase_add_loop_test(tc, auth_client_refuses_a_manager_answer_with_any_one_byte_changed, 0,
                         (int)(AUTH_ANSWER_SIZE * FLIPS) + 1);
-    tcase_add_test(tc, server_closes_a_client_that_never_authenticates);
-    suite_add_tcase(s, tc);
     return s;
 }

@@ -86,13 +86,7 @@ static void server_stop(struct run *r)
 static void stop_a_server_left_running(void)
 {
     if (server.pid > 0) {
-        kill(-server.pid, SIGKILL);
-        waitpid(server.pid, NULL, 0);
-        close(server.out_fd);
-        close(server.err_fd);
-        free(server.out);
-        free(server.err);
-        server.pid = 0;
+        spawn_kill(&server);
     }
     remove_key();
 }
@@ -463,7 +457,6 @@ START_TEST(a_key_file_open_to_other_users_is_refused)
 {
     static const mode_t modes[] = { 0644, 0640, 0604, 0660 };
     char cmd[256], expected[256];
-    struct run r;
 
     write_key();
     ck_assert_int_eq(chmod(key_path, modes[_i]), 0);
@@ -472,12 +465,7 @@ START_TEST(a_key_file_open_to_other_users_is_refused)
     snprintf(expected, sizeof expected, "session3: --authkey-file '%s' is open to other users "
              "(mode %04o); make it private: chmod 600 '%s'\n", key_path, (unsigned)modes[_i],
              key_path);
-    run_cmd(&r, cmd);
-    ck_assert_int_eq(run_exit_code(&r), 1);
-    ck_assert_str_eq(r.out, "");
-    ck_assert_str_eq(r.err, expected);
-    ck_assert_int_eq(r.strays, 0);
-    run_free(&r);
+    assert_run(cmd, 1, "", expected);
 }
 END_TEST
 
@@ -517,21 +505,18 @@ END_TEST
 Suite *suite_session3_peers(void)
 {
     Suite *s = suite_create("session3_peers");
-    TCase *tc = tcase_create("peers");
+    TCase *tc = add_case(s, "peers", 30, a_client_that_does_not_read_does_not_stall_the_others,
+                         a_client_whose_replies_pile_up_past_the_cap_is_dropped_alone,
+                         connect_to_a_silent_manager_gives_up_after_the_timeout,
+                         a_client_refused_for_want_of_a_slot_is_told_the_server_is_full,
+                         a_manager_out_of_descriptors_refuses_clearly_and_serves_the_rest,
+                         serve_and_connect_accept_ipv6_in_brackets,
+                         a_key_file_that_is_a_fifo_is_refused_not_waited_on,
+                         an_empty_key_file_is_refused);
 
-    tcase_set_timeout(tc, 30);
     tcase_add_checked_fixture(tc, NULL, stop_a_server_left_running);
-    tcase_add_test(tc, a_client_that_does_not_read_does_not_stall_the_others);
-    tcase_add_test(tc, a_client_whose_replies_pile_up_past_the_cap_is_dropped_alone);
-    tcase_add_test(tc, connect_to_a_silent_manager_gives_up_after_the_timeout);
     tcase_add_loop_test(tc, connect_to_a_manager_that_stops_inside_a_reply_ends_with_one_line,
                         0, 2);
-    tcase_add_test(tc, a_client_refused_for_want_of_a_slot_is_told_the_server_is_full);
-    tcase_add_test(tc, a_manager_out_of_descriptors_refuses_clearly_and_serves_the_rest);
-    tcase_add_test(tc, serve_and_connect_accept_ipv6_in_brackets);
     tcase_add_loop_test(tc, a_key_file_open_to_other_users_is_refused, 0, 4);
-    tcase_add_test(tc, a_key_file_that_is_a_fifo_is_refused_not_waited_on);
-    tcase_add_test(tc, an_empty_key_file_is_refused);
-    suite_add_tcase(s, tc);
     return s;
 }

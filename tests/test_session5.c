@@ -137,7 +137,6 @@ START_TEST(a_frame_split_across_reads_comes_out_whole)
         0, 0, 0, 11, 's', 'p', 'l', 'i', 't', ' ', 'f', 'r', 'a', 'm', 'e',
     };
     static const size_t cuts[] = { 0, 2, 4, 7, 12, sizeof frame };
-    int status;
     pid_t pid;
 
     ck_assert_int_eq(pipe_new(0, &receiver, &sender), 0);
@@ -155,8 +154,7 @@ START_TEST(a_frame_split_across_reads_comes_out_whole)
         _exit(0);
     }
     expect_message(&receiver, "split frame", 11);
-    ck_assert_int_eq(waitpid(pid, &status, 0), pid);
-    ck_assert(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+    assert_exits_0(pid);
     conn_close(&receiver);
     conn_close(&sender);
 }
@@ -170,7 +168,6 @@ START_TEST(a_message_larger_than_the_pipe_buffer_arrives_intact)
     struct conn receiver, sender;
     char *big = malloc(size), *msg;
     size_t len;
-    int status;
     pid_t pid;
 
     ck_assert_ptr_nonnull(big);
@@ -185,8 +182,7 @@ START_TEST(a_message_larger_than_the_pipe_buffer_arrives_intact)
     ck_assert_int_eq(conn_recv(&receiver, PIPE_MAX_MESSAGE, &msg, &len), 1);
     ck_assert_uint_eq(len, size);
     ck_assert_int_eq(memcmp(msg, big, size), 0);
-    ck_assert_int_eq(waitpid(pid, &status, 0), pid);
-    ck_assert(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+    assert_exits_0(pid);
     free(msg);
     free(big);
     conn_close(&receiver);
@@ -273,12 +269,10 @@ START_TEST(default_output_is_a_valid_interleaving)
 {
     struct run r;
 
-    run_cmd(&r, "session5/session5");
-    ck_assert_int_eq(run_exit_code(&r), 0);
+    run_checked(&r, "session5/session5", 0);
     ck_assert_int_eq(count_lines(r.out), 7);
     check_interleaving(r.out, tutorial_msgs, 4, NULL);
     ck_assert_str_eq(r.err, "");
-    ck_assert_int_eq(r.strays, 0);
     run_free(&r);
 }
 END_TEST
@@ -287,10 +281,8 @@ START_TEST(oneway_output_is_a_valid_interleaving)
 {
     struct run r;
 
-    run_cmd(&r, "session5/session5 --oneway");
-    ck_assert_int_eq(run_exit_code(&r), 0);
+    run_checked(&r, "session5/session5 --oneway", 0);
     check_interleaving(r.out, tutorial_msgs, 4, NULL);
-    ck_assert_int_eq(r.strays, 0);
     run_free(&r);
 }
 END_TEST
@@ -300,10 +292,8 @@ START_TEST(without_end_the_receiver_stops_when_the_sender_closes)
     static const char *const msgs[] = { "one", "", "three" };
     struct run r;
 
-    run_cmd(&r, "session5/session5 one '' three");
-    ck_assert_int_eq(run_exit_code(&r), 0);
+    run_checked(&r, "session5/session5 one '' three", 0);
     check_interleaving(r.out, msgs, 3, "Sender closed the pipe.");
-    ck_assert_int_eq(r.strays, 0);
     run_free(&r);
 }
 END_TEST
@@ -313,8 +303,7 @@ START_TEST(messages_after_end_are_sent_but_not_printed)
     static const char *const msgs[] = { "a", "END", "b" };
     struct run r;
 
-    run_cmd(&r, "session5/session5 --oneway a END b");
-    ck_assert_int_eq(run_exit_code(&r), 0);
+    run_checked(&r, "session5/session5 --oneway a END b", 0);
     check_interleaving(r.out, msgs, 3, NULL);
     ck_assert_str_eq(r.err, "");
     run_free(&r);
@@ -337,11 +326,9 @@ START_TEST(duplex_receiver_answers_every_message)
 {
     struct run r;
 
-    run_cmd(&r, "session5/session5 --duplex");
-    ck_assert_int_eq(run_exit_code(&r), 0);
+    run_checked(&r, "session5/session5 --duplex", 0);
     /* The sender waits for each reply, so the order is fixed. */
     ck_assert_str_eq(r.out, duplex_out);
-    ck_assert_int_eq(r.strays, 0);
     run_free(&r);
 }
 END_TEST
@@ -350,20 +337,15 @@ END_TEST
  * so there is exactly one possible order. */
 START_TEST(lockstep_prints_one_fixed_order)
 {
-    struct run r;
-
-    run_cmd(&r, "session5/session5 --lockstep");
-    ck_assert_int_eq(run_exit_code(&r), 0);
-    ck_assert_str_eq(r.out, "Sent the message: hello\n"
-                            "Received the message: hello\n"
-                            "Sent the message: hey\n"
-                            "Received the message: hey\n"
-                            "Sent the message: hru?\n"
-                            "Received the message: hru?\n"
-                            "Sent the message: END\n");
-    ck_assert_str_eq(r.err, "");
-    ck_assert_int_eq(r.strays, 0);
-    run_free(&r);
+    assert_run("session5/session5 --lockstep", 0,
+               "Sent the message: hello\n"
+               "Received the message: hello\n"
+               "Sent the message: hey\n"
+               "Received the message: hey\n"
+               "Sent the message: hru?\n"
+               "Received the message: hru?\n"
+               "Sent the message: END\n",
+               "");
 }
 END_TEST
 
@@ -371,19 +353,13 @@ END_TEST
  * past END, never gives. Every mode with every kind of list must finish. */
 START_TEST(duplex_with_a_message_after_end_finishes)
 {
-    struct run r;
-
-    run_cmd(&r, "session5/session5 --duplex a END b");
-    ck_assert_int_eq(r.timed_out, 0);
-    ck_assert_int_eq(run_exit_code(&r), 0);
-    ck_assert_str_eq(r.out, "Sent the message: a\n"
-                            "Received the message: a\n"
-                            "Received the reply: ack a\n"
-                            "Sent the message: END\n"
-                            "Sent the message: b\n");
-    ck_assert_str_eq(r.err, "");
-    ck_assert_int_eq(r.strays, 0);
-    run_free(&r);
+    assert_run("session5/session5 --duplex a END b", 0,
+               "Sent the message: a\n"
+               "Received the message: a\n"
+               "Received the reply: ack a\n"
+               "Sent the message: END\n"
+               "Sent the message: b\n",
+               "");
 }
 END_TEST
 
@@ -463,14 +439,7 @@ static const char *const bytes_outs[] = {
 
 START_TEST(bytes_arrive_intact_without_deadlock)
 {
-    struct run r;
-
-    run_cmd(&r, bytes_cmds[_i]);
-    ck_assert_int_eq(r.timed_out, 0);
-    ck_assert_int_eq(run_exit_code(&r), 0);
-    ck_assert_str_eq(r.out, bytes_outs[_i]);
-    ck_assert_int_eq(r.strays, 0);
-    run_free(&r);
+    assert_run(bytes_cmds[_i], 0, bytes_outs[_i], NULL);
 }
 END_TEST
 
@@ -717,10 +686,7 @@ START_TEST(help_names_every_option)
 }
 END_TEST
 
-static const struct {
-    const char *cmd;
-    const char *message;
-} bad_inputs[] = {
+static const struct bad_usage bad_inputs[] = {
     { "session5/session5 --bytes 268435457", "session5: --bytes 268435457 is out of range" },
     { "session5/session5 --bytes -1", "session5: --bytes -1 is out of range" },
     { "session5/session5 --bytes lots", "session5: invalid number 'lots' for --bytes" },
@@ -741,51 +707,35 @@ static const struct {
     { "session5/session5 --nope", "session5: unknown" },
 };
 
-START_TEST(bad_input_exits_2_with_one_line)
-{
-    assert_bad_usage(bad_inputs[_i].cmd, bad_inputs[_i].message);
-}
-END_TEST
+BAD_USAGE_TEST(bad_input_exits_2_with_one_line, bad_inputs)
 
 Suite *suite_session5(void)
 {
     Suite *s = suite_create("session5");
-    TCase *unit = tcase_create("pipe");
-    TCase *prog = tcase_create("program");
+    add_case(s, "pipe", 30, messages_round_trip_whole_and_in_order_duplex,
+             messages_round_trip_whole_and_in_order_oneway, duplex_ends_both_send_and_receive,
+             oneway_ends_refuse_the_wrong_direction, frames_written_together_are_not_merged,
+             a_frame_split_across_reads_comes_out_whole,
+             a_message_larger_than_the_pipe_buffer_arrives_intact,
+             eof_inside_a_frame_is_a_protocol_error,
+             an_oversized_length_is_refused_before_allocating);
+    TCase *prog = add_case(s, "program", 30, default_output_is_a_valid_interleaving,
+                           oneway_output_is_a_valid_interleaving,
+                           without_end_the_receiver_stops_when_the_sender_closes,
+                           messages_after_end_are_sent_but_not_printed,
+                           duplex_receiver_answers_every_message,
+                           lockstep_prints_one_fixed_order,
+                           duplex_with_a_message_after_end_finishes,
+                           verbose_tags_each_line_with_the_child_and_parent_pid,
+                           both_send_below_the_buffers_completes,
+                           both_send_above_the_buffers_is_a_reported_deadlock,
+                           python_twin_prints_the_same_lines, help_names_every_option,
+                           the_lesson_file_is_short_and_uses_the_tutorials_names,
+                           the_docs_table_cites_the_right_lines);
 
-    tcase_set_timeout(unit, 30);
-    tcase_add_test(unit, messages_round_trip_whole_and_in_order_duplex);
-    tcase_add_test(unit, messages_round_trip_whole_and_in_order_oneway);
-    tcase_add_test(unit, duplex_ends_both_send_and_receive);
-    tcase_add_test(unit, oneway_ends_refuse_the_wrong_direction);
-    tcase_add_test(unit, frames_written_together_are_not_merged);
-    tcase_add_test(unit, a_frame_split_across_reads_comes_out_whole);
-    tcase_add_test(unit, a_message_larger_than_the_pipe_buffer_arrives_intact);
-    tcase_add_test(unit, eof_inside_a_frame_is_a_protocol_error);
-    tcase_add_test(unit, an_oversized_length_is_refused_before_allocating);
-    suite_add_tcase(s, unit);
-
-    tcase_set_timeout(prog, 30);
-    tcase_add_test(prog, default_output_is_a_valid_interleaving);
-    tcase_add_test(prog, oneway_output_is_a_valid_interleaving);
-    tcase_add_test(prog, without_end_the_receiver_stops_when_the_sender_closes);
-    tcase_add_test(prog, messages_after_end_are_sent_but_not_printed);
-    tcase_add_test(prog, duplex_receiver_answers_every_message);
-    tcase_add_test(prog, lockstep_prints_one_fixed_order);
-    tcase_add_test(prog, duplex_with_a_message_after_end_finishes);
     tcase_add_loop_test(prog, every_mode_finishes_with_every_list, 0,
                         (int)(sizeof modes / sizeof modes[0] * (sizeof lists / sizeof lists[0])));
-    tcase_add_test(prog, verbose_tags_each_line_with_the_child_and_parent_pid);
-    tcase_add_loop_test(prog, bytes_arrive_intact_without_deadlock, 0,
-                        sizeof bytes_cmds / sizeof bytes_cmds[0]);
-    tcase_add_test(prog, both_send_below_the_buffers_completes);
-    tcase_add_test(prog, both_send_above_the_buffers_is_a_reported_deadlock);
-    tcase_add_test(prog, python_twin_prints_the_same_lines);
-    tcase_add_test(prog, help_names_every_option);
-    tcase_add_test(prog, the_lesson_file_is_short_and_uses_the_tutorials_names);
-    tcase_add_test(prog, the_docs_table_cites_the_right_lines);
-    tcase_add_loop_test(prog, bad_input_exits_2_with_one_line, 0,
-                        sizeof bad_inputs / sizeof bad_inputs[0]);
-    suite_add_tcase(s, prog);
+    add_loop(prog, bytes_arrive_intact_without_deadlock, bytes_cmds);
+    add_loop(prog, bad_input_exits_2_with_one_line, bad_inputs);
     return s;
 }
