@@ -40,6 +40,8 @@ void parse_options(int argc, char *argv[], struct options *opt)
         "A child process gets a copy of its parent's memory: the child fills its\n"
         "list with squares, the parent's list stays empty.\n\n",
         .rows = rows, .column = 22, .operands = 1, .end = "\nExplained in docs/session1.md.\n",
+        .rules = (const struct arg_rule[]){ { "child", ARG_NONE_OF, "start",
+            "--child is internal (how --start spawn starts p1) and takes no --start" }, { 0 } },
     };
     char msg[ARG_MSG_SIZE];
 
@@ -47,12 +49,8 @@ void parse_options(int argc, char *argv[], struct options *opt)
     exit_on_usage(arg_parse(argc, argv, &table, opt, msg, sizeof msg), msg);
     if (start_given)
         opt->start = method == 0 ? START_FORK : START_SPAWN;
-    if (opt->spawned_child) {
-        if (start_given)
-            usage_error("--child is internal (how --start spawn starts p1) "
-                        "and takes no --start");
+    if (opt->spawned_child)
         opt->start = START_SPAWN;
-    }
     exit_on_usage(arg_numbers(argc, argv, LONG_MIN, LONG_MAX, 4, &list, &opt->len,
                               msg, sizeof msg), msg);
     opt->mylist = list;

@@ -13,29 +13,21 @@
 #include <unistd.h>
 
 /* Which options go together. */
-static void check_combination(const struct options *opt, int demo_given,
-                              const char *keyfile, int timeout_given)
-{
-    int remote = opt->serve != NULL || opt->connect != NULL;
-
-    if (opt->serve != NULL && opt->connect != NULL)
-        usage_error("--serve and --connect cannot be used together");
-    if (remote && (demo_given || opt->bench > 0))
-        usage_error("--demo and --bench run the local story; they do not go with "
-                    "--serve or --connect");
-    if (opt->verbose && (remote || opt->bench > 0))
-        usage_error("--verbose tags the lines of the story's children; it does not go "
-                    "with --serve, --connect or --bench");
-    if ((opt->insert || opt->print || opt->shutdown) && opt->connect == NULL)
-        usage_error("--insert, --print and --shutdown need --connect HOST:PORT");
-    if (opt->connect != NULL && opt->insert + opt->print + opt->shutdown != 1)
-        usage_error("--connect needs exactly one of --insert NAME:SCORE, --print "
-                    "or --shutdown");
-    if (timeout_given && opt->connect == NULL)
-        usage_error("--timeout goes with --connect");
-    if (keyfile != NULL && !remote)
-        usage_error("--authkey-file goes with --serve or --connect");
-}
+static const struct arg_rule rules[] = {
+    { "serve", ARG_NONE_OF, "connect", "--serve and --connect cannot be used together" },
+    { "serve connect", ARG_NONE_OF, "demo bench", "--demo and --bench run the local story; "
+      "they do not go with --serve or --connect" },
+    { "verbose", ARG_NONE_OF, "serve connect bench", "--verbose tags the lines of the "
+      "story's children; it does not go with --serve, --connect or --bench" },
+    { "insert print shutdown", ARG_ONE_OF, "connect",
+      "--insert, --print and --shutdown need --connect HOST:PORT" },
+    { "connect", ARG_EXACTLY_ONE_OF, "insert print shutdown",
+      "--connect needs exactly one of --insert NAME:SCORE, --print or --shutdown" },
+    { "timeout", ARG_ONE_OF, "connect", "--timeout goes with --connect" },
+    { "authkey-file", ARG_ONE_OF, "serve connect",
+      "--authkey-file goes with --serve or --connect" },
+    { 0 },
+};
 
 _Static_assert(TIMEOUT_DEFAULT == 10, "--help says default: 10");
 
@@ -44,13 +36,12 @@ static const char *const demos[] = { "list", "dict", NULL };
 void parse_options(int argc, char *argv[], struct options *opt)
 {
     const char *keyfile = NULL, *record = NULL;
-    int demo_given = 0, timeout_given = 0;
     const struct arg_option rows[] = {
         { "verbose", 'v', NULL, "tag each line a child prints with its pid and its\n"
           "parent's pid (default: the tutorial's plain lines)", .flag = &opt->verbose },
         { "demo", 'd', "KIND", "the shared object of the story: list (default) of\n"
           "(name, score) records, or dict of name -> score",
-          .choice = &opt->demo_dict, .choices = demos, .seen = &demo_given },
+          .choice = &opt->demo_dict, .choices = demos },
         { "bench", 'b', "N", "time N manager calls against N shared memory writes\n"
           "({min}..{max}; default: no benchmark)", .number = &opt->bench, 1, 10000000 },
         { "serve", 's', "HOST:PORT", "run only the manager, on TCP (port 0: any free port;\n"
@@ -66,8 +57,7 @@ void parse_options(int argc, char *argv[], struct options *opt)
           .flag = &opt->shutdown },
         { "timeout", 't', "SECONDS", "with --connect: the longest wait for the manager to\n"
           "accept, answer, or go on with a reply; then exit 1\n"
-          "({min}..{max}; default: 10)", .number = &opt->timeout, 1, 3600,
-          .seen = &timeout_given },
+          "({min}..{max}; default: 10)", .number = &opt->timeout, 1, 3600 },
         { "authkey-file", 'k', "FILE", "the shared secret for --serve and --connect: a\n"
           "regular file only its owner can read (chmod 600;\n"
           "default: the environment variable MANAGER_AUTHKEY;\n"
@@ -82,6 +72,7 @@ void parse_options(int argc, char *argv[], struct options *opt)
         "A manager server process holds the records; other processes change and read\n"
         "them through proxies, over an authenticated socket.\n\n",
         .rows = rows, .column = 27, .operands = 0, .end = "\nExplained in docs/session3.md.\n",
+        .rules = rules,
     };
     char msg[ARG_MSG_SIZE];
 
@@ -93,7 +84,6 @@ void parse_options(int argc, char *argv[], struct options *opt)
                                                   opt->port, msg, sizeof msg) == -1)
         || (record != NULL && record_parse(record, &opt->new_record, msg, sizeof msg) == -1))
         usage_error("%s", msg);
-    check_combination(opt, demo_given, keyfile, timeout_given);
     if (opt->serve != NULL || opt->connect != NULL)
         read_authkey(keyfile, opt);
 }

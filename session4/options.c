@@ -37,8 +37,6 @@ static void check_combinations(const struct options *o)
     if (o->producers * o->count > MAX_ITEMS)
         usage_error("--producers x --count is %ld items (accepted: at most %ld in all)",
                     o->producers * o->count, MAX_ITEMS);
-    if (o->concurrent && o->join_before_drain)
-        usage_error("--concurrent and --join-before-drain are two labs (accepted: one of them)");
     if ((o->concurrent || o->join_before_drain) && (o->producers != 1 || o->consumers != 1))
         usage_error("--%s runs %s (accepted with it: --count, --maxsize, --queue)",
                     o->concurrent ? "concurrent" : "join-before-drain",
@@ -85,6 +83,8 @@ void parse_options(int argc, char *argv[], struct options *o)
         "With --producers, --consumers, --count or --maxsize, many processes share\n"
         "one queue instead.\n\n",
         .rows = rows, .column = 23, .operands = 0, .end = "\nExplained in docs/session4.md.\n",
+        .rules = (const struct arg_rule[]){ { "concurrent", ARG_NONE_OF, "join-before-drain",
+            "--concurrent and --join-before-drain are two labs (accepted: one of them)" }, { 0 } },
     };
     char msg[ARG_MSG_SIZE];
 

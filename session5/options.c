@@ -13,20 +13,17 @@
 
 /* The options that pick a lab each run their own pair of processes, so at
  * most one of them; --oneway changes the Pipe under the tutorial and --bytes. */
-static void check_combinations(const struct options *o, int have_msgs)
-{
-    if (o->oneway && (o->duplex || o->lockstep || o->both_send >= 0))
-        usage_error("--%s needs both ends to talk; it does not go with --oneway",
-                    o->duplex ? "duplex" : o->lockstep ? "lockstep" : "both-send");
-    if (o->bytes >= 0 && (have_msgs || o->duplex || o->lockstep || o->both_send >= 0))
-        usage_error("--bytes sends one message one way (accepted with it: --oneway)");
-    if (o->both_send >= 0 && (have_msgs || o->duplex || o->lockstep))
-        usage_error("--both-send sends one message from each end "
-                    "(accepted with it: --verbose)");
-    if (o->duplex && o->lockstep)
-        usage_error("--lockstep and --duplex are two ways to wait for the "
-                    "receiver; choose one");
-}
+static const struct arg_rule rules[] = {
+    { "oneway", ARG_NONE_OF, "duplex lockstep both-send",
+      "--{with} needs both ends to talk; it does not go with --oneway" },
+    { "bytes", ARG_NONE_OF, "- duplex lockstep both-send", "--bytes sends one message one way "
+      "(accepted with it: --oneway)" },
+    { "both-send", ARG_NONE_OF, "- duplex lockstep", "--both-send sends one message from each "
+      "end (accepted with it: --verbose)" },
+    { "duplex", ARG_NONE_OF, "lockstep", "--lockstep and --duplex are two ways to wait for the "
+      "receiver; choose one" },
+    { 0 },
+};
 
 void parse_options(int argc, char *argv[], struct options *opt)
 {
@@ -55,12 +52,12 @@ void parse_options(int argc, char *argv[], struct options *opt)
         "A sender process sends messages through a Pipe; a receiver process prints\n"
         "them until the message END, or until the sender closes its end.\n\n",
         .rows = rows, .column = 20, .operands = 1, .end = "\nExplained in docs/session5.md.\n",
+        .rules = rules,
     };
     char msg[ARG_MSG_SIZE];
 
     *opt = (struct options){ .bytes = -1, .both_send = -1 };
     exit_on_usage(arg_parse(argc, argv, &table, opt, msg, sizeof msg), msg);
-    check_combinations(opt, optind < argc);
     output_tag_init(opt->verbose, 0);
     opt->msgs = optind < argc ? argv + optind : tutorial_msgs;
     opt->count = optind < argc ? (size_t)(argc - optind) : 4;

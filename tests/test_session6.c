@@ -553,7 +553,7 @@ START_TEST(options_are_parsed_from_one_table)
     char *too_much[] = { "session6", "--balance=1000000001", NULL };
     struct bank_options o;
     const struct arg_option rows[] = { BANK_OPTION_ROWS(&o), { 0 } };
-    const struct arg_table table = { "", rows, 23, 0, "" };
+    const struct arg_table table = { "", rows, 23, 0, "", NULL };
     char msg[256];
 
     bank_options_init(&o);
