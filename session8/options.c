@@ -12,23 +12,11 @@
 #include <stdio.h>
 #include <unistd.h>
 
-static int in_list(const long *list, size_t n, long item)
-{
-    for (size_t i = 0; i < n; i++)
-        if (list[i] == item)
-            return 1;
-    return 0;
-}
-
 void parse_options(int argc, char *argv[], struct options *o)
 {
     long range = 0, processes = 0;
     const struct arg_option rows[] = {
-        { .arg = "NUMBER", .help = "the input list (default: 1 2 3 4 5), each in\n"
-          "{min}..{max}; put -- before a\nnegative number",
-          .min = -ITEM_MAX, .max = ITEM_MAX },
-        { "range", 'r', "N", "the list 1..N instead (N in {min}..{max})",
-          .number = &range, 1, RANGE_MAX },
+        ITEMS_ROWS(range),
         { "processes", 'p', "N", "worker processes, {min}..{max} (default: online CPUs)",
           .number = &processes, 1, POOL_MAX_PROCESSES },
         { "chunksize", 'c', "C", "items per task sent to a worker (default:\n"
@@ -74,12 +62,8 @@ void parse_options(int argc, char *argv[], struct options *o)
     exit_on_usage(arg_parse(argc, argv, &table, o, msg, sizeof msg), msg);
     if (processes != 0)
         o->pool.processes = (int)processes;
-    exit_on_usage(arg_numbers(argc, argv, -ITEM_MAX, ITEM_MAX, range, &o->owned, &o->n,
-                              msg, sizeof msg), msg);
-    if (o->owned != NULL)
-        o->items = o->owned;
-    if (o->crash_on_set && !in_list(o->items, o->n, o->crash_on))
-        usage_error("--crash-on %ld is not in the list, so no worker would crash", o->crash_on);
+    exit_on_usage(items_read(argc, argv, range, o->crash_on_set ? &o->crash_on : NULL,
+                             &o->owned, &o->items, &o->n, msg, sizeof msg), msg);
     output_tag_init(o->verbose, 0);
     labs_configure(o);
 }
