@@ -26,6 +26,10 @@ int lab_bytes(const struct options *opt);
  * reads; a deadlock once N is more than the sockets buffer. */
 int lab_both_send(const struct options *opt);
 
+/* lab_wait.c, --wait sleep|spin: the tutorial's run, the receiver asleep
+ * in read() or spinning on shared memory, then the CPU both used. */
+int lab_wait(const struct options *opt);
+
 /* Two processes on one Pipe: the sender's end and the receiver's, and what
  * the lab's functions need. Both children get this (fork copies it). */
 struct pair {

@@ -20,6 +20,8 @@ static const struct arg_rule rules[] = {
       "(accepted with it: --oneway)" },
     { "both-send", ARG_NONE_OF, "- duplex lockstep", "--both-send sends one message from each "
       "end (accepted with it: --verbose)" },
+    { "wait", ARG_NONE_OF, "oneway duplex lockstep bytes both-send", "--wait runs the "
+      "tutorial's sender and receiver (accepted with it: messages, --verbose)" },
     { "duplex", ARG_NONE_OF, "lockstep", "--lockstep and --duplex are two ways to wait for the "
       "receiver; choose one" },
     { 0 },
@@ -28,6 +30,8 @@ static const struct arg_rule rules[] = {
 void parse_options(int argc, char *argv[], struct options *opt)
 {
     static char *tutorial_msgs[] = { "hello", "hey", "hru?", "END" };
+    static const char *const wait_words[] = { "sleep", "spin", NULL };
+    int wait = -1;                  /* the index in wait_words, or -1 */
     const struct arg_option rows[] = {
         { .arg = "MESSAGE", .help = "the messages to send (default: hello hey hru? END)" },
         { "oneway", 'o', NULL, "a one-way pipe() instead of a duplex socketpair()\n"
@@ -43,6 +47,10 @@ void parse_options(int argc, char *argv[], struct options *opt)
           "(64 MiB); past what the kernel buffers that is a\n"
           "deadlock, reported within 2 s with exit 1 (default: off)",
           .number = &opt->both_send, 0, MAX_BOTH_SEND },
+        { "wait", 'w', "HOW", "how the receiver waits for each message: sleep (in\n"
+          "read(), on the socketpair) or spin (on a word in shared\n"
+          "memory); prints the CPU both processes used at the end\n"
+          "(default: sleep, without that line)", .choice = &wait, .choices = wait_words },
         { "verbose", 'v', NULL, "tag each line with the pid of the process that printed\n"
           "it and of its parent (default: off)", .flag = &opt->verbose },
         { 0 },
@@ -58,6 +66,7 @@ void parse_options(int argc, char *argv[], struct options *opt)
 
     *opt = (struct options){ .bytes = -1, .both_send = -1 };
     exit_on_usage(arg_parse(argc, argv, &table, opt, msg, sizeof msg), msg);
+    opt->wait = wait < 0 ? WAIT_UNSET : wait == 0 ? WAIT_SLEEP : WAIT_SPIN;
     output_tag_init(opt->verbose, 0);
     opt->msgs = optind < argc ? argv + optind : tutorial_msgs;
     opt->count = optind < argc ? (size_t)(argc - optind) : 4;

@@ -109,6 +109,7 @@ int main(int argc, char *argv[])
     if (opt.duplex) return lab_duplex(&opt);
     if (opt.lockstep) return lab_lockstep(&opt);
     if (opt.oneway) return lab_oneway(&opt);
+    if (opt.wait != WAIT_UNSET) return lab_wait(&opt);
 
     a.msgs = opt.msgs;                  /* msgs = ["hello", "hey", "hru?", "END"] */
     a.count = opt.count;

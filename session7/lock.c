@@ -67,10 +67,9 @@ static int sem_wait_retrying(sem_t *sem)
     return 0;
 }
 
-int lock_acquire(void *lock)
+/* Also the semaphore after its sem_wait failed (EINTR: wait again). */
+int lock_acquire_slow(struct lock *l)
 {
-    struct lock *l = lock;
-
     switch (l->kind) {
     case LOCK_SEMAPHORE:
         return sem_wait_retrying(&l->u.sem);
@@ -140,10 +139,8 @@ int lock_make_consistent(struct lock *l)
     return l->kind == LOCK_MUTEX ? pthread_mutex_consistent(&l->u.mutex) : EINVAL;
 }
 
-int lock_release(void *lock)
+int lock_release_slow(struct lock *l)
 {
-    struct lock *l = lock;
-
     switch (l->kind) {
     case LOCK_SEMAPHORE:
         return sem_post(&l->u.sem) == -1 ? errno : 0;
@@ -161,10 +158,8 @@ int lock_release(void *lock)
  * process wrote: this process marks the lock usable again and carries on,
  * and the parent reports the dead process (--kill-holder shows this step by
  * step). */
-void lock_acquire_or_die(struct lock *l)
+void lock_acquire_failed(struct lock *l, int err)
 {
-    int err = lock_acquire(l);
-
     if (err == EOWNERDEAD)
         err = lock_make_consistent(l);
     if (err != 0) {
@@ -173,12 +168,8 @@ void lock_acquire_or_die(struct lock *l)
     }
 }
 
-void lock_release_or_die(struct lock *l)
+void lock_release_failed(int err)
 {
-    int err = lock_release(l);
-
-    if (err != 0) {
-        errno = err;
-        die_child("lock.release");
-    }
+    errno = err;
+    die_child("lock.release");
 }

@@ -7,6 +7,7 @@
 
 #include <pthread.h>
 #include <semaphore.h>
+#include <errno.h>
 #include <stdatomic.h>
 
 enum lock_kind { LOCK_SEMAPHORE, LOCK_MUTEX, LOCK_SPIN };
@@ -32,8 +33,9 @@ int lock_init(struct lock *l, enum lock_kind kind);
 void lock_destroy(struct lock *l);
 
 /* lock.acquire(). With a mutex whose holder died holding it: EOWNERDEAD, and
- * the caller now holds it and must call lock_make_consistent(). */
-int lock_acquire(void *l);
+ * the caller now holds it and must call lock_make_consistent(). Inline below:
+ * the semaphore's path is the sem_wait a raw semaphore costs, no more. */
+static inline int lock_acquire(void *l);
 
 /* Gives up after seconds: ETIMEDOUT. EOWNERDEAD as lock_acquire. */
 int lock_timed_acquire(struct lock *l, double seconds);
@@ -44,13 +46,63 @@ int lock_try_acquire(void *l);
 /* After EOWNERDEAD (mutex only): the state is usable again. */
 int lock_make_consistent(struct lock *l);
 
-/* lock.release(). */
-int lock_release(void *l);
+/* lock.release(). Inline below, like lock_acquire. */
+static inline int lock_release(void *l);
 
 /* For a child in the middle of its loop: lock.acquire() that recovers a
  * robust mutex whose holder died (EOWNERDEAD), and lock.release(); any other
  * error ends the child (die_child: one line, exit 1). */
-void lock_acquire_or_die(struct lock *l);
-void lock_release_or_die(struct lock *l);
+static inline void lock_acquire_or_die(struct lock *l);
+static inline void lock_release_or_die(struct lock *l);
+
+/* The spinlock, and a sem_wait interrupted by a signal (lock.c). */
+int lock_acquire_slow(struct lock *l);
+int lock_release_slow(struct lock *l);
+/* What the _or_die pair does when lock_acquire or lock_release returned
+ * err (not 0): recover EOWNERDEAD, or end the child. */
+void lock_acquire_failed(struct lock *l, int err);
+void lock_release_failed(int err);
+
+/* Inline so that acquire and release cost what the raw sem_wait and sem_post
+ * cost: a call into another file cannot be inlined, and the uncontended
+ * lock is so cheap (a few ns) that two extra calls and a switch made it
+ * 1.3-1.6 times the raw semaphore (docs/performance.md, lock_uncontended). */
+static inline int lock_acquire(void *lock)
+{
+    struct lock *l = lock;
+
+    if (l->kind == LOCK_SEMAPHORE && sem_wait(&l->u.sem) == 0)
+        return 0;
+    if (l->kind == LOCK_MUTEX)
+        return pthread_mutex_lock(&l->u.mutex);
+    return lock_acquire_slow(l);
+}
+
+static inline int lock_release(void *lock)
+{
+    struct lock *l = lock;
+
+    if (l->kind == LOCK_SEMAPHORE)
+        return sem_post(&l->u.sem) == 0 ? 0 : errno;
+    if (l->kind == LOCK_MUTEX)
+        return pthread_mutex_unlock(&l->u.mutex);
+    return lock_release_slow(l);
+}
+
+static inline void lock_acquire_or_die(struct lock *l)
+{
+    int err = lock_acquire(l);
+
+    if (err != 0)
+        lock_acquire_failed(l, err);
+}
+
+static inline void lock_release_or_die(struct lock *l)
+{
+    int err = lock_release(l);
+
+    if (err != 0)
+        lock_release_failed(err);
+}
 
 #endif

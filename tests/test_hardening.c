@@ -514,6 +514,7 @@ static const struct mid_run mid_runs[] = {
     { 5, "", "a-message", "Sent the message: a-message\n" },
     { 5, "--duplex", "a-message", "Sent the message: a-message\n" },
     { 5, "--lockstep", "a-message", "Sent the message: a-message\n" },
+    { 5, "--wait=spin", "a-message", "Sent the message: a-message\n" },
 };
 
 /* Programs that run for minutes with these options: once a child process
