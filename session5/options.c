@@ -4,11 +4,11 @@
 #include "args.h"
 #include "die.h"
 #include "output.h"
+#include "pipe.h"
 
 #include <stdio.h>
 #include <unistd.h>
 
-#define MAX_BYTES (256L * 1024 * 1024)      /* --bytes: 256 MiB */
 #define MAX_BOTH_SEND (64L * 1024 * 1024)   /* --both-send: 64 MiB */
 
 /* The options that pick a lab each run their own pair of processes, so at
@@ -42,7 +42,8 @@ void parse_options(int argc, char *argv[], struct options *opt)
           "it sends the next: one fixed order (default: off;\n"
           "not with --oneway or --duplex)", .flag = &opt->lockstep },
         { "bytes", 'b', "N", "send one message of N bytes, {min}..{max} (256 MiB), and\n"
-          "check it arrives intact (default: off)", .number = &opt->bytes, 0, MAX_BYTES },
+          "check it arrives intact (default: off)",
+          .number = &opt->bytes, 0, (long)PIPE_MAX_MESSAGE },
         { "both-send", 'B', "N", "both ends send N bytes before either reads, {min}..{max}\n"
           "(64 MiB); past what the kernel buffers that is a\n"
           "deadlock, reported within 2 s with exit 1 (default: off)",

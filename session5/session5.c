@@ -10,6 +10,7 @@
 #include "labs.h"
 #include "options.h"
 #include "output.h"
+#include "pipe.h"
 #include "proc.h"
 
 #include <signal.h>
@@ -19,7 +20,6 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#define MAX_MESSAGE ((size_t)1 << 20)   /* 1 MiB: recv() refuses longer frames */
 
 /* The args=(...) of both processes. fork() gives each child both ends, and
  * each closes the one it does not use: a receiver sees end of file only
@@ -65,7 +65,7 @@ static int receiver(void *arg)                          /* def receiver(conn): *
 
     if (close(a->parent_conn) == -1)                    /* the sender's end */
         die_child("close");
-    while ((r = frame_recv(conn, MAX_MESSAGE, &msg, &len)) == 1) {  /* while 1: msg = conn.recv() */
+    while ((r = frame_recv(conn, PIPE_MAX_MESSAGE, &msg, &len)) == 1) { /* while 1: msg = conn.recv() */
         if (is_end(msg, len))                           /* if msg == "END": */
             break;                                      /*     break */
         printf("Received the message: %s%s\n", msg, output_tag()); /* print("Received ...") */
@@ -80,7 +80,7 @@ static int receiver(void *arg)                          /* def receiver(conn): *
     free(msg);
     /* Messages after END are read and dropped until the sender closes, so
      * it never writes into a socket that nobody reads (EPIPE). */
-    while ((r = frame_recv(conn, MAX_MESSAGE, &msg, &len)) == 1)
+    while ((r = frame_recv(conn, PIPE_MAX_MESSAGE, &msg, &len)) == 1)
         free(msg);
     if (r == -1)
         die_child("recv");
