@@ -177,15 +177,14 @@ static int count_given(const struct arg_option *rows, const char *names, const c
     return count;
 }
 
-/* The first rule of the table that the options given break: its message,
- * and -1; 0 when every rule holds. */
-static int check_rules(const struct arg_table *table, char *msg, size_t msglen)
+int arg_check(const struct arg_option *rows, const struct arg_rule *rules, char *msg,
+              size_t msglen)
 {
-    for (const struct arg_rule *r = table->rules; r != NULL && r->given != NULL; r++) {
+    for (const struct arg_rule *r = rules; r != NULL && r->given != NULL; r++) {
         const char *name = "", *at = strstr(r->message, "{with}");
-        int with = count_given(table->rows, r->with, &name);
+        int with = count_given(rows, r->with, &name);
 
-        if (count_given(table->rows, r->given, NULL) > 0
+        if (count_given(rows, r->given, NULL) > 0
             && ((r->need == ARG_NONE_OF && with > 0) || (r->need == ARG_ONE_OF && with == 0)
                 || (r->need == ARG_EXACTLY_ONE_OF && with != 1))) {
             if (at == NULL)
@@ -249,7 +248,7 @@ int arg_parse(int argc, char *argv[], const struct arg_table *table, void *opts,
                  argv[optind], program_name());
         return -1;
     }
-    return check_rules(table, msg, msglen);
+    return arg_check(rows, table->rules, msg, msglen);
 }
 
 /* One row of --help: LEFT in two columns, then the help from the column on,

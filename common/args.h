@@ -106,6 +106,13 @@ struct arg_table {
 int arg_parse(int argc, char *argv[], const struct arg_table *table, void *opts,
               char *msg, size_t msglen);
 
+/* The first of RULES that the options given to the last arg_parse() of
+ * ROWS break: its message in msg, and -1; 0 when every rule holds. For a
+ * program that checks other things first (arg_parse checks the table's
+ * own rules). */
+int arg_check(const struct arg_option *rows, const struct arg_rule *rules, char *msg,
+              size_t msglen);
+
 /* Prints the usage on stdout: the intro, every row, -h/--help, the end. */
 void arg_usage(const struct arg_table *table);
 

@@ -72,7 +72,6 @@ void parse_options(int argc, char *argv[], struct options *opt)
         "A manager server process holds the records; other processes change and read\n"
         "them through proxies, over an authenticated socket.\n\n",
         .rows = rows, .column = 27, .operands = 0, .end = "\nExplained in docs/session3.md.\n",
-        .rules = rules,
     };
     char msg[ARG_MSG_SIZE];
 
@@ -84,6 +83,7 @@ void parse_options(int argc, char *argv[], struct options *opt)
                                                   opt->port, msg, sizeof msg) == -1)
         || (record != NULL && record_parse(record, &opt->new_record, msg, sizeof msg) == -1))
         usage_error("%s", msg);
+    exit_on_usage(arg_check(rows, rules, msg, sizeof msg), msg);
     if (opt->serve != NULL || opt->connect != NULL)
         read_authkey(keyfile, opt);
 }

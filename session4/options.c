@@ -32,11 +32,16 @@ static int set_queue(void *opts, const char *text, char *msg, size_t msglen)
 }
 
 /* Combinations that cannot work, refused before any process starts. */
-static void check_combinations(const struct options *o)
+static void check_combinations(const struct options *o, const struct arg_option *rows)
 {
+    static const struct arg_rule rules[] = { { "concurrent", ARG_NONE_OF, "join-before-drain",
+        "--concurrent and --join-before-drain are two labs (accepted: one of them)" }, { 0 } };
+    char msg[ARG_MSG_SIZE];
+
     if (o->producers * o->count > MAX_ITEMS)
         usage_error("--producers x --count is %ld items (accepted: at most %ld in all)",
                     o->producers * o->count, MAX_ITEMS);
+    exit_on_usage(arg_check(rows, rules, msg, sizeof msg), msg);
     if ((o->concurrent || o->join_before_drain) && (o->producers != 1 || o->consumers != 1))
         usage_error("--%s runs %s (accepted with it: --count, --maxsize, --queue)",
                     o->concurrent ? "concurrent" : "join-before-drain",
@@ -83,8 +88,6 @@ void parse_options(int argc, char *argv[], struct options *o)
         "With --producers, --consumers, --count or --maxsize, many processes share\n"
         "one queue instead.\n\n",
         .rows = rows, .column = 23, .operands = 0, .end = "\nExplained in docs/session4.md.\n",
-        .rules = (const struct arg_rule[]){ { "concurrent", ARG_NONE_OF, "join-before-drain",
-            "--concurrent and --join-before-drain are two labs (accepted: one of them)" }, { 0 } },
     };
     char msg[ARG_MSG_SIZE];
 
@@ -93,5 +96,5 @@ void parse_options(int argc, char *argv[], struct options *o)
     exit_on_usage(arg_parse(argc, argv, &table, o, msg, sizeof msg), msg);
     o->counting |= o->count_given;
     output_tag_init(o->verbose, 0);
-    check_combinations(o);
+    check_combinations(o, rows);
 }

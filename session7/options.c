@@ -15,6 +15,7 @@
  * --balance go with --explore; --ordered, --balance and --lock with
  * --deadlock. */
 static const struct arg_rule rules[] = {
+    BANK_RULES,
     { "kill-holder", ARG_NONE_OF, "schedule interleave csv summary", "--kill-holder cannot be "
       "combined with --schedule, --interleave, --csv or --summary" },
     { "explore", ARG_NONE_OF, "schedule interleave summary verbose trials iterations "
@@ -61,8 +62,6 @@ void parse_options(int argc, char *argv[], struct bank_options *o)
     bank_options_init(o);
     o->lock_kind = LOCK_SEMAPHORE;
     exit_on_usage(arg_parse(argc, argv, &table, o, msg, sizeof msg), msg);
-    if (bank_check_options(o, msg, sizeof msg) == -1)
-        usage_error("%s", msg);
     output_tag_init(o->verbose, 0);
     if (o->explore != 0)
         o->lab = lab_explore_locked;
