@@ -36,6 +36,14 @@ endif
 
 # ---------------------------------------------------------------- setup
 
+# A checkout this user cannot write (another user's clone, a read-only
+# mount): one line saying so, before anything is tried.
+UNWRITABLE := $(shell if [ ! -w . ]; then echo 'the tree ($(CURDIR))'; \
+                elif [ -e $(BUILD) ] && [ ! -w $(BUILD) ]; then echo '$(BUILD)/'; fi)
+ifneq ($(UNWRITABLE),)
+$(error $(UNWRITABLE) is not writable by $(shell id -un); make writes its build outputs there: run it as the owner, or in a copy of the tree)
+endif
+
 # Before anything is built, tools/setup installs the Debian packages the
 # build and the tests need (groups build and check of mk/packages.txt) when
 # they are missing and this machine allows it (root, or sudo without a
@@ -144,6 +152,13 @@ run: $(BUILT)
 present: $(BUILT)
 	@tools/present $(FROM)
 
+# The same walkthrough as one self-contained HTML file, with the programs'
+# real output captured now (tools/slides says how; tests/test_present_slides.c
+# checks it in a headless chromium).
+.PHONY: slides
+slides: $(BUILT)
+	@tools/slides $(BUILD)/slides/index.html
+
 define RUN_RULE
 .PHONY: run-$(1)
 run-$(1): $(1)/$(1)
@@ -160,7 +175,7 @@ $(foreach s,$(SESSIONS),$(eval $(call RUN_RULE,$(s))))
 # G_TEST_LDLIBS add to a cross-cutting program (fuzz links session3's
 # decoder). make check runs them all, one after the other, and
 # tools/run-tests adds their results up into one Check summary line.
-TEST_GROUPS   := $(SESSIONS) common docs hardening present packages bench fuzz mpi syscalls assignments
+TEST_GROUPS   := $(SESSIONS) common docs hardening present packages bench fuzz mpi assignments syscalls
 test_files_of  = $(sort $(wildcard tests/test_$(1).c tests/test_$(1)_*.c))
 TEST_PROGRAMS := $(foreach g,$(TEST_GROUPS),$(BUILD)/tests/$(g)-tests)
 TESTUTIL_OBJ  := $(BUILD)/tests/testutil.o

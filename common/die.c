@@ -1,6 +1,7 @@
 /* die.c - error reporting for programs; see die.h. */
 #define _DEFAULT_SOURCE         /* MAP_ANONYMOUS */
 #include "die.h"
+#include "inherit.h"
 
 #include <signal.h>
 #include <errno.h>
@@ -16,6 +17,7 @@
 #include <unistd.h>
 
 static const char *name = "program";
+static pid_t main_process;     /* the process that called die_init */
 
 /* Every failure is one line, even when it happens in several processes at
  * once (each worker finds stdout full) or one after the other (a child
@@ -26,13 +28,26 @@ static const char *name = "program";
 static atomic_int *program_reported;
 static int reported;
 
+/* What program_reported holds: nothing yet, a line printed, or a process
+ * found the reader of stdout gone (then the whole program ends quietly). */
+enum { NOTHING_REPORTED, LINE_PRINTED, READER_GONE };
+
 /* 1 when the caller is the first process of the program to report. */
 static int first_to_report(void)
 {
+    int expected = NOTHING_REPORTED;
+
     if (reported)
         return 0;
     reported = 1;
-    return program_reported == NULL || atomic_exchange(program_reported, 1) == 0;
+    return program_reported == NULL
+           || atomic_compare_exchange_strong(program_reported, &expected, LINE_PRINTED);
+}
+
+/* 1 when a process of the program has found the reader of stdout gone. */
+static int reader_gone(void)
+{
+    return program_reported != NULL && atomic_load(program_reported) == READER_GONE;
 }
 
 /* A descriptor 0, 1 or 2 that is closed gets /dev/null, opened the wrong way
@@ -65,8 +80,40 @@ static int stdout_failure_reason(void)
     return 0;
 }
 
+/* 1 when SIGPIPE was ignored when the program started (nohup, a parent's
+ * choice): that stays so, and a reader gone ends the program "as if". */
+static int sigpipe_ignored_on_entry;
+
+/* See die.h. Async-signal-safe. */
+_Noreturn void die_reader_gone(void)
+{
+    int expected = NOTHING_REPORTED;
+
+    /* Another process of the program that fails because of this one (a
+     * receiver whose sender ended) stays quiet, and ends the same way. */
+    reported = 1;
+    if (program_reported != NULL)
+        atomic_compare_exchange_strong(program_reported, &expected, READER_GONE);
+    if (!sigpipe_ignored_on_entry) {
+        struct sigaction sa;
+        sigset_t pipe_only;
+
+        memset(&sa, 0, sizeof sa);
+        sa.sa_handler = SIG_DFL;
+        sigemptyset(&sa.sa_mask);
+        sigaction(SIGPIPE, &sa, NULL);
+        sigemptyset(&pipe_only);
+        sigaddset(&pipe_only, SIGPIPE);
+        sigprocmask(SIG_UNBLOCK, &pipe_only, NULL);
+        raise(SIGPIPE);
+    }
+    _exit(128 + SIGPIPE);
+}
+
 static int report_write_error(int errnum)
 {
+    if (errnum == EPIPE)
+        die_reader_gone();
     if (first_to_report()) {
         if (errnum != 0)
             fprintf(stderr, "%s: write error: %s\n", name, strerror(errnum));
@@ -103,37 +150,6 @@ static void close_stdout(void)
     }
 }
 
-/* SIGPIPE: a write to a pipe or socket whose reader has gone. When the
- * broken one is stdout, the program ends like one whose SIGPIPE was not
- * ignored, but with its line; any other pipe is left to the program, which
- * gets EPIPE from write() as with SIG_IGN. Only async-signal-safe calls. */
-static void end_if_stdout_is_gone(int sig)
-{
-    static const char text[] = ": write error: Broken pipe\n";
-    struct pollfd p = { .fd = STDOUT_FILENO, .events = POLLOUT };
-    int saved = errno;
-
-    (void)sig;
-    if (poll(&p, 1, 0) == 1 && (p.revents & POLLERR)) {
-        if (first_to_report()) {
-            (void)!write(STDERR_FILENO, name, strlen(name));
-            (void)!write(STDERR_FILENO, text, sizeof text - 1);
-        }
-        _exit(1);
-    }
-    errno = saved;
-}
-
-int die_on_broken_stdout(void)
-{
-    struct sigaction sa;
-
-    memset(&sa, 0, sizeof sa);
-    sa.sa_handler = end_if_stdout_is_gone;
-    sigemptyset(&sa.sa_mask);
-    return sigaction(SIGPIPE, &sa, NULL);
-}
-
 void die_init(const char *program_name)
 {
     static int done;
@@ -142,13 +158,21 @@ void die_init(const char *program_name)
     if (done)
         return;
     done = 1;
+    {
+        struct sigaction pipe_action;
+
+        sigpipe_ignored_on_entry = sigaction(SIGPIPE, NULL, &pipe_action) == 0
+                                   && pipe_action.sa_handler == SIG_IGN;
+    }
+    main_process = getpid();
+    inherit_repair();
     open_standard_descriptors();
     program_reported = mmap(NULL, sizeof *program_reported, PROT_READ | PROT_WRITE,
                             MAP_SHARED | MAP_ANONYMOUS, -1, 0);
     if (program_reported == MAP_FAILED)
         program_reported = NULL;        /* then each process reports for itself */
     else
-        atomic_init(program_reported, 0);
+        atomic_init(program_reported, NOTHING_REPORTED);
     atexit(close_stdout);
 }
 
@@ -162,6 +186,8 @@ _Noreturn void die_errnum(const char *op, int errnum)
     fflush(stdout);     /* what was printed so far comes before the error */
     if (first_to_report())
         fprintf(stderr, "%s: %s: %s\n", name, op, strerror(errnum));
+    else if (reader_gone())
+        die_reader_gone();      /* this failure only follows from that one */
     exit(1);
 }
 
@@ -177,6 +203,8 @@ _Noreturn void die_child(const char *op)
     fflush(stdout);     /* the child's own lines, printed once */
     if (first_to_report())
         fprintf(stderr, "%s: %s: %s\n", name, op, strerror(saved));
+    else if (reader_gone())
+        die_reader_gone();
     _exit(1);
 }
 
@@ -203,38 +231,32 @@ void exit_on_usage(int parsed, const char *msg)
         die(msg);
 }
 
+/* One function for the program and its children: a child (any process but
+ * the one that called die_init) ends with _exit, which runs no atexit
+ * handler and flushes no stdio buffer copied from the parent. */
 _Noreturn void fail(const char *fmt, ...)
 {
     va_list ap;
 
-    fflush(stdout);
+    fflush(stdout);     /* what was printed so far comes before the error */
     if (first_to_report()) {
         fprintf(stderr, "%s: ", name);
         va_start(ap, fmt);
         vfprintf(stderr, fmt, ap);
         va_end(ap);
         fputc('\n', stderr);
+    } else if (reader_gone()) {
+        die_reader_gone();
     }
+    if (getpid() != main_process)
+        _exit(1);
     exit(1);
-}
-
-_Noreturn void fail_in_child(const char *fmt, ...)
-{
-    va_list ap;
-
-    fflush(stdout);     /* the child's own lines, printed once */
-    if (first_to_report()) {
-        fprintf(stderr, "%s: ", name);
-        va_start(ap, fmt);
-        vfprintf(stderr, fmt, ap);
-        va_end(ap);
-        fputc('\n', stderr);
-    }
-    _exit(1);
 }
 
 _Noreturn void exit_reported(void)
 {
+    if (reader_gone())
+        die_reader_gone();
     first_to_report();
     exit(1);
 }

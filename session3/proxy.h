@@ -41,6 +41,15 @@ int address_parse(const char *text, const char *what, long min_port,
                   char host[ADDRESS_HOST_SIZE], char port[ADDRESS_PORT_SIZE],
                   char *msg, size_t msglen);
 
+/* A record's name as it is printed: escaped (py_escape, common/pylist.h),
+ * because any client holding the key can insert it. A struct, so that
+ * name_shown(r.name).text can go straight into a printf. */
+struct shown_name {
+    char text[4 * RECORD_NAME_MAX];
+};
+
+struct shown_name name_shown(const char *name);
+
 struct manager {
     int fd;
     char error[128];            /* the manager's last error reply */

@@ -29,7 +29,7 @@ static int square_list(void *arg)
     for (size_t i = 0; i < t->len; i++) {                   /* for num in mylist: */
         long square = t->mylist[i] * t->mylist[i];          /* num * num */
 
-        if (queue_put(t->q, &square, sizeof square, QUEUE_FOREVER) != QUEUE_OK) /* q.put() */
+        if (queue_put(t->q, &square, sizeof square, QUEUE_FOREVER) != QUEUE_OK) /* q.put() */ /* line:put */
             die_child("queue_put");
     }
     return 0;
@@ -45,8 +45,8 @@ static int print_queue(void *arg)
     size_t len;
 
     printf("Queue elements:%s\n", output_tag());            /* print("Queue elements:") */
-    while (!queue_empty(q)) {                               /* while not q.empty(): */
-        if (queue_get(q, &square, sizeof square, &len, QUEUE_FOREVER) != QUEUE_OK) /* q.get() */
+    while (!queue_empty(q)) {                               /* while not q.empty(): */ /* line:empty */
+        if (queue_get(q, &square, sizeof square, &len, QUEUE_FOREVER) != QUEUE_OK) /* q.get() */ /* line:get */
             die_child("queue_get");
         printf("%ld%s\n", square, output_tag());            /* print(...) */
     }
@@ -74,7 +74,7 @@ int main(int argc, char *argv[])
     if (opt.counting)
         return lab_many(&opt);
 
-    task.q = queue_new(opt.queue, 0, sizeof(long));         /* q = multiprocessing.Queue() */
+    task.q = queue_new(opt.queue, 0, sizeof(long));         /* q = multiprocessing.Queue() */ /* line:queue */
     if (task.q == NULL)
         die("queue_new");
     task.mylist = mylist;   /* p1 = Process(target=square_list, args=(mylist, q)) */

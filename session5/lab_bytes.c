@@ -31,7 +31,7 @@ static int sender(void *arg)
         buf[i] = pattern(i);
     printf("Sending %zu bytes%s\n", n, output_tag());
     if (conn_send(&p->send_end, buf, n) == -1)
-        die_child("send");
+        send_failed();
     free(buf);
     conn_close(&p->send_end);
     return 0;
@@ -49,12 +49,12 @@ static int receiver(void *arg)
     if (r == -1)
         die_child("recv");
     if (r == 0)
-        fail_in_child("the sender closed the pipe before its message");
+        peer_gone();        /* the sender closed before its message */
     if (len != want)
-        fail_in_child("received %zu bytes, expected %zu", len, want);
+        fail("received %zu bytes, expected %zu", len, want);
     for (size_t i = 0; i < len; i++)
         if ((unsigned char)msg[i] != pattern(i))
-            fail_in_child("byte %zu of %zu is wrong", i, len);
+            fail("byte %zu of %zu is wrong", i, len);
     printf("Received %zu bytes intact%s\n", len, output_tag());
     free(msg);
     conn_close(&p->receive_end);

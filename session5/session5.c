@@ -20,7 +20,6 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-
 /* The args=(...) of both processes. fork() gives each child both ends, and
  * each closes the one it does not use: a receiver sees end of file only
  * when every copy of the sending end is closed. */
@@ -48,10 +47,10 @@ static int sender(void *arg)                            /* def sender(conn, msgs
         const char *msg = a->msgs[i];
 
         printf("Sent the message: %s%s\n", msg, output_tag()); /* print("Sent the message: ...") */
-        if (frame_send(conn, msg, strlen(msg)) == -1)   /* conn.send(msg) */
-            die_child("send");
+        if (frame_send(conn, msg, strlen(msg)) == -1)   /* conn.send(msg) */ /* line:send */
+            send_failed();                           /* the receiver gone: p2 is news */
     }
-    if (close(conn) == -1)                              /* conn.close() */
+    if (close(conn) == -1)                              /* conn.close() */ /* line:close */
         die_child("close");
     return 0;
 }
@@ -65,8 +64,8 @@ static int receiver(void *arg)                          /* def receiver(conn): *
 
     if (close(a->parent_conn) == -1)                    /* the sender's end */
         die_child("close");
-    while ((r = frame_recv(conn, PIPE_MAX_MESSAGE, &msg, &len)) == 1) { /* while 1: msg = conn.recv() */
-        if (is_end(msg, len))                           /* if msg == "END": */
+    while ((r = frame_recv(conn, PIPE_MAX_MESSAGE, &msg, &len)) == 1) { /* while 1: msg = conn.recv() */ /* line:recv */
+        if (is_end(msg, len))                           /* if msg == "END": */ /* line:end */
             break;                                      /*     break */
         printf("Received the message: %s%s\n", msg, output_tag()); /* print("Received ...") */
         free(msg);
@@ -100,10 +99,6 @@ int main(int argc, char *argv[])
         die("setvbuf");
     if (proc_cleanup_on_signals() == -1)
         die("sigaction");
-    /* A write into a pipe whose reader is gone is then the error EPIPE,
-     * which the writer reports, not a silent death by SIGPIPE. */
-    if (signal(SIGPIPE, SIG_IGN) == SIG_ERR)
-        die("signal");
     if (opt.both_send >= 0) return lab_both_send(&opt);
     if (opt.bytes >= 0) return lab_bytes(&opt);
     if (opt.duplex) return lab_duplex(&opt);
@@ -113,7 +108,7 @@ int main(int argc, char *argv[])
 
     a.msgs = opt.msgs;                  /* msgs = ["hello", "hey", "hru?", "END"] */
     a.count = opt.count;
-    if (socketpair(AF_UNIX, SOCK_STREAM, 0, ends) == -1)  /* parent_conn, child_conn = Pipe() */
+    if (socketpair(AF_UNIX, SOCK_STREAM, 0, ends) == -1)  /* parent_conn, child_conn = Pipe() */ /* line:pipe */
         die("socketpair");
     a.parent_conn = ends[0];
     a.child_conn = ends[1];
@@ -128,7 +123,6 @@ int main(int argc, char *argv[])
     /* The parent's copies: else the receiver never sees end of file. */
     if (close(a.parent_conn) == -1 || close(a.child_conn) == -1)
         die("close");
-    join_or_fail(p1, "p1 (sender)");    /* p1.join() */
-    join_or_fail(p2, "p2 (receiver)");  /* p2.join() */
+    join_pair(p1, p2);                  /* p1.join(); p2.join() */
     return 0;
 }

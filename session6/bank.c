@@ -164,6 +164,8 @@ static void go_serial(struct bank_options *o, const char *why)
                 "--iterations, session6 runs %ld updates per process so that it is)\n",
                 program_name(), why, o->iterations, BANK_SERIAL_ITERATIONS);
     } else {
+        o->short_trials = o->done;      /* --summary says how long each trial was */
+        o->short_iterations = o->iterations;
         o->iterations = BANK_SERIAL_ITERATIONS;
         fprintf(stderr, "%s: %s, so the two processes take turns: each now runs %ld updates "
                 "per trial, long enough for the scheduler to interrupt it between its read "
@@ -181,6 +183,7 @@ const char *bank_begin(struct bank_options *o)
     if ((o->finals = malloc((size_t)o->trials * sizeof *o->finals)) == NULL)
         return "malloc";
     o->done = 0;
+    o->short_trials = 0;
     if (o->lengthen_when_serial && allowed_cpus() == 1)
         go_serial(o, "only one CPU is allowed to this program (sched_getaffinity)");
     clock_gettime(CLOCK_MONOTONIC, &o->started);
@@ -214,14 +217,20 @@ static void print_summary(const struct bank_options *o, double seconds_per_trial
         max = o->finals[t] > max ? o->finals[t] : max;
         distance += (double)labs(o->finals[t] - o->balance);
     }
-    printf("\nTrials:                    %ld (%ld updates each way per trial)\n"
-           "Expected final balance:    %ld\n"
+    if (o->short_trials > 0)        /* the start gate gave up after these */
+        printf("\nTrials:                    %ld (%ld updates each way in the first %ld, "
+               "%ld in the other %ld)\n", o->done, o->short_iterations, o->short_trials,
+               o->iterations, o->done - o->short_trials);
+    else
+        printf("\nTrials:                    %ld (%ld updates each way per trial)\n",
+               o->done, o->iterations);
+    printf("Expected final balance:    %ld\n"
            "Wrong final balances:      %ld of %ld\n"
            "Smallest final balance:    %ld\n"
            "Largest final balance:     %ld\n"
            "Mean distance from it:     %.1f\n"
            "Time per trial:            %.3f ms\n",
-           o->done, o->iterations, o->balance, wrong, o->done, min, max,
+           o->balance, wrong, o->done, min, max,
            distance / (double)o->done, seconds_per_trial * 1e3);
 }
 

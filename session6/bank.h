@@ -41,6 +41,8 @@ struct bank_options {
     int (*lab)(struct bank_options *o);
     /* Filled while the trials run (bank_begin .. bank_end). */
     long *finals, done;
+    long short_trials;      /* trials run before the loops were made long (go_serial) */
+    long short_iterations;  /* their updates per process */
     struct timespec started;
 };
 

@@ -27,8 +27,10 @@ static int timeline_fd = -1;
 static struct timespec t0;      /* time 0 of the run, for --timeline and --summary */
 static double pool_seconds;     /* from t0 to the pool's join, for --summary */
 
-/* Spends CPU time on purpose, so that the pool has something to speed up.
- * The volatile store keeps the compiler from dropping the loop. */
+/* Spends CPU time on purpose, so that the pool has something to speed up:
+ * one unit of --work is 1000 rounds of a xorshift (about 2 microseconds on
+ * a 2020s x86 core). The volatile store keeps the compiler from dropping
+ * the loop. */
 static volatile unsigned long burn_sink;
 
 static void burn(long units)
@@ -165,10 +167,8 @@ void lab_map_failed(const struct pool *p)
      * the usual end of a program in a pipeline, so the program ends the
      * same way, silently killed by SIGPIPE (the shell shows status 141).
      * The pool has already stopped the other workers. */
-    if (pool_error_signal(p) == SIGPIPE) {
-        signal(SIGPIPE, SIG_DFL);
-        raise(SIGPIPE);
-    }
+    if (pool_error_signal(p) == SIGPIPE)
+        die_reader_gone();
     fail("%s", pool_error(p));
 }
 

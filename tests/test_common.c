@@ -824,16 +824,6 @@ static int print_a_line(void *arg)
     return 0;
 }
 
-static int print_forever(void *arg)
-{
-    (void)arg;
-    for (long i = 0; i < LONG_MAX; i++) {   /* as good as forever */
-        printf("more\n");
-        fflush(stdout);
-    }
-    return 0;
-}
-
 static void program_with_an_atexit_handler(void)
 {
     int code = 5, status;
@@ -913,20 +903,55 @@ START_TEST(a_child_that_failed_first_has_the_only_line)
 }
 END_TEST
 
-static void program_that_ignores_sigpipe(void)
+static int print_a_thousand_lines(void *arg)
 {
+    (void)arg;
+    for (int i = 0; i < 1000; i++) {
+        printf("more\n");
+        fflush(stdout);
+    }
+    return 0;
+}
+
+static void program_started_with_sigpipe_ignored(void)
+{
+    signal(SIGPIPE, SIG_IGN);   /* as a parent that ignored it and exec'd us */
     die_init("demo");
-    signal(SIGPIPE, SIG_IGN);
-    join_or_fail(proc_start(print_forever, NULL), "printer");
+    join_or_fail(proc_start(print_a_thousand_lines, NULL), "printer");
     exit(0);
 }
 
-/* A program that ignores SIGPIPE (to get EPIPE from its own pipes) must
- * still end when nobody reads its stdout, not print on into nothing. */
+/* A program started with SIGPIPE ignored keeps it ignored in its children
+ * (no handler replaces SIG_IGN), and a child whose stdout has no reader ends
+ * as every tool of a pipeline does: quietly, as if by SIGPIPE (exit status
+ * 128 + SIGPIPE, since the signal itself stays ignored), and so does the
+ * program: no line about a write error. */
 START_TEST(a_child_ignoring_sigpipe_ends_when_stdout_has_no_reader)
 {
-    assert_demo(program_that_ignores_sigpipe, DEMO_READER_GONE, 1 << 8,
-                "demo: write error: Broken pipe\n");
+    assert_demo(program_started_with_sigpipe_ignored, DEMO_READER_GONE, (128 + SIGPIPE) << 8,
+                "");
+}
+END_TEST
+
+/* SIGPIPE ignored before the program started (nohup): it stays ignored,
+ * and the program ends as if by SIGPIPE: no line, exit status 141. */
+static void program_printing_with_sigpipe_ignored(void)
+{
+    signal(SIGPIPE, SIG_IGN);
+    die_init("demo");
+    for (;;)
+        if (printf("%s\n", "more than a pipe holds, at last") < 0 || fflush(stdout) == EOF)
+            break;
+    exit(0);
+}
+
+START_TEST(a_reader_gone_with_sigpipe_ignored_on_entry_ends_as_if_by_sigpipe)
+{
+    struct demo d;
+
+    demo_start(&d, program_printing_with_sigpipe_ignored, DEMO_READER_GONE);
+    ck_assert_int_eq(demo_finish(&d, 5), (128 + SIGPIPE) << 8);
+    ck_assert_str_eq(d.err, "");
 }
 END_TEST
 
@@ -1084,6 +1109,7 @@ Suite *suite_common(void)
     TCase *die_tc = add_case(s, "die", 10, children_never_run_the_parents_atexit_handlers,
                              a_full_stdout_is_one_write_error_line_and_exit_1,
                              a_child_ignoring_sigpipe_ends_when_stdout_has_no_reader,
+                             a_reader_gone_with_sigpipe_ignored_on_entry_ends_as_if_by_sigpipe,
                              a_child_that_failed_first_has_the_only_line,
                              die_init_keeps_descriptors_0_to_2_taken,
                              sigterm_ends_the_program_even_when_a_child_ignores_it,

@@ -202,6 +202,56 @@ END_TEST
 
 /* ---------------------------------------------------------------- auth */
 
+/* The answer is compared in constant time (OpenSSL's CRYPTO_memcmp), so how
+ * long a wrong answer takes to refuse tells nothing about how many of its
+ * bytes were right. Timing cannot be asserted without luck; which function
+ * compares can: this definition of CRYPTO_memcmp in the test program is the
+ * one the linker gives auth.c (an executable's own symbol comes before a
+ * shared library's), and it counts its calls. Same contract as OpenSSL's. */
+static int constant_time_compares;
+
+int CRYPTO_memcmp(const void *in_a, const void *in_b, size_t len);
+
+int CRYPTO_memcmp(const void *in_a, const void *in_b, size_t len)
+{
+    const volatile unsigned char *a = in_a, *b = in_b;
+    unsigned char differ = 0;
+
+    constant_time_compares++;
+    for (size_t i = 0; i < len; i++)
+        differ |= a[i] ^ b[i];
+    return differ != 0;
+}
+
+/* The per-client cap on queued replies, at its edges: one large reply
+ * alone is always queued; behind anything pending, the sum must fit, so
+ * one large reply cannot carry a client past the cap. */
+START_TEST(server_output_cap_counts_the_reply_being_queued)
+{
+    ck_assert_int_eq(server_output_fits(0, 10 * SERVER_OUTPUT_MAX), 1);
+    ck_assert_int_eq(server_output_fits(1, SERVER_OUTPUT_MAX - 1), 1);
+    ck_assert_int_eq(server_output_fits(1, SERVER_OUTPUT_MAX), 0);
+    ck_assert_int_eq(server_output_fits(SERVER_OUTPUT_MAX - 100, 100), 1);
+    ck_assert_int_eq(server_output_fits(SERVER_OUTPUT_MAX - 100, 101), 0);
+    ck_assert_int_eq(server_output_fits(SERVER_OUTPUT_MAX, 1), 0);
+    ck_assert_int_eq(server_output_fits(1, (size_t)-1), 0);     /* no wrap-around */
+}
+END_TEST
+
+START_TEST(auth_compares_the_answer_in_constant_time)
+{
+    unsigned char challenge[AUTH_CHALLENGE_SIZE], answer[AUTH_ANSWER_SIZE];
+
+    ck_assert_int_eq(auth_make_challenge(challenge), 0);
+    ck_assert_int_eq(auth_make_answer("key", 3, challenge, sizeof challenge, answer), 0);
+    constant_time_compares = 0;
+    ck_assert_int_eq(auth_answer_is_right("key", 3, challenge, answer, sizeof answer), 1);
+    answer[sizeof answer - 1] ^= 1;
+    ck_assert_int_eq(auth_answer_is_right("key", 3, challenge, answer, sizeof answer), 0);
+    ck_assert_int_eq(constant_time_compares, 2);
+}
+END_TEST
+
 START_TEST(auth_right_key_is_accepted)
 {
     unsigned char challenge[AUTH_CHALLENGE_SIZE], answer[AUTH_ANSWER_SIZE];
@@ -421,7 +471,9 @@ Suite *suite_session3_parts(void)
                          auth_wrong_key_replay_and_short_answer_are_rejected,
                          auth_handshake_both_ways_over_a_socket,
                          auth_server_refuses_an_answer_with_any_one_byte_changed,
-                         server_closes_a_client_that_never_authenticates);
+                         server_closes_a_client_that_never_authenticates,
+                         auth_compares_the_answer_in_constant_time,
+                         server_output_cap_counts_the_reply_being_queued);
 
     tcase_add_loop_test(tc, auth_client_refuses_a_manager_answer_with_any_one_byte_changed, 0,
                         (int)(AUTH_ANSWER_SIZE * FLIPS) + 1);

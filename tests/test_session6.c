@@ -453,80 +453,6 @@ START_TEST(python_twin_prints_ten_final_balances)
 }
 END_TEST
 
-/* The Python -> C tables of docs/session6.md and docs/session7.md cite
- * lines of the lesson files ("line 49: `account_new(opt)`", "lines 27-28:
- * ...", "lines 29 / 44: ..."): the code named must be on those lines. */
-static char **read_lines(const char *path, int *count)
-{
-    static char *lines[512];
-    static char text[65536];
-    FILE *f = fopen(path, "r");
-    size_t len;
-
-    ck_assert_ptr_nonnull(f);
-    len = fread(text, 1, sizeof text - 1, f);
-    fclose(f);
-    text[len] = '\0';
-    *count = 0;
-    for (char *p = text; *p != '\0' && *count < 512; ) {
-        char *nl = strchr(p, '\n');
-
-        lines[(*count)++] = p;
-        if (nl == NULL)
-            break;
-        *nl = '\0';
-        p = nl + 1;
-    }
-    return lines;
-}
-
-static int check_cited_lines(const char *page, const char *lesson)
-{
-    FILE *f = fopen(page, "r");
-    char row[2048];
-    int count, checked = 0;
-    char **code = read_lines(lesson, &count);
-
-    ck_assert_ptr_nonnull(f);
-    while (fgets(row, sizeof row, f) != NULL) {
-        for (char *p = row; (p = strstr(p, "line")) != NULL; p++) {
-            int first, last = -1, used = 0;
-            char name[128];
-
-            if (sscanf(p, "lines %d-%d: `%n", &first, &last, &used) == 2 && used > 0) {
-            } else if (sscanf(p, "lines %d / %d: `%n", &first, &last, &used) == 2 && used > 0) {
-                first = last = first;   /* the first of the two is checked */
-            } else if (sscanf(p, "line %d: `%n", &first, &used) == 1 && used > 0) {
-                last = first;
-            } else {
-                continue;
-            }
-            snprintf(name, sizeof name, "%.*s", (int)strcspn(p + used, "({`"), p + used);
-            while (strlen(name) > 0 && name[strlen(name) - 1] == ' ')
-                name[strlen(name) - 1] = '\0';
-            ck_assert_msg(first >= 1 && last <= count && first <= last, "%s: line %d", page, first);
-            {
-                int found = 0;
-
-                for (int n = first; n <= last; n++)
-                    found |= strstr(code[n - 1], name) != NULL;
-                ck_assert_msg(found, "%s cites %s lines %d-%d for '%s', which are not there",
-                              page, lesson, first, last, name);
-            }
-            checked++;
-        }
-    }
-    fclose(f);
-    return checked;
-}
-
-START_TEST(docs_cite_real_lines_of_the_lessons)
-{
-    ck_assert_int_ge(check_cited_lines("docs/session6.md", "session6/session6.c"), 6);
-    ck_assert_int_ge(check_cited_lines("docs/session7.md", "session7/session7.c"), 6);
-}
-END_TEST
-
 /* The machinery in common/bank.c, without running a program. */
 START_TEST(read_then_write_is_two_steps_that_can_lose_an_update)
 {
@@ -630,8 +556,7 @@ Suite *suite_session6(void)
                               summary_follows_the_balances, verbose_tags_child_lines_with_pids,
                               help_lists_every_option, too_long_a_schedule_is_bad_input,
                               python_twin_prints_ten_final_balances,
-                              compare_table_puts_the_two_side_by_side,
-                              docs_cite_real_lines_of_the_lessons);
+                              compare_table_puts_the_two_side_by_side);
     TCase *schedule = add_case(s, "schedule", 30, interleave_loses_an_update_as_in_the_tutorial,
                                interleave_is_schedule_1212, interleave_is_the_same_every_run,
                                schedules_1122_and_2211_end_correct, longest_schedule_is_played,

@@ -216,7 +216,9 @@ static char state_of(pid_t pid)
     fclose(f);
     line[n] = '\0';
     close = strrchr(line, ')');     /* the name may hold spaces and parentheses */
-    return close != NULL && close[1] == ' ' ? close[2] : '?';
+    if (close == NULL || close[1] != ' ')
+        return '?';
+    return close[2];
 }
 
 /* Sleeps about a millisecond: the polls below look 1000 times a second. */
@@ -443,13 +445,22 @@ static void stop_everything(pid_t group)
     snprintf(path, sizeof path, "/proc/self/task/%d/children", (int)getpid());
     for (;;) {
         FILE *f = fopen(path, "r");
-        int child;
+        char list[4096];
+        size_t n = 0;
 
         kill(-group, SIGKILL);
         if (f != NULL) {
-            while (fscanf(f, "%d", &child) == 1)
-                kill(child, SIGKILL);
+            n = fread(list, 1, sizeof list - 1, f);
             fclose(f);
+        }
+        list[n] = '\0';
+        for (char *p = list, *end; *p != '\0'; p = end) {
+            long child = strtol(p, &end, 10);
+
+            if (end == p)
+                break;
+            if (child > 0)
+                kill((pid_t)child, SIGKILL);
         }
         if (waitpid(-1, NULL, 0) == -1 && errno == ECHILD)
             return;
