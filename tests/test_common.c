@@ -807,7 +807,7 @@ static void assert_demo(void (*program)(void), enum demo_stdout out, int status,
     struct demo d;
 
     demo_start(&d, program, out);
-    ck_assert_int_eq(demo_finish(&d, 5), status);
+    ck_assert_int_eq(demo_finish(&d, test_seconds(5)), status);
     ck_assert_str_eq(d.err, err);
 }
 
