@@ -70,6 +70,15 @@ else
   COMMON_SRC := $(filter-out common/explore_without_gmp.c,$(wildcard common/*.c))
   GMP_LIBS   := -lgmp
 endif
+# --trace writes JSON with json-c (common/trace_json.c); without libjson-c-dev
+# common/trace_without_json.c stands in, and --trace says what it needs.
+ifneq ($(filter libjson-c-dev,$(SETUP_MISSING)),)
+  COMMON_SRC := $(filter-out common/trace_json.c,$(COMMON_SRC))
+  TRACE_LIBS :=
+else
+  COMMON_SRC := $(filter-out common/trace_without_json.c,$(COMMON_SRC))
+  TRACE_LIBS := -ljson-c
+endif
 COMMON_OBJ := $(patsubst %.c,$(BUILD)/%.o,$(COMMON_SRC))
 LIBCOMMON  := $(BUILD)/libcommon.a
 
@@ -123,7 +132,7 @@ session8/session8: $(call objects_of,session8)
 # folder: session3/session3 gets session3_LDLIBS).
 $(PROGRAMS): $(LIBCOMMON)
 	$(say) LD $@
-	$(Q)$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $(filter %.o,$^) $(LIBCOMMON) $($(@D)_LDLIBS) $(LDLIBS)
+	$(Q)$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $(filter %.o,$^) $(LIBCOMMON) $($(@D)_LDLIBS) $(TRACE_LIBS) $(LDLIBS)
 
 # ---------------------------------------------------------------- run
 
@@ -193,7 +202,7 @@ $(BUILD)/tests/runner.o: $(SUITE_LIST)
 
 $(RUNNER): $(TEST_OBJ) $(MODULE_OBJ) $(LIBCOMMON)
 	$(say) LD $@
-	$(Q)$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $^ $(SESSION_LDLIBS) $(CHECK_LIBS) $(LDLIBS)
+	$(Q)$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $^ $(SESSION_LDLIBS) $(TRACE_LIBS) $(CHECK_LIBS) $(LDLIBS)
 
 # The README's quick start on a fresh minimal Debian 12 (tools/check-fresh
 # says how; docs/testing.md why). Needs root; CI runs it first.

@@ -13,7 +13,7 @@ BENCH_OBJ := $(BUILD)/bench/bench.o $(BUILD)/bench/figures.o \
              $(BUILD)/session3/proxy.o $(BUILD)/session3/server.o \
              $(BUILD)/session3/store.o $(BUILD)/session3/protocol.o $(BUILD)/session3/auth.o
 bench_CFLAGS := -pthread
-bench_LDLIBS := -pthread -lm $(session3_LDLIBS)
+bench_LDLIBS := -pthread -lm $(session3_LDLIBS) $(TRACE_LIBS)
 
 bench/bench: $(BENCH_OBJ) $(LIBCOMMON)
 	$(say) LD $@

@@ -25,6 +25,7 @@ struct bank_options {
     int csv;                /* print only the final balances, one per line */
     int verbose;            /* children print a line tagged with their pid */
     const char *schedule;   /* --schedule STEPS (--interleave is "1212") */
+    const char *trace;      /* --trace FILE (bank_trace.c); NULL: off */
     int counts_given;       /* --trials or --iterations was given */
     int iterations_given;   /* --iterations was given */
     int lengthen_when_serial; /* session6 trials: long loops when the two cannot overlap */
@@ -76,7 +77,10 @@ struct bank_option {
                            "even number of times (at most 200 steps; default off)", \
       bank_set_schedule }, \
     { "interleave", NULL, "the tutorial's table: the same as --schedule 1212\n" \
-                          "(default off)", bank_set_interleave }
+                          "(default off)", bank_set_interleave }, \
+    { "trace", "FILE", "write every read and write of the balance (and each\n" \
+                       "process's start and end) to FILE as Trace Event\n" \
+                       "Format JSON, for Perfetto (default off)", bank_set_trace }
 
 #define BANK_MAX_TRIALS     100000L
 #define BANK_MAX_ITERATIONS 10000000L
@@ -91,6 +95,7 @@ int bank_set_csv(struct bank_options *o, const char *arg, char *msg, size_t msgl
 int bank_set_verbose(struct bank_options *o, const char *arg, char *msg, size_t msglen);
 int bank_set_schedule(struct bank_options *o, const char *arg, char *msg, size_t msglen);
 int bank_set_interleave(struct bank_options *o, const char *arg, char *msg, size_t msglen);
+int bank_set_trace(struct bank_options *o, const char *arg, char *msg, size_t msglen);
 
 /* The defaults above. */
 void bank_options_init(struct bank_options *o);
@@ -115,7 +120,8 @@ int bank_check_schedule(const char *steps, char *msg, size_t msglen);
 /* multiprocessing.Value('i', 100): one balance in shared memory, and the
  * start gate both processes meet at. */
 struct account {
-    _Atomic long balance;
+    _Atomic long balance;   /* with --trace: the value and its writer's tag (bank_trace.h) */
+    int tagged;             /* --trace is on */
     long iterations;        /* updates per process */
     int verbose;
     _Atomic unsigned long heartbeat[2]; /* the start gate: see bank_start_gate */

@@ -2,6 +2,7 @@
 #define _DEFAULT_SOURCE         /* WCOREDUMP is not in POSIX, but every Unix has it */
 #include "proc.h"
 #include "die.h"
+#include "trace.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -60,6 +61,7 @@ void proc_child_init(pid_t parent)
     prctl(PR_SET_PDEATHSIG, SIGKILL);
     if (getppid() != parent)
         _exit(1);       /* the parent died before the line above */
+    trace_child_begin();    /* --trace: this process records on its own track */
 }
 
 int proc_track(pid_t pid)
@@ -68,6 +70,7 @@ int proc_track(pid_t pid)
         errno = EAGAIN;
         return -1;
     }
+    trace_forked(pid);
     return 0;
 }
 
@@ -95,6 +98,7 @@ pid_t proc_start(proc_fn fn, void *arg)
     sigaddset(&stop_signals, SIGHUP);
     sigprocmask(SIG_BLOCK, &stop_signals, &before);
 
+    trace_fork_track();     /* --trace: the track the child will record on */
     pid = fork();
     if (pid == 0) {
         int status;
@@ -109,10 +113,13 @@ pid_t proc_start(proc_fn fn, void *arg)
             status = 1; /* its line is printed: the parent adds none */
         else
             fflush(stdout);
+        trace_child_end(status);
         _exit(status);  /* not exit(): no atexit handlers, no second flush */
     }
-    if (pid > 0)
+    if (pid > 0) {
         remember(pid);  /* cannot fail: a free slot was checked above */
+        trace_forked(pid);
+    }
     sigprocmask(SIG_SETMASK, &before, NULL);
     return pid;         /* -1 with errno from fork() when it failed */
 }
@@ -141,6 +148,7 @@ int proc_join(pid_t pid, int *status)
         if (errno != EINTR)
             return -1;
     forget(pid);
+    trace_joined(pid, st);
     if (status != NULL)
         *status = st;
     return 0;
@@ -159,6 +167,7 @@ int proc_try_join(pid_t pid, int *status)
     if (done == 0)
         return 0;
     forget(pid);
+    trace_joined(pid, st);
     if (status != NULL)
         *status = st;
     return 1;
@@ -173,6 +182,7 @@ pid_t proc_join_any(int *status)
         if (errno != EINTR)
             return -1;
     forget(pid);
+    trace_joined(pid, st);
     if (status != NULL)
         *status = st;
     return pid;

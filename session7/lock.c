@@ -3,6 +3,7 @@
  * what each costs and what happens when a holder dies.
  */
 #include "lock.h"
+#include "trace.h"
 
 #include "clock.h"
 #include "die.h"
@@ -171,9 +172,23 @@ int lock_release(void *lock)
  * process wrote: this process marks the lock usable again and carries on,
  * and the parent reports the dead process (--kill-holder shows this step by
  * step). */
+/* --trace: how long each process waited for the lock, and held it. */
+static const struct trace_kind kind_wait_begin = {
+    "waits for the lock", "lock", 'B', { NULL, NULL, NULL, NULL }, NULL };
+static const struct trace_kind kind_wait_end = {
+    "waits for the lock", "lock", 'E', { NULL, NULL, NULL, NULL }, NULL };
+static const struct trace_kind kind_hold_begin = {
+    "holds the lock", "lock", 'B', { NULL, NULL, NULL, NULL }, NULL };
+static const struct trace_kind kind_hold_end = {
+    "holds the lock", "lock", 'E', { NULL, NULL, NULL, NULL }, NULL };
+
 void lock_acquire_or_die(struct lock *l)
 {
-    int err = lock_acquire(l);
+    int err;
+
+    trace_event(&kind_wait_begin, 0, 0, 0, 0);
+    err = lock_acquire(l);
+    trace_event(&kind_wait_end, 0, 0, 0, 0);
 
     if (err == EOWNERDEAD)
         err = lock_make_consistent(l);
@@ -181,11 +196,16 @@ void lock_acquire_or_die(struct lock *l)
         errno = err;
         die_child("lock.acquire");
     }
+    trace_event(&kind_hold_begin, 0, 0, 0, 0);
 }
 
 void lock_release_or_die(struct lock *l)
 {
-    int err = lock_release(l);
+    int err;
+
+    /* Before the release: once it is released, the other may take it. */
+    trace_event(&kind_hold_end, 0, 0, 0, 0);
+    err = lock_release(l);
 
     if (err != 0) {
         errno = err;

@@ -44,7 +44,7 @@ $(BUILD)/session8/mpi/%.o: session8/mpi/%.c
 
 $(MPI_PROGRAM): $(MPI_OBJ) $(LIBCOMMON)
 	$(say) LD $@
-	$(Q)OMPI_CC=$(CC) $(MPICC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+	$(Q)OMPI_CC=$(CC) $(MPICC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $^ $(TRACE_LIBS) $(LDLIBS)
 
 .PHONY: mpi mpi-note mpi-clean run-session8-mpi
 ifeq ($(HAVE_MPICC),)
