@@ -44,10 +44,12 @@ extern struct trace_track *trace_self;
 /* Events a process may record per trial (or per run) by default: past it
  * the rest are counted, not stored, and the trace and stderr say so. */
 #define TRACE_CAPACITY 131072L
+#define TRACE_MAX_CAPACITY (1L << 24)
 #define TRACE_MAX_TRACKS 64
 
 /* Before any fork: opens (truncates) path, maps room for `tracks` processes
- * of `capacity` events each, and makes the caller track 0, named "main".
+ * of `capacity` events each (the environment variable TRACE_CAPACITY, when
+ * set, replaces it: 1..TRACE_MAX_CAPACITY, else EINVAL), and makes the caller track 0, named "main".
  * program names the trace ("session6"). Returns 0, or -1 with errno
  * (ENOSYS when the program was built without json-c). */
 int trace_open(const char *path, const char *program, int tracks, long capacity);
