@@ -243,9 +243,9 @@ static const char *process_name(int who)
  * that, a process says so and keeps beating until the other has seen it
  * too; then both leave the gate within a few hundred nanoseconds. */
 static const struct trace_kind gate_begin = {
-    "start gate", "balance", 'B', { NULL, NULL, NULL, NULL }, NULL };
+    "start gate", "process", 'B', { NULL, NULL, NULL, NULL }, NULL };
 static const struct trace_kind gate_end = {
-    "start gate", "balance", 'E', { "gave up", NULL, NULL, NULL }, NULL };
+    "start gate", "process", 'E', { "gave up", NULL, NULL, NULL }, NULL };
 
 void bank_start_gate(struct account *acc, int who)
 {
