@@ -56,27 +56,20 @@ PROGRAMS := session1/session1 session2/session2 session3/session3 session4/sessi
             session5/session5 session6/session6 session7/session7 session8/session8
 
 # A program is made of every .c file in its folder: sessionN.c (the lesson)
-# and its modules (options, labs), which the test runner links too.
-objects_of = $(patsubst %.c,$(BUILD)/%.o,$(wildcard $(1)/*.c))
+# and its modules (options, labs), which its test program links too; minus
+# the files its build.mk sets apart (sessionN_APART: another program's), plus
+# the shared modules of the sessions it uses (sessionN_USES: session7 uses
+# session6, whose build.mk lists them in session6_SHARED).
+objects_of = $(patsubst %.c,$(BUILD)/%.o,$(filter-out $($(1)_APART),$(wildcard $(1)/*.c))) \
+             $(foreach u,$($(1)_USES),$(patsubst %,$(BUILD)/$(u)/%.o,$($(u)_SHARED)))
 modules_of = $(filter-out $(BUILD)/$(1)/$(1).o,$(call objects_of,$(1)))
-MODULE_OBJ = $(foreach s,$(SESSIONS),$(call modules_of,$(s)))
-# --explore counts with GMP (common/explore.c); on a machine where libgmp-dev
-# is missing and could not be installed, common/explore_without_gmp.c stands
-# in, so sessions 6 and 7 still build, and --explore says what it needs.
-ifneq ($(filter libgmp-dev,$(SETUP_MISSING)),)
-  COMMON_SRC := $(filter-out common/explore.c,$(wildcard common/*.c))
-  GMP_LIBS   :=
-else
-  COMMON_SRC := $(filter-out common/explore_without_gmp.c,$(wildcard common/*.c))
-  GMP_LIBS   := -lgmp
-endif
 # --trace writes JSON with json-c (common/trace_json.c); without libjson-c-dev
 # common/trace_without_json.c stands in, and --trace says what it needs.
 ifneq ($(filter libjson-c-dev,$(SETUP_MISSING)),)
-  COMMON_SRC := $(filter-out common/trace_json.c,$(COMMON_SRC))
+  COMMON_SRC := $(filter-out common/trace_json.c,$(wildcard common/*.c))
   TRACE_LIBS :=
 else
-  COMMON_SRC := $(filter-out common/trace_without_json.c,$(COMMON_SRC))
+  COMMON_SRC := $(filter-out common/trace_without_json.c,$(wildcard common/*.c))
   TRACE_LIBS := -ljson-c
 endif
 COMMON_OBJ := $(patsubst %.c,$(BUILD)/%.o,$(COMMON_SRC))
@@ -84,14 +77,14 @@ LIBCOMMON  := $(BUILD)/libcommon.a
 
 # Per-session additions, in sessionN/build.mk: sessionN_CFLAGS and
 # sessionN_LDLIBS (extra libraries), sessionN_NEEDS (the packages of
-# mk/packages.txt it cannot be built without), and PLOTS += docs/plots/x.svg
+# mk/packages.txt it cannot be built without), sessionN_APART,
+# sessionN_SHARED and sessionN_USES (above), and PLOTS += docs/plots/x.svg
 # with a rule that depends on FORCE (a plot is always drawn from a new run).
 # bench/build.mk and mk/*.mk add their own targets.
 PLOTS :=
 -include $(wildcard session*/build.mk bench/build.mk mk/*.mk)
 
 SESSION_CFLAGS = $(foreach s,$(SESSIONS),$($(s)_CFLAGS))
-SESSION_LDLIBS = $(foreach s,$(SESSIONS),$($(s)_LDLIBS))
 
 # Without root or sudo, what cannot be installed is skipped: `make` and
 # `make run` build and run every other session, then say what to install.
@@ -117,7 +110,11 @@ $(LIBCOMMON): $(COMMON_OBJ)
 $(BUILD)/%.o: %.c
 	$(say) CC $<
 	@mkdir -p $(@D)
-	$(Q)$(CC) $(CPPFLAGS) $(ALL_CFLAGS) $($(word 2,$(subst /, ,$@))_CFLAGS) -c -o $@ $<
+	$(Q)$(CC) $(CPPFLAGS) $(ALL_CFLAGS) $(call cflags_of,$(notdir $(@D))) -c -o $@ $<
+
+# A session's files include its own headers and those of the sessions it
+# uses by their plain names ("options.h", "bank.h").
+cflags_of = $($(1)_CFLAGS) $(foreach u,$($(1)_USES),-I$(u) $($(u)_CFLAGS))
 
 session1/session1: $(call objects_of,session1)
 session2/session2: $(call objects_of,session2)
@@ -165,11 +162,27 @@ $(foreach s,$(SESSIONS),$(eval $(call RUN_RULE,$(s))))
 
 # ---------------------------------------------------------------- tests
 
-TEST_OBJ   := $(patsubst %.c,$(BUILD)/%.o,$(wildcard tests/*.c))
-RUNNER     := $(BUILD)/tests/runner
-SUITE_LIST := $(BUILD)/tests/suites.inc
+# One Check program per session and per cross-cutting suite: the suites of
+# tests/test_G.c and tests/test_G_*.c make build/tests/G-tests, linked with
+# tests/runner.c and tests/testutil.c, libcommon.a, Check, and (for a session)
+# that session's modules and libraries only. G_TEST_OBJ, G_TEST_CFLAGS and
+# G_TEST_LDLIBS add to a cross-cutting program (fuzz links session3's
+# decoder). make check runs them all, one after the other, and
+# tools/run-tests adds their results up into one Check summary line.
+TEST_GROUPS   := $(SESSIONS) common docs hardening present packages bench fuzz mpi trace
+test_files_of  = $(sort $(wildcard tests/test_$(1).c tests/test_$(1)_*.c))
+TEST_PROGRAMS := $(foreach g,$(TEST_GROUPS),$(BUILD)/tests/$(g)-tests)
+TESTUTIL_OBJ  := $(BUILD)/tests/testutil.o
 CHECK_CFLAGS = $(shell pkg-config --cflags check 2>/dev/null)
 CHECK_LIBS   = $(shell pkg-config --libs check 2>/dev/null || echo -lcheck -lsubunit -lm -lrt -pthread)
+
+$(foreach s,$(SESSIONS),$(eval $(s)_TEST_OBJ := $$(call modules_of,$(s))) \
+    $(eval $(s)_TEST_CFLAGS = -I$(s) $$(call cflags_of,$(s))) \
+    $(eval $(s)_TEST_LDLIBS = $$($(s)_LDLIBS)))
+fuzz_TEST_OBJ    := $(BUILD)/tests/fuzz_frame_check.o $(BUILD)/tests/fuzz_manager_check.o \
+                    $(BUILD)/session3/protocol.o $(BUILD)/session3/store.o
+fuzz_TEST_CFLAGS  = -Isession3 $(session3_CFLAGS)
+fuzz_TEST_LDLIBS  = $(session3_LDLIBS)
 
 # The tests need every package of groups build and check (tools/setup has
 # installed them when it could): without them, one line with the command.
@@ -177,32 +190,43 @@ CHECK_LIBS   = $(shell pkg-config --libs check 2>/dev/null || echo -lcheck -lsub
 check: check-installed
 	@$(MAKE) --no-print-directory check-run
 
-check-run: $(PROGRAMS) $(BENCH_PROGRAMS) $(RUNNER)
-	@./$(RUNNER)
+check-run: $(PROGRAMS) $(BENCH_PROGRAMS) $(TEST_PROGRAMS)
+	@tools/run-tests $(if $(filter @:,$(say)),-q) $(TEST_PROGRAMS)
 
 check-installed:
 	@if [ -n "$(SETUP_MISSING)" ]; then \
 	    echo "make check: missing $(SETUP_MISSING); install with: $(SETUP_INSTALL)" >&2; exit 1; fi
 
-# One suite per file: tests/test_NAME.c defines Suite *suite_NAME(void).
-# The list is rewritten only when a file comes or goes.
-$(SUITE_LIST): FORCE
-	@mkdir -p $(@D)
-	@for f in $(sort $(wildcard tests/test_*.c)); do \
-	    n=$${f#tests/test_}; echo "SUITE($${n%.c})"; \
-	done > $@.tmp
-	@cmp -s $@.tmp $@ && rm -f $@.tmp || mv $@.tmp $@
-
 $(BUILD)/tests/%.o: tests/%.c | check-installed
 	$(say) CC $<
 	@mkdir -p $(@D)
-	$(Q)$(CC) $(CPPFLAGS) -I$(BUILD)/tests $(ALL_CFLAGS) $(SESSION_CFLAGS) $(CHECK_CFLAGS) -c -o $@ $<
+	$(Q)$(CC) $(CPPFLAGS) -Itests $(ALL_CFLAGS) $(TEST_CFLAGS) $(CHECK_CFLAGS) -c -o $@ $<
 
-$(BUILD)/tests/runner.o: $(SUITE_LIST)
+# $(1): a group. Its suites.inc (one SUITE(name) per file, rewritten only
+# when a file comes or goes), its runner, its objects' flags, its program.
+define TEST_PROGRAM
+$(BUILD)/tests/$(1)/suites.inc: FORCE
+	@mkdir -p $$(@D)
+	@for f in $(call test_files_of,$(1)); do \
+	    n=$$$${f#tests/test_}; echo "SUITE($$$${n%.c})"; \
+	done > $$@.tmp
+	@cmp -s $$@.tmp $$@ && rm -f $$@.tmp || mv $$@.tmp $$@
 
-$(RUNNER): $(TEST_OBJ) $(MODULE_OBJ) $(LIBCOMMON)
-	$(say) LD $@
-	$(Q)$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $^ $(SESSION_LDLIBS) $(TRACE_LIBS) $(CHECK_LIBS) $(LDLIBS)
+$(BUILD)/tests/$(1)/runner.o: tests/runner.c $(BUILD)/tests/$(1)/suites.inc | check-installed
+	$$(say) CC "$$< ($(1))"
+	$$(Q)$$(CC) $$(CPPFLAGS) -I$(BUILD)/tests/$(1) $$(ALL_CFLAGS) $$(CHECK_CFLAGS) -c -o $$@ $$<
+
+$(patsubst tests/%.c,$(BUILD)/tests/%.o,$(call test_files_of,$(1)) \
+    $(filter tests/%.c,$(patsubst $(BUILD)/%.o,%.c,$($(1)_TEST_OBJ)))): \
+    TEST_CFLAGS = $$($(1)_TEST_CFLAGS)
+
+$(BUILD)/tests/$(1)-tests: $(BUILD)/tests/$(1)/runner.o \
+        $(patsubst tests/%.c,$(BUILD)/tests/%.o,$(call test_files_of,$(1))) \
+        $($(1)_TEST_OBJ) $(TESTUTIL_OBJ) $(LIBCOMMON)
+	$$(say) LD $$@
+	$$(Q)$$(CC) $$(ALL_CFLAGS) $$(LDFLAGS) -o $$@ $$^ $$($(1)_TEST_LDLIBS) $$(TRACE_LIBS) $$(CHECK_LIBS) $$(LDLIBS)
+endef
+$(foreach g,$(TEST_GROUPS),$(eval $(call TEST_PROGRAM,$(g))))
 
 # The README's quick start on a fresh minimal Debian 12 (tools/check-fresh
 # says how; docs/testing.md why). Needs root; CI runs it first.

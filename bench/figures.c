@@ -661,7 +661,7 @@ static double pool_speedup_2_baseline(long n)
 
 /* ------------------------------------- mpi_task_overhead, mpi_speedup_2 */
 
-/* session8-mpi (session8/mpi/) under mpirun: the same Pool.map with ranks
+/* session8-mpi (session8/session8-mpi.c) under mpirun: the same Pool.map with ranks
  * instead of forked workers. Its --summary prints the map's own time (rank
  * 0, from the first chunk sent to the last result in, MPI_Init excluded as
  * pool_new is for the fork pool). Without mpirun or the program (no mpicc),

@@ -1,7 +1,6 @@
 /* die.c - error reporting for programs; see die.h. */
 #define _DEFAULT_SOURCE         /* MAP_ANONYMOUS */
 #include "die.h"
-#include "proc.h"
 
 #include <signal.h>
 #include <errno.h>
@@ -224,31 +223,8 @@ _Noreturn void fail_in_child(const char *fmt, ...)
     _exit(1);
 }
 
-_Noreturn void fail_child(const char *name, int status)
+_Noreturn void exit_reported(void)
 {
-    char how[64];
-
-    proc_terminate_all(SIGTERM);
-    if (WIFEXITED(status) && WEXITSTATUS(status) == 1) {
-        first_to_report();      /* the child's own line said what went wrong */
-        exit(1);
-    }
-    if (WIFSIGNALED(status) && WTERMSIG(status) == SIGPIPE) {
-        /* The child wrote to a pipe whose reader has gone (`| head`): the
-         * program ends the way any program of a pipeline does, silently,
-         * by SIGPIPE (the shell shows 141). */
-        signal(SIGPIPE, SIG_DFL);
-        raise(SIGPIPE);
-    }
-    fail("process %s %s", name, proc_describe_status(status, how, sizeof how));
-}
-
-void join_or_fail(pid_t pid, const char *name)
-{
-    int status;
-
-    if (proc_join(pid, &status) == -1)
-        die("waitpid");
-    if (!proc_succeeded(status))
-        fail_child(name, status);
+    first_to_report();
+    exit(1);
 }

@@ -1,8 +1,10 @@
 /* die.h - how a session program reports an error and stops.
  *
- * Two layers (STYLE.md #4): functions in common/ return -1 with errno and
- * never exit; a *program* that cannot go on calls one of these. They are the
- * only functions in common/ that end the process, and only programs call them.
+ * Two layers (CONTRIBUTING.md, "Style"): functions in common/ return -1
+ * with errno and never exit; a *program* that cannot go on calls one of
+ * these. They, and proc.h's fail_child and join_or_fail (built on them),
+ * are the only functions in common/ that end the process, and only
+ * programs call them. die.c needs nothing else of common/.
  */
 #ifndef COMMON_DIE_H
 #define COMMON_DIE_H
@@ -63,16 +65,9 @@ _Noreturn void fail(const char *fmt, ...)
 _Noreturn void fail_in_child(const char *fmt, ...)
     __attribute__((format(printf, 1, 2)));
 
-/* A child NAME ended with wait status `status`, not with exit 0: stops every
- * other child (SIGTERM, reaped), then exits 1. A child that exited with
- * status 1 has already said why on stderr (die_child), so nothing more is
- * printed: every failure is one line. Otherwise the line is "sessionN:
- * process NAME exited with status 3" or "... was killed by SIGKILL". */
-_Noreturn void fail_child(const char *name, int status);
-
-/* p.join() for a program that cannot go on without the child: waits for
- * it, and when it did not exit 0 calls fail_child. A failed waitpid is
- * reported by die(). */
-void join_or_fail(pid_t pid, const char *name);
+/* exit(1) for a program whose failure was already reported on stderr
+ * (by a child that exited 1): no further line, not even the at-exit
+ * "write error" one. */
+_Noreturn void exit_reported(void);
 
 #endif

@@ -365,3 +365,30 @@ int proc_cleanup_on_signals(void)
             return -1;
     return 0;
 }
+
+_Noreturn void fail_child(const char *name, int status)
+{
+    char how[64];
+
+    proc_terminate_all(SIGTERM);
+    if (WIFEXITED(status) && WEXITSTATUS(status) == 1)
+        exit_reported();        /* the child's own line said what went wrong */
+    if (WIFSIGNALED(status) && WTERMSIG(status) == SIGPIPE) {
+        /* The child wrote to a pipe whose reader has gone (`| head`): the
+         * program ends the way any program of a pipeline does, silently,
+         * by SIGPIPE (the shell shows 141). */
+        signal(SIGPIPE, SIG_DFL);
+        raise(SIGPIPE);
+    }
+    fail("process %s %s", name, proc_describe_status(status, how, sizeof how));
+}
+
+void join_or_fail(pid_t pid, const char *name)
+{
+    int status;
+
+    if (proc_join(pid, &status) == -1)
+        die("waitpid");
+    if (!proc_succeeded(status))
+        fail_child(name, status);
+}

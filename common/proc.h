@@ -92,4 +92,19 @@ int proc_terminate_all(int sig);
  * calls run in the handler. Returns 0, or -1 with errno. */
 int proc_cleanup_on_signals(void);
 
+/* For programs, like die.h's functions (on which they are built): these
+ * two end the process. */
+
+/* A child NAME ended with wait status `status`, not with exit 0: stops every
+ * other child (SIGTERM, reaped), then exits 1. A child that exited with
+ * status 1 has already said why on stderr (die_child), so nothing more is
+ * printed: every failure is one line. Otherwise the line is "sessionN:
+ * process NAME exited with status 3" or "... was killed by SIGKILL". */
+_Noreturn void fail_child(const char *name, int status);
+
+/* p.join() for a program that cannot go on without the child: waits for
+ * it, and when it did not exit 0 calls fail_child. A failed waitpid is
+ * reported by die(). */
+void join_or_fail(pid_t pid, const char *name);
+
 #endif

@@ -45,45 +45,50 @@ VALGRIND_TREE := $(BUILD)/valgrind-tree
 VALGRIND := valgrind -q --error-exitcode=99 --leak-check=full \
             --errors-for-leak-kinds=definite,indirect --show-leak-kinds=definite,indirect
 
-# The test runner forks copies of itself (a producer, a pool worker, a fake
+# A test program forks copies of itself (a producer, a pool worker, a fake
 # client) that end with _exit holding the test's memory, as die_child's
 # comment explains; valgrind would call that memory lost in each copy and
-# make the copy exit 99, failing a test that did nothing wrong. So for the
-# runner a leak counts only in the runner's own process, while a memory
-# error (a bad read or write, an uninitialised value) counts in every
-# process. One log per process, in $(VALGRIND_LOGS).
+# make the copy exit 99, failing a test that did nothing wrong. So for a
+# test program a leak counts only in the program's own process, while a
+# memory error (a bad read or write, an uninitialised value) counts in every
+# process. One log per process, in $(VALGRIND_LOGS)/PROGRAM/.
 VALGRIND_LOGS  := $(BUILD)/valgrind-logs
 VALGRIND_TESTS := valgrind --error-exitcode=99 --leak-check=full \
-                  --errors-for-leak-kinds=none --show-leak-kinds=definite,indirect \
-                  --log-file=$(VALGRIND_LOGS)/%p.log
+                  --errors-for-leak-kinds=none --show-leak-kinds=definite,indirect
 
 check-valgrind:
-	@echo "== check-valgrind: every default run, then every test (CK_FORK=no)"
+	@echo "== check-valgrind: every default run, then every test program (CK_FORK=no)"
 	+@$(call fresh_tree,$(VALGRIND_TREE))
 	@$(MAKE) --no-print-directory -C $(VALGRIND_TREE) EXTRA_CFLAGS=-gdwarf-4 \
-	    all $(BUILD)/tests/runner
+	    all $(TEST_PROGRAMS)
 	@cd $(VALGRIND_TREE) && set -e && for p in $(PROGRAMS); do \
 	    echo "  VG     $$p"; \
 	    $(VALGRIND) ./$$p >/dev/null; \
 	done
-	@echo "  VG     $(BUILD)/tests/runner"
-	@cd $(VALGRIND_TREE) && rm -rf $(VALGRIND_LOGS) && mkdir -p $(VALGRIND_LOGS) && \
-	    CK_FORK=no CK_VERBOSITY=minimal CK_TIMEOUT_MULTIPLIER=3 sh -c 'echo $$$$ >$(VALGRIND_LOGS)/runner.pid; \
-	        exec $(VALGRIND_TESTS) ./$(BUILD)/tests/runner'; \
-	    status=$$?; logs=$(VALGRIND_LOGS); runner=$$logs/$$(cat $$logs/runner.pid).log; \
-	    grep -q 'ERROR SUMMARY' $$runner || { echo "check-valgrind: no summary from the runner"; exit 1; }; \
+	@cd $(VALGRIND_TREE) && rm -rf $(VALGRIND_LOGS) && status=0 && processes=0 && copies=0 && \
+	for t in $(TEST_PROGRAMS); do \
+	    echo "  VG     $$t"; \
+	    logs=$(VALGRIND_LOGS)/$${t##*/}; mkdir -p $$logs; \
+	    CK_FORK=no CK_VERBOSITY=minimal CK_TIMEOUT_MULTIPLIER=3 sh -c 'echo $$$$ >'$$logs/main.pid'; \
+	        exec $(VALGRIND_TESTS) --log-file='$$logs/%p.log' ./'$$t || status=1; \
+	    main=$$logs/$$(cat $$logs/main.pid).log; \
+	    grep -q 'ERROR SUMMARY' $$main || { echo "check-valgrind: no summary from $$t"; exit 1; }; \
 	    bad=$$(grep -L 'ERROR SUMMARY: 0 errors' $$(grep -l 'ERROR SUMMARY' $$logs/*.log) </dev/null); \
 	    if [ -n "$$bad" ]; then cat $$bad; echo "check-valgrind: memory errors, above"; exit 1; fi; \
-	    if grep -Eq '(definitely|indirectly) lost: [1-9]' $$runner; then \
-	        cat $$runner; echo "check-valgrind: the test runner leaked, above"; exit 1; fi; \
-	    copies=$$(grep -lE '(definitely|indirectly) lost: [1-9]' $$logs/*.log | wc -l); \
-	    echo "check-valgrind: 0 errors in $$(ls $$logs/*.log | wc -l) processes; 0 bytes lost by the runner"; \
-	    echo "  ($$copies forked copies of the runner ended with _exit holding test memory: not leaks)"; \
-	    exit $$status
+	    if grep -Eq '(definitely|indirectly) lost: [1-9]' $$main; then \
+	        cat $$main; echo "check-valgrind: $$t leaked, above"; exit 1; fi; \
+	    processes=$$((processes + $$(ls $$logs/*.log | wc -l))); \
+	    copies=$$((copies + $$(grep -lE '(definitely|indirectly) lost: [1-9]' $$logs/*.log | wc -l))); \
+	done; \
+	echo "check-valgrind: 0 errors in $$processes processes; 0 bytes lost by the test programs"; \
+	echo "  ($$copies forked copies of test programs ended with _exit holding test memory: not leaks)"; \
+	exit $$status
 
 # ------------------------------------------------------------------ lint
 
-LINT_SOURCES = $(sort $(wildcard common/*.c session[1-8]/*.c tests/*.c bench/*.c))
+# The MPI program (mpicc) and the file GMP makes unused are not in the build.
+LINT_SOURCES = $(sort $(filter-out $(MPI_SRC) $(session6_APART),\
+                   $(wildcard common/*.c session[1-8]/*.c tests/*.c bench/*.c)))
 # The fuzz targets are built by `make fuzz` only (with clang's fuzzer flags,
 # which bear records as clang's internal commands), so they get plain flags.
 LINT_FUZZ    = $(sort $(wildcard fuzz/*.c))
@@ -95,7 +100,7 @@ $(COMPILE_DB): FORCE
 	@mkdir -p $(HARDEN_DIR)
 	@bear --output $@ -- $(MAKE) --no-print-directory -B BUILD=$(HARDEN_DIR)/lint-build \
 	    $(foreach s,$(SESSIONS),$(HARDEN_DIR)/lint-build/$(s)/$(s).o) \
-	    $(HARDEN_DIR)/lint-build/tests/runner \
+	    $(patsubst $(BUILD)/%,$(HARDEN_DIR)/lint-build/%,$(TEST_PROGRAMS)) \
 	    $(HARDEN_DIR)/lint-build/bench/bench.o $(HARDEN_DIR)/lint-build/bench/figures.o >/dev/null
 
 # clang-tidy runs once per file: clang-tidy 14 given several files reports a

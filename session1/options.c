@@ -12,7 +12,7 @@
 #include <unistd.h>
 
 /* The largest number whose square fits in a long (64 bits). */
-#define S1_ROOT_OF_LONG_MAX 3037000499L
+#define ROOT_OF_LONG_MAX 3037000499L
 
 /* The parsed list, kept here until the program ends (the labs return from
  * main too, and every path must leave it reachable, not leaked). */
@@ -44,7 +44,7 @@ static void usage(void)
            "Explained in docs/session1.md.\n");
 }
 
-static void parse_list(char *texts[], size_t count, struct s1_options *opt)
+static void parse_list(char *texts[], size_t count, struct options *opt)
 {
     char msg[ARG_MSG_SIZE];
 
@@ -58,12 +58,12 @@ static void parse_list(char *texts[], size_t count, struct s1_options *opt)
     opt->mylist = list;
     /* Signed overflow is undefined behaviour: refuse before any process starts. */
     for (size_t i = 0; i < count; i++)
-        if (opt->mylist[i] < -S1_ROOT_OF_LONG_MAX || opt->mylist[i] > S1_ROOT_OF_LONG_MAX)
+        if (opt->mylist[i] < -ROOT_OF_LONG_MAX || opt->mylist[i] > ROOT_OF_LONG_MAX)
             usage_error("%ld squared does not fit in a long (accepted: -%ld..%ld)",
-                        opt->mylist[i], S1_ROOT_OF_LONG_MAX, S1_ROOT_OF_LONG_MAX);
+                        opt->mylist[i], ROOT_OF_LONG_MAX, ROOT_OF_LONG_MAX);
 }
 
-void s1_parse_options(int argc, char *argv[], struct s1_options *opt)
+void parse_options(int argc, char *argv[], struct options *opt)
 {
     static const struct option options[] = {
         { "verbose", no_argument,       NULL, 'v' },
@@ -85,9 +85,9 @@ void s1_parse_options(int argc, char *argv[], struct s1_options *opt)
             break;
         case 's':
             if (strcmp(optarg, "fork") == 0)
-                opt->start = S1_START_FORK;
+                opt->start = START_FORK;
             else if (strcmp(optarg, "spawn") == 0)
-                opt->start = S1_START_SPAWN;
+                opt->start = START_SPAWN;
             else
                 usage_error("invalid --start '%s' (accepted: fork, spawn)", optarg);
             start_given = 1;
@@ -107,7 +107,7 @@ void s1_parse_options(int argc, char *argv[], struct s1_options *opt)
         if (start_given)
             usage_error("--child is internal (how --start spawn starts p1) "
                         "and takes no --start");
-        opt->start = S1_START_SPAWN;
+        opt->start = START_SPAWN;
     }
     if (optind < argc)
         parse_list(argv + optind, (size_t)(argc - optind), opt);
@@ -118,7 +118,7 @@ void s1_parse_options(int argc, char *argv[], struct s1_options *opt)
     main_pid = getpid();
 }
 
-void s1_verbose_tag(const char *what, const void *addr)
+void verbose_tag(const char *what, const void *addr)
 {
     if (!verbose)
         return;

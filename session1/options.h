@@ -1,5 +1,5 @@
 /* options.h - session1's command line: the list, --verbose, --start.
- * The lesson (session1.c) makes one call, s1_parse_options; --help lists
+ * The lesson (session1.c) makes one call, parse_options; --help lists
  * every option. docs/session1.md explains them.
  */
 #ifndef SESSION1_OPTIONS_H
@@ -9,22 +9,22 @@
 
 /* How p1 is started: as in the tutorial (fork, its exact output), or the
  * --start lab (start.c), which also prints the global `configured`. */
-enum s1_start { S1_START_TUTORIAL, S1_START_FORK, S1_START_SPAWN };
+enum start_method { START_TUTORIAL, START_FORK, START_SPAWN };
 
-struct s1_options {
+struct options {
     const long *mylist;     /* the input list (default 1 2 3 4), kept until exit */
     size_t len;
     int verbose;            /* tag each line with who printed it */
-    enum s1_start start;
+    enum start_method start;
     int spawned_child;      /* --child: this process is p1, exec'd by --start spawn */
 };
 
 /* Parses argv into *opt. --help prints the usage and exits 0; bad usage is
  * reported by usage_error (exit 2) before anything else happens. */
-void s1_parse_options(int argc, char *argv[], struct s1_options *opt);
+void parse_options(int argc, char *argv[], struct options *opt);
 
 /* With --verbose, prints "  [pid P, parent Q, WHAT at ADDR]" (the parent only
  * on a line printed by a child); without it, nothing. */
-void s1_verbose_tag(const char *what, const void *addr);
+void verbose_tag(const char *what, const void *addr);
 
 #endif

@@ -27,7 +27,7 @@ static void print_result(const char *who)
 {
     printf("Result(in %s): ", who);
     pylist_print_longs(stdout, result, result_len);
-    s1_verbose_tag("result", result);               /* --verbose: who printed this */
+    verbose_tag("result", result);                  /* --verbose: who printed this */
     putchar('\n');
 }
 
@@ -41,18 +41,18 @@ static void square_list(const long *mylist, size_t len)
 
 int main(int argc, char *argv[])
 {
-    struct s1_options opt;
+    struct options opt;
     sigset_t before;
     pid_t parent, p1;
     int status;
 
     die_init("session1");
-    s1_parse_options(argc, argv, &opt);             /* mylist = [1,2,3,4] */
+    parse_options(argc, argv, &opt);                /* mylist = [1,2,3,4] */
     result = malloc(opt.len * sizeof *result);      /* result = [] */
     if (result == NULL)
         die("malloc");
-    if (opt.start != S1_START_TUTORIAL)             /* --start fork|spawn: start.c */
-        return s1_lab_start(&opt, square_list, print_result);
+    if (opt.start != START_TUTORIAL)                /* --start fork|spawn: start.c */
+        return lab_start(&opt, square_list, print_result);
     if (proc_cleanup_on_signals() == -1)            /* Ctrl-C stops p1 too */
         die("sigaction");
 

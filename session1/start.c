@@ -29,13 +29,13 @@ static int configured;
 static void print_configured(const char *who)
 {
     printf("configured(in %s): %d", who, configured);
-    s1_verbose_tag("configured", &configured);
+    verbose_tag("configured", &configured);
     putchar('\n');
 }
 
 /* In p1, after fork(): becomes a fresh session1 that is told by its
  * arguments alone what to do ("pickled": numbers turned into text). */
-static _Noreturn void exec_self(const struct s1_options *opt)
+static _Noreturn void exec_self(const struct options *opt)
 {
     char **argv = calloc(opt->len + 5, sizeof *argv);
     char (*numbers)[24] = calloc(opt->len, sizeof *numbers);
@@ -64,8 +64,8 @@ static _Noreturn void exec_self(const struct s1_options *opt)
     die_child("execv");
 }
 
-int s1_lab_start(const struct s1_options *opt, s1_target square_list,
-                 s1_printer print_result)
+int lab_start(const struct options *opt, target_fn square_list,
+              printer_fn print_result)
 {
     pid_t parent = getpid(), p1;
     sigset_t before;
@@ -90,7 +90,7 @@ int s1_lab_start(const struct s1_options *opt, s1_target square_list,
     if (p1 == 0) {
         proc_child_init(parent);
         proc_release_signals(&before);
-        if (opt->start == S1_START_SPAWN)
+        if (opt->start == START_SPAWN)
             exec_self(opt);
         square_list(opt->mylist, opt->len);
         print_configured("process p1");

@@ -10,14 +10,14 @@
 #include <stddef.h>
 
 /* The lesson's square_list and print_result, which this lab runs. */
-typedef void (*s1_target)(const long *mylist, size_t len);
-typedef void (*s1_printer)(const char *who);
+typedef void (*target_fn)(const long *mylist, size_t len);
+typedef void (*printer_fn)(const char *who);
 
 /* Runs the tutorial's program with p1 started as opt->start says, printing
  * the global `configured` beside each Result line; or, with --child, is p1
  * itself after the exec of --start spawn. Returns main's exit status; a
  * failure is reported and ends the program (die, fail_child). */
-int s1_lab_start(const struct s1_options *opt, s1_target square_list,
-                 s1_printer print_result);
+int lab_start(const struct options *opt, target_fn square_list,
+              printer_fn print_result);
 
 #endif

@@ -66,18 +66,18 @@ static void print_name(const char *who, void *mem)
     snprintf(path, sizeof path, "/dev/shm%s", name);
     printf("Shared memory(in %s): %s, %s", who, name,
            access(path, F_OK) == 0 ? "still in /dev/shm!" : "not in /dev/shm");
-    s2_verbose_tag("segment", mem);
+    verbose_tag("segment", mem);
     putchar('\n');
 }
 
-int s2_lab_named(const struct s2_options *opt, s2_target square_list,
-                 s2_printer print_results)
+int lab_named(const struct options *opt, target_fn square_list,
+              printer_fn print_results)
 {
-    struct s2_shared result = { opt->typecode, opt->len, NULL };
-    struct s2_shared square_sum = { opt->typecode, 1, NULL };
+    struct shared result = { opt->typecode, opt->len, NULL };
+    struct shared square_sum = { opt->typecode, 1, NULL };
     /* One segment: the Array, then the Value at an offset fit for a double. */
-    size_t offset = (s2_size(&result) + sizeof(double) - 1) / sizeof(double) * sizeof(double);
-    size_t size = offset + s2_size(&square_sum);
+    size_t offset = (shared_size(&result) + sizeof(double) - 1) / sizeof(double) * sizeof(double);
+    size_t size = offset + shared_size(&square_sum);
     pid_t parent = getpid(), p1;
     sigset_t before;
     int status;

@@ -9,15 +9,15 @@
 #include "typecode.h"
 
 /* The lesson's square_list and print_results, which this lab runs. */
-typedef void (*s2_target)(const long *mylist, struct s2_shared *result,
-                          struct s2_shared *square_sum);
-typedef void (*s2_printer)(const char *who, const struct s2_shared *result,
-                           const struct s2_shared *square_sum);
+typedef void (*target_fn)(const long *mylist, struct shared *result,
+                          struct shared *square_sum);
+typedef void (*printer_fn)(const char *who, const struct shared *result,
+                           const struct shared *square_sum);
 
 /* Runs the tutorial's program with both objects in one named segment and
  * prints its name, from main and from p1. Returns main's exit status; a
  * failure is reported and ends the program (die, fail_child). */
-int s2_lab_named(const struct s2_options *opt, s2_target square_list,
-                 s2_printer print_results);
+int lab_named(const struct options *opt, target_fn square_list,
+              printer_fn print_results);
 
 #endif

@@ -57,7 +57,7 @@ static void check_fits_int(const long *mylist, size_t len)
                     "(a C int, at most %d); try --type d", sum, INT_MAX);
 }
 
-static void parse_list(char *texts[], size_t count, struct s2_options *opt)
+static void parse_list(char *texts[], size_t count, struct options *opt)
 {
     char msg[ARG_MSG_SIZE];
 
@@ -71,7 +71,7 @@ static void parse_list(char *texts[], size_t count, struct s2_options *opt)
     opt->mylist = list;
 }
 
-void s2_parse_options(int argc, char *argv[], struct s2_options *opt)
+void parse_options(int argc, char *argv[], struct options *opt)
 {
     static const struct option options[] = {
         { "type",    required_argument, NULL, 't' },
@@ -119,7 +119,7 @@ void s2_parse_options(int argc, char *argv[], struct s2_options *opt)
     main_pid = getpid();
 }
 
-void s2_verbose_tag(const char *what, const void *addr)
+void verbose_tag(const char *what, const void *addr)
 {
     if (!verbose)
         return;

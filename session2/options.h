@@ -1,5 +1,5 @@
 /* options.h - session2's command line: the list, --type, --verbose, --named.
- * The lesson (session2.c) makes one call, s2_parse_options; --help lists
+ * The lesson (session2.c) makes one call, parse_options; --help lists
  * every option. docs/session2.md explains them.
  */
 #ifndef SESSION2_OPTIONS_H
@@ -7,7 +7,7 @@
 
 #include <stddef.h>
 
-struct s2_options {
+struct options {
     const long *mylist;     /* the input list (default 1 2 3 4), kept until exit */
     size_t len;
     char typecode;          /* 'i' (default) or 'd' */
@@ -18,10 +18,10 @@ struct s2_options {
 /* Parses argv into *opt. --help prints the usage and exits 0; bad usage
  * (including a square or a sum that does not fit type 'i') is reported by
  * usage_error (exit 2) before anything else happens. */
-void s2_parse_options(int argc, char *argv[], struct s2_options *opt);
+void parse_options(int argc, char *argv[], struct options *opt);
 
 /* With --verbose, prints "  [pid P, parent Q, WHAT at ADDR]" (the parent only
  * on a line printed by a child); without it, nothing. */
-void s2_verbose_tag(const char *what, const void *addr);
+void verbose_tag(const char *what, const void *addr);
 
 #endif

@@ -22,54 +22,54 @@
 
 /* Array(typecode, len), or Value(typecode) when len is 1: zero-filled pages
  * that every process which inherits the mapping shares; no file, no name. */
-static struct s2_shared shared_new(char typecode, size_t len)
+static struct shared shared_new(char typecode, size_t len)
 {
-    struct s2_shared s = { typecode, len, NULL };
+    struct shared s = { typecode, len, NULL };
 
-    s.mem = mmap(NULL, s2_size(&s), PROT_READ | PROT_WRITE,
+    s.mem = mmap(NULL, shared_size(&s), PROT_READ | PROT_WRITE,
                  MAP_SHARED | MAP_ANONYMOUS, -1, 0);
     if (s.mem == MAP_FAILED)
         die("mmap");
     return s;
 }
 
-static void print_results(const char *who, const struct s2_shared *result,
-                          const struct s2_shared *square_sum)
+static void print_results(const char *who, const struct shared *result,
+                          const struct shared *square_sum)
 {
     printf("Result(in %s): ", who);     /* print("Result(...): {}".format(result[:])) */
-    s2_print_array(result);
-    s2_verbose_tag("result", result->mem);
+    print_array(result);
+    verbose_tag("result", result->mem);
     printf("\nSum of squares(in %s): ", who);   /* ... .format(square_sum.value) */
-    s2_print_value(square_sum);
-    s2_verbose_tag("square_sum", square_sum->mem);
+    print_value(square_sum);
+    verbose_tag("square_sum", square_sum->mem);
     putchar('\n');
 }
 
 /* The target of process p1: writes into the shared array and value. */
-static void square_list(const long *mylist, struct s2_shared *result,
-                        struct s2_shared *square_sum)
+static void square_list(const long *mylist, struct shared *result,
+                        struct shared *square_sum)
 {
     for (size_t idx = 0; idx < result->len; idx++) {    /* for idx, num in enumerate(mylist): */
         double num = (double)mylist[idx];   /* exact for every 'i'; 'd' may pass a long */
 
-        s2_set(result, idx, num * num);                 /* result[idx] = num * num */
+        shared_set(result, idx, num * num);             /* result[idx] = num * num */
     }
-    s2_set(square_sum, 0, s2_sum(result));          /* square_sum.value = sum(result) */
+    shared_set(square_sum, 0, shared_sum(result));  /* square_sum.value = sum(result) */
     print_results("process p1", result, square_sum);    /* print(...) twice: below */
 }
 
 int main(int argc, char *argv[])
 {
-    struct s2_options opt;
-    struct s2_shared result, square_sum;
+    struct options opt;
+    struct shared result, square_sum;
     sigset_t before;
     pid_t parent, p1;
     int status;
 
     die_init("session2");
-    s2_parse_options(argc, argv, &opt);             /* mylist = [1,2,3,4] */
+    parse_options(argc, argv, &opt);                /* mylist = [1,2,3,4] */
     if (opt.named)                                  /* --named: shm_open, named.c */
-        return s2_lab_named(&opt, square_list, print_results);
+        return lab_named(&opt, square_list, print_results);
 
     result = shared_new(opt.typecode, opt.len);     /* result = multiprocessing.Array('i', 4) */
     square_sum = shared_new(opt.typecode, 1);       /* square_sum = multiprocessing.Value('i') */
@@ -102,8 +102,8 @@ int main(int argc, char *argv[])
         fail_child("p1", status);
 
     print_results("main program", &result, &square_sum);   /* print(...) twice, as p1 */
-    if (munmap(result.mem, s2_size(&result)) == -1
-        || munmap(square_sum.mem, s2_size(&square_sum)) == -1)
+    if (munmap(result.mem, shared_size(&result)) == -1
+        || munmap(square_sum.mem, shared_size(&square_sum)) == -1)
         die("munmap");
     return fflush(stdout) == 0 ? 0 : 1;
 }

@@ -5,19 +5,19 @@
 
 #include <stdio.h>
 
-size_t s2_size(const struct s2_shared *s)
+size_t shared_size(const struct shared *s)
 {
     return s->len * (s->typecode == 'i' ? sizeof(int) : sizeof(double));
 }
 
-double s2_get(const struct s2_shared *s, size_t idx)
+double shared_get(const struct shared *s, size_t idx)
 {
     if (s->typecode == 'i')
         return ((const int *)s->mem)[idx];
     return ((const double *)s->mem)[idx];
 }
 
-void s2_set(struct s2_shared *s, size_t idx, double x)
+void shared_set(struct shared *s, size_t idx, double x)
 {
     if (s->typecode == 'i')
         ((int *)s->mem)[idx] = (int)x;
@@ -25,23 +25,23 @@ void s2_set(struct s2_shared *s, size_t idx, double x)
         ((double *)s->mem)[idx] = x;
 }
 
-double s2_sum(const struct s2_shared *s)
+double shared_sum(const struct shared *s)
 {
     double sum = 0;
 
     for (size_t idx = 0; idx < s->len; idx++)
-        sum += s2_get(s, idx);
+        sum += shared_get(s, idx);
     return sum;
 }
 
-int s2_print_array(const struct s2_shared *s)
+int print_array(const struct shared *s)
 {
     if (s->typecode == 'i')
         return pylist_print_ints(stdout, s->mem, s->len);
     return pylist_print_doubles(stdout, s->mem, s->len);
 }
 
-int s2_print_value(const struct s2_shared *s)
+int print_value(const struct shared *s)
 {
     if (s->typecode == 'i')
         return printf("%d", *(const int *)s->mem) < 0 ? -1 : 0;

@@ -10,27 +10,27 @@
 /* multiprocessing.Array(typecode, len), or Value(typecode) when len is 1:
  * this descriptor is an ordinary variable (fork copies it); mem points to
  * the shared pages (fork does not copy those). */
-struct s2_shared {
+struct shared {
     char typecode;          /* 'i' or 'd' */
     size_t len;             /* how many numbers: the Array's length, 1 for a Value */
     void *mem;              /* len ints or len doubles */
 };
 
 /* The bytes the numbers take: len * sizeof(int) or len * sizeof(double). */
-size_t s2_size(const struct s2_shared *s);
+size_t shared_size(const struct shared *s);
 
 /* s[idx], and s[idx] = x. A double holds every int exactly, so one accessor
  * serves both types; for 'i', x must fit in an int (the options check that
  * every square and their sum do, before any process starts). */
-double s2_get(const struct s2_shared *s, size_t idx);
-void s2_set(struct s2_shared *s, size_t idx, double x);
+double shared_get(const struct shared *s, size_t idx);
+void shared_set(struct shared *s, size_t idx, double x);
 
 /* sum(s), added up in order. */
-double s2_sum(const struct s2_shared *s);
+double shared_sum(const struct shared *s);
 
 /* Print as Python does: an Array as [1, 4, 9, 16] or [1.0, 4.0], a Value as
  * 30 or 30.0. Return 0, or -1 when stdout could not be written. */
-int s2_print_array(const struct s2_shared *s);
-int s2_print_value(const struct s2_shared *s);
+int print_array(const struct shared *s);
+int print_value(const struct shared *s);
 
 #endif

@@ -5,6 +5,7 @@
 
 #include "clock.h"
 #include "die.h"
+#include "proc.h"
 #include "shm.h"
 #include "session3/manager.h"
 
@@ -22,7 +23,7 @@ static const struct record initial_records[] = {
 static const struct record jeff = { "Jeff", 8 };
 
 /* Like Python's process authkey: random bytes, shared by inheritance. */
-static void make_key(struct s3_options *opt)
+static void make_key(struct options *opt)
 {
     opt->keylen = 32;
     if (RAND_bytes(opt->key, (int)opt->keylen) != 1)
@@ -31,20 +32,20 @@ static void make_key(struct s3_options *opt)
 
 /* count socket pairs, then the manager process; returns its pid and leaves
  * the parent's connection (pair 0) authenticated in *m. */
-static pid_t start_manager(struct s3_manager_task *t, int count, struct s3_options *opt,
+static pid_t start_manager(struct manager_task *t, int count, struct options *opt,
                            struct manager *m)
 {
     pid_t pid;
 
     make_key(opt);
-    *t = (struct s3_manager_task){ .count = count, .key = opt->key, .keylen = opt->keylen };
+    *t = (struct manager_task){ .count = count, .key = opt->key, .keylen = opt->keylen };
     for (int i = 0; i < count; i++)
         if (socketpair(AF_UNIX, SOCK_STREAM, 0, t->pairs[i]) == -1)
             die("socketpair");
-    pid = s3_start(s3_manager_process, t);
+    pid = start(manager_process, t);
     for (int i = 0; i < count; i++)
         close(t->pairs[i][0]);
-    s3_check(manager_attach(m, t->pairs[0][1], opt->key, opt->keylen), "authenticate", m);
+    check(manager_attach(m, t->pairs[0][1], opt->key, opt->keylen), "authenticate", m);
     return pid;
 }
 
@@ -52,7 +53,7 @@ static pid_t start_manager(struct s3_manager_task *t, int count, struct s3_optio
 
 struct dict_client {
     int fd;
-    const struct s3_options *opt;
+    const struct options *opt;
     uint64_t scores;
 };
 
@@ -62,9 +63,9 @@ static int insert_score(void *arg)
     const struct dict_client *c = arg;
     struct manager m;
 
-    s3_check(manager_attach(&m, c->fd, c->opt->key, c->opt->keylen), "authenticate", &m);
-    s3_check(dict_set_score(&m, c->scores, jeff.name, jeff.score), "scores[name] = score", &m);
-    s3_print("p1", "New record added!\n\n");
+    check(manager_attach(&m, c->fd, c->opt->key, c->opt->keylen), "authenticate", &m);
+    check(dict_set_score(&m, c->scores, jeff.name, jeff.score), "scores[name] = score", &m);
+    print("p1", "New record added!\n\n");
     manager_close(&m);
     return 0;
 }
@@ -77,38 +78,38 @@ static int print_scores(void *arg)
     struct manager m;
     size_t count;
 
-    s3_check(manager_attach(&m, c->fd, c->opt->key, c->opt->keylen), "authenticate", &m);
-    s3_check(dict_records(&m, c->scores, &records, &count), "scores.items", &m);
+    check(manager_attach(&m, c->fd, c->opt->key, c->opt->keylen), "authenticate", &m);
+    check(dict_records(&m, c->scores, &records, &count), "scores.items", &m);
     for (size_t i = 0; i < count; i++)
-        s3_print("p2", "Name: %s\nScore: %lld\n\n", records[i].name,
-                 (long long)records[i].score);
+        print("p2", "Name: %s\nScore: %lld\n\n", records[i].name,
+              (long long)records[i].score);
     free(records);
     manager_close(&m);
     return 0;
 }
 
-int s3_lab_dict(struct s3_options *opt)
+int lab_dict(struct options *opt)
 {
-    struct s3_manager_task task;
+    struct manager_task task;
     struct dict_client c1, c2;
     struct manager m;
     pid_t manager_pid, p1, p2;
     uint64_t scores;
 
     manager_pid = start_manager(&task, 3, opt, &m);
-    s3_check(manager_dict(&m, &scores), "manager.dict", &m);
+    check(manager_dict(&m, &scores), "manager.dict", &m);
     for (size_t i = 0; i < 3; i++)
-        s3_check(dict_set_score(&m, scores, initial_records[i].name, initial_records[i].score),
-                 "scores[name] = score", &m);
+        check(dict_set_score(&m, scores, initial_records[i].name, initial_records[i].score),
+              "scores[name] = score", &m);
     c1 = (struct dict_client){ task.pairs[1][1], opt, scores };
     c2 = (struct dict_client){ task.pairs[2][1], opt, scores };
-    p1 = s3_start(insert_score, &c1);
+    p1 = start(insert_score, &c1);
     close(c1.fd);
     join_or_fail(p1, "p1");
-    p2 = s3_start(print_scores, &c2);
+    p2 = start(print_scores, &c2);
     close(c2.fd);
     join_or_fail(p2, "p2");
-    s3_check(manager_shutdown(&m), "manager.shutdown", &m);
+    check(manager_shutdown(&m), "manager.shutdown", &m);
     manager_close(&m);
     join_or_fail(manager_pid, "manager");
     return 0;
@@ -118,9 +119,9 @@ int s3_lab_dict(struct s3_options *opt)
 
 /* N appends through the manager, then N stores into shared memory (what
  * session 2 does), each timed from the calling process. */
-int s3_lab_bench(struct s3_options *opt)
+int lab_bench(struct options *opt)
 {
-    struct s3_manager_task task;
+    struct manager_task task;
     struct manager m;
     struct timespec start;
     _Atomic long long *shared;
@@ -132,18 +133,18 @@ int s3_lab_bench(struct s3_options *opt)
     if (shared == NULL)
         die("mmap");
     manager_pid = start_manager(&task, 1, opt, &m);
-    s3_check(manager_list(&m, &id), "manager.list", &m);
+    check(manager_list(&m, &id), "manager.list", &m);
 
     clock_gettime(CLOCK_MONOTONIC, &start);
     for (long i = 0; i < opt->bench; i++)
-        s3_check(list_append_record(&m, id, &jeff), "records.append", &m);
+        check(list_append_record(&m, id, &jeff), "records.append", &m);
     manager_s = seconds_since(&start);
     clock_gettime(CLOCK_MONOTONIC, &start);
     for (long i = 0; i < opt->bench; i++)
         atomic_store_explicit(shared, i, memory_order_relaxed);
     shared_s = seconds_since(&start);
 
-    s3_check(manager_shutdown(&m), "manager.shutdown", &m);
+    check(manager_shutdown(&m), "manager.shutdown", &m);
     manager_close(&m);
     join_or_fail(manager_pid, "manager");
     shared_free((void *)shared, sizeof *shared);

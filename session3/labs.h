@@ -7,15 +7,15 @@
 #include "session3/options.h"
 
 /* --demo dict: the story with scores = manager.dict({...}). */
-int s3_lab_dict(struct s3_options *opt);
+int lab_dict(struct options *opt);
 
 /* --bench N: N manager calls against N shared memory writes. */
-int s3_lab_bench(struct s3_options *opt);
+int lab_bench(struct options *opt);
 
 /* --serve HOST:PORT: only the manager, in this process. */
-int s3_lab_serve(struct s3_options *opt);
+int lab_serve(struct options *opt);
 
 /* --connect HOST:PORT with --insert, --print or --shutdown: one client. */
-int s3_lab_connect(struct s3_options *opt);
+int lab_connect(struct options *opt);
 
 #endif

@@ -15,14 +15,14 @@
 #include <string.h>
 #include <unistd.h>
 
-static pid_t main_pid;          /* set by the first s3_start, before any fork */
+static pid_t main_pid;          /* set by the first start, before any fork */
 static int verbose;
 
-int s3_manager_process(void *arg)
+int manager_process(void *arg)
 {
-    struct s3_manager_task *t = arg;
+    struct manager_task *t = arg;
     struct store *s = store_new();
-    int ends[S3_MAX_PAIRS];
+    int ends[MAX_PAIRS];
     struct server_config cfg = {
         .listen_fd = -1, .client_fds = ends, .nclients = (size_t)t->count,
         .key = t->key, .keylen = t->keylen, .log_fd = STDERR_FILENO,
@@ -40,7 +40,7 @@ int s3_manager_process(void *arg)
     return 0;
 }
 
-pid_t s3_start(proc_fn fn, void *arg)
+pid_t start(proc_fn fn, void *arg)
 {
     pid_t pid;
 
@@ -57,7 +57,7 @@ pid_t s3_start(proc_fn fn, void *arg)
     return pid;
 }
 
-void s3_check(int rc, const char *op, const struct manager *m)
+void check(int rc, const char *op, const struct manager *m)
 {
     int in_child = main_pid != 0 && getpid() != main_pid, saved = errno;
 
@@ -83,12 +83,12 @@ void s3_check(int rc, const char *op, const struct manager *m)
     exit(1);
 }
 
-void s3_verbose(int on)
+void set_verbose(int on)
 {
     verbose = on;
 }
 
-void s3_print(const char *who, const char *fmt, ...)
+void print(const char *who, const char *fmt, ...)
 {
     char text[512];
     va_list ap;

@@ -48,13 +48,13 @@ static void usage(void)
            "                           one final newline of the file is ignored)\n"
            "  -h, --help               print this help and exit\n"
            "\n"
-           "Explained in docs/session3.md.\n", RECORD_NAME_MAX - 1, S3_TIMEOUT_DEFAULT);
+           "Explained in docs/session3.md.\n", RECORD_NAME_MAX - 1, TIMEOUT_DEFAULT);
 }
 
 /* "HOST:PORT" or "[IPV6]:PORT" into opt->host and opt->port; the port is
  * checked for range. */
 static void parse_address(const char *text, const char *what, long min_port,
-                          struct s3_options *opt)
+                          struct options *opt)
 {
     const char *host = text, *end;
     char msg[ARG_MSG_SIZE];
@@ -85,7 +85,7 @@ static void parse_address(const char *text, const char *what, long min_port,
 }
 
 /* "NAME:SCORE" into opt->new_record. */
-static void parse_record(const char *text, struct s3_options *opt)
+static void parse_record(const char *text, struct options *opt)
 {
     const char *colon = strrchr(text, ':');
     char msg[ARG_MSG_SIZE];
@@ -144,7 +144,7 @@ static size_t read_key_file(const char *file, unsigned char key[AUTH_KEY_MAX])
 
 /* The authkey, from --authkey-file or MANAGER_AUTHKEY: never from the
  * command line, where `ps` shows it to every user. */
-static void read_key(const char *file, struct s3_options *opt)
+static void read_key(const char *file, struct options *opt)
 {
     const char *env = getenv("MANAGER_AUTHKEY");
     size_t len;
@@ -169,7 +169,7 @@ static void read_key(const char *file, struct s3_options *opt)
 }
 
 /* Which options go together. */
-static void check_combination(const struct s3_options *opt, int demo_given,
+static void check_combination(const struct options *opt, int demo_given,
                               const char *keyfile, int timeout_given)
 {
     int remote = opt->serve != NULL || opt->connect != NULL;
@@ -193,7 +193,7 @@ static void check_combination(const struct s3_options *opt, int demo_given,
         usage_error("--authkey-file goes with --serve or --connect");
 }
 
-void s3_parse_options(int argc, char *argv[], struct s3_options *opt)
+void parse_options(int argc, char *argv[], struct options *opt)
 {
     static const struct option options[] = {
         { "verbose", no_argument, NULL, 'v' },
@@ -213,7 +213,7 @@ void s3_parse_options(int argc, char *argv[], struct s3_options *opt)
     char msg[ARG_MSG_SIZE];
     int opt_char, demo_given = 0, timeout_given = 0;
 
-    opt->timeout = S3_TIMEOUT_DEFAULT;
+    opt->timeout = TIMEOUT_DEFAULT;
     opterr = 0;
     while ((opt_char = getopt_long(argc, argv, ":vd:b:s:c:i:pqt:k:h", options, NULL)) != -1) {
         switch (opt_char) {

@@ -10,9 +10,9 @@
 #include <stddef.h>
 
 /* How long --connect waits for the manager at each step, by default. */
-#define S3_TIMEOUT_DEFAULT 10
+#define TIMEOUT_DEFAULT 10
 
-struct s3_options {
+struct options {
     int demo_dict;              /* --demo dict */
     int verbose;                /* --verbose: tag each child's lines with its pid */
     const char *serve, *connect; /* HOST:PORT, as given */
@@ -27,6 +27,6 @@ struct s3_options {
 
 /* Fills opt from the command line; bad usage ends the program (exit 2),
  * --help too (exit 0). Reads the authkey for --serve and --connect. */
-void s3_parse_options(int argc, char *argv[], struct s3_options *opt);
+void parse_options(int argc, char *argv[], struct options *opt);
 
 #endif

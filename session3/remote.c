@@ -24,7 +24,7 @@ static const struct record initial_records[] = {
 
 /* Listens on TCP host:port (port 0: the kernel picks a free one) and stores
  * the real port in opt->port. */
-static int listen_on(struct s3_options *opt)
+static int listen_on(struct options *opt)
 {
     struct addrinfo hints = { .ai_family = AF_UNSPEC, .ai_socktype = SOCK_STREAM,
                               .ai_flags = AI_PASSIVE };
@@ -69,7 +69,7 @@ static void store_record(struct store *s, uint64_t id, const struct record *r)
     msgpack_sbuffer_destroy(&buf);
 }
 
-int s3_lab_serve(struct s3_options *opt)
+int lab_serve(struct options *opt)
 {
     struct store *s = store_new();
     struct server_config cfg = { .client_fds = NULL, .nclients = 0, .key = opt->key,
@@ -94,7 +94,7 @@ int s3_lab_serve(struct s3_options *opt)
     return 0;
 }
 
-int s3_lab_connect(struct s3_options *opt)
+int lab_connect(struct options *opt)
 {
     struct manager m = { .fd = -1 };
     struct record *records;
@@ -103,16 +103,16 @@ int s3_lab_connect(struct s3_options *opt)
     /* A manager that hung up is an error reply (EPIPE), not a silent death. */
     if (signal(SIGPIPE, SIG_IGN) == SIG_ERR)
         die("signal");
-    s3_check(manager_connect_within(&m, opt->host, opt->port, opt->key, opt->keylen,
-                                    (int)opt->timeout), "connect", &m);
+    check(manager_connect_within(&m, opt->host, opt->port, opt->key, opt->keylen,
+                                 (int)opt->timeout), "connect", &m);
     if (opt->insert) {
-        s3_check(list_append_record(&m, PROTOCOL_RECORDS_ID, &opt->new_record),
-                 "records.append", &m);
+        check(list_append_record(&m, PROTOCOL_RECORDS_ID, &opt->new_record),
+              "records.append", &m);
         printf("New record added!\n\n");
     } else if (opt->shutdown) {
-        s3_check(manager_shutdown(&m), "manager.shutdown", &m);
+        check(manager_shutdown(&m), "manager.shutdown", &m);
     } else {
-        s3_check(list_records(&m, PROTOCOL_RECORDS_ID, &records, &count), "records", &m);
+        check(list_records(&m, PROTOCOL_RECORDS_ID, &records, &count), "records", &m);
         for (size_t i = 0; i < count; i++)
             printf("Name: %s\nScore: %lld\n\n", records[i].name, (long long)records[i].score);
         free(records);

@@ -18,7 +18,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-static struct s3_options opt;   /* global: p1 and p2 use their fork()ed copy */
+static struct options opt;      /* global: p1 and p2 use their fork()ed copy */
 
 /* A proxy, as a child process holds it: its own connection to the manager,
  * and the id of the manager's list. Python pickles the same two things. */
@@ -41,11 +41,11 @@ static int print_records(void *arg)
     struct record *items;
     size_t count;
 
-    s3_check(manager_attach(&m, records->fd, opt.key, opt.keylen), "authenticate", &m);
-    s3_check(list_records(&m, records->id, &items, &count), "records", &m);
+    check(manager_attach(&m, records->fd, opt.key, opt.keylen), "authenticate", &m);
+    check(list_records(&m, records->id, &items, &count), "records", &m);
     for (size_t i = 0; i < count; i++)                  /* for record in records: */
-        s3_print("p2", "Name: %s\nScore: %lld\n\n",     /* print("Name: {0}\nScore: {1}\n" */
-                 items[i].name, (long long)items[i].score); /* .format(record[0], record[1])) */
+        print("p2", "Name: %s\nScore: %lld\n\n",        /* print("Name: {0}\nScore: {1}\n" */
+              items[i].name, (long long)items[i].score); /* .format(record[0], record[1])) */
     free(items);
     manager_close(&m);
     return 0;
@@ -57,10 +57,10 @@ static int insert_record(void *arg)
     const struct insert_args *a = arg;
     struct manager m;
 
-    s3_check(manager_attach(&m, a->records.fd, opt.key, opt.keylen), "authenticate", &m);
-    s3_check(list_append_record(&m, a->records.id, a->new_record), /* records.append(record) */
-             "records.append", &m);
-    s3_print("p1", "New record added!\n\n");           /* print("New record added!\n") */
+    check(manager_attach(&m, a->records.fd, opt.key, opt.keylen), "authenticate", &m);
+    check(list_append_record(&m, a->records.id, a->new_record), /* records.append(record) */
+          "records.append", &m);
+    print("p1", "New record added!\n\n");              /* print("New record added!\n") */
     manager_close(&m);
     return 0;
 }
@@ -69,7 +69,7 @@ int main(int argc, char *argv[])
 {
     static const struct record initial[] = { { "Sam", 10 }, { "Adam", 9 }, { "Kevin", 9 } };
     static const struct record new_record = { "Jeff", 8 };   /* new_record = ('Jeff', 8) */
-    struct s3_manager_task task = { .count = 3, .key = opt.key };
+    struct manager_task task = { .count = 3, .key = opt.key };
     struct insert_args p1_args;
     struct records_proxy p2_args;
     struct manager manager;
@@ -77,20 +77,20 @@ int main(int argc, char *argv[])
     uint64_t records;
 
     die_init("session3");
-    s3_parse_options(argc, argv, &opt);
+    parse_options(argc, argv, &opt);
     if (output_line_buffered() == -1)
         die("setvbuf");
     if (proc_cleanup_on_signals() == -1)
         die("sigaction");
-    s3_verbose(opt.verbose);
+    set_verbose(opt.verbose);
     if (opt.demo_dict)
-        return s3_lab_dict(&opt);
+        return lab_dict(&opt);
     if (opt.serve != NULL)
-        return s3_lab_serve(&opt);
+        return lab_serve(&opt);
     if (opt.connect != NULL)
-        return s3_lab_connect(&opt);
+        return lab_connect(&opt);
     if (opt.bench > 0)
-        return s3_lab_bench(&opt);
+        return lab_bench(&opt);
 
     /* with multiprocessing.Manager() as manager: */
     opt.keylen = task.keylen = 32;      /* the authkey: random, inherited by the children */
@@ -99,30 +99,30 @@ int main(int argc, char *argv[])
     for (int i = 0; i < task.count; i++)    /* a socket pair each: parent, p1, p2 */
         if (socketpair(AF_UNIX, SOCK_STREAM, 0, task.pairs[i]) == -1)
             die("socketpair");
-    manager_pid = s3_start(s3_manager_process, &task);  /* the manager's server process */
+    manager_pid = start(manager_process, &task);        /* the manager's server process */
     for (int i = 0; i < task.count; i++)
         close(task.pairs[i][0]);        /* the manager has its own copy of these ends */
-    s3_check(manager_attach(&manager, task.pairs[0][1], opt.key, opt.keylen),
-             "authenticate", &manager);
+    check(manager_attach(&manager, task.pairs[0][1], opt.key, opt.keylen),
+          "authenticate", &manager);
 
-    s3_check(manager_list(&manager, &records), "manager.list", &manager);
+    check(manager_list(&manager, &records), "manager.list", &manager);
     for (size_t i = 0; i < sizeof initial / sizeof initial[0]; i++) /* manager.list([...]) */
-        s3_check(list_append_record(&manager, records, &initial[i]), "manager.list",
-                 &manager);
+        check(list_append_record(&manager, records, &initial[i]), "manager.list",
+              &manager);
     /* p1 = Process(target=insert_record, args=(new_record, records)) */
     p1_args = (struct insert_args){ &new_record, { task.pairs[1][1], records } };
     /* p2 = Process(target=print_records, args=(records,)) */
     p2_args = (struct records_proxy){ task.pairs[2][1], records };
 
-    p1 = s3_start(insert_record, &p1_args); /* p1.start() */
+    p1 = start(insert_record, &p1_args); /* p1.start() */
     close(p1_args.records.fd);              /* that end is p1's now */
     join_or_fail(p1, "p1");                 /* p1.join() */
-    p2 = s3_start(print_records, &p2_args); /* p2.start() */
+    p2 = start(print_records, &p2_args); /* p2.start() */
     close(p2_args.fd);
     join_or_fail(p2, "p2");                 /* p2.join() */
 
     /* The end of the with block: manager.shutdown(). */
-    s3_check(manager_shutdown(&manager), "manager.shutdown", &manager);
+    check(manager_shutdown(&manager), "manager.shutdown", &manager);
     manager_close(&manager);
     join_or_fail(manager_pid, "manager");
     return 0;

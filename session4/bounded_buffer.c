@@ -239,6 +239,6 @@ static int bb_destroy(void *shared)
     return shared_free(b, b->map_size);
 }
 
-const struct queue_ops s4_bounded_buffer_ops = {
+const struct queue_ops bounded_buffer_ops = {
     bb_create, bb_put, bb_get, bb_close, bb_size, bb_destroy,
 };

@@ -80,10 +80,10 @@ static int get_until_end_of_queue(void *arg)
     return 0;
 }
 
-int s4_lab_concurrent(const struct s4_options *o)
+int lab_concurrent(const struct options *o)
 {
     struct side_by_side *s = shared_alloc(sizeof *s);
-    struct s4_crew crew = { 0 };
+    struct crew crew = { 0 };
 
     if (s == NULL)
         die("mmap");
@@ -94,10 +94,10 @@ int s4_lab_concurrent(const struct s4_options *o)
         die("queue_new");
     if (sem_init(&s->half_put, 1, 0) == -1 || sem_init(&s->a_decided, 1, 0) == -1)
         die("sem_init");
-    s4_crew_start(&crew, slow_producer, s, 1, "producer");
-    s4_crew_start(&crew, drain_while_not_empty, s, 0, "consumer A");
-    s4_crew_start(&crew, get_until_end_of_queue, s, 0, "consumer B");
-    s4_crew_join(&crew, s->qb);     /* closes qb once the producer is done */
+    crew_start(&crew, slow_producer, s, 1, "producer");
+    crew_start(&crew, drain_while_not_empty, s, 0, "consumer A");
+    crew_start(&crew, get_until_end_of_queue, s, 0, "consumer B");
+    crew_join(&crew, s->qb);        /* closes qb once the producer is done */
     printf("drain while not empty(): took %ld of %ld items, then saw empty() and stopped early\n",
            s->took_a, s->count);
     printf("get until end-of-queue:  took %ld of %ld items\n", s->took_b, s->count);

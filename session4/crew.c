@@ -3,11 +3,12 @@
 #include "session4/crew.h"
 
 #include "die.h"
+#include "proc.h"
 
 #include <signal.h>
 #include <stdio.h>
 
-void s4_crew_start(struct s4_crew *c, proc_fn fn, void *arg, int produces, const char *name)
+void crew_start(struct crew *c, proc_fn fn, void *arg, int produces, const char *name)
 {
     pid_t pid = proc_start(fn, arg);
 
@@ -27,7 +28,7 @@ void s4_crew_start(struct s4_crew *c, proc_fn fn, void *arg, int produces, const
  * process that fails stops all the others at once; joining in a fixed
  * order could instead wait forever on a producer blocked on a full queue
  * whose consumer is dead. */
-void s4_crew_join(struct s4_crew *c, struct queue *q)
+void crew_join(struct crew *c, struct queue *q)
 {
     for (long left = c->n; left > 0; left--) {
         int status;

@@ -56,7 +56,7 @@ static int join_with_timeout(pid_t pid, const struct fill *f, int *status)
     return rc;
 }
 
-int s4_lab_join_before_drain(const struct s4_options *o)
+int lab_join_before_drain(const struct options *o)
 {
     struct fill f;
     long capacity = o->maxsize > 0 ? o->maxsize : QUEUE_DEFAULT_MAXSIZE, took = 0;

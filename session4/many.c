@@ -18,9 +18,9 @@
 /* What the processes report back, in shared memory. */
 struct tally {
     long count;                         /* items per producer */
-    long waited[S4_MAX_PROCS];          /* per producer: puts that found it full */
-    long took[S4_MAX_PROCS];            /* per consumer */
-    long out_of_order[S4_MAX_PROCS];    /* per consumer: FIFO broken (never) */
+    long waited[MAX_PROCS];             /* per producer: puts that found it full */
+    long took[MAX_PROCS];               /* per consumer */
+    long out_of_order[MAX_PROCS];       /* per consumer: FIFO broken (never) */
     atomic_uchar seen[];                /* per item: times some consumer got it */
 };
 
@@ -84,7 +84,7 @@ static int consumer(void *arg)
     return 0;
 }
 
-static void report(const struct s4_options *o, const struct tally *t)
+static void report(const struct options *o, const struct tally *t)
 {
     long total = o->producers * o->count, received = 0, lost = 0, dup = 0, disorder = 0;
 
@@ -108,13 +108,13 @@ static void report(const struct s4_options *o, const struct tally *t)
     printf("received %ld of %ld items, none lost or duplicated\n", received, total);
 }
 
-int s4_lab_many(const struct s4_options *o)
+int lab_many(const struct options *o)
 {
     size_t tally_size = sizeof(struct tally) + (size_t)(o->producers * o->count);
     struct tally *t = shared_alloc(tally_size);
     struct queue *q = queue_new(o->queue, (size_t)o->maxsize, sizeof(uint64_t));
-    struct worker w[2 * S4_MAX_PROCS];
-    struct s4_crew crew = { 0 };
+    struct worker w[2 * MAX_PROCS];
+    struct crew crew = { 0 };
     char name[32];
 
     if (t == NULL)
@@ -128,9 +128,9 @@ int s4_lab_many(const struct s4_options *o)
 
         w[i] = (struct worker){ q, t, index, o->producers };
         snprintf(name, sizeof name, "%s %ld", is_consumer ? "consumer" : "producer", index + 1);
-        s4_crew_start(&crew, is_consumer ? consumer : producer, &w[i], !is_consumer, name);
+        crew_start(&crew, is_consumer ? consumer : producer, &w[i], !is_consumer, name);
     }
-    s4_crew_join(&crew, q);
+    crew_join(&crew, q);
     report(o, t);
     queue_free(q);
     shared_free(t, tally_size);

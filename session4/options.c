@@ -1,5 +1,5 @@
 /* options.c - session4's options: which queue, which lab, how many processes
- * and items. The lesson (session4.c) makes one call, s4_parse_options.
+ * and items. The lesson (session4.c) makes one call, parse_options.
  */
 #include "session4/options.h"
 
@@ -14,7 +14,7 @@
 
 static int verbose;
 
-const char *s4_tag(void)
+const char *tag(void)
 {
     static char tag[64];
 
@@ -51,16 +51,16 @@ static void usage(void)
            "  -h, --help           print this help and exit\n"
            "\n"
            "Explained in docs/session4.md.\n",
-           S4_MAX_PROCS, S4_MAX_PROCS, S4_MAX_ITEMS, QUEUE_DEFAULT_MAXSIZE);
+           MAX_PROCS, MAX_PROCS, MAX_ITEMS, QUEUE_DEFAULT_MAXSIZE);
 }
 
 /* The number of items the queue of the run holds. */
-static long capacity_of(const struct s4_options *o)
+static long capacity_of(const struct options *o)
 {
     return o->maxsize > 0 ? o->maxsize : QUEUE_DEFAULT_MAXSIZE;
 }
 
-static void parse_queue_kind(const char *text, struct s4_options *o)
+static void parse_queue_kind(const char *text, struct options *o)
 {
     if (strcmp(text, "textbook") == 0)
         o->queue = QUEUE_TEXTBOOK;
@@ -71,11 +71,11 @@ static void parse_queue_kind(const char *text, struct s4_options *o)
 }
 
 /* Combinations that cannot work, refused before any process starts. */
-static void check_combinations(const struct s4_options *o)
+static void check_combinations(const struct options *o)
 {
-    if (o->producers * o->count > S4_MAX_ITEMS)
+    if (o->producers * o->count > MAX_ITEMS)
         usage_error("--producers x --count is %ld items (accepted: at most %ld in all)",
-                    o->producers * o->count, S4_MAX_ITEMS);
+                    o->producers * o->count, MAX_ITEMS);
     if (o->concurrent && o->join_before_drain)
         usage_error("--concurrent and --join-before-drain are two labs (accepted: one of them)");
     if ((o->concurrent || o->join_before_drain) && (o->producers != 1 || o->consumers != 1))
@@ -93,7 +93,7 @@ static void check_combinations(const struct s4_options *o)
                     o->count, 2 * capacity_of(o));
 }
 
-void s4_parse_options(int argc, char *argv[], struct s4_options *o)
+void parse_options(int argc, char *argv[], struct options *o)
 {
     enum { OPT_CONCURRENT = 1000, OPT_JOIN_BEFORE_DRAIN };
     static const struct option options[] = {
@@ -111,16 +111,16 @@ void s4_parse_options(int argc, char *argv[], struct s4_options *o)
     char msg[ARG_MSG_SIZE];
     int opt, rc;
 
-    *o = (struct s4_options){ .queue = QUEUE_TEXTBOOK, .producers = 1, .consumers = 1,
+    *o = (struct options){ .queue = QUEUE_TEXTBOOK, .producers = 1, .consumers = 1,
                               .count = 1000 };
     opterr = 0;
     while ((opt = getopt_long(argc, argv, ":q:p:c:n:m:vh", options, NULL)) != -1) {
         rc = 0;
         switch (opt) {
         case 'q': parse_queue_kind(optarg, o); break;
-        case 'p': rc = arg_long(optarg, "--producers", 1, S4_MAX_PROCS, &o->producers, msg, sizeof msg); break;
-        case 'c': rc = arg_long(optarg, "--consumers", 1, S4_MAX_PROCS, &o->consumers, msg, sizeof msg); break;
-        case 'n': rc = arg_long(optarg, "--count", 1, S4_MAX_ITEMS, &o->count, msg, sizeof msg); break;
+        case 'p': rc = arg_long(optarg, "--producers", 1, MAX_PROCS, &o->producers, msg, sizeof msg); break;
+        case 'c': rc = arg_long(optarg, "--consumers", 1, MAX_PROCS, &o->consumers, msg, sizeof msg); break;
+        case 'n': rc = arg_long(optarg, "--count", 1, MAX_ITEMS, &o->count, msg, sizeof msg); break;
         case 'm': rc = arg_long(optarg, "--maxsize", 0, 1000000, &o->maxsize, msg, sizeof msg); break;
         case OPT_CONCURRENT: o->concurrent = 1; break;
         case OPT_JOIN_BEFORE_DRAIN: o->join_before_drain = 1; break;

@@ -27,7 +27,7 @@ struct queue *queue_new(enum queue_kind kind, size_t maxsize, size_t max_msg)
     }
     if ((q = malloc(sizeof *q)) == NULL)
         return NULL;
-    q->ops = kind == QUEUE_RING ? &s4_ring_ops : &s4_bounded_buffer_ops;
+    q->ops = kind == QUEUE_RING ? &ring_ops : &bounded_buffer_ops;
     q->capacity = maxsize == 0 ? QUEUE_DEFAULT_MAXSIZE : maxsize;
     q->max_msg = max_msg;
     q->shared = q->ops->create(q->capacity, max_msg);

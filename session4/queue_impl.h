@@ -18,7 +18,7 @@ struct queue_ops {
     int (*destroy)(void *shared);
 };
 
-extern const struct queue_ops s4_bounded_buffer_ops;   /* bounded_buffer.c */
-extern const struct queue_ops s4_ring_ops;             /* ring.c */
+extern const struct queue_ops bounded_buffer_ops;      /* bounded_buffer.c */
+extern const struct queue_ops ring_ops;                /* ring.c */
 
 #endif

@@ -310,6 +310,6 @@ static int ring_destroy(void *shared)
     return shared_free(q, q->map_size);
 }
 
-const struct queue_ops s4_ring_ops = {
+const struct queue_ops ring_ops = {
     ring_create, ring_put, ring_get, ring_close, ring_size, ring_destroy,
 };

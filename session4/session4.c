@@ -44,35 +44,35 @@ static int print_queue(void *arg)
     long square;
     size_t len;
 
-    printf("Queue elements:%s\n", s4_tag());                /* print("Queue elements:") */
+    printf("Queue elements:%s\n", tag());                   /* print("Queue elements:") */
     while (!queue_empty(q)) {                               /* while not q.empty(): */
         if (queue_get(q, &square, sizeof square, &len, QUEUE_FOREVER) != QUEUE_OK) /* q.get() */
             die_child("queue_get");
-        printf("%ld%s\n", square, s4_tag());                /* print(...) */
+        printf("%ld%s\n", square, tag());                   /* print(...) */
     }
-    printf("Queue is now empty!%s\n", s4_tag());            /* print("Queue is now empty!") */
+    printf("Queue is now empty!%s\n", tag());               /* print("Queue is now empty!") */
     return 0;
 }
 
 int main(int argc, char *argv[])
 {
     static const long mylist[] = { 1, 2, 3, 4 };           /* mylist = [1,2,3,4] */
-    struct s4_options opt;
+    struct options opt;
     struct task task;
     pid_t p1, p2;
 
     die_init("session4");
-    s4_parse_options(argc, argv, &opt);
+    parse_options(argc, argv, &opt);
     if (output_line_buffered() == -1)
         die("setvbuf");
     if (proc_cleanup_on_signals() == -1)
         die("sigaction");
     if (opt.join_before_drain)
-        return s4_lab_join_before_drain(&opt);
+        return lab_join_before_drain(&opt);
     if (opt.concurrent)
-        return s4_lab_concurrent(&opt);
+        return lab_concurrent(&opt);
     if (opt.counting)
-        return s4_lab_many(&opt);
+        return lab_many(&opt);
 
     task.q = queue_new(opt.queue, 0, sizeof(long));         /* q = multiprocessing.Queue() */
     if (task.q == NULL)

@@ -10,6 +10,7 @@
 
 #include "clock.h"
 #include "die.h"
+#include "proc.h"
 
 #include <signal.h>
 #include <stdio.h>
@@ -39,14 +40,14 @@ static int send_then_read(void *arg)
     conn_close(&b->end[1 - b->who]);
     if (buf == NULL)
         die_child("malloc");
-    printf("p%d sends %zu bytes before it reads%s\n", b->who + 1, b->n, s5_tag());
+    printf("p%d sends %zu bytes before it reads%s\n", b->who + 1, b->n, tag());
     if (conn_send(mine, buf, b->n) == -1)       /* conn.send(data) */
         die_child("send");
     if ((r = conn_recv(mine, b->n, &got, &len)) == -1)  /* conn.recv() */
         die_child("recv");
     if (r == 0)
         fail_in_child("p%d: the other end closed before it sent", b->who + 1);
-    printf("p%d received %zu bytes%s\n", b->who + 1, len, s5_tag());
+    printf("p%d received %zu bytes%s\n", b->who + 1, len, tag());
     free(got);
     free(buf);
     return 0;
@@ -102,7 +103,7 @@ _Noreturn static void report_deadlock(struct both *b)
          b->n, q1, q0, snd, rcv, STALL_SECONDS);
 }
 
-int s5_lab_both_send(const struct s5_options *opt)
+int lab_both_send(const struct options *opt)
 {
     struct both b = { .n = (size_t)opt->both_send };
     struct timespec moved, tick = { 0, 10L * 1000 * 1000 };

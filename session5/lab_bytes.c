@@ -19,7 +19,7 @@ static unsigned char pattern(size_t i)
 
 static int sender(void *arg)
 {
-    struct s5_pair *p = arg;
+    struct pair *p = arg;
     size_t n = (size_t)p->opt->bytes;
     unsigned char *buf = malloc(n > 0 ? n : 1);
 
@@ -28,7 +28,7 @@ static int sender(void *arg)
         die_child("malloc");
     for (size_t i = 0; i < n; i++)
         buf[i] = pattern(i);
-    printf("Sending %zu bytes%s\n", n, s5_tag());
+    printf("Sending %zu bytes%s\n", n, tag());
     if (conn_send(&p->send_end, buf, n) == -1)
         die_child("send");
     free(buf);
@@ -38,7 +38,7 @@ static int sender(void *arg)
 
 static int receiver(void *arg)
 {
-    struct s5_pair *p = arg;
+    struct pair *p = arg;
     size_t want = (size_t)p->opt->bytes, len;
     char *msg;
     int r;
@@ -54,15 +54,15 @@ static int receiver(void *arg)
     for (size_t i = 0; i < len; i++)
         if ((unsigned char)msg[i] != pattern(i))
             fail_in_child("byte %zu of %zu is wrong", i, len);
-    printf("Received %zu bytes intact%s\n", len, s5_tag());
+    printf("Received %zu bytes intact%s\n", len, tag());
     free(msg);
     conn_close(&p->receive_end);
     return 0;
 }
 
-int s5_lab_bytes(const struct s5_options *opt)
+int lab_bytes(const struct options *opt)
 {
-    struct s5_pair pair = { .opt = opt };
+    struct pair pair = { .opt = opt };
 
-    return s5_run_pair(&pair, !opt->oneway, sender, receiver);
+    return run_pair(&pair, !opt->oneway, sender, receiver);
 }

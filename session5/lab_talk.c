@@ -5,6 +5,7 @@
 #include "session5/labs.h"
 
 #include "die.h"
+#include "proc.h"
 
 #include <signal.h>
 #include <stdio.h>
@@ -32,7 +33,7 @@ static void await_answer(struct conn *c)
     if (r == 0)
         fail_in_child("the receiver closed the pipe before it answered");
     if (mode == PRINTED_ANSWER)
-        printf("Received the reply: %s%s\n", reply, s5_tag());
+        printf("Received the reply: %s%s\n", reply, tag());
     free(reply);
 }
 
@@ -41,7 +42,7 @@ static void await_answer(struct conn *c)
  * there was the deadlock of `--duplex a END b`). */
 static int sender(void *arg)
 {
-    struct s5_pair *p = arg;
+    struct pair *p = arg;
     int past_end = 0;
 
     conn_close(&p->receive_end);
@@ -49,7 +50,7 @@ static int sender(void *arg)
         const char *msg = p->opt->msgs[i];
         size_t len = strlen(msg);
 
-        printf("Sent the message: %s%s\n", msg, s5_tag());
+        printf("Sent the message: %s%s\n", msg, tag());
         if (conn_send(&p->send_end, msg, len) == -1)
             die_child("send");
         if (is_end(msg, len))
@@ -76,7 +77,7 @@ static void answer(struct conn *c, const char *msg)
 
 static int receiver(void *arg)
 {
-    struct s5_pair *p = arg;
+    struct pair *p = arg;
     char *msg;
     size_t len;
     int r;
@@ -84,7 +85,7 @@ static int receiver(void *arg)
     conn_close(&p->send_end);
     while ((r = conn_recv(&p->receive_end, PIPE_MAX_MESSAGE, &msg, &len)) == 1
            && !is_end(msg, len)) {
-        printf("Received the message: %s%s\n", msg, s5_tag());
+        printf("Received the message: %s%s\n", msg, tag());
         if (mode != NO_ANSWER)
             answer(&p->receive_end, msg);   /* after the print: it is the go-ahead */
         free(msg);
@@ -92,7 +93,7 @@ static int receiver(void *arg)
     if (r == -1)
         die_child("recv");
     if (r == 0) {
-        printf("Sender closed the pipe.%s\n", s5_tag());
+        printf("Sender closed the pipe.%s\n", tag());
         return 0;
     }
     free(msg);
@@ -103,30 +104,30 @@ static int receiver(void *arg)
     return 0;
 }
 
-static int talk(const struct s5_options *opt, enum answers how)
+static int talk(const struct options *opt, enum answers how)
 {
-    struct s5_pair pair = { .opt = opt };
+    struct pair pair = { .opt = opt };
 
     mode = how;
-    return s5_run_pair(&pair, !opt->oneway, sender, receiver);
+    return run_pair(&pair, !opt->oneway, sender, receiver);
 }
 
-int s5_lab_oneway(const struct s5_options *opt)
+int lab_oneway(const struct options *opt)
 {
     return talk(opt, NO_ANSWER);
 }
 
-int s5_lab_duplex(const struct s5_options *opt)
+int lab_duplex(const struct options *opt)
 {
     return talk(opt, PRINTED_ANSWER);
 }
 
-int s5_lab_lockstep(const struct s5_options *opt)
+int lab_lockstep(const struct options *opt)
 {
     return talk(opt, SILENT_ANSWER);
 }
 
-int s5_run_pair(struct s5_pair *pair, int duplex, proc_fn sender_fn, proc_fn receiver_fn)
+int run_pair(struct pair *pair, int duplex, proc_fn sender_fn, proc_fn receiver_fn)
 {
     pid_t p1, p2;
 

@@ -15,29 +15,29 @@
  * --duplex: the receiver answers each message before END, the sender
  *           prints each answer before it sends the next message.
  * --lockstep: the same wait, without printing the answer. */
-int s5_lab_oneway(const struct s5_options *opt);
-int s5_lab_duplex(const struct s5_options *opt);
-int s5_lab_lockstep(const struct s5_options *opt);
+int lab_oneway(const struct options *opt);
+int lab_duplex(const struct options *opt);
+int lab_lockstep(const struct options *opt);
 
 /* lab_bytes.c, --bytes N: one message of N bytes, checked byte by byte. */
-int s5_lab_bytes(const struct s5_options *opt);
+int lab_bytes(const struct options *opt);
 
 /* lab_both_send.c, --both-send N: both ends send N bytes before either
  * reads; a deadlock once N is more than the sockets buffer. */
-int s5_lab_both_send(const struct s5_options *opt);
+int lab_both_send(const struct options *opt);
 
 /* Two processes on one Pipe: the sender's end and the receiver's, and what
  * the lab's functions need. Both children get this (fork copies it). */
-struct s5_pair {
+struct pair {
     struct conn send_end, receive_end;
-    const struct s5_options *opt;
+    const struct options *opt;
 };
 
 /* Makes the Pipe (duplex or not), starts sender(pair) as p1 and
  * receiver(pair) as p2, closes the parent's copies of both ends and joins
  * both. Each child closes the end it does not use. Returns 0; a failure
  * ends the program (die, fail_child). */
-int s5_run_pair(struct s5_pair *pair, int duplex, proc_fn sender, proc_fn receiver);
+int run_pair(struct pair *pair, int duplex, proc_fn sender, proc_fn receiver);
 
 
 #endif

@@ -50,7 +50,7 @@ static void number(const char *name, long max, long *out)
 
 /* The options that pick a lab each run their own pair of processes, so at
  * most one of them; --oneway changes the Pipe under the tutorial and --bytes. */
-static void check_combinations(const struct s5_options *o, int have_msgs)
+static void check_combinations(const struct options *o, int have_msgs)
 {
     if (o->oneway && (o->duplex || o->lockstep || o->both_send >= 0))
         usage_error("--%s needs both ends to talk; it does not go with --oneway",
@@ -65,7 +65,7 @@ static void check_combinations(const struct s5_options *o, int have_msgs)
                     "receiver; choose one");
 }
 
-void s5_parse_options(int argc, char *argv[], struct s5_options *opt)
+void parse_options(int argc, char *argv[], struct options *opt)
 {
     static const struct option options[] = {
         { "oneway",    no_argument,       NULL, 'o' },
@@ -81,7 +81,7 @@ void s5_parse_options(int argc, char *argv[], struct s5_options *opt)
     char msg[ARG_MSG_SIZE];
     int c;
 
-    *opt = (struct s5_options){ .bytes = -1, .both_send = -1 };
+    *opt = (struct options){ .bytes = -1, .both_send = -1 };
     opterr = 0;
     while ((c = getopt_long(argc, argv, ":odlb:B:vh", options, NULL)) != -1) {
         switch (c) {
@@ -103,7 +103,7 @@ void s5_parse_options(int argc, char *argv[], struct s5_options *opt)
     opt->count = optind < argc ? (size_t)(argc - optind) : 4;
 }
 
-const char *s5_tag(void)
+const char *tag(void)
 {
     static char tag[64];
 

@@ -7,7 +7,7 @@
 
 #include <stddef.h>
 
-struct s5_options {
+struct options {
     char *const *msgs;      /* the messages: the tutorial's four, or argv's */
     size_t count;
     int oneway;             /* --oneway: a pipe() instead of a socketpair() */
@@ -20,10 +20,10 @@ struct s5_options {
 
 /* Fills *opt from the command line; --help prints the usage and exits 0,
  * bad usage exits 2 (usage_error) before any process is started. */
-void s5_parse_options(int argc, char *argv[], struct s5_options *opt);
+void parse_options(int argc, char *argv[], struct options *opt);
 
 /* What a child appends to each line it prints: "" normally, and with
  * --verbose "  [pid 4242, parent 4240]" for the process calling it. */
-const char *s5_tag(void);
+const char *tag(void);
 
 #endif

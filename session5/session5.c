@@ -47,7 +47,7 @@ static int sender(void *arg)                            /* def sender(conn, msgs
     for (size_t i = 0; i < a->count; i++) {             /* for msg in msgs: */
         const char *msg = a->msgs[i];
 
-        printf("Sent the message: %s%s\n", msg, s5_tag());  /* print("Sent the message: ...") */
+        printf("Sent the message: %s%s\n", msg, tag());     /* print("Sent the message: ...") */
         if (frame_send(conn, msg, strlen(msg)) == -1)   /* conn.send(msg) */
             die_child("send");
     }
@@ -68,13 +68,13 @@ static int receiver(void *arg)                          /* def receiver(conn): *
     while ((r = frame_recv(conn, MAX_MESSAGE, &msg, &len)) == 1) {  /* while 1: msg = conn.recv() */
         if (is_end(msg, len))                           /* if msg == "END": */
             break;                                      /*     break */
-        printf("Received the message: %s%s\n", msg, s5_tag());  /* print("Received ...") */
+        printf("Received the message: %s%s\n", msg, tag());     /* print("Received ...") */
         free(msg);
     }
     if (r == -1)
         die_child("recv");
     if (r == 0) {               /* EOF: the sender closed without an END */
-        printf("Sender closed the pipe.%s\n", s5_tag());
+        printf("Sender closed the pipe.%s\n", tag());
         return 0;
     }
     free(msg);
@@ -89,13 +89,13 @@ static int receiver(void *arg)                          /* def receiver(conn): *
 
 int main(int argc, char *argv[])
 {
-    struct s5_options opt;
+    struct options opt;
     struct pipe_args a;
     int ends[2];
     pid_t p1, p2;
 
     die_init("session5");
-    s5_parse_options(argc, argv, &opt);
+    parse_options(argc, argv, &opt);
     if (output_line_buffered() == -1)   /* one line at a time, on a terminal or not */
         die("setvbuf");
     if (proc_cleanup_on_signals() == -1)
@@ -104,11 +104,11 @@ int main(int argc, char *argv[])
      * which the writer reports, not a silent death by SIGPIPE. */
     if (signal(SIGPIPE, SIG_IGN) == SIG_ERR)
         die("signal");
-    if (opt.both_send >= 0) return s5_lab_both_send(&opt);
-    if (opt.bytes >= 0) return s5_lab_bytes(&opt);
-    if (opt.duplex) return s5_lab_duplex(&opt);
-    if (opt.lockstep) return s5_lab_lockstep(&opt);
-    if (opt.oneway) return s5_lab_oneway(&opt);
+    if (opt.both_send >= 0) return lab_both_send(&opt);
+    if (opt.bytes >= 0) return lab_bytes(&opt);
+    if (opt.duplex) return lab_duplex(&opt);
+    if (opt.lockstep) return lab_lockstep(&opt);
+    if (opt.oneway) return lab_oneway(&opt);
 
     a.msgs = opt.msgs;                  /* msgs = ["hello", "hey", "hru?", "END"] */
     a.count = opt.count;

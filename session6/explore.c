@@ -1,18 +1,21 @@
-/* explore.c - session6 --explore N: how many of all the schedules of the
- * two processes end at each final balance, with no lock (any step may follow
- * any other). docs/session6.md explains it.
+/* explore.c - --explore N of session6 and session7: how many of all the
+ * schedules of the two processes end at each final balance. session6 counts
+ * them with no lock (any step may follow any other); session7, which links
+ * this file, with the lock (a read waits while the other process is between
+ * its read and its write, so every update stays whole and every schedule
+ * ends at the start balance). docs/session6.md and docs/session7.md explain it.
  */
-#include "options.h"
-
-#include "die.h"
 #include "explore.h"
+
+#include "bank.h"
+#include "die.h"
 
 #include <errno.h>
 #include <stdio.h>
 
-int s6_lab_explore(struct bank_options *o)
+static int explore(struct bank_options *o, int locked)
 {
-    if (explore_run(stdout, o->explore, 0, o->balance, o->csv) == -1) {
+    if (explore_run(stdout, o->explore, locked, o->balance, o->csv) == -1) {
         if (errno == ENOSYS)
             fail("--explore counts with GMP, and this program was built without it; "
                  "install libgmp-dev, then make");
@@ -20,4 +23,14 @@ int s6_lab_explore(struct bank_options *o)
     }
     bank_end(o);
     return 0;
+}
+
+int lab_explore(struct bank_options *o)
+{
+    return explore(o, 0);
+}
+
+int lab_explore_locked(struct bank_options *o)
+{
+    return explore(o, 1);
 }

@@ -52,7 +52,7 @@ static void usage(void)
            "Explained in docs/session6.md.\n");
 }
 
-void s6_parse_options(int argc, char *argv[], struct bank_options *o)
+void parse_options(int argc, char *argv[], struct bank_options *o)
 {
     char msg[ARG_MSG_SIZE];
 
@@ -71,12 +71,12 @@ void s6_parse_options(int argc, char *argv[], struct bank_options *o)
         usage_error("--explore counts schedules instead of running trials: only --csv and "
                     "--balance go with it");
     if (o->explore != 0) {
-        o->lab = s6_lab_explore;
+        o->lab = lab_explore;
         o->lengthen_when_serial = 0;    /* no processes run */
     } else if (o->schedule != NULL)
-        o->lab = s6_lab_schedule;
+        o->lab = lab_schedule;
     else if (o->value_lock)
-        o->lab = s6_lab_value_lock;
+        o->lab = lab_value_lock;
     /* Only free-running trials need the two processes to overlap. */
-    o->lengthen_when_serial = o->lab == NULL || o->lab == s6_lab_value_lock;
+    o->lengthen_when_serial = o->lab == NULL || o->lab == lab_value_lock;
 }

@@ -1,5 +1,5 @@
 /* options.h - session6's command line: its table of options (the shared
- * rows of common/bank.h and its own), --help, and the lab each mode runs.
+ * rows of bank.h and its own), --help, and the lab each mode runs.
  */
 #ifndef SESSION6_OPTIONS_H
 #define SESSION6_OPTIONS_H
@@ -8,18 +8,17 @@
 
 /* Fills o from argv. --help: prints the usage, exit 0. Bad usage: one line,
  * exit 2. Sets o->lab when an option asks for a lab instead of the trials. */
-void s6_parse_options(int argc, char *argv[], struct bank_options *o);
+void parse_options(int argc, char *argv[], struct bank_options *o);
 
-/* The labs: --schedule STEPS (schedule.c), --value-lock (value_lock.c) and
- * --explore N (explore.c). */
-int s6_lab_schedule(struct bank_options *o);
-int s6_lab_value_lock(struct bank_options *o);
-int s6_lab_explore(struct bank_options *o);
+/* The labs: --schedule STEPS (schedule.c) and --value-lock (value_lock.c);
+ * --explore N is explore.h's lab_explore, which session7 shares. */
+int lab_schedule(struct bank_options *o);
+int lab_value_lock(struct bank_options *o);
 
 /* Python's synchronized Value's lock: a process-shared semaphore in shared
  * memory, taken around each read and each write separately (whole_update
  * 0). Returns 0, or -1 with errno. */
-int s6_value_lock_new(struct bank_lock *lock);
-void s6_value_lock_free(struct bank_lock *lock);
+int value_lock_new(struct bank_lock *lock);
+void value_lock_free(struct bank_lock *lock);
 
 #endif

@@ -1,7 +1,7 @@
 /* session6 - a race condition on a bank balance: the tutorial's program.
- *
- * WARNING: this program is wrong on purpose: two processes update one shared
- * balance with no lock. docs/session6.md explains it.
+ * WARNING: wrong on purpose: two processes update one shared balance with no
+ * lock. Its shared modules (bank.c, explore.c) build session7 too, which is
+ * this program plus the lock. docs/session6.md explains it.
  */
 #include "bank.h"
 #include "die.h"
@@ -77,7 +77,7 @@ int main(int argc, char *argv[])
     const char *failed;
 
     die_init("session6");
-    s6_parse_options(argc, argv, &opt);     /* --help and the options: options.c */
+    parse_options(argc, argv, &opt);        /* --help and the options: options.c */
     if ((failed = bank_begin(&opt)) != NULL)
         die(failed);
     if (opt.lab != NULL)                    /* --schedule and the other labs: --help */

@@ -36,7 +36,7 @@ static int value_lock_release(void *sem)
     return sem_post(sem) == -1 ? errno : 0;
 }
 
-int s6_value_lock_new(struct bank_lock *lock)
+int value_lock_new(struct bank_lock *lock)
 {
     sem_t *sem = shared_alloc(sizeof *sem);
 
@@ -50,7 +50,7 @@ int s6_value_lock_new(struct bank_lock *lock)
     return 0;
 }
 
-void s6_value_lock_free(struct bank_lock *lock)
+void value_lock_free(struct bank_lock *lock)
 {
     sem_destroy(lock->lock);
     shared_free(lock->lock, sizeof(sem_t));
@@ -134,15 +134,15 @@ static void one_trial(struct bank_options *o, struct bank_lock *lock)
     account_free(v.balance);
 }
 
-int s6_lab_value_lock(struct bank_options *o)
+int lab_value_lock(struct bank_options *o)
 {
     struct bank_lock lock;
 
-    if (s6_value_lock_new(&lock) == -1)
+    if (value_lock_new(&lock) == -1)
         die("sem_init");
     for (long t = 0; t < o->trials; t++)
         one_trial(o, &lock);
     bank_end(o);
-    s6_value_lock_free(&lock);
+    value_lock_free(&lock);
     return 0;
 }

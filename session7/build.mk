@@ -1,5 +1,7 @@
-# session7: process-shared semaphores and robust mutexes need -pthread.
-session7_LDLIBS := -pthread
-# --explore counts schedules with GMP integers (common/explore.c); without
-# libgmp-dev the Makefile builds common/explore_without_gmp.c instead.
-session7_LDLIBS += $(GMP_LIBS)
+# session7 is session6 plus the lock: it is built from session7/*.c and
+# session6's shared modules (session6_SHARED in session6/build.mk: the bank,
+# --explore), whose headers it includes by their plain names.
+session7_USES   := session6
+# Process-shared semaphores and robust mutexes need -pthread; session6's
+# --explore, GMP (GMP_LIBS is empty when it stands in without).
+session7_LDLIBS  = -pthread $(GMP_LIBS)

@@ -253,7 +253,7 @@ static void setup(struct bank2 *b, const struct bank_options *o)
 }
 
 /* --deadlock [--ordered]: set up, start P1 and P2, run, report. */
-int s7_lab_deadlock(struct bank_options *o)
+int lab_deadlock(struct bank_options *o)
 {
     struct bank2 *b = shared_alloc(sizeof *b);
 

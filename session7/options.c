@@ -100,7 +100,7 @@ static void check_labs(const struct bank_options *o)
         usage_error("--ordered only applies to --deadlock");
 }
 
-void s7_parse_options(int argc, char *argv[], struct bank_options *o)
+void parse_options(int argc, char *argv[], struct bank_options *o)
 {
     char msg[ARG_MSG_SIZE];
 
@@ -120,11 +120,11 @@ void s7_parse_options(int argc, char *argv[], struct bank_options *o)
                     "or --summary");
     check_labs(o);
     if (o->explore != 0)
-        o->lab = s7_lab_explore;
+        o->lab = lab_explore_locked;
     else if (o->deadlock)
-        o->lab = s7_lab_deadlock;
+        o->lab = lab_deadlock;
     else if (o->schedule != NULL)
-        o->lab = s7_lab_schedule;
+        o->lab = lab_schedule;
     else if (o->kill_holder)
-        o->lab = s7_lab_kill_holder;
+        o->lab = lab_kill_holder;
 }

@@ -1,5 +1,5 @@
 /* options.h - session7's command line: its table of options (the shared
- * rows of common/bank.h and its own), --help, and the lab each mode runs.
+ * rows of session6/bank.h and its own), --help, and the lab each mode runs.
  */
 #ifndef SESSION7_OPTIONS_H
 #define SESSION7_OPTIONS_H
@@ -8,13 +8,13 @@
 
 /* Fills o from argv. --help: prints the usage, exit 0. Bad usage: one line,
  * exit 2. Sets o->lab when an option asks for a lab instead of the trials. */
-void s7_parse_options(int argc, char *argv[], struct bank_options *o);
+void parse_options(int argc, char *argv[], struct bank_options *o);
 
-/* The labs: --schedule STEPS (schedule.c), --kill-holder (kill_holder.c),
- * --explore N (explore.c) and --deadlock [--ordered] (deadlock.c). */
-int s7_lab_schedule(struct bank_options *o);
-int s7_lab_kill_holder(struct bank_options *o);
-int s7_lab_explore(struct bank_options *o);
-int s7_lab_deadlock(struct bank_options *o);
+/* The labs: --schedule STEPS (schedule.c), --kill-holder (kill_holder.c)
+ * and --deadlock [--ordered] (deadlock.c); --explore N is session6's
+ * lab_explore_locked (explore.h). */
+int lab_schedule(struct bank_options *o);
+int lab_kill_holder(struct bank_options *o);
+int lab_deadlock(struct bank_options *o);
 
 #endif

@@ -1,16 +1,17 @@
 /* schedule.c - session7 --schedule STEPS (and --interleave, which is
  * --schedule 1212): the two processes take the steps STEPS gives them, and
  * the real lock decides: a read whose lock the other process holds waits,
- * and the table shows it (common/bank.c plays it). Every schedule ends
+ * and the table shows it (session6/bank.c plays it). Every schedule ends
  * correct. docs/session7.md shows the tables.
  */
 #include "options.h"
 
 #include "die.h"
 #include "lock.h"
+#include "proc.h"
 #include "shm.h"
 
-int s7_lab_schedule(struct bank_options *o)
+int lab_schedule(struct bank_options *o)
 {
     struct lock *lock = shared_alloc(sizeof *lock);
     struct bank_lock guard = { lock, lock_acquire, lock_try_acquire, lock_release, 1 };

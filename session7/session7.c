@@ -1,6 +1,6 @@
 /* session7 - a Lock fixes the race: session6 plus lock.acquire() and
- * lock.release() around each update. diff session6/session6.c
- * session7/session7.c shows the lock and the name. docs/session7.md.
+ * lock.release() around each update, built with session6's shared modules
+ * (bank.c, explore.c). diff session6/session6.c shows the lock alone.
  */
 #include "bank.h"
 #include "die.h"
@@ -88,7 +88,7 @@ int main(int argc, char *argv[])
     const char *failed;
 
     die_init("session7");
-    s7_parse_options(argc, argv, &opt);     /* --help and the options: options.c */
+    parse_options(argc, argv, &opt);        /* --help and the options: options.c */
     if ((failed = bank_begin(&opt)) != NULL)
         die(failed);
     if (opt.lab != NULL)                    /* --schedule and the other labs: --help */

@@ -16,11 +16,11 @@ docs/plots/session8-speedup.svg: session8/session8 session8/plot-speedup.sh FORC
 	$(Q)session8/plot-speedup.sh $@
 
 # ---------------------------------------------------------------- MPI
-# session8/session8-mpi: the same Pool.map on MPI (docs/beyond.md). Its
-# sources live in session8/mpi/, out of reach of the generic program rule
-# (which links every session8/*.c into session8 and into the test runner,
-# neither of which may need MPI). Built by `make mpi`, and by `make` and
-# `make check` when mpicc is there; otherwise skipped with a note.
+# session8/session8-mpi: the same Pool.map on MPI (docs/beyond.md), from
+# session8-mpi.c, mpi_pool.c and mpi_options.c. They are set apart from
+# session8's own program (session8_APART), which must not need MPI; its
+# tests (tests/test_mpi.c) only run it. Built by `make mpi`, and by `make`
+# and `make check` when mpicc is there; otherwise skipped with a note.
 #
 #   make mpi                            build it
 #   make run-session8-mpi NP=3 ARGS=…   mpirun -np 3 session8/session8-mpi ARGS
@@ -34,13 +34,15 @@ MPIRUN  ?= mpirun
 NP      ?= 3
 HAVE_MPICC := $(shell command -v $(MPICC) 2>/dev/null)
 MPI_PROGRAM := session8/session8-mpi
-MPI_OBJ := $(patsubst %.c,$(BUILD)/%.o,$(wildcard session8/mpi/*.c))
+MPI_SRC := session8/session8-mpi.c $(wildcard session8/mpi_*.c)
+MPI_OBJ := $(patsubst session8/%.c,$(BUILD)/session8/mpi/%.o,$(MPI_SRC))
+session8_APART := $(MPI_SRC)
 MPIRUN_FLAGS := --oversubscribe $(if $(filter 0,$(shell id -u)),--allow-run-as-root)
 
-$(BUILD)/session8/mpi/%.o: session8/mpi/%.c
+$(BUILD)/session8/mpi/%.o: session8/%.c
 	$(say) MPICC $<
 	@mkdir -p $(@D)
-	$(Q)OMPI_CC=$(CC) $(MPICC) $(CPPFLAGS) -Isession8/mpi $(ALL_CFLAGS) -c -o $@ $<
+	$(Q)OMPI_CC=$(CC) $(MPICC) $(CPPFLAGS) $(ALL_CFLAGS) -c -o $@ $<
 
 $(MPI_PROGRAM): $(MPI_OBJ) $(LIBCOMMON)
 	$(say) LD $@

@@ -21,7 +21,7 @@
 #include <unistd.h>
 
 /* What the hooks read in the workers: set before the pool forks them. */
-static const struct s8_options *settings;
+static const struct options *settings;
 static int timeline_fd = -1;
 static struct timespec t0;      /* time 0 of the run, for --timeline and --summary */
 static double pool_seconds;     /* from t0 to the pool's join, for --summary */
@@ -102,7 +102,7 @@ static long around_task(pool_fn fn, long item, void *unused)
     return result;
 }
 
-void s8_labs_configure(struct s8_options *o)
+void labs_configure(struct options *o)
 {
     settings = o;
     if (o->initializer != NULL || o->quiet || o->verbose) {
@@ -122,7 +122,7 @@ static void map_serial(const long *mylist, size_t n, long work, long *result)
     }
 }
 
-int s8_lab_serial(const struct s8_options *o)
+int lab_serial(const struct options *o)
 {
     long *result = malloc((o->n ? o->n : 1) * sizeof *result);
 
@@ -136,7 +136,7 @@ int s8_lab_serial(const struct s8_options *o)
     return 0;
 }
 
-void s8_labs_start(const struct s8_options *o)
+void labs_start(const struct options *o)
 {
     if (o->timeline != NULL) {
         int fd = open(o->timeline, O_WRONLY | O_CREAT | O_TRUNC | O_APPEND, 0644);
@@ -157,7 +157,7 @@ void s8_labs_start(const struct s8_options *o)
     clock_gettime(CLOCK_MONOTONIC, &t0);
 }
 
-void s8_lab_map_failed(const struct pool *p)
+void lab_map_failed(const struct pool *p)
 {
     /* A worker killed by SIGPIPE was printing to a pipe whose reader has
      * gone (`session8 --range 100 | head -3`): not an error to report but
@@ -178,7 +178,7 @@ static const char *seconds_text(double seconds, char *buf, size_t len)
     return buf;
 }
 
-void s8_lab_summary(const struct pool *p, const struct s8_options *o)
+void lab_summary(const struct pool *p, const struct options *o)
 {
     size_t count;
     const struct pool_worker_stat *stats = pool_stats(p, &count);
@@ -212,12 +212,12 @@ void s8_lab_summary(const struct pool *p, const struct s8_options *o)
            pool_seconds / (serial_seconds > 1e-9 ? serial_seconds : 1e-9), processes);
 }
 
-void s8_labs_joined(void)
+void labs_joined(void)
 {
     pool_seconds = seconds_since(&t0);
 }
 
-void s8_labs_end(struct s8_options *o)
+void labs_end(struct options *o)
 {
     if (timeline_fd >= 0 && close(timeline_fd) == -1)
         die("close timeline");

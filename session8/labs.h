@@ -10,31 +10,31 @@
 #include "options.h"
 #include "pool.h"
 
-/* Called by s8_parse_options once the options are valid: sets o->pool's
+/* Called by parse_options once the options are valid: sets o->pool's
  * initializer and task hook when a lab needs them (--initializer, --quiet,
  * --verbose, --work, --crash-on, --timeline), and remembers the settings
  * every worker reads (fork() gives each worker a copy). */
-void s8_labs_configure(struct s8_options *o);
+void labs_configure(struct options *o);
 
 /* --serial: the tutorial's first program, [square(n) for n in mylist], with
  * no worker. Prints the result; returns the exit status. */
-int s8_lab_serial(const struct s8_options *o);
+int lab_serial(const struct options *o);
 
 /* Before the pool starts: opens the --timeline file and sets its time 0. */
-void s8_labs_start(const struct s8_options *o);
+void labs_start(const struct options *o);
 
 /* pool_map() failed: ends the program. A worker killed by SIGPIPE (the
  * reader of our output has gone) ends it the same silent way; any other
  * failure is one line and exit 1. */
-_Noreturn void s8_lab_map_failed(const struct pool *p);
+_Noreturn void lab_map_failed(const struct pool *p);
 
 /* The pool has been joined: the --summary clock stops. */
-void s8_labs_joined(void);
+void labs_joined(void);
 
 /* --summary, after the result: wall times, items per worker, speedup. */
-void s8_lab_summary(const struct pool *p, const struct s8_options *o);
+void lab_summary(const struct pool *p, const struct options *o);
 
 /* After the pool is freed: closes the timeline, frees the options' list. */
-void s8_labs_end(struct s8_options *o);
+void labs_end(struct options *o);
 
 #endif

@@ -1,7 +1,7 @@
 /* options.c - session8's --help and option parsing (see options.h).
  *
  * Every check happens here, before any worker is started: bad usage is
- * exit 2 with no child process, as CONVENTIONS.md asks.
+ * exit 2 with no child process (CONTRIBUTING.md, "What every program keeps").
  */
 #include "options.h"
 
@@ -43,7 +43,7 @@ static void usage(void)
            "  -h, --help              print this help and exit\n"
            "\n"
            "Explained in docs/session8.md.\n",
-           S8_ITEM_MAX, S8_ITEM_MAX, S8_RANGE_MAX, POOL_MAX_PROCESSES, S8_WORK_MAX);
+           ITEM_MAX, ITEM_MAX, RANGE_MAX, POOL_MAX_PROCESSES, WORK_MAX);
 }
 
 static long parse_long(const char *text, const char *what, long min, long max)
@@ -57,7 +57,7 @@ static long parse_long(const char *text, const char *what, long min, long max)
 }
 
 /* The input list: positional numbers or --range N; else main's list stays. */
-static void make_list(int argc, char *argv[], struct s8_options *o, long range)
+static void make_list(int argc, char *argv[], struct options *o, long range)
 {
     char msg[ARG_MSG_SIZE];
     size_t len = optind < argc ? (size_t)(argc - optind) : (size_t)range;
@@ -67,7 +67,7 @@ static void make_list(int argc, char *argv[], struct s8_options *o, long range)
     if ((o->owned = malloc(len * sizeof *o->owned)) == NULL)
         die("malloc");
     if (optind < argc) {
-        if (arg_long_list(argv + optind, len, "list item", -S8_ITEM_MAX, S8_ITEM_MAX,
+        if (arg_long_list(argv + optind, len, "list item", -ITEM_MAX, ITEM_MAX,
                           o->owned, msg, sizeof msg) == -1)
             usage_error("%s", msg);
     } else {
@@ -86,7 +86,7 @@ static int in_list(const long *list, size_t n, long item)
     return 0;
 }
 
-void s8_parse_options(int argc, char *argv[], struct s8_options *o)
+void parse_options(int argc, char *argv[], struct options *o)
 {
     enum { OPT_SERIAL = 256, OPT_CRASH_ON };
     static const struct option options[] = {
@@ -116,20 +116,20 @@ void s8_parse_options(int argc, char *argv[], struct s8_options *o)
         case 'p': o->pool.processes = (int)parse_long(optarg, "--processes", 1,
                                                       POOL_MAX_PROCESSES);
                   pool_option = 1; break;
-        case 'c': o->chunksize = parse_long(optarg, "--chunksize", 1, S8_RANGE_MAX);
+        case 'c': o->chunksize = parse_long(optarg, "--chunksize", 1, RANGE_MAX);
                   pool_option = 1; break;
         case 'm': o->pool.maxtasksperchild = parse_long(optarg, "--maxtasksperchild", 1,
-                                                        S8_RANGE_MAX);
+                                                        RANGE_MAX);
                   pool_option = 1; break;
-        case 'r': range = parse_long(optarg, "--range", 1, S8_RANGE_MAX); break;
+        case 'r': range = parse_long(optarg, "--range", 1, RANGE_MAX); break;
         case 'q': o->quiet = 1; break;
         case 'v': o->verbose = 1; break;
         case 'i': o->initializer = optarg; pool_option = 1; break;
-        case 'w': o->work = parse_long(optarg, "--work", 0, S8_WORK_MAX); break;
+        case 'w': o->work = parse_long(optarg, "--work", 0, WORK_MAX); break;
         case 's': o->summary = 1; pool_option = 1; break;
         case 't': o->timeline = optarg; pool_option = 1; break;
         case OPT_CRASH_ON:
-            o->crash_on = parse_long(optarg, "--crash-on", -S8_ITEM_MAX, S8_ITEM_MAX);
+            o->crash_on = parse_long(optarg, "--crash-on", -ITEM_MAX, ITEM_MAX);
             o->crash_on_set = 1;
             pool_option = 1;
             break;
@@ -148,5 +148,5 @@ void s8_parse_options(int argc, char *argv[], struct s8_options *o)
     make_list(argc, argv, o, range);
     if (o->crash_on_set && !in_list(o->items, o->n, o->crash_on))
         usage_error("--crash-on %ld is not in the list, so no worker would crash", o->crash_on);
-    s8_labs_configure(o);
+    labs_configure(o);
 }

@@ -1,6 +1,6 @@
 /* options.h - session8's command line, parsed into one struct.
  *
- * session8.c calls s8_parse_options() once; the labs (labs.h) read the rest.
+ * session8.c calls parse_options() once; the labs (labs.h) read the rest.
  */
 #ifndef SESSION8_OPTIONS_H
 #define SESSION8_OPTIONS_H
@@ -10,11 +10,11 @@
 #include <stddef.h>
 
 /* The largest |n| whose square fits in a long (3037000499^2 < 2^63). */
-#define S8_ITEM_MAX 3037000499L
-#define S8_RANGE_MAX 10000000L
-#define S8_WORK_MAX 1000000000L
+#define ITEM_MAX 3037000499L
+#define RANGE_MAX 10000000L
+#define WORK_MAX 1000000000L
 
-struct s8_options {
+struct options {
     const long *items;          /* the list to map: main's, or --range / NUMBER... */
     size_t n;
     long *owned;                /* items, when the options made them (freed at exit) */
@@ -29,6 +29,6 @@ struct s8_options {
 
 /* Reads argv into *o (o->items and o->n hold the default list on entry).
  * Bad usage ends the program with exit 2 (usage_error), --help with 0. */
-void s8_parse_options(int argc, char *argv[], struct s8_options *o);
+void parse_options(int argc, char *argv[], struct options *o);
 
 #endif

@@ -27,14 +27,14 @@ static long square(long n)
 int main(int argc, char *argv[])
 {
     long mylist[] = { 1, 2, 3, 4, 5 };                     /* mylist = [1,2,3,4,5] */
-    struct s8_options opt = { .items = mylist, .n = sizeof mylist / sizeof mylist[0] };
+    struct options opt = { .items = mylist, .n = sizeof mylist / sizeof mylist[0] };
     struct pool *p;
     long *result;
 
     die_init("session8");
-    s8_parse_options(argc, argv, &opt);
+    parse_options(argc, argv, &opt);
     if (opt.serial)
-        return s8_lab_serial(&opt);
+        return lab_serial(&opt);
     if ((result = malloc(opt.n * sizeof *result)) == NULL)
         die("malloc");
     /* Workers take turns printing: each line must leave in one write(). */
@@ -42,25 +42,25 @@ int main(int argc, char *argv[])
         die("setvbuf");
     if (proc_cleanup_on_signals() == -1)    /* Ctrl-C stops every worker too */
         die("sigaction");
-    s8_labs_start(&opt);                    /* --timeline: its clock starts */
+    labs_start(&opt);                       /* --timeline: its clock starts */
 
     p = pool_new_with(&opt.pool);   /* p = multiprocessing.Pool(): fork()s the workers */
     if (p == NULL)
         die("starting the pool");
     if (pool_map(p, square, opt.items, opt.n, (size_t)opt.chunksize,
                  result) == -1)                         /* result = p.map(square, mylist) */
-        s8_lab_map_failed(p);           /* a worker died: one line, exit 1 */
+        lab_map_failed(p);              /* a worker died: one line, exit 1 */
     pool_close(p);                      /* no more work: each worker sees EOF */
     if (pool_join(p) == -1)             /* and exits; every one is reaped */
         fail("%s", pool_error(p));
-    s8_labs_joined();                   /* --summary: the pool's clock stops */
+    labs_joined();                      /* --summary: the pool's clock stops */
 
     pylist_print_longs(stdout, result, opt.n);          /* print(result) */
     putchar('\n');
     if (opt.summary)
-        s8_lab_summary(p, &opt);
+        lab_summary(p, &opt);
     pool_free(p);
-    s8_labs_end(&opt);                  /* closes the --timeline file */
+    labs_end(&opt);                     /* closes the --timeline file */
     free(result);
     return fflush(stdout) == 0 ? 0 : 1;
 }

@@ -1,6 +1,6 @@
 /* test_hardening.c - every program, attacked the same way: bad command lines
  * and signals in the middle of a run. The rules these tests enforce are in
- * /work/shared/CONVENTIONS.md ("Every program"); docs/testing.md explains the
+ * CONTRIBUTING.md ("What every program keeps"); docs/testing.md explains the
  * tests and the make targets that run the suite under sanitizers and valgrind.
  */
 #include "testutil.h"

@@ -285,7 +285,7 @@ static const struct cited_line cited_lines[] = {
     { 35, "static void square_list(" },
     { 38, "result.append(num * num)" },
     { 39, "print_result(\"process p1\")" },
-    { 50, "s1_parse_options(" },
+    { 50, "parse_options(" },
     { 51, "result = malloc(" },
     { 56, "proc_cleanup_on_signals()" },
     { 61, "proc_hold_signals(&before)" },

@@ -307,7 +307,7 @@ END_TEST
  * within 150 lines. Moving code means updating the page, then this table. */
 static const struct cited_line cited_lines[] = {
     { 25, "shared_new(char typecode, size_t len)" },
-    { 29, "s.mem = mmap(NULL, s2_size(&s), PROT_READ | PROT_WRITE," },
+    { 29, "s.mem = mmap(NULL, shared_size(&s), PROT_READ | PROT_WRITE," },
     { 30, "MAP_SHARED | MAP_ANONYMOUS" },
     { 34, "}" },
     { 36, "static void print_results(" },
@@ -318,7 +318,7 @@ static const struct cited_line cited_lines[] = {
     { 57, "square_sum.value = sum(result)" },
     { 58, "print_results(\"process p1\"" },
     { 59, "}" },
-    { 70, "s2_parse_options(" },
+    { 70, "parse_options(" },
     { 74, "multiprocessing.Array('i', 4)" },
     { 75, "multiprocessing.Value('i')" },
     { 81, "proc_hold_signals(&before)" },

@@ -119,7 +119,7 @@ int wait_until_stopped(pid_t pid, double timeout);
  * seconds. */
 int wait_until_dead(const pid_t *pids, int n, double timeout);
 
-/* The --help contract (CONVENTIONS.md): `program --help` (a path such as
+/* The --help contract (CONTRIBUTING.md): `program --help` (a path such as
  * "session1/session1") exits 0, prints "Usage: NAME" first on stdout and
  * each of the NULL-terminated `mentions` somewhere in it, nothing on stderr. */
 void assert_help(const char *program, const char *const mentions[]);

@@ -6,8 +6,8 @@
  * orders end there, as GMP integers (explore.h is the GMP-free entry point
  * the programs use). docs/session6.md ("Every interleaving, counted") shows it.
  */
-#ifndef COMMON_EXPLORE_COUNT_H
-#define COMMON_EXPLORE_COUNT_H
+#ifndef SESSION6_EXPLORE_COUNT_H
+#define SESSION6_EXPLORE_COUNT_H
 
 #include <stdio.h>             /* before gmp.h, which declares gmp_fprintf only after FILE */
 #include <gmp.h>

@@ -25,7 +25,7 @@ static long square(long n)
 int main(int argc, char *argv[])
 {
     long mylist[] = { 1, 2, 3, 4, 5 };                        /* mylist = [1,2,3,4,5] */
-    struct s8m_options opt = { .items = mylist, .n = 5 };    /* --range N, NUMBER... */
+    struct mpi_options opt = { .items = mylist, .n = 5 };    /* --range N, NUMBER... */
     size_t *items_done;
     long *result;
     double seconds;
@@ -36,7 +36,7 @@ int main(int argc, char *argv[])
         fail("MPI_Init failed");
     MPI_Comm_rank(MPI_COMM_WORLD, &rank);
     MPI_Comm_size(MPI_COMM_WORLD, &size);
-    s8m_parse_options(argc, argv, &opt);         /* rank 0 reads them, all ranks learn */
+    mpi_parse_options(argc, argv, &opt);         /* rank 0 reads them, all ranks learn */
     if (rank != 0) {                             /* ranks 1..: the pool's workers */
         int status = mpi_pool_work(square, &opt.workers);
 
@@ -55,7 +55,7 @@ int main(int argc, char *argv[])
     pylist_print_longs(stdout, result, opt.n);   /* print(result) */
     putchar('\n');
     if (opt.summary)
-        s8m_print_summary(&opt, seconds, items_done);
+        mpi_print_summary(&opt, seconds, items_done);
     free(result);
     free(items_done);
     free(opt.owned);

@@ -7,7 +7,7 @@
 
 #include <stddef.h>
 
-struct s8m_options {
+struct mpi_options {
     const long *items;          /* main's list, or --range / NUMBER... (rank 0) */
     size_t n;
     long *owned;                /* items, when the options made them */
@@ -20,10 +20,10 @@ struct s8m_options {
  * prints one line and "Try ..." and ends every rank with exit 2 before any
  * work is sent, --help ends every rank with 0. The other ranks receive
  * o->workers from rank 0. */
-void s8m_parse_options(int argc, char *argv[], struct s8m_options *o);
+void mpi_parse_options(int argc, char *argv[], struct mpi_options *o);
 
 /* --summary on rank 0: map time, items per rank, speedup over the loop. */
-void s8m_print_summary(const struct s8m_options *o, double map_seconds,
+void mpi_print_summary(const struct mpi_options *o, double map_seconds,
                        const size_t *items_done);
 
 #endif

@@ -8,8 +8,8 @@
  * the same race; but now every read says which write it saw, and every
  * write which write it overwrote. docs/tracing.md explains the accounting.
  */
-#ifndef COMMON_BANK_TRACE_H
-#define COMMON_BANK_TRACE_H
+#ifndef SESSION6_BANK_TRACE_H
+#define SESSION6_BANK_TRACE_H
 
 #include "bank.h"
 

@@ -1,4 +1,4 @@
-/* test_session8_mpi.c - session8-mpi: session8's Pool.map on MPI.
+/* test_mpi.c - session8-mpi: session8's Pool.map on MPI.
  *
  * Every program test runs it under `mpirun --oversubscribe` (the machine
  * may have fewer cores than ranks), or alone as an MPI singleton for --help
@@ -37,11 +37,11 @@ static const char *mpirun_path(void)
 static int have_mpi(void)
 {
     if (mpirun_path() == NULL) {
-        puts("session8_mpi: no mpirun on PATH, the MPI pool is not tested");
+        puts("mpi: no mpirun on PATH, the MPI pool is not tested");
         return 0;
     }
     if (access(PROGRAM, X_OK) != 0) {
-        puts("session8_mpi: " PROGRAM " is not built (no mpicc), not tested");
+        puts("mpi: " PROGRAM " is not built (no mpicc), not tested");
         return 0;
     }
     return 1;
@@ -325,9 +325,9 @@ START_TEST(one_rank_is_refused_with_exit_2)
 }
 END_TEST
 
-Suite *suite_session8_mpi(void)
+Suite *suite_mpi(void)
 {
-    Suite *s = suite_create("session8_mpi");
+    Suite *s = suite_create("mpi");
     TCase *tc = tcase_create("mpirun");
     const int n_bad = (int)(sizeof bad_inputs / sizeof bad_inputs[0]);
 

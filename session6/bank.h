@@ -4,8 +4,8 @@
  * holds its own withdraw, deposit and perform_transactions.
  * docs/session6.md and docs/session7.md explain it.
  */
-#ifndef COMMON_BANK_H
-#define COMMON_BANK_H
+#ifndef SESSION6_BANK_H
+#define SESSION6_BANK_H
 
 #include <semaphore.h>
 #include <stdatomic.h>
@@ -32,7 +32,7 @@ struct bank_options {
     int value_lock;         /* session6 --value-lock */
     int lock_kind;          /* session7 --lock (an enum lock_kind) */
     int kill_holder;        /* session7 --kill-holder */
-    long explore;           /* --explore N (common/explore.h); 0: off */
+    long explore;           /* --explore N (explore.h); 0: off */
     int deadlock, ordered;  /* session7 --deadlock [--ordered] */
     /* The extra mode an option chose (a lab in the program's own files), or
      * NULL for the tutorial's ten trials. main calls it after bank_begin, in

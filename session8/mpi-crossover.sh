@@ -1,5 +1,5 @@
 #!/bin/sh
-# crossover.sh [ITEMS [RUNS]] - when do 2 workers beat the plain loop? For each
+# mpi-crossover.sh [ITEMS [RUNS]] - when do 2 workers beat the plain loop? For each
 # --work W, session8-mpi (mpirun -np 3: rank 0 and 2 worker ranks) and
 # session8's fork pool (--processes 2) map ITEMS items (default 100); each
 # --summary gives the serial loop's time for the same work (so the task's

@@ -37,7 +37,7 @@ static void share(long shared[N_SHARED], struct mpi_pool_settings *s, int from_r
 }
 
 /* Ends every rank with `status` (rank 0 calls it; the others learn it from
- * the broadcast in s8m_parse_options). */
+ * the broadcast in mpi_parse_options). */
 static _Noreturn void end_all(int status)
 {
     long shared[N_SHARED] = { status };
@@ -97,7 +97,7 @@ static long parse_long(const char *text, const char *what, long min, long max)
     return value;
 }
 
-static void make_list(int argc, char *argv[], struct s8m_options *o, long range)
+static void make_list(int argc, char *argv[], struct mpi_options *o, long range)
 {
     char msg[ARG_MSG_SIZE];
     size_t len = optind < argc ? (size_t)(argc - optind) : (size_t)range;
@@ -124,7 +124,7 @@ static void make_list(int argc, char *argv[], struct s8m_options *o, long range)
                   o->workers.crash_on);
 }
 
-static void parse_on_rank0(int argc, char *argv[], struct s8m_options *o)
+static void parse_on_rank0(int argc, char *argv[], struct mpi_options *o)
 {
     enum { OPT_CRASH_ON = 256 };
     static const struct option options[] = {
@@ -170,7 +170,7 @@ static void parse_on_rank0(int argc, char *argv[], struct s8m_options *o)
                   "(accepted: mpirun -np 2 or more)");
 }
 
-void s8m_parse_options(int argc, char *argv[], struct s8m_options *o)
+void mpi_parse_options(int argc, char *argv[], struct mpi_options *o)
 {
     long shared[N_SHARED] = { GO };
     int rank;
@@ -185,7 +185,7 @@ void s8m_parse_options(int argc, char *argv[], struct s8m_options *o)
     }
 }
 
-void s8m_print_summary(const struct s8m_options *o, double map_seconds,
+void mpi_print_summary(const struct mpi_options *o, double map_seconds,
                        const size_t *items_done)
 {
     struct timespec start, end;

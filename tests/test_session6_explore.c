@@ -1,6 +1,7 @@
-/* test_explore.c - common/explore.c (the --explore count of sessions 6 and
- * 7) against a brute force written here independently: every step string
- * of 1s and 2s is enumerated and played, one step at a time. */
+/* test_session6_explore.c - session6/explore_count.c (the --explore count
+ * of sessions 6 and 7) against a brute force written here independently:
+ * every step string of 1s and 2s is enumerated and played, one step at a
+ * time. */
 #include "explore_count.h"
 #include "testutil.h"
 
@@ -252,9 +253,9 @@ START_TEST(help_mentions_explore)
 }
 END_TEST
 
-Suite *suite_explore(void)
+Suite *suite_session6_explore(void)
 {
-    Suite *s = suite_create("explore");
+    Suite *s = suite_create("session6_explore");
     TCase *counts = tcase_create("counts");
     TCase *output = tcase_create("output");
     TCase *program = tcase_create("program");
