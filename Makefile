@@ -64,9 +64,10 @@ objects_of = $(patsubst %.c,$(BUILD)/%.o,$(filter-out $($(1)_APART),$(wildcard $
              $(foreach u,$($(1)_USES),$(patsubst %,$(BUILD)/$(u)/%.o,$($(u)_SHARED)))
 modules_of = $(filter-out $(BUILD)/$(1)/$(1).o,$(call objects_of,$(1)))
 # --trace writes JSON with json-c (common/trace_json.c); without libjson-c-dev
-# common/trace_without_json.c stands in, and --trace says what it needs.
+# common/trace_without_json.c stands in for both (and trace_timeline.c, which
+# reads a trace back to draw it), and --trace says what it needs.
 ifneq ($(filter libjson-c-dev,$(SETUP_MISSING)),)
-  COMMON_SRC := $(filter-out common/trace_json.c,$(wildcard common/*.c))
+  COMMON_SRC := $(filter-out common/trace_json.c common/trace_timeline.c,$(wildcard common/*.c))
   TRACE_LIBS :=
 else
   COMMON_SRC := $(filter-out common/trace_without_json.c,$(wildcard common/*.c))

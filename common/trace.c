@@ -386,3 +386,61 @@ int trace_close(void)
     errno = saved;
     return rc;
 }
+
+/* ------------------------------------------------------- one run */
+
+static const char *run_path, *run_picture, *run_title;
+static int run_remove;
+
+static void close_at_exit(void)
+{
+    char msg[512];
+
+    if (t.shared == NULL || getpid() != t.writer_pid)
+        return;
+    if (trace_close() == -1) {
+        fprintf(stderr, "%s: %s: %s\n", program_name(), trace_what(run_path), strerror(errno));
+        _exit(1);
+    }
+    if (run_picture != NULL
+        && timeline_draw(run_path, run_picture, run_title, 0, NULL, msg, sizeof msg) == -1) {
+        fprintf(stderr, "%s: --timeline %s: %s\n", program_name(), run_picture, msg);
+        if (run_remove)
+            unlink(run_path);
+        _exit(1);
+    }
+    if (run_remove)
+        unlink(run_path);
+}
+
+int trace_run_picture(const char *picture, const char *title, int remove_trace)
+{
+    run_picture = picture;
+    run_title = title;
+    run_remove = remove_trace;
+    return 0;
+}
+
+int trace_run(const char *path, const char *program, int tracks, long capacity,
+              const char *const names[])
+{
+    if (trace_open(path, program, tracks, capacity) == -1)
+        return -1;
+    for (int k = 0; names != NULL && names[k] != NULL && k + 1 < tracks; k++)
+        if (trace_name(k + 1, names[k]) == -1)
+            return -1;
+    run_path = path;
+    return atexit(close_at_exit) == 0 ? 0 : -1;
+}
+
+const char *trace_what(const char *path)
+{
+    static char what[160];
+
+    if (errno == ENOSYS)
+        snprintf(what, sizeof what, "--trace needs json-c, and this program was built "
+                 "without it (apt-get install libjson-c-dev, then make)");
+    else
+        snprintf(what, sizeof what, "--trace %s", path);
+    return what;
+}

@@ -13,6 +13,7 @@
 #define COMMON_TRACE_H
 
 #include <stddef.h>
+#include <stdio.h>
 #include <stdint.h>
 #include <sys/types.h>
 
@@ -110,10 +111,41 @@ struct trace_event *trace_events(int track, size_t *n);
  * event, with a note. Returns 0, or -1 with errno (a write error). */
 int trace_flush(void);
 
+/* For a program whose trace is one run (sessions 1-5 and 8): trace_open,
+ * then the names of tracks 1, 2, ... (NULL-terminated; names[k] names track
+ * k + 1), and an at-exit handler in the opening process that closes the
+ * trace when the program ends, whatever its exit status; a write error
+ * then is one line on stderr and exit status 1. Returns 0, or -1 with
+ * errno: die(trace_what(path)) says it. */
+int trace_run(const char *path, const char *program, int tracks, long capacity,
+              const char *const names[]);
+
+/* After trace_run: at exit, once the trace is written, also draw it in
+ * `picture` (timeline_draw, titled `title`), and remove the trace file when
+ * remove_trace is 1 (a temporary one). A failure to draw is one line and
+ * exit status 1. Returns 0. */
+int trace_run_picture(const char *picture, const char *title, int remove_trace);
+
+/* "--trace PATH", or the line saying json-c is missing (errno ENOSYS):
+ * the operation for die(). */
+const char *trace_what(const char *path);
+
 /* Flushes, ends the JSON document, closes the file and unmaps the region.
  * Says on stderr (one line) when a buffer was full. Returns 0, or -1 with
  * errno. Only the process that opened the trace writes anything. */
 int trace_close(void);
+
+/* Draws the trace in file `trace` as a picture in `out` (.svg, or .png)
+ * with gnuplot: a lane per track, time across (by default only while the
+ * children work: TIMELINE_WHOLE shows all), spans as bars, instants as
+ * marks. With script != NULL, writes the gnuplot script there instead.
+ * TIMELINE_NEED_OVERLAP shows only the time when every child was at work,
+ * and returns 3 without drawing when there was none. Returns 0, 3, or -1
+ * with a one-line message in msg. */
+#define TIMELINE_WHOLE 1
+#define TIMELINE_NEED_OVERLAP 2
+int timeline_draw(const char *trace, const char *out, const char *title, int flags,
+                  FILE *script, char *msg, size_t msglen);
 
 /* --- the JSON writer (trace_json.c, with json-c; trace_without_json.c
  * stands in when the library is missing). Used by trace.c only. */

@@ -1,11 +1,12 @@
 /* trace_without_json.c - the trace writer on a machine without json-c: the
  * Makefile builds this instead of trace_json.c when libjson-c-dev is missing
  * (and could not be installed), so every program still builds and teaches;
- * --trace then says what it needs. See trace.h.
+ * --trace and --timeline then say what they need. See trace.h.
  */
 #include "trace.h"
 
 #include <errno.h>
+#include <stdio.h>
 
 struct trace_writer *trace_writer_open(const char *path, const char *program, long pid)
 {
@@ -33,4 +34,13 @@ int trace_writer_close(struct trace_writer *w, long capacity, long dropped, int 
 {
     (void)w, (void)capacity, (void)dropped, (void)no_room;
     return 0;
+}
+
+int timeline_draw(const char *trace, const char *out, const char *title, int flags,
+                  FILE *script, char *msg, size_t msglen)
+{
+    (void)trace, (void)out, (void)title, (void)flags, (void)script;
+    snprintf(msg, msglen, "the timeline needs json-c, and this program was built without it "
+             "(apt-get install libjson-c-dev, then make)");
+    return -1;
 }

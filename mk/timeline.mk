@@ -18,10 +18,10 @@ TIMELINE_ARGS_session6 := --trials 1 --iterations 60
 TIMELINE_ARGS_session7 := --trials 1 --iterations 30
 TIMELINE_ARGS_session8 := --processes 2 --range 32 --chunksize 4 --work 2000 --quiet
 
-$(TIMELINE): tools/timeline.c | check-json
+$(TIMELINE): tools/timeline.c $(LIBCOMMON) | check-json
 	$(say) CC $<
 	@mkdir -p $(@D)
-	$(Q)$(CC) $(CPPFLAGS) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $< $(TRACE_LIBS) $(LDLIBS)
+	$(Q)$(CC) $(CPPFLAGS) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $< $(LIBCOMMON) $(TRACE_LIBS) $(LDLIBS)
 
 .PHONY: check-json
 check-json:
@@ -46,11 +46,17 @@ define timeline_draw
 	        $(TIMELINE_DIR)/$(1).json /dev/null > /dev/null && break;, \
 	    grep -q '$(or $(4),.)' $(TIMELINE_DIR)/$(1).json && break;) \
 	done
-	@$(TIMELINE) $(TIMELINE_DIR)/$(1).json $(3) "$(call timeline_title,$(1),$(2))"
+	@$(TIMELINE) $(if $(5),--need-overlap) $(TIMELINE_DIR)/$(1).json $(3) \
+	    "$(call timeline_title,$(1),$(2))"; rc=$$?; \
+	if [ $$rc -eq 3 ]; then $(TIMELINE) $(TIMELINE_DIR)/$(1).json $(3) \
+	    "$(call timeline_title,$(1),$(2))"; else exit $$rc; fi
 endef
 
 TIMELINE_WANT_session6 := "note":"lost update
 TIMELINE_WANT_session7 := overlap
+# Drawn only where both children were at work (the race, the lock's waits).
+TIMELINE_OVERLAP_session6 := yes
+TIMELINE_OVERLAP_session7 := yes
 
 define TIMELINE_RULE
 .PHONY: timeline-$(1)
@@ -66,7 +72,7 @@ endif
 
 docs/plots/$(1)-trace.svg: $(1)/$(1) $(TIMELINE) FORCE
 	$$(say) PLOT $$@
-	$$(call timeline_draw,$(1),$$(TIMELINE_ARGS_$(1)),$$@,$$(TIMELINE_WANT_$(1)))
+	$$(call timeline_draw,$(1),$$(TIMELINE_ARGS_$(1)),$$@,$$(TIMELINE_WANT_$(1)),$$(TIMELINE_OVERLAP_$(1)))
 endef
 $(foreach s,$(SESSIONS),$(eval $(call TIMELINE_RULE,$(s))))
 

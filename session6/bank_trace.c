@@ -78,8 +78,6 @@ void bank_trace_write(_Atomic long *balance, long value)
 
 /* ------------------------------------------------------------ the file */
 
-static char error_text[128];
-
 int bank_trace_begin(struct bank_options *o)
 {
     if (trace_open(o->trace, program_name(), WRITERS, TRACE_CAPACITY) == -1
@@ -90,12 +88,7 @@ int bank_trace_begin(struct bank_options *o)
 
 const char *bank_trace_error(const struct bank_options *o)
 {
-    if (errno == ENOSYS)
-        snprintf(error_text, sizeof error_text, "--trace needs json-c, and this program was "
-                 "built without it (apt-get install libjson-c-dev, then make)");
-    else
-        snprintf(error_text, sizeof error_text, "--trace %s", o->trace);
-    return error_text;
+    return trace_what(o->trace);
 }
 
 /* ------------------------------------------------- the lost updates */

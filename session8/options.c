@@ -35,7 +35,10 @@ static void usage(void)
            "  -w, --work=N            each task also burns N units of CPU, 0..%ld (default: 0)\n"
            "  -s, --summary           print wall time, items per worker and the speedup\n"
            "                          over the serial loop for the same work\n"
-           "  -t, --timeline=FILE     write 'worker item start end' for every task to FILE\n"
+           "  -t, --timeline=FILE     draw which worker ran which chunk and task, and when,\n"
+           "                          in FILE (an SVG; needs gnuplot; default: none)\n"
+           "      --trace=FILE        write every chunk and task of every worker to FILE as\n"
+           "                          Trace Event Format JSON, for Perfetto (default: none)\n"
            "      --crash-on=ITEM     the task for ITEM kills its own worker with SIGKILL\n"
            "                          (default: none), to show how the pool fails\n"
            "      --serial            the tutorial's first program: a plain loop, no\n"
@@ -88,7 +91,7 @@ static int in_list(const long *list, size_t n, long item)
 
 void parse_options(int argc, char *argv[], struct options *o)
 {
-    enum { OPT_SERIAL = 256, OPT_CRASH_ON };
+    enum { OPT_SERIAL = 256, OPT_CRASH_ON, OPT_TRACE };
     static const struct option options[] = {
         { "serial",           no_argument,       NULL, OPT_SERIAL },
         { "processes",        required_argument, NULL, 'p' },
@@ -101,6 +104,7 @@ void parse_options(int argc, char *argv[], struct options *o)
         { "work",             required_argument, NULL, 'w' },
         { "summary",          no_argument,       NULL, 's' },
         { "timeline",         required_argument, NULL, 't' },
+        { "trace",            required_argument, NULL, OPT_TRACE },
         { "crash-on",         required_argument, NULL, OPT_CRASH_ON },
         { "help",             no_argument,       NULL, 'h' },
         { NULL, 0, NULL, 0 },
@@ -128,6 +132,7 @@ void parse_options(int argc, char *argv[], struct options *o)
         case 'w': o->work = parse_long(optarg, "--work", 0, WORK_MAX); break;
         case 's': o->summary = 1; pool_option = 1; break;
         case 't': o->timeline = optarg; pool_option = 1; break;
+        case OPT_TRACE: o->trace = optarg; pool_option = 1; break;
         case OPT_CRASH_ON:
             o->crash_on = parse_long(optarg, "--crash-on", -ITEM_MAX, ITEM_MAX);
             o->crash_on_set = 1;
@@ -142,7 +147,7 @@ void parse_options(int argc, char *argv[], struct options *o)
     if (o->serial && pool_option)
         usage_error("--serial runs no pool: it cannot be combined with --processes, "
                     "--chunksize, --maxtasksperchild, --initializer, --summary, "
-                    "--timeline or --crash-on");
+                    "--timeline, --trace or --crash-on");
     if (range > 0 && optind < argc)
         usage_error("give either --range or a list of numbers, not both");
     make_list(argc, argv, o, range);

@@ -436,12 +436,57 @@ START_TEST(session7_every_read_sees_the_write_before_it)
 }
 END_TEST
 
+/* ---------------------------------------------------------- session8 */
+
+/* Every item is one task, run once, inside a chunk of its worker; main sent
+ * each chunk once and got its results once; the workers have their tracks. */
+START_TEST(session8_trace_has_every_task_once)
+{
+    struct trace t;
+    int seen[21] = { 0 };
+    long depth[MAX_TID + 1] = { 0 };
+
+    run_traced(&t, "session8/session8 -q --range 20 -c 3 -p 2");
+    ck_assert_int_ge(assert_well_formed(&t), 3);
+    ck_assert_int_ge(track_named(&t, "worker 1"), 2);
+    ck_assert_int_ge(track_named(&t, "worker 2"), 2);
+    ck_assert_int_eq(count(&t, -1, "task", "B"), 20);
+    ck_assert_int_eq(count(&t, -1, "chunk", "B"), 7);          /* ceil(20 / 3) */
+    ck_assert_int_eq(count(&t, 1, "send chunk", "i"), 7);
+    ck_assert_int_eq(count(&t, 1, "results", "i"), 7);
+    ck_assert_int_eq(count(&t, 1, "fork", "i"), 2);
+    ck_assert_int_eq(count(&t, 1, "join", "i"), 2);
+    for (size_t i = 0; i < t.n; i++) {
+        json_object *e = event(&t, i);
+        long tid = num(e, "tid");
+
+        if (is(e, "chunk", "B") || is(e, "chunk", "E"))
+            depth[tid] += is(e, "chunk", "B") ? 1 : -1;
+        if (is(e, "task", "B")) {
+            long item = arg(e, "item");
+
+            ck_assert_msg(depth[tid] == 1, "a task outside a chunk");
+            ck_assert(item >= 1 && item <= 20);
+            seen[item]++;
+        }
+        if (is(e, "task", "E"))
+            ck_assert_int_ge(arg(e, "result"), 1);
+    }
+    for (int i = 1; i <= 20; i++)
+        ck_assert_int_eq(seen[i], 1);
+    trace_free(&t);
+}
+END_TEST
+
 /* ----------------------------------------------------- files and usage */
+
+/* Every program takes --trace. */
+static const char *const programs[] = {
+    "session6/session6", "session7/session7", "session8/session8",
+};
 
 START_TEST(trace_to_a_bad_path_is_a_runtime_error)
 {
-    static const char *const programs[] = { "session6/session6", "session7/session7" };
-
     for (size_t i = 0; i < sizeof programs / sizeof programs[0]; i++) {
         char cmd[128];
         struct run r;
@@ -461,8 +506,6 @@ END_TEST
 
 START_TEST(trace_without_a_file_is_bad_usage)
 {
-    static const char *const programs[] = { "session6/session6", "session7/session7" };
-
     for (size_t i = 0; i < sizeof programs / sizeof programs[0]; i++) {
         char cmd[128];
         struct run r;
@@ -518,6 +561,7 @@ Suite *suite_trace(void)
     tcase_add_loop_test(bank, session6_schedule_trace_names_the_lost_update, 0,
                         sizeof lost_schedules / sizeof lost_schedules[0]);
     tcase_add_test(bank, session7_every_read_sees_the_write_before_it);
+    tcase_add_test(bank, session8_trace_has_every_task_once);
     suite_add_tcase(s, bank);
     tcase_set_timeout(files, 60);
     tcase_add_test(files, trace_to_a_bad_path_is_a_runtime_error);
