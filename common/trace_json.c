@@ -99,7 +99,7 @@ int trace_writer_meta(struct trace_writer *w, int track, const char *name)
  * valid UTF-8 and a terminal escape never reaches a viewer. */
 static json_object *text_value(const struct trace_event *e)
 {
-    char out[4 * sizeof e->text + 32];
+    char out[4 * sizeof e->text + 32] = "";
     size_t n = 0;
 
     for (const unsigned char *c = (const unsigned char *)e->text; *c != '\0'; c++)

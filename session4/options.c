@@ -5,6 +5,7 @@
 
 #include "args.h"
 #include "die.h"
+#include "trace.h"
 
 #include <getopt.h>
 #include <stdio.h>
@@ -48,6 +49,9 @@ static void usage(void)
            "                       gh-73983, detected within 2 s, exit 1 (default off)\n"
            "  -v, --verbose        tag each line a child prints with its pid and its\n"
            "                       parent's (default off)\n"
+           "      --trace=FILE     write every put and get (the item, and how long it\n"
+           "                       waited) of every process to FILE as Trace Event\n"
+           "                       Format JSON, for Perfetto (default off)\n"
            "  -h, --help           print this help and exit\n"
            "\n"
            "Explained in docs/session4.md.\n",
@@ -95,7 +99,8 @@ static void check_combinations(const struct options *o)
 
 void parse_options(int argc, char *argv[], struct options *o)
 {
-    enum { OPT_CONCURRENT = 1000, OPT_JOIN_BEFORE_DRAIN };
+    enum { OPT_CONCURRENT = 1000, OPT_JOIN_BEFORE_DRAIN, OPT_TRACE };
+    static const char *const tracks[] = { "p1", "p2", NULL };   /* the tutorial's */
     static const struct option options[] = {
         { "queue",             required_argument, NULL, 'q' },
         { "producers",         required_argument, NULL, 'p' },
@@ -105,6 +110,7 @@ void parse_options(int argc, char *argv[], struct options *o)
         { "concurrent",        no_argument,       NULL, OPT_CONCURRENT },
         { "join-before-drain", no_argument,       NULL, OPT_JOIN_BEFORE_DRAIN },
         { "verbose",           no_argument,       NULL, 'v' },
+        { "trace",             required_argument, NULL, OPT_TRACE },
         { "help",              no_argument,       NULL, 'h' },
         { NULL, 0, NULL, 0 },
     };
@@ -125,6 +131,7 @@ void parse_options(int argc, char *argv[], struct options *o)
         case OPT_CONCURRENT: o->concurrent = 1; break;
         case OPT_JOIN_BEFORE_DRAIN: o->join_before_drain = 1; break;
         case 'v': o->verbose = verbose = 1; break;
+        case OPT_TRACE: o->trace = optarg; break;
         case 'h': usage(); exit(0);
         default:
             arg_getopt_problem(opt, argv, msg, sizeof msg);
@@ -140,4 +147,6 @@ void parse_options(int argc, char *argv[], struct options *o)
     if (optind < argc)
         usage_error("unexpected argument '%s' (session4 takes options only)", argv[optind]);
     check_combinations(o);
+    if (o->trace != NULL && trace_run(o->trace, "session4", 16, TRACE_CAPACITY / 4, tracks) == -1)
+        die(trace_what(o->trace));          /* queue.c records the puts and gets */
 }

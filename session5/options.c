@@ -3,6 +3,7 @@
 
 #include "args.h"
 #include "die.h"
+#include "trace.h"
 
 #include <getopt.h>
 #include <stdio.h>
@@ -35,6 +36,9 @@ static void usage(void)
            "                    deadlock, reported within 2 s with exit 1 (default: off)\n"
            "  -v, --verbose     tag each line with the pid of the process that printed\n"
            "                    it and of its parent (default: off)\n"
+           "      --trace=FILE  write every send and recv (the message) of every\n"
+           "                    process to FILE as Trace Event Format JSON, for\n"
+           "                    Perfetto (default: off)\n"
            "  -h, --help        print this help and exit\n"
            "\n"
            "Explained in docs/session5.md.\n", MAX_BYTES, MAX_BOTH_SEND);
@@ -74,10 +78,12 @@ void parse_options(int argc, char *argv[], struct options *opt)
         { "bytes",     required_argument, NULL, 'b' },
         { "both-send", required_argument, NULL, 'B' },
         { "verbose",   no_argument,       NULL, 'v' },
+        { "trace",     required_argument, NULL, 'T' },
         { "help",      no_argument,       NULL, 'h' },
         { NULL, 0, NULL, 0 },
     };
     static char *tutorial_msgs[] = { "hello", "hey", "hru?", "END" };
+    static const char *const tracks[] = { "p1 (sender)", "p2 (receiver)", NULL };
     char msg[ARG_MSG_SIZE];
     int c;
 
@@ -91,6 +97,7 @@ void parse_options(int argc, char *argv[], struct options *opt)
         case 'b': number("--bytes", MAX_BYTES, &opt->bytes); break;
         case 'B': number("--both-send", MAX_BOTH_SEND, &opt->both_send); break;
         case 'v': opt->verbose = 1; break;
+        case 'T': opt->trace = optarg; break;
         case 'h': usage(); exit(0);
         default:
             arg_getopt_problem(c, argv, msg, sizeof msg);
@@ -101,6 +108,9 @@ void parse_options(int argc, char *argv[], struct options *opt)
     verbose = opt->verbose;
     opt->msgs = optind < argc ? argv + optind : tutorial_msgs;
     opt->count = optind < argc ? (size_t)(argc - optind) : 4;
+    if (opt->trace != NULL && trace_run(opt->trace, "session5", 4, TRACE_CAPACITY / 4,
+                                        tracks) == -1)
+        die(trace_what(opt->trace));        /* pipe.c records every send and recv */
 }
 
 const char *tag(void)

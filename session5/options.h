@@ -16,6 +16,7 @@ struct options {
     int verbose;            /* --verbose: tag each line with its pids */
     long bytes;             /* --bytes N, or -1 */
     long both_send;         /* --both-send N, or -1 */
+    const char *trace;      /* --trace FILE, or NULL */
 };
 
 /* Fills *opt from the command line; --help prints the usage and exits 0,

@@ -478,11 +478,143 @@ START_TEST(session8_trace_has_every_task_once)
 }
 END_TEST
 
+/* ------------------------------------------------------ session4, 5 */
+
+/* args.text of an event. */
+static const char *text_arg(json_object *o, const char *key)
+{
+    json_object *args;
+
+    ck_assert(json_object_object_get_ex(o, "args", &args));
+    return str(args, key);
+}
+
+/* The tutorial's queue: p1 puts 1, 4, 9, 16, p2 gets them in that order. */
+START_TEST(session4_trace_has_every_put_and_get)
+{
+    static const long squares[] = { 1, 4, 9, 16 };
+    struct trace t;
+    long p1, p2, puts = 0, gets = 0;
+
+    run_traced(&t, "session4/session4");
+    assert_well_formed(&t);
+    p1 = track_named(&t, "p1");
+    p2 = track_named(&t, "p2");
+    ck_assert_int_eq(count(&t, p1, "q.put()", "B"), 4);
+    ck_assert_int_eq(count(&t, p2, "q.get()", "E"), 4);
+    for (size_t i = 0; i < t.n; i++) {
+        json_object *e = event(&t, i);
+
+        if (is(e, "q.put()", "B"))
+            ck_assert_int_eq(arg(e, "item"), squares[puts++]);
+        if (is(e, "q.get()", "E")) {
+            ck_assert_int_eq(arg(e, "result"), 0);
+            ck_assert_int_eq(arg(e, "item"), squares[gets++]);
+        }
+    }
+    trace_free(&t);
+}
+END_TEST
+
+/* Many producers and consumers: every item put is got once. */
+START_TEST(session4_many_trace_gets_every_item_put)
+{
+    struct trace t;
+    static long put[2001], got[2001];
+    long puts = 0, gets = 0, putting[MAX_TID + 1] = { 0 };
+
+    memset(put, 0, sizeof put);
+    memset(got, 0, sizeof got);
+    run_traced(&t, "session4/session4 --producers 2 --consumers 2 --count 1000 --maxsize 4");
+    assert_well_formed(&t);
+    for (size_t i = 0; i < t.n; i++) {
+        json_object *e = event(&t, i);
+        long tid = num(e, "tid");
+
+        if (is(e, "q.put()", "B"))
+            putting[tid] = arg(e, "item");
+        if (is(e, "q.put()", "E") && arg(e, "result") == 0) {   /* it went in */
+            long item = putting[tid];
+
+            if (item >= 0 && item <= 2000)
+                put[item]++;
+            puts++;
+        }
+        if (is(e, "q.get()", "E") && arg(e, "result") == 0) {
+            long item = arg(e, "item");
+
+            if (item >= 0 && item <= 2000)
+                got[item]++;
+            gets++;
+        }
+    }
+    ck_assert_int_gt(puts, 0);
+    ck_assert_int_eq(gets, puts);
+    for (int i = 0; i <= 2000; i++)
+        ck_assert_int_eq(got[i], put[i]);
+    trace_free(&t);
+}
+END_TEST
+
+/* The tutorial's pipe: the four messages sent, the four received, in order. */
+START_TEST(session5_trace_has_every_message)
+{
+    static const char *const msgs[] = { "hello", "hey", "hru?", "END" };
+    struct trace t;
+    long p1, p2, sent = 0, received = 0;
+
+    run_traced(&t, "session5/session5");
+    assert_well_formed(&t);
+    p1 = track_named(&t, "p1 (sender)");
+    p2 = track_named(&t, "p2 (receiver)");
+    ck_assert_int_eq(count(&t, p1, "send", "B"), 4);
+    for (size_t i = 0; i < t.n; i++) {
+        json_object *e = event(&t, i);
+
+        if (is(e, "send", "B")) {
+            ck_assert_int_eq(num(e, "tid"), p1);
+            ck_assert_str_eq(text_arg(e, "message"), msgs[sent++]);
+        }
+        if (is(e, "recv", "E") && arg(e, "result") == 1) {
+            ck_assert_int_eq(num(e, "tid"), p2);
+            ck_assert_str_eq(text_arg(e, "message"), msgs[received++]);
+        }
+    }
+    ck_assert_int_eq(received, 4);
+    trace_free(&t);
+}
+END_TEST
+
+/* A message that is not text is shown escaped, and a long one cut with its
+ * length said. */
+START_TEST(session5_trace_escapes_and_cuts_messages)
+{
+    struct trace t;
+    long found = 0;
+
+    run_traced(&t, "session5/session5 'a\tb' 0123456789012345678901234567890123456789 END");
+    assert_well_formed(&t);
+    for (size_t i = 0; i < t.n; i++) {
+        json_object *e = event(&t, i);
+
+        if (!is(e, "send", "B"))
+            continue;
+        if (arg(e, "bytes") == 3 && strcmp(text_arg(e, "message"), "a\\x09b") == 0)
+            found++;
+        if (arg(e, "bytes") == 40 && strstr(text_arg(e, "message"), "... (40 bytes)") != NULL)
+            found++;
+    }
+    ck_assert_int_eq(found, 2);
+    trace_free(&t);
+}
+END_TEST
+
 /* ----------------------------------------------------- files and usage */
 
 /* Every program takes --trace. */
 static const char *const programs[] = {
-    "session6/session6", "session7/session7", "session8/session8",
+    "session4/session4", "session5/session5", "session6/session6", "session7/session7",
+    "session8/session8",
 };
 
 START_TEST(trace_to_a_bad_path_is_a_runtime_error)
@@ -552,7 +684,7 @@ END_TEST
 Suite *suite_trace(void)
 {
     Suite *s = suite_create("trace");
-    TCase *bank = tcase_create("bank");
+    TCase *bank = tcase_create("sessions");
     TCase *files = tcase_create("files");
 
     tcase_set_timeout(bank, 120);
@@ -562,6 +694,10 @@ Suite *suite_trace(void)
                         sizeof lost_schedules / sizeof lost_schedules[0]);
     tcase_add_test(bank, session7_every_read_sees_the_write_before_it);
     tcase_add_test(bank, session8_trace_has_every_task_once);
+    tcase_add_test(bank, session4_trace_has_every_put_and_get);
+    tcase_add_test(bank, session4_many_trace_gets_every_item_put);
+    tcase_add_test(bank, session5_trace_has_every_message);
+    tcase_add_test(bank, session5_trace_escapes_and_cuts_messages);
     suite_add_tcase(s, bank);
     tcase_set_timeout(files, 60);
     tcase_add_test(files, trace_to_a_bad_path_is_a_runtime_error);
