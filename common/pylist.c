@@ -1,5 +1,6 @@
 /* pylist.c - Python-style list and float formatting; see pylist.h. */
 #include "pylist.h"
+#include "trace.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -53,8 +54,15 @@ int py_print_double(FILE *out, double value)
         return fputc(']', out) == EOF ? -1 : 0;                 \
     } while (0)
 
+/* --trace: which list a process printed, where it lives and how long it
+ * was (session1: p1's copy of `result` and main's, at one address). */
+static const struct trace_kind kind_print = {
+    "print list", "memory", 'i', { "length", "address", "first", "last" }, NULL };
+
 int pylist_print_longs(FILE *out, const long *items, size_t count)
 {
+    trace_event(&kind_print, (long)count, (long)(uintptr_t)items, count > 0 ? items[0] : 0,
+                count > 0 ? items[count - 1] : 0);
     PRINT_LIST(out, count, fprintf(out, "%ld", items[i]));
 }
 

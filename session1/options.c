@@ -3,9 +3,11 @@
 
 #include "args.h"
 #include "die.h"
+#include "trace.h"
 
 #include <getopt.h>
 #include <limits.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -32,6 +34,9 @@ static void usage(void)
            "                      (put -- before a list that starts with a negative number)\n"
            "  -v, --verbose       also print who printed each line (its PID, and its\n"
            "                      parent's for a child) and the address of result\n"
+           "      --trace=FILE    write the fork, p1's and main's prints of `result`\n"
+           "                      (where it lives, how long it is) and the exit to\n"
+           "                      FILE as Trace Event Format JSON, for Perfetto\n"
            "  -s, --start=METHOD  start p1 with fork (a copy of main) or spawn (fork, then\n"
            "                      exec this program: a fresh image), and show whether p1\n"
            "                      sees the global `configured` that main set before\n"
@@ -69,10 +74,12 @@ void parse_options(int argc, char *argv[], struct options *opt)
         { "verbose", no_argument,       NULL, 'v' },
         { "start",   required_argument, NULL, 's' },
         { "child",   no_argument,       NULL, 'C' },
+        { "trace",   required_argument, NULL, 'T' },
         { "help",    no_argument,       NULL, 'h' },
         { NULL, 0, NULL, 0 },
     };
     static char *default_list[] = { "1", "2", "3", "4" };
+    static const char *const tracks[] = { "p1", NULL };
     char msg[ARG_MSG_SIZE];
     int c, start_given = 0;
 
@@ -95,6 +102,9 @@ void parse_options(int argc, char *argv[], struct options *opt)
         case 'C':
             opt->spawned_child = 1;
             break;
+        case 'T':
+            opt->trace = optarg;
+            break;
         case 'h':
             usage();
             exit(0);
@@ -113,13 +123,20 @@ void parse_options(int argc, char *argv[], struct options *opt)
         parse_list(argv + optind, (size_t)(argc - optind), opt);
     else
         parse_list(default_list, 4, opt);
+    if (opt->trace != NULL && trace_run(opt->trace, "session1", 2, 1024, tracks) == -1)
+        die(trace_what(opt->trace));
     verbose = opt->verbose;
     spawned_child = opt->spawned_child;
     main_pid = getpid();
 }
 
+/* --trace: every print of the shared data names it and says where it is. */
+static const struct trace_kind kind_print = {
+    "print", "memory", 'i', { "address", NULL, NULL, NULL }, "what" };
+
 void verbose_tag(const char *what, const void *addr)
 {
+    trace_text(&kind_print, (long)(uintptr_t)addr, 0, what, strlen(what));
     if (!verbose)
         return;
     if (spawned_child || getpid() != main_pid)      /* a line printed by p1 */

@@ -3,9 +3,11 @@
 
 #include "args.h"
 #include "die.h"
+#include "trace.h"
 
 #include <getopt.h>
 #include <limits.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -29,6 +31,9 @@ static void usage(void)
            "                    i (C int, default) or d (C double)\n"
            "  -v, --verbose     also print who printed each line (its PID, and its\n"
            "                    parent's for a child) and the address of the shared data\n"
+           "      --trace=FILE  write the fork, every write into the shared Array and\n"
+           "                    Value and every print of them (with their addresses)\n"
+           "                    to FILE as Trace Event Format JSON, for Perfetto\n"
            "  -n, --named       use named POSIX shared memory (shm_open) instead of an\n"
            "                    anonymous mapping, print its name, and unlink it at once,\n"
            "                    so that nothing is left in /dev/shm even after a SIGKILL\n"
@@ -77,10 +82,12 @@ void parse_options(int argc, char *argv[], struct options *opt)
         { "type",    required_argument, NULL, 't' },
         { "verbose", no_argument,       NULL, 'v' },
         { "named",   no_argument,       NULL, 'n' },
+        { "trace",   required_argument, NULL, 'T' },
         { "help",    no_argument,       NULL, 'h' },
         { NULL, 0, NULL, 0 },
     };
     static char *default_list[] = { "1", "2", "3", "4" };
+    static const char *const tracks[] = { "p1", NULL };
     char msg[ARG_MSG_SIZE];
     int c;
 
@@ -101,6 +108,9 @@ void parse_options(int argc, char *argv[], struct options *opt)
         case 'n':
             opt->named = 1;
             break;
+        case 'T':
+            opt->trace = optarg;
+            break;
         case 'h':
             usage();
             exit(0);
@@ -115,12 +125,19 @@ void parse_options(int argc, char *argv[], struct options *opt)
         parse_list(default_list, 4, opt);
     if (opt->typecode == 'i')
         check_fits_int(opt->mylist, opt->len);
+    if (opt->trace != NULL && trace_run(opt->trace, "session2", 2, 1024, tracks) == -1)
+        die(trace_what(opt->trace));
     verbose = opt->verbose;
     main_pid = getpid();
 }
 
+/* --trace: every print of the shared data names it and says where it is. */
+static const struct trace_kind kind_print = {
+    "print", "memory", 'i', { "address", NULL, NULL, NULL }, "what" };
+
 void verbose_tag(const char *what, const void *addr)
 {
+    trace_text(&kind_print, (long)(uintptr_t)addr, 0, what, strlen(what));
     if (!verbose)
         return;
     if (getpid() != main_pid)       /* a line printed by p1 */

@@ -1,8 +1,10 @@
 /* typecode.c - numbers of type 'i' or 'd' in shared memory; see typecode.h. */
 #include "typecode.h"
+#include "trace.h"
 
 #include "pylist.h"
 
+#include <stdint.h>
 #include <stdio.h>
 
 size_t shared_size(const struct shared *s)
@@ -17,8 +19,13 @@ double shared_get(const struct shared *s, size_t idx)
     return ((const double *)s->mem)[idx];
 }
 
+/* --trace: each write into shared memory, its place and its value. */
+static const struct trace_kind kind_write = {
+    "shared write", "memory", 'i', { "index", "value", "address", NULL }, NULL };
+
 void shared_set(struct shared *s, size_t idx, double x)
 {
+    trace_event(&kind_write, (long)idx, (long)x, (long)(uintptr_t)s->mem, 0);
     if (s->typecode == 'i')
         ((int *)s->mem)[idx] = (int)x;
     else

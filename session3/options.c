@@ -5,6 +5,7 @@
 
 #include "args.h"
 #include "die.h"
+#include "trace.h"
 #include "io.h"
 
 #include <errno.h>
@@ -27,6 +28,9 @@ static void usage(void)
            "\n"
            "  -v, --verbose            tag each line a child prints with its pid and its\n"
            "                           parent's pid (default: the tutorial's plain lines)\n"
+           "      --trace=FILE         write every proxy call and the manager's handling\n"
+           "                           of it to FILE as Trace Event Format JSON, for\n"
+           "                           Perfetto (default: off)\n"
            "  -d, --demo=KIND          the shared object of the story: list (default) of\n"
            "                           (name, score) records, or dict of name -> score\n"
            "  -b, --bench=N            time N manager calls against N shared memory writes\n"
@@ -206,9 +210,11 @@ void parse_options(int argc, char *argv[], struct options *opt)
         { "shutdown", no_argument, NULL, 'q' },
         { "timeout", required_argument, NULL, 't' },
         { "authkey-file", required_argument, NULL, 'k' },
+        { "trace", required_argument, NULL, 'T' },
         { "help", no_argument, NULL, 'h' },
         { NULL, 0, NULL, 0 },
     };
+    static const char *const tracks[] = { "manager", "p1", "p2", NULL };   /* the story's */
     const char *keyfile = NULL;
     char msg[ARG_MSG_SIZE];
     int opt_char, demo_given = 0, timeout_given = 0;
@@ -239,6 +245,7 @@ void parse_options(int argc, char *argv[], struct options *opt)
             timeout_given = 1;
             break;
         case 'k': keyfile = optarg; break;
+        case 'T': opt->trace = optarg; break;
         case 'h':
             usage();
             exit(0);
@@ -252,4 +259,7 @@ void parse_options(int argc, char *argv[], struct options *opt)
     check_combination(opt, demo_given, keyfile, timeout_given);
     if (opt->serve != NULL || opt->connect != NULL)
         read_key(keyfile, opt);
+    if (opt->trace != NULL && trace_run(opt->trace, "session3", 8, TRACE_CAPACITY / 4,
+                                        tracks) == -1)
+        die(trace_what(opt->trace));    /* proxy.c and server.c record the calls */
 }

@@ -609,12 +609,108 @@ START_TEST(session5_trace_escapes_and_cuts_messages)
 }
 END_TEST
 
+/* ---------------------------------------------------- sessions 1-3 */
+
+/* session1: p1 printed its copy of `result`, four squares long, and main
+ * its own, empty, at the same address: two copies, one address. Its child
+ * ends with a bare _exit(), which records nothing: the writer closes its
+ * span and says so. */
+START_TEST(session1_trace_shows_two_copies_at_one_address)
+{
+    struct trace t;
+    long p1, main_len = -1, p1_len = -1, main_at = 0, p1_at = 0;
+
+    run_traced(&t, "session1/session1");
+    p1 = track_named(&t, "p1");
+    ck_assert_int_eq(p1, 2);
+    ck_assert_int_eq(count(&t, 1, "fork", "i"), 1);
+    for (size_t i = 0; i < t.n; i++) {
+        json_object *e = event(&t, i);
+
+        if (is(e, "print list", "i") && num(e, "tid") == 1)
+            main_len = arg(e, "length"), main_at = arg(e, "address");
+        if (is(e, "print list", "i") && num(e, "tid") == p1)
+            p1_len = arg(e, "length"), p1_at = arg(e, "address");
+        if (is(e, "p1", "E"))
+            ck_assert(has_note(e, "its end was not recorded"));
+    }
+    ck_assert_int_eq(p1_len, 4);
+    ck_assert_int_eq(main_len, 0);
+    ck_assert_int_eq(p1_at, main_at);
+    trace_free(&t);
+}
+END_TEST
+
+/* session2: p1 wrote the four squares and their sum into shared memory. */
+START_TEST(session2_trace_has_every_shared_write)
+{
+    struct trace t;
+    long p1;
+
+    run_traced(&t, "session2/session2");
+    p1 = track_named(&t, "p1");
+    ck_assert_int_eq(count(&t, p1, "shared write", "i"), 5);    /* 4 squares, their sum */
+    ck_assert_int_eq(count(&t, 1, "shared write", "i"), 0);
+    ck_assert_int_eq(count(&t, p1, "print", "i"), 2);
+    ck_assert_int_eq(count(&t, 1, "print", "i"), 2);
+    for (size_t i = 0; i < t.n; i++)
+        if (is(event(&t, i), "shared write", "i") && arg(event(&t, i), "index") == 3)
+            ck_assert_int_eq(arg(event(&t, i), "value"), 16);
+    trace_free(&t);
+}
+END_TEST
+
+/* session3: every call a proxy made was handled by the manager, method by
+ * method, in the same order. */
+START_TEST(session3_every_proxy_call_is_handled_by_the_manager)
+{
+    struct trace t;
+    const char *called[64], *handled[64];
+    int calls = 0, handles = 0;
+    long manager;
+
+    run_traced(&t, "session3/session3");
+    assert_well_formed(&t);
+    manager = track_named(&t, "manager");
+    ck_assert_int_ge(manager, 2);
+    ck_assert_int_ge(track_named(&t, "p1"), 3);
+    ck_assert_int_eq(count(&t, track_named(&t, "p1"), "proxy call", "B"), 1);   /* append */
+    ck_assert_int_eq(count(&t, track_named(&t, "p2"), "proxy call", "B"), 1);   /* items */
+    for (size_t i = 0; i < t.n; i++) {
+        json_object *e = event(&t, i);
+
+        if (is(e, "proxy call", "B") && calls < 64) {
+            ck_assert_int_ne(num(e, "tid"), manager);
+            called[calls++] = text_arg(e, "method");
+        }
+        if (is(e, "handle request", "B") && handles < 64) {
+            ck_assert_int_eq(num(e, "tid"), manager);
+            handled[handles++] = text_arg(e, "method");
+        }
+    }
+    ck_assert_int_gt(calls, 3);
+    ck_assert_int_eq(handles, calls);
+    /* Per method, as many handled as called (the order across processes is
+     * the manager's, so count rather than compare in place). */
+    for (int i = 0; i < calls; i++) {
+        int c = 0, h = 0;
+
+        for (int k = 0; k < calls; k++) {
+            c += strcmp(called[k], called[i]) == 0;
+            h += strcmp(handled[k], called[i]) == 0;
+        }
+        ck_assert_msg(c == h, "'%s': %d calls, %d handled", called[i], c, h);
+    }
+    trace_free(&t);
+}
+END_TEST
+
 /* ----------------------------------------------------- files and usage */
 
 /* Every program takes --trace. */
 static const char *const programs[] = {
-    "session4/session4", "session5/session5", "session6/session6", "session7/session7",
-    "session8/session8",
+    "session1/session1", "session2/session2", "session3/session3", "session4/session4",
+    "session5/session5", "session6/session6", "session7/session7", "session8/session8",
 };
 
 START_TEST(trace_to_a_bad_path_is_a_runtime_error)
@@ -698,6 +794,9 @@ Suite *suite_trace(void)
     tcase_add_test(bank, session4_many_trace_gets_every_item_put);
     tcase_add_test(bank, session5_trace_has_every_message);
     tcase_add_test(bank, session5_trace_escapes_and_cuts_messages);
+    tcase_add_test(bank, session1_trace_shows_two_copies_at_one_address);
+    tcase_add_test(bank, session2_trace_has_every_shared_write);
+    tcase_add_test(bank, session3_every_proxy_call_is_handled_by_the_manager);
     suite_add_tcase(s, bank);
     tcase_set_timeout(files, 60);
     tcase_add_test(files, trace_to_a_bad_path_is_a_runtime_error);
