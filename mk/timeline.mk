@@ -77,7 +77,7 @@ endef
 $(foreach s,$(SESSIONS),$(eval $(call TIMELINE_RULE,$(s))))
 
 # The pictures the docs show (the others are drawn on demand).
-PLOTS += docs/plots/session6-trace.svg docs/plots/session7-trace.svg
+PLOTS += $(foreach s,session1 session2 session3 session4 session5 session6 session7,docs/plots/$(s)-trace.svg)
 
 clean: timeline-clean
 .PHONY: timeline-clean
