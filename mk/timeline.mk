@@ -79,6 +79,9 @@ $(foreach s,$(SESSIONS),$(eval $(call TIMELINE_RULE,$(s))))
 # The pictures the docs show (the others are drawn on demand).
 PLOTS += $(foreach s,session1 session2 session3 session4 session5 session6 session7,docs/plots/$(s)-trace.svg)
 
+# tests/test_trace.c checks what build/timeline draws (its script).
+$(BUILD)/tests/trace-tests: | $(TIMELINE)
+
 clean: timeline-clean
 .PHONY: timeline-clean
 timeline-clean:

@@ -705,6 +705,44 @@ START_TEST(session3_every_proxy_call_is_handled_by_the_manager)
 }
 END_TEST
 
+/* --------------------------------------------------------- the picture */
+
+/* The lines of gnuplot's data block NAME in script (from "$NAME << EOD"). */
+static int block_rows(const char *script, const char *name)
+{
+    char head[64];
+    const char *p;
+    int rows = 0;
+
+    snprintf(head, sizeof head, "$%s << EOD\n", name);
+    ck_assert_msg((p = strstr(script, head)) != NULL, "no block %s", name);
+    for (p += strlen(head); strncmp(p, "EOD\n", 4) != 0; p = strchr(p, '\n') + 1)
+        rows++;
+    return rows;
+}
+
+/* build/timeline draws a lane per process, named, and marks each lost
+ * update of the trace, each overwriting write and each stale read. */
+START_TEST(timeline_marks_each_lost_update)
+{
+    struct trace t;
+    char cmd[256];
+    struct run r;
+
+    run_traced(&t, "session6/session6 --schedule 12121212");
+    snprintf(cmd, sizeof cmd, "build/timeline --script %s /tmp/unused.svg", t.path);
+    run_cmd(&r, cmd);
+    ck_assert_int_eq(run_exit_code(&r), 0);
+    ck_assert_ptr_nonnull(strstr(r.out, "\"main\" 3, \"p1 (withdraw)\" 2, \"p2 (deposit)\" 1"));
+    ck_assert_int_eq(block_rows(r.out, "lost"), 2);
+    ck_assert_int_eq(block_rows(r.out, "overwrote"), 2);
+    ck_assert_int_eq(block_rows(r.out, "stale"), 2);
+    ck_assert_ptr_nonnull(strstr(r.out, "title \"lost update\""));
+    run_free(&r);
+    trace_free(&t);
+}
+END_TEST
+
 /* ----------------------------------------------------- files and usage */
 
 /* Every program takes --trace. */
@@ -799,6 +837,7 @@ Suite *suite_trace(void)
     tcase_add_test(bank, session3_every_proxy_call_is_handled_by_the_manager);
     suite_add_tcase(s, bank);
     tcase_set_timeout(files, 60);
+    tcase_add_test(files, timeline_marks_each_lost_update);
     tcase_add_test(files, trace_to_a_bad_path_is_a_runtime_error);
     tcase_add_test(files, trace_without_a_file_is_bad_usage);
     tcase_add_test(files, a_full_buffer_is_noted_in_the_trace_and_on_stderr);
