@@ -170,7 +170,7 @@ $(foreach s,$(SESSIONS),$(eval $(call RUN_RULE,$(s))))
 # G_TEST_LDLIBS add to a cross-cutting program (fuzz links session3's
 # decoder). make check runs them all, one after the other, and
 # tools/run-tests adds their results up into one Check summary line.
-TEST_GROUPS   := $(SESSIONS) common docs hardening present packages bench fuzz mpi trace
+TEST_GROUPS   := $(SESSIONS) common docs hardening present packages bench fuzz mpi syscalls trace
 test_files_of  = $(sort $(wildcard tests/test_$(1).c tests/test_$(1)_*.c))
 TEST_PROGRAMS := $(foreach g,$(TEST_GROUPS),$(BUILD)/tests/$(g)-tests)
 TESTUTIL_OBJ  := $(BUILD)/tests/testutil.o

@@ -289,7 +289,7 @@ int proc_terminate_all(int sig)
  * would outlive the program. The kernel's own list of this process's
  * children closes that gap. open, read and close are async-signal-safe;
  * snprintf is not, so the path is put together by hand. */
-static void adopt_every_child(void)
+static void track_every_child(void)
 {
     char path[64] = "/proc/self/task/", digits[16], buf[4096];
     size_t len = strlen(path), n = 0;
@@ -343,7 +343,7 @@ static void stop_children_and_exit(int sig)
         sig = stopping;
     } else {
         stopping = sig;
-        adopt_every_child();
+        track_every_child();
     }
     stop_every_child(SIGTERM);
     _exit(128 + sig);

@@ -84,7 +84,7 @@ int proc_terminate_all(int sig);
 
 /* Installs handlers for SIGINT and SIGTERM (and SIGHUP) that stop every
  * child not yet joined (and any child the kernel lists that was forked by
- * hand and not yet adopted) as proc_terminate_all(SIGTERM) does (so a stopped
+ * hand and not yet tracked) as proc_terminate_all(SIGTERM) does (so a stopped
  * child cannot hold the program up), and end the program with status
  * 128 + signal number (130 for SIGINT, 143 for SIGTERM), as a shell reports a
  * process killed by that signal. A second signal during the grace (a second

@@ -41,18 +41,38 @@ int py_print_double(FILE *out, double value)
 }
 
 /* The three list printers differ only in how one item is printed. */
-#define PRINT_LIST(out, count, print_item)                      \
-    do {                                                        \
-        if (fputc('[', out) == EOF)                             \
-            return -1;                                          \
-        for (size_t i = 0; i < (count); i++) {                  \
-            if (i > 0 && fputs(", ", out) == EOF)               \
-                return -1;                                      \
-            if ((print_item) < 0)                               \
-                return -1;                                      \
-        }                                                       \
-        return fputc(']', out) == EOF ? -1 : 0;                 \
-    } while (0)
+typedef int (*print_item_fn)(FILE *out, const void *item);
+
+static int print_list(FILE *out, const void *items, size_t size, size_t count,
+                      print_item_fn print_item)
+{
+    const char *item = items;
+
+    if (fputc('[', out) == EOF)
+        return -1;
+    for (size_t i = 0; i < count; i++, item += size) {
+        if (i > 0 && fputs(", ", out) == EOF)
+            return -1;
+        if (print_item(out, item) < 0)
+            return -1;
+    }
+    return fputc(']', out) == EOF ? -1 : 0;
+}
+
+static int print_long(FILE *out, const void *item)
+{
+    return fprintf(out, "%ld", *(const long *)item);
+}
+
+static int print_int(FILE *out, const void *item)
+{
+    return fprintf(out, "%d", *(const int *)item);
+}
+
+static int print_double(FILE *out, const void *item)
+{
+    return py_print_double(out, *(const double *)item);
+}
 
 /* --trace: which list a process printed, where it lives and how long it
  * was (session1: p1's copy of `result` and main's, at one address). */
@@ -63,15 +83,15 @@ int pylist_print_longs(FILE *out, const long *items, size_t count)
 {
     trace_event(&kind_print, (long)count, (long)(uintptr_t)items, count > 0 ? items[0] : 0,
                 count > 0 ? items[count - 1] : 0);
-    PRINT_LIST(out, count, fprintf(out, "%ld", items[i]));
+    return print_list(out, items, sizeof *items, count, print_long);
 }
 
 int pylist_print_ints(FILE *out, const int *items, size_t count)
 {
-    PRINT_LIST(out, count, fprintf(out, "%d", items[i]));
+    return print_list(out, items, sizeof *items, count, print_int);
 }
 
 int pylist_print_doubles(FILE *out, const double *items, size_t count)
 {
-    PRINT_LIST(out, count, py_print_double(out, items[i]));
+    return print_list(out, items, sizeof *items, count, print_double);
 }

@@ -12,13 +12,10 @@
 #include "die.h"
 #include "proc.h"
 
-#include <errno.h>
-#include <signal.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/types.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 /* A global that main sets before p1.start(), as a program sets up its
@@ -64,12 +61,28 @@ static _Noreturn void exec_self(const struct options *opt)
     die_child("execv");
 }
 
+/* What p1 runs (proc_start has forked it and flushed main's output). */
+struct p1_work {
+    const struct options *opt;
+    target_fn square_list;
+};
+
+static int run_p1(void *arg)
+{
+    const struct p1_work *w = arg;
+
+    if (w->opt->start == START_SPAWN)
+        exec_self(w->opt);
+    w->square_list(w->opt->mylist, w->opt->len);
+    print_configured("process p1");
+    return 0;
+}
+
 int lab_start(const struct options *opt, target_fn square_list,
               printer_fn print_result)
 {
-    pid_t parent = getpid(), p1;
-    sigset_t before;
-    int status;
+    struct p1_work work = { opt, square_list };
+    pid_t p1;
 
     if (opt->spawned_child) {       /* we are p1, started by exec_self */
         square_list(opt->mylist, opt->len);
@@ -80,32 +93,10 @@ int lab_start(const struct options *opt, target_fn square_list,
     configured = 1;                 /* main's set-up, before p1.start() */
     if (proc_cleanup_on_signals() == -1)
         die("sigaction");
-    if (fflush(stdout) == EOF)      /* nothing buffered to be copied twice */
-        die("write error");
-    if (proc_hold_signals(&before) == -1)   /* until p1 is adopted */
-        die("sigprocmask");
-    p1 = fork();                    /* p1.start() */
+    p1 = proc_start(run_p1, &work);                 /* p1.start() */
     if (p1 == -1)
         die("fork");
-    if (p1 == 0) {
-        proc_child_init(parent);
-        proc_release_signals(&before);
-        if (opt->start == START_SPAWN)
-            exec_self(opt);
-        square_list(opt->mylist, opt->len);
-        print_configured("process p1");
-        if (fflush(stdout) == EOF)
-            die_child("write error");
-        _exit(0);
-    }
-    if (proc_track(p1) == -1)
-        die("proc_track");
-    proc_release_signals(&before);
-    while (waitpid(p1, &status, 0) == -1)   /* p1.join() */
-        if (errno != EINTR)
-            die("waitpid");
-    if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
-        fail_child("p1", status);
+    join_or_fail(p1, "p1");                         /* p1.join() */
 
     print_result("main program");
     print_configured("main program");

@@ -13,14 +13,12 @@
 #include "proc.h"
 
 #include <errno.h>
-#include <signal.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <sys/types.h>
-#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -70,6 +68,22 @@ static void print_name(const char *who, void *mem)
     putchar('\n');
 }
 
+/* What p1 runs (proc_start has forked it and flushed main's output). */
+struct p1_work {
+    const struct options *opt;
+    target_fn square_list;
+    struct shared *result, *square_sum;
+};
+
+static int run_p1(void *arg)
+{
+    const struct p1_work *w = arg;
+
+    print_name("process p1", w->result->mem);
+    w->square_list(w->opt->mylist, w->result, w->square_sum);
+    return 0;
+}
+
 int lab_named(const struct options *opt, target_fn square_list,
               printer_fn print_results)
 {
@@ -78,40 +92,19 @@ int lab_named(const struct options *opt, target_fn square_list,
     /* One segment: the Array, then the Value at an offset fit for a double. */
     size_t offset = (shared_size(&result) + sizeof(double) - 1) / sizeof(double) * sizeof(double);
     size_t size = offset + shared_size(&square_sum);
-    pid_t parent = getpid(), p1;
-    sigset_t before;
-    int status;
+    struct p1_work work = { opt, square_list, &result, &square_sum };
+    pid_t p1;
 
     result.mem = named_map(size);
     square_sum.mem = (char *)result.mem + offset;
     if (proc_cleanup_on_signals() == -1)
         die("sigaction");
     print_name("main program", result.mem);
-    if (fflush(stdout) == EOF)      /* nothing buffered to be copied twice */
-        die("write error");
 
-    if (proc_hold_signals(&before) == -1)   /* until p1 is adopted */
-        die("sigprocmask");
-    p1 = fork();                                    /* p1.start() */
+    p1 = proc_start(run_p1, &work);                 /* p1.start() */
     if (p1 == -1)
         die("fork");
-    if (p1 == 0) {
-        proc_child_init(parent);
-        proc_release_signals(&before);
-        print_name("process p1", result.mem);
-        square_list(opt->mylist, &result, &square_sum);
-        if (fflush(stdout) == EOF)
-            die_child("write error");
-        _exit(0);
-    }
-    if (proc_track(p1) == -1)
-        die("proc_track");
-    proc_release_signals(&before);
-    while (waitpid(p1, &status, 0) == -1)           /* p1.join() */
-        if (errno != EINTR)
-            die("waitpid");
-    if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
-        fail_child("p1", status);
+    join_or_fail(p1, "p1");                         /* p1.join() */
 
     print_results("main program", &result, &square_sum);
     if (munmap(result.mem, size) == -1)

@@ -78,7 +78,7 @@ int main(int argc, char *argv[])
 
     /* p1 = multiprocessing.Process(target=square_list, args=(mylist, result, square_sum)) */
     parent = getpid();
-    if (proc_hold_signals(&before) == -1)           /* Ctrl-C waits until p1 is adopted */
+    if (proc_hold_signals(&before) == -1)           /* Ctrl-C waits until p1 is tracked */
         die("sigprocmask");
     p1 = fork();                                    /* p1.start() */
     if (p1 == -1)

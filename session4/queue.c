@@ -121,8 +121,3 @@ int queue_free(struct queue *q)
     free(q);
     return rc;
 }
-
-const char *queue_kind_name(enum queue_kind kind)
-{
-    return kind == QUEUE_RING ? "ring" : "textbook";
-}

@@ -70,7 +70,4 @@ size_t queue_capacity(const struct queue *q);
 /* Frees the queue. Only when no process uses it any more. Returns 0 or -1. */
 int queue_free(struct queue *q);
 
-/* "textbook" or "ring", as --queue spells them. */
-const char *queue_kind_name(enum queue_kind kind);
-
 #endif

@@ -862,7 +862,7 @@ static void program_with_a_child_that_catches_sigterm(void)
 
 static pid_t forked_by_hand;
 
-static void program_signalled_before_it_adopts_its_child(void)
+static void program_signalled_before_it_tracks_its_child(void)
 {
     pid_t parent = getpid();
 
@@ -880,7 +880,7 @@ static void program_signalled_before_it_adopts_its_child(void)
     exit(0);
 }
 
-/* A child forked by hand is adopted just after fork(); a signal that comes
+/* A child forked by hand is tracked just after fork(); a signal that comes
  * first must still stop and reap it, not leave it to be killed by its
  * parent's death and reaped by whoever inherits it. The test is a subreaper,
  * so such an orphan would become the test's own zombie. */
@@ -890,7 +890,7 @@ START_TEST(a_signal_before_proc_track_still_reaps_the_child)
     long child = 0;
 
     ck_assert_int_eq(prctl(PR_SET_CHILD_SUBREAPER, 1), 0);
-    demo_start(&d, program_signalled_before_it_adopts_its_child, DEMO_DEV_NULL);
+    demo_start(&d, program_signalled_before_it_tracks_its_child, DEMO_DEV_NULL);
     ck_assert_int_eq(demo_finish(&d, 5), 143 << 8);
     ck_assert_int_eq(sscanf(d.err, "child %ld", &child), 1);
     ck_assert_int_eq(waitpid((pid_t)child, NULL, WNOHANG), -1);
