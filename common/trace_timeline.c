@@ -19,10 +19,12 @@
 #include <json-c/json.h>
 
 #include <errno.h>
+#include <spawn.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
+#include <unistd.h>
 
 #define MAX_TRACKS 64
 #define MAX_DEPTH 16
@@ -213,7 +215,9 @@ static int write_script(FILE *out, json_object *events, const char *svg, const c
                 double lo = t->open_ts[d] < lo_x ? lo_x : t->open_ts[d];
                 double hi = ts > hi_x ? hi_x : ts;
 
-                if (lo <= hi && strcmp(spans[k], d == 0 ? "" : t->open_name[d]) == 0
+                const char *name = d == 0 || t->open_name[d] == NULL ? "" : t->open_name[d];
+
+                if (lo <= hi && strcmp(spans[k], name) == 0
                     && ++span_rows[k] > 0)
                     fprintf(out, "%.6f %d %.6f %.6f %.2f %.2f\n", (lo + hi) / 2, t->lane, lo,
                             hi, t->lane - h, t->lane + h);
@@ -354,19 +358,63 @@ static json_object *load(const char *trace, json_object **events, char *msg, siz
     return root;
 }
 
+extern char **environ;
+
+/* gnuplot, reading its script from the returned stream (no shell between). */
+static FILE *start_gnuplot(pid_t *pid)
+{
+    char name[] = "gnuplot";
+    char *argv[] = { name, NULL };
+    posix_spawn_file_actions_t actions;
+    int fds[2], err;
+    FILE *f;
+
+    if (pipe(fds) == -1)
+        return NULL;
+    if ((err = posix_spawn_file_actions_init(&actions)) == 0) {
+        if ((err = posix_spawn_file_actions_adddup2(&actions, fds[0], STDIN_FILENO)) == 0
+            && (err = posix_spawn_file_actions_addclose(&actions, fds[0])) == 0
+            && (err = posix_spawn_file_actions_addclose(&actions, fds[1])) == 0)
+            err = posix_spawnp(pid, "gnuplot", &actions, NULL, argv, environ);
+        posix_spawn_file_actions_destroy(&actions);
+    }
+    close(fds[0]);
+    if (err != 0 || (f = fdopen(fds[1], "w")) == NULL) {
+        close(fds[1]);
+        if (err != 0) {
+            errno = err;
+            return NULL;
+        }
+        waitpid(*pid, NULL, 0);
+        return NULL;
+    }
+    return f;
+}
+
+static int finish_gnuplot(FILE *f, pid_t pid)
+{
+    int status, rc = fclose(f) == EOF ? -1 : 0;
+
+    while (waitpid(pid, &status, 0) == -1)
+        if (errno != EINTR)
+            return -1;
+    return rc == 0 && WIFEXITED(status) && WEXITSTATUS(status) == 0 ? 0 : -1;
+}
+
 int timeline_draw(const char *trace, const char *out, const char *title, int flags,
                   FILE *script, char *msg, size_t msglen)
 {
     json_object *events, *root = load(trace, &events, msg, msglen);
     FILE *to = script;
-    int rc, status;
+    pid_t pid = 0;
+    int rc, drawn;
 
     if (root == NULL)
         return -1;
     whole = (flags & TIMELINE_WHOLE) != 0;
     need_overlap = (flags & TIMELINE_NEED_OVERLAP) != 0;
-    if (to == NULL && (to = popen("gnuplot", "w")) == NULL) {
-        snprintf(msg, msglen, "gnuplot: %s", strerror(errno));
+    if (to == NULL && (to = start_gnuplot(&pid)) == NULL) {
+        snprintf(msg, msglen, "gnuplot: %s (apt-get install gnuplot-nox)", strerror(errno));
         json_object_put(root);
         return -1;
     }
@@ -374,10 +422,10 @@ int timeline_draw(const char *trace, const char *out, const char *title, int fla
     json_object_put(root);
     if (script != NULL)
         return rc == 3 ? 3 : rc == 0 && fflush(script) == 0 ? 0 : -1;
-    status = pclose(to);
+    drawn = finish_gnuplot(to, pid);
     if (rc == 3)
         return 3;
-    if (rc == -1 || status == -1 || !WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+    if (rc == -1 || drawn == -1) {
         snprintf(msg, msglen, "gnuplot could not draw %s (is gnuplot installed? apt-get "
                  "install gnuplot-nox)", out);
         return -1;

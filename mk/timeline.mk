@@ -29,7 +29,7 @@ check-json:
 	    echo "make: the timelines need json-c; install with: $(SETUP_INSTALL)" >&2; exit 1; fi
 
 # The title says what ran, when, and on what: a picture is one real run.
-timeline_title = $(1) $(2) -- $$(date +%Y-%m-%d), $$(nproc) CPUs, load $$(cut -d' ' -f1 /proc/loadavg)
+timeline_title = $(strip $(1) $(2)) -- $$(date +%Y-%m-%d), $$(nproc) CPUs, load $$(cut -d' ' -f1 /proc/loadavg)
 
 # $(1) session, $(2) its arguments, $(3) the picture, $(4) for the docs'
 # pictures: a grep pattern the trace must hold, or "overlap". The run is

@@ -119,10 +119,9 @@ static int mark_lost_updates(struct account *acc, long start)
     int rc = -1;
 
     for (int t = 0; t < WRITERS; t++) {
-        if ((ev[t] = trace_events(t, &n[t])) == NULL || trace_count(t) > (long)n[t])
-            return -1;
-        if ((w[t] = calloc(n[t] + 2, sizeof *w[t])) == NULL)
-            goto out;
+        if ((ev[t] = trace_events(t, &n[t])) == NULL || trace_count(t) > (long)n[t]
+            || (w[t] = calloc(n[t] + 2, sizeof *w[t])) == NULL)
+            goto out;   /* frees the tracks before this one's */
     }
     for (int t = 0; t < WRITERS; t++) {
         struct trace_event *last_read = NULL;

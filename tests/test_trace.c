@@ -306,10 +306,10 @@ START_TEST(session6_trace_counts_every_read_and_write)
     p1 = track_named(&t, "p1 (withdraw)");
     p2 = track_named(&t, "p2 (deposit)");
     ck_assert_int_eq(track_named(&t, "main"), 1);
-    ck_assert_int_eq(count(&t, p1, "read", "i"), 3 * 2000);
-    ck_assert_int_eq(count(&t, p1, "write", "i"), 3 * 2000);
-    ck_assert_int_eq(count(&t, p2, "read", "i"), 3 * 2000);
-    ck_assert_int_eq(count(&t, p2, "write", "i"), 3 * 2000);
+    ck_assert_int_eq(count(&t, p1, "read", "i"), 3L * 2000);
+    ck_assert_int_eq(count(&t, p1, "write", "i"), 3L * 2000);
+    ck_assert_int_eq(count(&t, p2, "read", "i"), 3L * 2000);
+    ck_assert_int_eq(count(&t, p2, "write", "i"), 3L * 2000);
     ck_assert_int_eq(count(&t, p1, "p1 (withdraw)", "B"), 3);
     ck_assert_int_eq(count(&t, p2, "p2 (deposit)", "E"), 3);
     ck_assert_int_eq(count(&t, 1, "fork", "i"), 6);
@@ -401,8 +401,8 @@ START_TEST(session7_every_read_sees_the_write_before_it)
 
     run_traced(&t, "session7/session7 --trials 2 --iterations 2000");
     ck_assert_int_eq(assert_well_formed(&t), 3);
-    ck_assert_int_eq(count(&t, 2, "waits for the lock", "B"), 2 * 2000);
-    ck_assert_int_eq(count(&t, 3, "holds the lock", "E"), 2 * 2000);
+    ck_assert_int_eq(count(&t, 2, "waits for the lock", "B"), 2L * 2000);
+    ck_assert_int_eq(count(&t, 3, "holds the lock", "E"), 2L * 2000);
     ck_assert_int_eq(count(&t, -1, "lost updates", "i"), 2);
     order = malloc(t.n * sizeof *order);
     ck_assert_ptr_nonnull(order);
@@ -430,7 +430,7 @@ START_TEST(session7_every_read_sees_the_write_before_it)
             ck_assert_int_eq(arg(e, "withdrawals lost") + arg(e, "deposits lost"), 0);
         }
     }
-    ck_assert_int_eq(reads, 2 * (2 * 2000 + 1));
+    ck_assert_int_eq(reads, 2L * (2 * 2000 + 1));
     free(order);
     trace_free(&t);
 }
@@ -665,7 +665,7 @@ END_TEST
 START_TEST(session3_every_proxy_call_is_handled_by_the_manager)
 {
     struct trace t;
-    const char *called[64], *handled[64];
+    const char *called[64] = { NULL }, *handled[64] = { NULL };
     int calls = 0, handles = 0;
     long manager;
 
