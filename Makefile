@@ -16,7 +16,7 @@ CC       ?= cc
 CFLAGS   ?= -O2 -g
 STD      := -std=c11 -D_POSIX_C_SOURCE=200809L
 WARNINGS := -Wall -Wextra -Werror -pedantic
-CPPFLAGS += -Icommon -I. -MMD -MP
+CPPFLAGS += -Icommon -MMD -MP
 ALL_CFLAGS = $(STD) $(WARNINGS) $(CFLAGS) $(EXTRA_CFLAGS)
 BUILD    := build
 
@@ -35,6 +35,14 @@ else
 endif
 
 # ---------------------------------------------------------------- setup
+
+# A checkout this user cannot write (another user's clone, a read-only
+# mount): one line saying so, before anything is tried.
+UNWRITABLE := $(shell if [ ! -w . ]; then echo 'the tree ($(CURDIR))'; \
+                elif [ -e $(BUILD) ] && [ ! -w $(BUILD) ]; then echo '$(BUILD)/'; fi)
+ifneq ($(UNWRITABLE),)
+$(error $(UNWRITABLE) is not writable by $(shell id -un); make writes its build outputs there: run it as the owner, or in a copy of the tree)
+endif
 
 # Before anything is built, tools/setup installs the Debian packages the
 # build and the tests need (groups build and check of mk/packages.txt) when
@@ -170,7 +178,7 @@ $(foreach s,$(SESSIONS),$(eval $(call RUN_RULE,$(s))))
 # G_TEST_LDLIBS add to a cross-cutting program (fuzz links session3's
 # decoder). make check runs them all, one after the other, and
 # tools/run-tests adds their results up into one Check summary line.
-TEST_GROUPS   := $(SESSIONS) common docs hardening present packages bench fuzz mpi syscalls trace
+TEST_GROUPS   := $(SESSIONS) common docs hardening present packages bench fuzz mpi syscalls assignments trace
 test_files_of  = $(sort $(wildcard tests/test_$(1).c tests/test_$(1)_*.c))
 TEST_PROGRAMS := $(foreach g,$(TEST_GROUPS),$(BUILD)/tests/$(g)-tests)
 TESTUTIL_OBJ  := $(BUILD)/tests/testutil.o

@@ -1,8 +1,13 @@
 /* bench - `make bench`: every primitive of the suite measured next to the raw
  * system calls that do the same job, and next to CPython's multiprocessing.
  *
- * Each figure is the median of several repetitions; the table goes to stdout
- * and the numbers to bench/results.csv. docs/performance.md explains it.
+ * Paired measurement: each figure runs its three sides in turn, round after
+ * round (suite, baseline, CPython, suite, baseline, CPython, ...), so that a
+ * machine that slows down or speeds up hits all three alike; the table shows
+ * the medians of the values and, per round, the ratios' median and range.
+ * The machine's state (CPUs, load before and after) is part of the result.
+ * The table goes to stdout, the numbers to bench/results.csv;
+ * docs/performance.md explains it.
  */
 #include "figures.h"
 
@@ -16,34 +21,52 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #define MAX_FIGURES 16
+#define MAX_ROUNDS 99
 #define TINY_DIVISOR 1000       /* --tiny does 1/1000 of the work, at least 2 */
+#define BUSY_LOAD 0.5           /* above it, the run says the machine was busy */
 
 struct options {
-    long repeat;
+    long rounds;
     int tiny;
+    int verbose;                /* each measurement on stderr as it is taken */
     const char *csv;
     const char *python;         /* NULL: skip CPython */
     const char *script;
+    const char *only;           /* comma-separated figure names, or NULL: all */
 };
 
-/* One row of the table: NAN where a column has no value. */
+/* Every round's values of one figure (NAN: not measured). */
 struct row {
-    double suite, baseline, python;
+    double suite[MAX_ROUNDS], baseline[MAX_ROUNDS], python[MAX_ROUNDS];
+    double cpu[MAX_ROUNDS];     /* the suite side's CPU seconds per wall second */
+};
+
+/* The median, lowest and highest of some numbers (NAN when none). */
+struct spread {
+    double median, min, max;
 };
 
 static void usage(void)
 {
     printf("Usage: bench [OPTION]...\n"
            "Measures each primitive of the suite, the raw system calls that do the same\n"
-           "job, and CPython's multiprocessing; prints a table of medians and writes\n"
-           "them as CSV.\n"
+           "job, and CPython's multiprocessing, in turn, round after round; prints the\n"
+           "machine's state, a table of medians, ratios with their range and targets,\n"
+           "and writes them as CSV.\n"
            "\n"
-           "  -r, --repeat=N      repetitions per figure, the median is kept (default 5,\n"
-           "                      accepted 1..99)\n"
+           "  -r, --repeat=N      rounds per figure, each runs suite, baseline and\n"
+           "                      CPython once (default 5, accepted 1..99)\n"
+           "  -f, --only=NAMES    measure only these figures, comma-separated names\n"
+           "                      from the table (default: every figure)\n"
+           "  -v, --verbose       print each measurement on stderr as it is taken,\n"
+           "                      in the order taken (default: off)\n"
            "  -t, --tiny          do a thousandth of the work: checks that every figure\n"
            "                      runs, the numbers mean nothing (default: off)\n"
            "  -o, --csv=FILE      where to write the CSV (default bench/results.csv)\n"
@@ -56,11 +79,43 @@ static void usage(void)
            "Explained in docs/performance.md.\n");
 }
 
+static int figure_index(const char *name, size_t len)
+{
+    for (int i = 0; i < n_figures; i++)
+        if (strlen(figures[i].name) == len && strncmp(figures[i].name, name, len) == 0)
+            return i;
+    return -1;
+}
+
+/* 1 when the figure is in --only's list (or there is no list). */
+static int chosen(const char *only, int figure)
+{
+    for (const char *p = only; p != NULL; p = strchr(p, ',') ? strchr(p, ',') + 1 : NULL)
+        if (figure_index(p, strcspn(p, ",")) == figure)
+            return 1;
+    return only == NULL;
+}
+
+static void check_only(const char *only)
+{
+    for (const char *p = only;; p += strcspn(p, ",") + 1) {
+        size_t len = strcspn(p, ",");
+
+        if (figure_index(p, len) == -1)
+            usage_error("--only: no figure '%.*s' (accepted: names from the table, "
+                        "e.g. pipe_roundtrip,pipe_roundtrip_spin)", (int)len, p);
+        if (p[len] == '\0')
+            return;
+    }
+}
+
 static void parse_options(int argc, char *argv[], struct options *o)
 {
     static const struct option long_options[] = {
         { "repeat",    required_argument, NULL, 'r' },
         { "tiny",      no_argument,       NULL, 't' },
+        { "verbose",   no_argument,       NULL, 'v' },
+        { "only",      required_argument, NULL, 'f' },
         { "csv",       required_argument, NULL, 'o' },
         { "python",    required_argument, NULL, 'p' },
         { "no-python", no_argument,       NULL, 'n' },
@@ -71,15 +126,17 @@ static void parse_options(int argc, char *argv[], struct options *o)
     char msg[ARG_MSG_SIZE];
     int opt;
 
-    *o = (struct options){ 5, 0, "bench/results.csv", "python3", "bench/bench_mp.py" };
+    *o = (struct options){ 5, 0, 0, "bench/results.csv", "python3", "bench/bench_mp.py", NULL };
     opterr = 0;
-    while ((opt = getopt_long(argc, argv, ":r:to:p:ns:h", long_options, NULL)) != -1) {
+    while ((opt = getopt_long(argc, argv, ":r:tvf:o:p:ns:h", long_options, NULL)) != -1) {
         switch (opt) {
         case 'r':
-            if (arg_long(optarg, "--repeat", 1, 99, &o->repeat, msg, sizeof msg) == -1)
+            if (arg_long(optarg, "--repeat", 1, MAX_ROUNDS, &o->rounds, msg, sizeof msg) == -1)
                 usage_error("%s", msg);
             break;
         case 't': o->tiny = 1; break;
+        case 'v': o->verbose = 1; break;
+        case 'f': o->only = optarg; break;
         case 'o': o->csv = optarg; break;
         case 'p': o->python = optarg; break;
         case 'n': o->python = NULL; break;
@@ -94,6 +151,8 @@ static void parse_options(int argc, char *argv[], struct options *o)
     }
     if (optind < argc)
         usage_error("unexpected argument '%s' (bench takes options only)", argv[optind]);
+    if (o->only != NULL)
+        check_only(o->only);
     if (o->csv[0] == '\0' || o->script[0] == '\0' || (o->python && o->python[0] == '\0'))
         usage_error("an empty file name or command (accepted: a path or a command name)");
 }
@@ -105,96 +164,322 @@ static int compare_doubles(const void *a, const void *b)
     return (x > y) - (x < y);
 }
 
-/* Runs fn `repeat` times and keeps the median: one slow repetition (another
- * process got the CPU) does not move it. */
-static double median_of(measure_fn fn, long n, long repeat)
+/* Over the values that are not NAN; the median of an even count is the
+ * mean of the middle two. */
+static struct spread spread_of(const double *values, long n)
 {
-    double values[99];
+    double v[MAX_ROUNDS];
+    long k = 0;
 
-    if (fn == NULL)
-        return NAN;
-    for (long i = 0; i < repeat; i++)
-        values[i] = fn(n);
-    qsort(values, (size_t)repeat, sizeof values[0], compare_doubles);
-    return repeat % 2 ? values[repeat / 2]
-                      : (values[repeat / 2 - 1] + values[repeat / 2]) / 2;
+    for (long i = 0; i < n; i++)
+        if (!isnan(values[i]))
+            v[k++] = values[i];
+    if (k == 0)
+        return (struct spread){ NAN, NAN, NAN };
+    qsort(v, (size_t)k, sizeof v[0], compare_doubles);
+    return (struct spread){ k % 2 ? v[k / 2] : (v[k / 2 - 1] + v[k / 2]) / 2, v[0], v[k - 1] };
+}
+
+/* Round by round a / b: the ratio of two values measured side by side. */
+static struct spread ratio_spread(const double *a, const double *b, long n)
+{
+    double r[MAX_ROUNDS];
+
+    for (long i = 0; i < n; i++)
+        r[i] = a[i] / b[i];
+    return spread_of(r, n);
+}
+
+/* -------------------------------------------------------- the machine */
+
+static double now(void)
+{
+    struct timespec t;
+
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
+}
+
+/* CPU seconds used so far by this process and by its children already
+ * waited for. */
+static double cpu_seconds(void)
+{
+    struct rusage self, children;
+
+    if (getrusage(RUSAGE_SELF, &self) == -1 || getrusage(RUSAGE_CHILDREN, &children) == -1)
+        die("getrusage");
+    return (double)(self.ru_utime.tv_sec + self.ru_stime.tv_sec + children.ru_utime.tv_sec
+                    + children.ru_stime.tv_sec)
+           + (double)(self.ru_utime.tv_usec + self.ru_stime.tv_usec + children.ru_utime.tv_usec
+                      + children.ru_stime.tv_usec) / 1e6;
+}
+
+/* The 1-minute load average: how many processes wanted a CPU, on average
+ * over the last minute. NAN when /proc is not there. */
+static double load_average(void)
+{
+    FILE *f = fopen("/proc/loadavg", "r");
+    double load = NAN;
+
+    if (f != NULL) {
+        if (fscanf(f, "%lf", &load) != 1)
+            load = NAN;
+        fclose(f);
+    }
+    return load;
+}
+
+/* The CPU model from /proc/cpuinfo, or "unknown". */
+static void cpu_model(char *buf, size_t len)
+{
+    FILE *f = fopen("/proc/cpuinfo", "r");
+    char line[512];
+
+    snprintf(buf, len, "unknown");
+    if (f == NULL)
+        return;
+    while (fgets(line, sizeof line, f) != NULL) {
+        char *colon = strchr(line, ':');
+
+        if (strncmp(line, "model name", 10) == 0 && colon != NULL) {
+            colon += 1 + (colon[1] == ' ');
+            colon[strcspn(colon, "\n")] = '\0';
+            snprintf(buf, len, "%s", colon);
+            break;
+        }
+    }
+    fclose(f);
+}
+
+static void print_machine(double load_before)
+{
+    char model[256], date[64];
+    time_t t = time(NULL);
+
+    cpu_model(model, sizeof model);
+    strftime(date, sizeof date, "%Y-%m-%d %H:%M UTC", gmtime(&t));
+    printf("machine: %ld CPUs online, %s\n", sysconf(_SC_NPROCESSORS_ONLN), model);
+    printf("date: %s; load average before: %.2f\n", date, load_before);
+}
+
+static void print_load_after(double before, double after, long rounds)
+{
+    printf("load average after: %.2f (1 minute); %ld round%s per figure\n", after, rounds,
+           rounds == 1 ? "" : "s");
+    if (before > BUSY_LOAD || after > BUSY_LOAD)
+        printf("warning: load average above %.1f: other processes wanted the CPUs, so the "
+               "absolute values are slower and noisier than on an idle machine; the ratios, "
+               "measured side by side, are the figures to compare\n", BUSY_LOAD);
 }
 
 /* ---------------------------------------------------------------- CPython */
 
-struct python_run {
+/* The script runs for the whole benchmark and measures one figure each time
+ * it reads the figure's name (bench_mp.py says how). Its stdin and stdout
+ * are one end of a socketpair: a write to a script that died is then the
+ * error EPIPE (send with MSG_NOSIGNAL), not a SIGPIPE that kills bench. */
+struct python {
     const struct options *o;
-    int out_fd;
+    int fd;                     /* our end; -1 once the script is gone */
+    int child_fd;
+    FILE *in;
+    pid_t pid;
 };
 
-/* The child: stdout into the pipe, then become the interpreter. */
 static int exec_python(void *arg)
 {
-    const struct python_run *p = arg;
-    char repeat[24];
-    char *argv[] = { (char *)p->o->python, (char *)p->o->script,
-                     "--repeat", repeat, p->o->tiny ? "--tiny" : NULL, NULL };
+    const struct python *py = arg;
+    char *argv[] = { (char *)py->o->python, (char *)py->o->script,
+                     py->o->tiny ? "--tiny" : NULL, NULL };
 
-    snprintf(repeat, sizeof repeat, "%ld", p->o->repeat < 3 ? p->o->repeat : 3);
-    if (dup2(p->out_fd, STDOUT_FILENO) == -1)
+    close(py->fd);
+    if (dup2(py->child_fd, STDIN_FILENO) == -1 || dup2(py->child_fd, STDOUT_FILENO) == -1)
         die_child("dup2");
     execvp(argv[0], argv);
     return errno == ENOENT ? 127 : 126;     /* as a shell reports it */
 }
 
-/* Reads "NAME VALUE" lines from the script into rows[].python. */
-static void read_python_figures(FILE *in, struct row rows[])
+/* Reads one line from the script; 0 at its end (or when it is gone). */
+static int python_line(struct python *py, char *line, size_t len)
 {
-    char line[256], *name, *number, *end;
-    double value;
-
-    while (fgets(line, sizeof line, in) != NULL) {
-        name = strtok(line, " \n");
-        number = strtok(NULL, " \n");
-        if (name == NULL || number == NULL)
-            continue;
-        errno = 0;
-        value = strtod(number, &end);
-        if (errno != 0 || *end != '\0')
-            continue;               /* not a number: the figure stays empty */
-        for (int i = 0; i < n_figures; i++)
-            if (strcmp(figures[i].name, name) == 0)
-                rows[i].python = value;
-    }
+    if (py->fd == -1 || fgets(line, (int)len, py->in) == NULL)
+        return 0;
+    line[strcspn(line, "\n")] = '\0';
+    return 1;
 }
 
-static void measure_python(const struct options *o, struct row rows[])
+/* Closes our end (the script sees end of file and ends), joins it, and
+ * says why when it did not end well. */
+static void python_stop(struct python *py)
 {
-    struct python_run run = { o, -1 };
-    int fds[2], status;
-    FILE *in;
-    pid_t pid;
+    int status;
 
-    if (pipe(fds) == -1)
-        die("pipe");
-    run.out_fd = fds[1];
-    if ((pid = proc_start(exec_python, &run)) == -1)
-        die("fork");
-    close(fds[1]);
-    if ((in = fdopen(fds[0], "r")) == NULL)
-        die("fdopen");
-    read_python_figures(in, rows);
-    fclose(in);
-    if (proc_join(pid, &status) == -1)
+    if (py->fd == -1)
+        return;
+    fclose(py->in);             /* closes py->fd too */
+    py->fd = -1;
+    if (proc_join(py->pid, &status) == -1)
         die("waitpid");
     if (WIFEXITED(status) && WEXITSTATUS(status) == 127)
-        printf("note: '%s' not found, CPython figures skipped\n", o->python);
+        printf("note: '%s' not found, CPython figures skipped\n", py->o->python);
     else if (!proc_succeeded(status)) {
         char how[64];
 
-        printf("note: '%s %s' %s, CPython figures it did not print are empty\n",
-               o->python, o->script, proc_describe_status(status, how, sizeof how));
+        printf("note: '%s %s' %s, CPython figures it did not measure are empty\n",
+               py->o->python, py->o->script, proc_describe_status(status, how, sizeof how));
+    }
+}
+
+/* Starts the script and waits for its "ready". Returns 0, or -1 (with the
+ * note printed) when it did not start. */
+static int python_start(struct python *py, const struct options *o)
+{
+    int sv[2];
+    char line[256];
+
+    *py = (struct python){ o, -1, -1, NULL, -1 };
+    if (socketpair(AF_UNIX, SOCK_STREAM, 0, sv) == -1)
+        die("socketpair");
+    py->fd = sv[0];
+    py->child_fd = sv[1];
+    if ((py->pid = proc_start(exec_python, py)) == -1)
+        die("fork");
+    close(py->child_fd);
+    if ((py->in = fdopen(py->fd, "r")) == NULL)
+        die("fdopen");
+    if (python_line(py, line, sizeof line) && strcmp(line, "ready") == 0)
+        return 0;
+    python_stop(py);
+    return -1;
+}
+
+/* One measurement of the figure by the script: NAN when it has none ("-")
+ * or has gone. */
+static double python_measure(struct python *py, const char *figure)
+{
+    char line[256], *end;
+    size_t len = strlen(figure);
+    double value;
+
+    if (py->fd == -1)
+        return NAN;
+    if (send(py->fd, figure, len, MSG_NOSIGNAL) != (ssize_t)len
+        || send(py->fd, "\n", 1, MSG_NOSIGNAL) != 1 || !python_line(py, line, sizeof line)) {
+        python_stop(py);        /* it died: the note says how */
+        return NAN;
+    }
+    errno = 0;
+    value = strtod(line, &end);
+    return errno != 0 || end == line || *end != '\0' ? NAN : value;
+}
+
+/* ------------------------------------------------------------ measuring */
+
+/* One run of one side: its figure, and for the suite side the CPU it used
+ * (this process and its children) per second of wall time. */
+static double measure(measure_fn fn, long n, double *cpu)
+{
+    double wall, used, value;
+
+    if (fn == NULL)
+        return NAN;
+    wall = now();
+    used = cpu_seconds();
+    value = fn(n);
+    if (cpu != NULL)
+        *cpu = (cpu_seconds() - used) / (now() - wall);
+    return value;
+}
+
+/* With --verbose: "spawn_join round 2/5 baseline 170.2" on stderr. */
+static void tell(int verbose, const struct figure *f, long i, long rounds, const char *side,
+                 double v)
+{
+    if (verbose)
+        fprintf(stderr, "%s round %ld/%ld %s %.4g\n", f->name, i + 1, rounds, side, v);
+}
+
+/* suite, baseline, CPython; suite, baseline, CPython; ... */
+static void measure_figure(const struct figure *f, long n, long rounds, struct python *py,
+                           int verbose, struct row *r)
+{
+    for (long i = 0; i < rounds; i++) {
+        r->cpu[i] = NAN;
+        r->suite[i] = measure(f->suite, n, &r->cpu[i]);
+        tell(verbose, f, i, rounds, "suite", r->suite[i]);
+        r->baseline[i] = measure(f->baseline, n, NULL);
+        tell(verbose, f, i, rounds, "baseline", r->baseline[i]);
+        r->python[i] = py != NULL ? python_measure(py, f->name) : NAN;
+        if (py != NULL)
+            tell(verbose, f, i, rounds, "python", r->python[i]);
     }
 }
 
 /* ------------------------------------------------------------------ output */
 
-/* A value with 4 significant digits, or "-" / "" when there is none. */
+/* What the table and the CSV show of one figure. */
+struct summary {
+    int chosen;                 /* measured in this run (--only) */
+    struct spread suite, baseline, python, ratio, python_ratio, cpu;
+    const char *verdict;        /* PASS, MISS, n/a (a value is missing), "" (no
+                                 * target), "-" (--tiny: not judged) */
+    char target[64];
+};
+
+static double target_value(const struct summary *s, enum target_kind kind)
+{
+    switch (kind) {
+    case TARGET_SUITE_AT_MOST:
+    case TARGET_SUITE_AT_LEAST:
+        return s->suite.median;
+    case TARGET_RATIO_AT_MOST:
+    case TARGET_RATIO_AT_LEAST:
+        return s->ratio.median;
+    default:
+        return s->python_ratio.median;
+    }
+}
+
+static void judge(const struct figure *f, struct summary *s)
+{
+    static const char *const what[] = { "", "suite<=", "suite>=", "s/base<=", "s/base>=",
+                                        "py/suite>=" };
+    size_t used = 0;
+
+    s->verdict = "";
+    s->target[0] = '\0';
+    for (int t = 0; t < MAX_TARGETS && f->target[t].kind != TARGET_NONE; t++) {
+        enum target_kind kind = f->target[t].kind;
+        double v = target_value(s, kind), limit = f->target[t].limit;
+        int met = kind == TARGET_SUITE_AT_MOST || kind == TARGET_RATIO_AT_MOST ? v <= limit
+                                                                              : v >= limit;
+
+        used += (size_t)snprintf(s->target + used, sizeof s->target - used, "%s%s%g",
+                                 t > 0 ? " " : "", what[kind], limit);
+        if (isnan(v))
+            s->verdict = "n/a";
+        else if (!met && strcmp(s->verdict, "n/a") != 0)
+            s->verdict = "MISS";
+        else if (s->verdict[0] == '\0')
+            s->verdict = "PASS";
+    }
+}
+
+static void summarise(const struct figure *f, const struct row *r, long rounds, int tiny,
+                      struct summary *s)
+{
+    s->suite = spread_of(r->suite, rounds);
+    s->baseline = spread_of(r->baseline, rounds);
+    s->python = spread_of(r->python, rounds);
+    s->ratio = ratio_spread(r->suite, r->baseline, rounds);
+    s->python_ratio = ratio_spread(r->python, r->suite, rounds);
+    s->cpu = spread_of(r->cpu, rounds);
+    judge(f, s);
+    if (tiny && s->verdict[0] != '\0')
+        s->verdict = "-";       /* a thousandth of the work proves nothing */
+}
+
+/* A value with 4 significant digits, or none ("-" / "") when it is NAN. */
 static const char *cell(char *buf, size_t len, double v, const char *none)
 {
     if (isnan(v))
@@ -204,63 +489,96 @@ static const char *cell(char *buf, size_t len, double v, const char *none)
     return buf;
 }
 
-static void print_table(const struct row rows[])
+/* "1.03 (0.98-1.11)": the median of the rounds' ratios and their range. */
+static const char *ratio_cell(char *buf, size_t len, struct spread r)
 {
-    char a[32], b[32], c[32], d[32], e[32];
+    if (isnan(r.median))
+        snprintf(buf, len, "-");
+    else
+        snprintf(buf, len, "%.3g (%.3g-%.3g)", r.median, r.min, r.max);
+    return buf;
+}
 
-    printf("%-24s %-14s %10s %10s %8s %10s %8s\n", "figure", "unit", "suite",
-           "baseline", "s/base", "python", "py/suite");
+static void print_table(const struct summary sums[])
+{
+    char a[32], b[32], c[32], d[48], e[48], g[32];
+
+    printf("%-28s %-13s %9s %9s %9s %-22s %-22s %4s  %s\n", "figure", "unit", "suite",
+           "baseline", "python", "s/base (range)", "py/suite (range)", "cpu", "target");
     for (int i = 0; i < n_figures; i++) {
-        const struct row *r = &rows[i];
+        const struct summary *s = &sums[i];
 
-        printf("%-24s %-14s %10s %10s %8s %10s %8s\n", figures[i].name, figures[i].unit,
-               cell(a, sizeof a, r->suite, "-"), cell(b, sizeof b, r->baseline, "-"),
-               cell(c, sizeof c, r->suite / r->baseline, "-"),
-               cell(d, sizeof d, r->python, "-"),
-               cell(e, sizeof e, r->python / r->suite, "-"));
+        if (!s->chosen)
+            continue;
+        printf("%-28s %-13s %9s %9s %9s %-22s %-22s %4s  %s%s%s\n", figures[i].name,
+               figures[i].unit, cell(a, sizeof a, s->suite.median, "-"),
+               cell(b, sizeof b, s->baseline.median, "-"),
+               cell(c, sizeof c, s->python.median, "-"),
+               ratio_cell(d, sizeof d, s->ratio), ratio_cell(e, sizeof e, s->python_ratio),
+               isnan(s->cpu.median) ? "-" : (snprintf(g, sizeof g, "%.2f", s->cpu.median), g),
+               s->target, s->target[0] ? " " : "", s->verdict);
     }
 }
 
-static void write_csv(const char *path, const struct row rows[])
+static void write_csv(const char *path, const struct summary sums[])
 {
     FILE *f = fopen(path, "w");
-    char a[32], b[32], c[32];
 
     if (f == NULL)
         die(path);
-    fprintf(f, "figure,unit,suite,baseline,python\n");
-    for (int i = 0; i < n_figures; i++)
-        fprintf(f, "%s,%s,%s,%s,%s\n", figures[i].name, figures[i].unit,
-                cell(a, sizeof a, rows[i].suite, ""),
-                cell(b, sizeof b, rows[i].baseline, ""),
-                cell(c, sizeof c, rows[i].python, ""));
+    fprintf(f, "figure,unit,suite,baseline,python,s_base,s_base_min,s_base_max,"
+               "py_suite,py_suite_min,py_suite_max,cpu,target,verdict\n");
+    for (int i = 0; i < n_figures; i++) {
+        const struct summary *s = &sums[i];
+        const double v[] = { s->suite.median, s->baseline.median, s->python.median,
+                             s->ratio.median, s->ratio.min, s->ratio.max,
+                             s->python_ratio.median, s->python_ratio.min,
+                             s->python_ratio.max, s->cpu.median };
+        char buf[32];
+
+        if (!s->chosen)
+            continue;
+        fprintf(f, "%s,%s", figures[i].name, figures[i].unit);
+        for (size_t k = 0; k < sizeof v / sizeof v[0]; k++)
+            fprintf(f, ",%s", cell(buf, sizeof buf, v[k], ""));
+        fprintf(f, ",%s,%s\n", s->target, s->verdict);
+    }
     if (fclose(f) == EOF)
         die(path);
 }
 
 int main(int argc, char *argv[])
 {
+    static struct row rows[MAX_FIGURES];
+    struct summary sums[MAX_FIGURES];
     struct options o;
-    struct row rows[MAX_FIGURES];
+    struct python py;
+    int have_python = 0;
+    double load_before;
 
     die_init("bench");
     parse_options(argc, argv, &o);
     if (proc_cleanup_on_signals() == -1)
         die("sigaction");
 
+    load_before = load_average();
+    print_machine(load_before);
+    if (o.python != NULL)
+        have_python = python_start(&py, &o) == 0;
     for (int i = 0; i < n_figures; i++) {
         const struct figure *f = &figures[i];
         long n = o.tiny ? f->n / TINY_DIVISOR : f->n;
 
-        if (n < 2)
-            n = 2;
-        rows[i].suite = median_of(f->suite, n, o.repeat);
-        rows[i].baseline = median_of(f->baseline, n, o.repeat);
-        rows[i].python = NAN;
+        sums[i].chosen = chosen(o.only, i);
+        if (!sums[i].chosen)
+            continue;
+        measure_figure(f, n < 2 ? 2 : n, o.rounds, have_python ? &py : NULL, o.verbose, &rows[i]);
+        summarise(f, &rows[i], o.rounds, o.tiny, &sums[i]);
     }
-    if (o.python != NULL)
-        measure_python(&o, rows);
-    print_table(rows);
-    write_csv(o.csv, rows);
+    if (have_python)
+        python_stop(&py);
+    print_load_after(load_before, load_average(), o.rounds);
+    print_table(sums);
+    write_csv(o.csv, sums);
     return 0;
 }

@@ -1,12 +1,14 @@
 """bench_mp.py - the figures of `make bench`, measured in CPython's multiprocessing.
 
-bench/bench runs this script and reads one line per figure: "NAME VALUE".
-Each value is the median of --repeat repetitions, in the unit of the C figure.
-docs/performance.md explains every figure.
+bench/bench runs this script once and talks to it on stdin and stdout: the
+script prints "ready", then for every line it reads (a figure's name) it
+measures that figure once and prints one line, the value in the unit of the
+C figure, or "-" when CPython has no such figure. So each CPython
+measurement runs right after the C ones of the same round (docs/performance.md,
+"Paired measurement"). Type figure names by hand to try it.
 """
 import argparse
 import multiprocessing as mp
-import statistics
 import sys
 import time
 
@@ -25,12 +27,14 @@ def spawn_join(n):
 
 
 def lock_uncontended(n):
+    # CPU time, as the C side: the loop never blocks, and on a busy machine
+    # the wall clock would also count the moments another process ran
     lock = mp.Lock()
-    start = time.perf_counter()
+    start = time.process_time()
     for _ in range(n):
         lock.acquire()
         lock.release()
-    return (time.perf_counter() - start) / n * 1e9           # ns/op
+    return (time.process_time() - start) / n * 1e9           # ns/op
 
 
 def increment(counter, n):
@@ -137,28 +141,33 @@ def pool_speedup_2(n):
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--tiny", action="store_true",
                         help="a few operations each, to check the script runs")
     args = parser.parse_args()
     mp.set_start_method("fork")     # what the C suite does: fork, no exec
     scale = 1000 if args.tiny else 1
     with mp.Manager() as manager:
-        jobs = [
-            ("spawn_join", spawn_join, 20),
-            ("lock_uncontended", lock_uncontended, 200000),
-            ("locked_increment_2proc", locked_increment_2proc, 5000),
-            ("queue_throughput", queue_throughput, 20000),
-            ("queue_textbook", queue_throughput, 20000),     # one Queue: the same
-            ("pipe_roundtrip", pipe_roundtrip, 5000),
-            ("manager_call", lambda n: manager_call(n, manager), 2000),
-            ("pool_task_overhead", pool_task_overhead, 200000),
-            ("pool_speedup_2", pool_speedup_2, 20),
-        ]
-        for name, fn, n in jobs:
-            n = max(2, n // scale)
-            values = [fn(n) for _ in range(args.repeat)]
-            print(name, statistics.median(values), flush=True)
+        jobs = {
+            "spawn_join": (spawn_join, 20),
+            "lock_uncontended": (lock_uncontended, 200000),
+            "locked_increment_2proc": (locked_increment_2proc, 5000),
+            "queue_throughput": (queue_throughput, 20000),
+            "queue_textbook": (queue_throughput, 20000),    # one Queue: the same
+            "pipe_roundtrip": (pipe_roundtrip, 5000),
+            # CPython's Pipe beside the C Pipe that spins: the same job
+            "pipe_roundtrip_spin": (pipe_roundtrip, 5000),
+            "manager_call": (lambda n: manager_call(n, manager), 2000),
+            "pool_task_overhead": (pool_task_overhead, 200000),
+            "pool_speedup_2": (pool_speedup_2, 20),
+        }
+        print("ready", flush=True)
+        for line in sys.stdin:
+            job = jobs.get(line.strip())
+            if job is None:
+                print("-", flush=True)
+                continue
+            fn, n = job
+            print(fn(max(2, n // scale)), flush=True)
 
 
 if __name__ == "__main__":

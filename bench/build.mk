@@ -9,10 +9,12 @@ BENCH_PROGRAMS += bench/bench
 bench_NEEDS = $(session3_NEEDS)
 # The primitives measured come from the sessions' modules.
 BENCH_OBJ := $(BUILD)/bench/bench.o $(BUILD)/bench/figures.o \
-             $(BUILD)/session4/queue.o $(BUILD)/session4/bounded_buffer.o $(BUILD)/session4/ring.o $(BUILD)/session5/pipe.o $(BUILD)/session7/lock.o $(BUILD)/session8/pool.o \
+             $(BUILD)/session4/queue.o $(BUILD)/session4/bounded_buffer.o $(BUILD)/session4/ring.o $(BUILD)/session5/pipe.o $(BUILD)/session5/spin.o $(BUILD)/session7/lock.o $(BUILD)/session8/pool.o \
              $(BUILD)/session3/proxy.o $(BUILD)/session3/server.o \
              $(BUILD)/session3/store.o $(BUILD)/session3/protocol.o $(BUILD)/session3/auth.o
 bench_CFLAGS := -pthread
+# Their headers, by their plain names (-I for each of these sessions).
+bench_USES   := session3 session4 session5 session7 session8
 bench_LDLIBS := -pthread -lm $(session3_LDLIBS) $(TRACE_LIBS)
 
 bench/bench: $(BENCH_OBJ) $(LIBCOMMON)

@@ -11,12 +11,29 @@
 /* Does the job n times; returns the figure in its unit. Dies on failure. */
 typedef double (*measure_fn)(long n);
 
+/* What a figure must reach, checked on the medians of a run: the suite's
+ * value (suite), suite/baseline (ratio) or python/suite (python ratio). */
+enum target_kind {
+    TARGET_NONE,
+    TARGET_SUITE_AT_MOST, TARGET_SUITE_AT_LEAST,
+    TARGET_RATIO_AT_MOST, TARGET_RATIO_AT_LEAST,
+    TARGET_PYTHON_RATIO_AT_LEAST,
+};
+
+struct target {
+    enum target_kind kind;
+    double limit;
+};
+
+#define MAX_TARGETS 2
+
 struct figure {
     const char *name;           /* as in bench/results.csv */
     const char *unit;
     long n;                     /* how many times one repetition does the job */
     measure_fn suite;           /* NULL while the primitive has not landed */
     measure_fn baseline;
+    struct target target[MAX_TARGETS];  /* TARGET_NONE (zero) where unused */
 };
 
 extern const struct figure figures[];

@@ -1,5 +1,6 @@
 # ratios.gp - bar chart of bench/results.csv: suite/baseline and python/suite
-# per figure, log scale. Called by `make plots` with csv= and out= set.
+# per figure (the medians of the rounds' ratios, columns s_base and
+# py_suite), log scale. Called by `make plots` with csv= and out= set.
 # docs/performance.md shows the chart and explains the ratios.
 set terminal svg size 1300,480 dynamic noenhanced font "sans,11"
 set output out
@@ -16,6 +17,6 @@ set bmargin 3
 set ylabel "ratio (log scale)"
 set title "make bench: suite / raw system calls, and CPython / suite"
 set key top left
-plot csv using ($3/$4):xtic(1) every ::1 title "suite / baseline", \
-     ''  using ($5/$3) every ::1 title "python / suite", \
+plot csv using 6:xtic(1) every ::1 title "suite / baseline", \
+     ''  using 9 every ::1 title "python / suite", \
      1 with lines lc rgb "black" dt 2 notitle

@@ -1,7 +1,10 @@
 /* args.c - checked integer parsing; see args.h. */
 #include "args.h"
 
+#include "die.h"
+
 #include <errno.h>
+#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -45,6 +48,31 @@ int arg_long_list(char *const texts[], size_t count, const char *what,
     return 0;
 }
 
+int arg_numbers(int argc, char *argv[], long min, long max, long count,
+                long **list, size_t *n, char *msg, size_t msglen)
+{
+    size_t len = optind < argc ? (size_t)(argc - optind) : (size_t)count;
+    long *numbers;
+
+    if (len == 0)
+        return 0;
+    if ((numbers = malloc(len * sizeof *numbers)) == NULL) {
+        snprintf(msg, msglen, "malloc");
+        return -2;
+    }
+    if (optind == argc) {
+        for (size_t i = 0; i < len; i++)
+            numbers[i] = (long)i + 1;
+    } else if (arg_long_list(argv + optind, len, "list item", min, max, numbers,
+                             msg, msglen) == -1) {
+        free(numbers);
+        return -1;
+    }
+    *list = numbers;
+    *n = len;
+    return 0;
+}
+
 void arg_getopt_problem(int opt, char *const argv[], char *msg, size_t msglen)
 {
     /* For a long option getopt leaves its text just before optind; for a
@@ -62,4 +90,158 @@ void arg_getopt_problem(int opt, char *const argv[], char *msg, size_t msglen)
     } else {
         snprintf(msg, msglen, "unknown option '-%c'", optopt);
     }
+}
+
+/* ------------------------------------------------------ the option table */
+
+static int is_end(const struct arg_option *row)
+{
+    return row->name == NULL && row->help == NULL;
+}
+
+/* A choice row: the index of ARG among the row's words. */
+static int choose(const struct arg_option *row, const char *arg, char *msg, size_t msglen)
+{
+    size_t used;
+
+    for (int i = 0; row->choices[i] != NULL; i++)
+        if (strcmp(arg, row->choices[i]) == 0) {
+            *row->choice = i;
+            return 0;
+        }
+    used = (size_t)snprintf(msg, msglen, "invalid --%s '%s' (accepted: ", row->name, arg);
+    for (int i = 0; row->choices[i] != NULL && used < msglen; i++)
+        used += (size_t)snprintf(msg + used, msglen - used, "%s%s", i > 0 ? ", " : "",
+                                 row->choices[i]);
+    if (used < msglen)
+        snprintf(msg + used, msglen - used, ")");
+    return -1;
+}
+
+/* Stores the value of one option given on the command line. */
+static int take(const struct arg_option *row, char *arg, void *opts, char *msg, size_t msglen)
+{
+    char what[64];
+
+    if (row->seen != NULL)
+        *row->seen = 1;
+    if (row->flag != NULL)
+        *row->flag = 1;
+    if (row->text != NULL)
+        *row->text = arg;
+    if (row->number != NULL) {
+        snprintf(what, sizeof what, "--%s", row->name);
+        if (arg_long(arg, what, row->min, row->max, row->number, msg, msglen) == -1)
+            return -1;
+    }
+    if (row->choices != NULL && choose(row, arg, msg, msglen) == -1)
+        return -1;
+    return row->set != NULL ? row->set(opts, arg, msg, msglen) : 0;
+}
+
+/* The index of the row for -LETTER (getopt_long only returns letters of
+ * the table). */
+static int row_of_letter(const struct arg_option *rows, int letter)
+{
+    int i = 0;
+
+    while (rows[i].name == NULL || rows[i].letter != letter)
+        i++;
+    return i;
+}
+
+int arg_parse(int argc, char *argv[], const struct arg_table *table, void *opts,
+              char *msg, size_t msglen)
+{
+    const struct arg_option *rows = table->rows;
+    struct option longopts[ARG_MAX_OPTIONS + 2];
+    char shorts[2 * ARG_MAX_OPTIONS + 3] = ":h";
+    int n = 0, s = 2, c, i;
+
+    /* A row's getopt value is 256 + its index: above every letter. A table
+     * longer than ARG_MAX_OPTIONS loses its last rows (they become unknown
+     * options, which the program's tests notice). */
+    for (i = 0; !is_end(&rows[i]) && n < ARG_MAX_OPTIONS; i++) {
+        if (rows[i].name == NULL)
+            continue;
+        longopts[n++] = (struct option){ rows[i].name,
+                                         rows[i].arg ? required_argument : no_argument,
+                                         NULL, 256 + i };
+        if (rows[i].letter != 0) {
+            shorts[s++] = (char)rows[i].letter;
+            if (rows[i].arg != NULL)
+                shorts[s++] = ':';
+        }
+    }
+    shorts[s] = '\0';
+    longopts[n] = (struct option){ "help", no_argument, NULL, 'h' };
+    longopts[n + 1] = (struct option){ NULL, 0, NULL, 0 };
+    opterr = 0;     /* the program prints its own one-line message */
+    while ((c = getopt_long(argc, argv, shorts, longopts, NULL)) != -1) {
+        if (c == 'h') {
+            arg_usage(table);
+            return 1;
+        }
+        if (c < 256 && c != '?' && c != ':')
+            c = 256 + row_of_letter(rows, c);
+        if (c < 256) {
+            arg_getopt_problem(c, argv, msg, msglen);
+            return -1;
+        }
+        if (take(&rows[c - 256], optarg, opts, msg, msglen) == -1)
+            return -1;
+    }
+    if (!table->operands && optind < argc) {
+        snprintf(msg, msglen, "unexpected argument '%s' (%s takes options only)",
+                 argv[optind], program_name());
+        return -1;
+    }
+    return 0;
+}
+
+/* One row of --help: LEFT in two columns, then the help from the column on,
+ * {min} and {max} replaced by the row's range. A LEFT too wide for its
+ * column puts the help on the next line. */
+static void print_row(const char *left, const struct arg_option *row, const char *help,
+                      int column)
+{
+    int width = column - 3;
+
+    if ((int)strlen(left) <= width)
+        printf("  %-*s ", width, left);
+    else
+        printf("  %s\n%*s", left, column, "");
+    for (const char *p = help; *p != '\0'; p++) {
+        if (row != NULL && strncmp(p, "{min}", 5) == 0) {
+            printf("%ld", row->min);
+            p += 4;
+        } else if (row != NULL && strncmp(p, "{max}", 5) == 0) {
+            printf("%ld", row->max);
+            p += 4;
+        } else if (*p == '\n')
+            printf("\n%*s", column, "");
+        else
+            putchar(*p);
+    }
+    putchar('\n');
+}
+
+void arg_usage(const struct arg_table *table)
+{
+    char left[64];
+
+    fputs(table->intro, stdout);
+    for (const struct arg_option *row = table->rows; !is_end(row); row++) {
+        if (row->name == NULL)
+            snprintf(left, sizeof left, "%s", row->arg);
+        else if (row->letter != 0)
+            snprintf(left, sizeof left, "-%c, --%s%s%s", row->letter, row->name,
+                     row->arg ? "=" : "", row->arg ? row->arg : "");
+        else
+            snprintf(left, sizeof left, "    --%s%s%s", row->name,
+                     row->arg ? "=" : "", row->arg ? row->arg : "");
+        print_row(left, row, row->help, table->column);
+    }
+    print_row("-h, --help", NULL, "print this help and exit", table->column);
+    fputs(table->end, stdout);
 }

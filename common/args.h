@@ -1,9 +1,11 @@
-/* args.h - checked conversion of command-line text to integers.
+/* args.h - the command line: checked conversion of text to integers, and
+ * one table of options per program that getopt_long, the checks and --help
+ * are all made from.
  *
  * strtol() alone accepts "12abc", "" and " 7", and reports overflow only
  * through errno; these wrappers reject all of that and say precisely why.
  * On failure they return -1 and write a one-line message into msg, which the
- * program passes to usage_error() (exit status 2).
+ * program passes to usage_error() (exit status 2); nothing here exits.
  */
 #ifndef COMMON_ARGS_H
 #define COMMON_ARGS_H
@@ -24,10 +26,67 @@ int arg_long(const char *text, const char *what, long min, long max,
 int arg_long_list(char *const texts[], size_t count, const char *what,
                   long min, long max, long *out, char *msg, size_t msglen);
 
+/* The operands argv[optind..argc-1] as a list of numbers in [min, max]
+ * (arg_long's rules, "list item" in messages), or, with no operands, the
+ * numbers 1..count (count 0: none). Stores a new array in *list (free() it)
+ * and its length in *n; with nothing to store, leaves both as they are.
+ * Returns 0; -1 with msg for a bad number; -2 when malloc failed (errno set,
+ * msg "malloc"). */
+int arg_numbers(int argc, char *argv[], long min, long max, long count,
+                long **list, size_t *n, char *msg, size_t msglen);
+
 /* After getopt_long() returned '?' (unknown option) or ':' (missing value;
  * give the option string a leading ':' to get it), writes what was wrong:
  * "unknown option '--nope'", "option '--trials' needs a value". The option's
  * text is taken from argv as getopt left it. */
 void arg_getopt_problem(int opt, char *const argv[], char *msg, size_t msglen);
+
+/* ------------------------------------------------------ the option table */
+
+/* One row of a program's table: --NAME (and -LETTER), its value, where the
+ * value goes, and its lines in --help. Its targets (one or more): flag (a
+ * switch, set to 1), number (checked against [min, max] as arg_long does),
+ * text (the value as given), choice with choices (the index of the word
+ * given), set (a function of the program's: 0, or -1 with msg). seen,
+ * when not NULL, is set to 1 when the option is given. A row with no name is
+ * an operand's line in --help only ("NUMBER"). A table ends with { 0 }.
+ * min and max follow number, so a row may say `.number = &o->count, 1, 9`. */
+struct arg_option {
+    const char *name;           /* "count" for --count */
+    int letter;                 /* 'n' for -n, or 0 */
+    const char *arg;            /* "N" in --count=N; NULL: takes no value */
+    const char *help;           /* '\n' between lines; {min} and {max} print the range */
+    int *flag;
+    long *number;
+    long min, max;
+    const char **text;
+    int *choice;
+    const char *const *choices; /* NULL-terminated */
+    int (*set)(void *opts, const char *arg, char *msg, size_t msglen);
+    int *seen;
+};
+
+/* What --help prints, and whether operands are allowed. */
+struct arg_table {
+    const char *intro;          /* "Usage: ..." and the paragraph, up to the rows */
+    const struct arg_option *rows;
+    int column;                 /* where the help text of each row starts */
+    int operands;               /* 0: an operand is "unexpected argument '...'" */
+    const char *end;            /* after the rows: "\nExplained in docs/...\n" */
+};
+
+/* The largest table arg_parse takes. */
+#define ARG_MAX_OPTIONS 32
+
+/* Parses argv with the table (getopt_long; -h and --help are added, and the
+ * operands start at optind). opts is handed to each row's set(). Returns 0;
+ * 1 when --help was asked for and the usage has been printed on stdout; -1
+ * with a one-line message in msg for bad usage. The program ends with
+ * exit_on_usage() (die.h). */
+int arg_parse(int argc, char *argv[], const struct arg_table *table, void *opts,
+              char *msg, size_t msglen);
+
+/* Prints the usage on stdout: the intro, every row, -h/--help, the end. */
+void arg_usage(const struct arg_table *table);
 
 #endif

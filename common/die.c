@@ -1,6 +1,7 @@
 /* die.c - error reporting for programs; see die.h. */
 #define _DEFAULT_SOURCE         /* MAP_ANONYMOUS */
 #include "die.h"
+#include "inherit.h"
 
 #include <signal.h>
 #include <errno.h>
@@ -16,6 +17,7 @@
 #include <unistd.h>
 
 static const char *name = "program";
+static pid_t main_process;     /* the process that called die_init */
 
 /* Every failure is one line, even when it happens in several processes at
  * once (each worker finds stdout full) or one after the other (a child
@@ -103,37 +105,6 @@ static void close_stdout(void)
     }
 }
 
-/* SIGPIPE: a write to a pipe or socket whose reader has gone. When the
- * broken one is stdout, the program ends like one whose SIGPIPE was not
- * ignored, but with its line; any other pipe is left to the program, which
- * gets EPIPE from write() as with SIG_IGN. Only async-signal-safe calls. */
-static void end_if_stdout_is_gone(int sig)
-{
-    static const char text[] = ": write error: Broken pipe\n";
-    struct pollfd p = { .fd = STDOUT_FILENO, .events = POLLOUT };
-    int saved = errno;
-
-    (void)sig;
-    if (poll(&p, 1, 0) == 1 && (p.revents & POLLERR)) {
-        if (first_to_report()) {
-            (void)!write(STDERR_FILENO, name, strlen(name));
-            (void)!write(STDERR_FILENO, text, sizeof text - 1);
-        }
-        _exit(1);
-    }
-    errno = saved;
-}
-
-int die_on_broken_stdout(void)
-{
-    struct sigaction sa;
-
-    memset(&sa, 0, sizeof sa);
-    sa.sa_handler = end_if_stdout_is_gone;
-    sigemptyset(&sa.sa_mask);
-    return sigaction(SIGPIPE, &sa, NULL);
-}
-
 void die_init(const char *program_name)
 {
     static int done;
@@ -142,6 +113,8 @@ void die_init(const char *program_name)
     if (done)
         return;
     done = 1;
+    main_process = getpid();
+    inherit_repair();
     open_standard_descriptors();
     program_reported = mmap(NULL, sizeof *program_reported, PROT_READ | PROT_WRITE,
                             MAP_SHARED | MAP_ANONYMOUS, -1, 0);
@@ -193,11 +166,24 @@ _Noreturn void usage_error(const char *fmt, ...)
     exit(2);
 }
 
+void exit_on_usage(int parsed, const char *msg)
+{
+    if (parsed == 1)
+        exit(0);        /* close_stdout still checks that the usage arrived */
+    if (parsed == -1)
+        usage_error("%s", msg);
+    if (parsed == -2)
+        die(msg);
+}
+
+/* One function for the program and its children: a child (any process but
+ * the one that called die_init) ends with _exit, which runs no atexit
+ * handler and flushes no stdio buffer copied from the parent. */
 _Noreturn void fail(const char *fmt, ...)
 {
     va_list ap;
 
-    fflush(stdout);
+    fflush(stdout);     /* what was printed so far comes before the error */
     if (first_to_report()) {
         fprintf(stderr, "%s: ", name);
         va_start(ap, fmt);
@@ -205,22 +191,9 @@ _Noreturn void fail(const char *fmt, ...)
         va_end(ap);
         fputc('\n', stderr);
     }
+    if (getpid() != main_process)
+        _exit(1);
     exit(1);
-}
-
-_Noreturn void fail_in_child(const char *fmt, ...)
-{
-    va_list ap;
-
-    fflush(stdout);     /* the child's own lines, printed once */
-    if (first_to_report()) {
-        fprintf(stderr, "%s: ", name);
-        va_start(ap, fmt);
-        vfprintf(stderr, fmt, ap);
-        va_end(ap);
-        fputc('\n', stderr);
-    }
-    _exit(1);
 }
 
 _Noreturn void exit_reported(void)

@@ -12,7 +12,8 @@
 #include <sys/types.h>
 
 /* Call first in main. Sets the name printed before every message
- * ("session1"); makes sure descriptors 0, 1 and 2 are open (a closed one gets
+ * ("session1"); repairs what the program inherited (inherit.h: signals
+ * ignored on entry noted, SIGCHLD back to its default); makes sure descriptors 0, 1 and 2 are open (a closed one gets
  * /dev/null, opened so that using it fails), so that no socket, pipe or file
  * the program opens later can get one of those numbers; and registers an
  * at-exit check of stdout, like gnulib's close_stdout: when a write to
@@ -28,15 +29,6 @@ const char *program_name(void);
  * A child started with proc_start does this before _exit; a child forked
  * by hand ends with `if (check_stdout()) _exit(1); _exit(0);`. */
 int check_stdout(void);
-
-/* For a program that ignores SIGPIPE so that a write into one of its own
- * pipes whose reader has gone is the error EPIPE: call this instead of
- * signal(SIGPIPE, SIG_IGN). Every pipe behaves as with SIG_IGN, except
- * stdout: when its reader has gone (`| head`), the program prints
- * "sessionN: write error: Broken pipe" and exits 1 at once instead of
- * writing on into nothing. A child of proc_start that inherits SIGPIPE
- * ignored gets this automatically. Returns 0, or -1 with errno. */
-int die_on_broken_stdout(void);
 
 /* "sessionN: OP: strerror(errno)" on stderr, then exit(1). */
 _Noreturn void die(const char *op);
@@ -55,14 +47,16 @@ _Noreturn void die_child(const char *op);
 _Noreturn void usage_error(const char *fmt, ...)
     __attribute__((format(printf, 1, 2)));
 
-/* A runtime failure that is not a failed system call ("a peer
- * misbehaved"): "sessionN: MESSAGE" on stderr, exit(1). printf-style. */
-_Noreturn void fail(const char *fmt, ...)
-    __attribute__((format(printf, 1, 2)));
+/* After arg_parse or arg_numbers (args.h), whose result is `parsed`: 1
+ * (--help has been printed) ends the program with exit(0), -1 with
+ * usage_error("%s", msg), -2 with die(msg) (a call failed); 0 returns. */
+void exit_on_usage(int parsed, const char *msg);
 
-/* fail() for a child process: the same one line (unless another process
- * of the program has already printed its error line), then _exit(1). */
-_Noreturn void fail_in_child(const char *fmt, ...)
+/* A runtime failure that is not a failed system call ("a peer
+ * misbehaved"): "sessionN: MESSAGE" on stderr (unless another process of
+ * the program has already printed its error line), then exit(1) in the
+ * program and _exit(1) in a child. printf-style. */
+_Noreturn void fail(const char *fmt, ...)
     __attribute__((format(printf, 1, 2)));
 
 /* exit(1) for a program whose failure was already reported on stderr

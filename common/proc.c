@@ -2,6 +2,7 @@
 #define _DEFAULT_SOURCE         /* WCOREDUMP is not in POSIX, but every Unix has it */
 #include "proc.h"
 #include "die.h"
+#include "inherit.h"
 #include "trace.h"
 
 #include <errno.h>
@@ -44,19 +45,21 @@ static int slots_free(void)
     return 0;
 }
 
+/* The signals a program stops its children on (proc_cleanup_on_signals). */
+static const int stop_signals[] = { SIGINT, SIGTERM, SIGHUP };
+
+#define STOP_SIGNALS (sizeof stop_signals / sizeof stop_signals[0])
+
 void proc_child_init(pid_t parent)
 {
-    struct sigaction pipe_action;
-
     for (size_t i = 0; i < PROC_MAX; i++)
         children[i] = 0;
-    signal(SIGINT, SIG_DFL);
-    signal(SIGTERM, SIG_DFL);
-    signal(SIGHUP, SIG_DFL);
+    /* The parent's handler is for the parent; a signal the program was
+     * started with ignored (nohup, a background job) stays ignored. */
+    for (size_t i = 0; i < STOP_SIGNALS; i++)
+        if (!inherit_ignored(stop_signals[i]))
+            signal(stop_signals[i], SIG_DFL);
     clearerr(stdout);   /* the child reports its own failed writes, not the parent's */
-    /* A child that ignores SIGPIPE still ends when nobody reads its stdout. */
-    if (sigaction(SIGPIPE, NULL, &pipe_action) == 0 && pipe_action.sa_handler == SIG_IGN)
-        die_on_broken_stdout();
     /* SIGKILL, not SIGTERM: it also ends a child that is stopped. */
     prctl(PR_SET_PDEATHSIG, SIGKILL);
     if (getppid() != parent)
@@ -74,10 +77,25 @@ int proc_track(pid_t pid)
     return 0;
 }
 
+int proc_hold_signals(sigset_t *before)
+{
+    sigset_t held;
+
+    sigemptyset(&held);
+    for (size_t i = 0; i < STOP_SIGNALS; i++)
+        sigaddset(&held, stop_signals[i]);
+    return sigprocmask(SIG_BLOCK, &held, before);
+}
+
+int proc_release_signals(const sigset_t *before)
+{
+    return sigprocmask(SIG_SETMASK, before, NULL);
+}
+
 pid_t proc_start(proc_fn fn, void *arg)
 {
     pid_t parent = getpid();
-    sigset_t stop_signals, before;
+    sigset_t before;
     pid_t pid;
 
     if (!slots_free()) {
@@ -92,11 +110,8 @@ pid_t proc_start(proc_fn fn, void *arg)
     /* Hold SIGINT/SIGTERM/SIGHUP back until the child's PID is remembered
      * (or, in the child, until the parent's handler is gone): otherwise a
      * signal in between could leave an orphan behind. */
-    sigemptyset(&stop_signals);
-    sigaddset(&stop_signals, SIGINT);
-    sigaddset(&stop_signals, SIGTERM);
-    sigaddset(&stop_signals, SIGHUP);
-    sigprocmask(SIG_BLOCK, &stop_signals, &before);
+    if (proc_hold_signals(&before) == -1)
+        return -1;
 
     trace_fork_track();     /* --trace: the track the child will record on */
     pid = fork();
@@ -106,7 +121,7 @@ pid_t proc_start(proc_fn fn, void *arg)
         /* The child has no children of its own yet, Ctrl-C or a SIGTERM
          * should simply end it, and it must not outlive the parent. */
         proc_child_init(parent);
-        sigprocmask(SIG_SETMASK, &before, NULL);
+        proc_release_signals(&before);
 
         status = fn(arg);
         if (status == 0 && check_stdout())
@@ -120,24 +135,8 @@ pid_t proc_start(proc_fn fn, void *arg)
         remember(pid);  /* cannot fail: a free slot was checked above */
         trace_forked(pid);
     }
-    sigprocmask(SIG_SETMASK, &before, NULL);
+    proc_release_signals(&before);
     return pid;         /* -1 with errno from fork() when it failed */
-}
-
-int proc_hold_signals(sigset_t *before)
-{
-    sigset_t stop_signals;
-
-    sigemptyset(&stop_signals);
-    sigaddset(&stop_signals, SIGINT);
-    sigaddset(&stop_signals, SIGTERM);
-    sigaddset(&stop_signals, SIGHUP);
-    return sigprocmask(SIG_BLOCK, &stop_signals, before);
-}
-
-int proc_release_signals(const sigset_t *before)
-{
-    return sigprocmask(SIG_SETMASK, before, NULL);
 }
 
 int proc_join(pid_t pid, int *status)
@@ -352,7 +351,7 @@ static void stop_children_and_exit(int sig)
 int proc_cleanup_on_signals(void)
 {
     struct sigaction sa;
-    static const int sigs[] = { SIGINT, SIGTERM, SIGHUP };
+    sigset_t handled;
 
     memset(&sa, 0, sizeof sa);
     sa.sa_handler = stop_children_and_exit;
@@ -360,10 +359,17 @@ int proc_cleanup_on_signals(void)
      * a second Ctrl-C must be able to cut the grace short. */
     sigemptyset(&sa.sa_mask);
     sa.sa_flags = SA_NODEFER;
-    for (size_t i = 0; i < sizeof sigs / sizeof sigs[0]; i++)
-        if (sigaction(sigs[i], &sa, NULL) == -1)
+    sigemptyset(&handled);
+    for (size_t i = 0; i < STOP_SIGNALS; i++) {
+        if (inherit_ignored(stop_signals[i]))
+            continue;   /* ignored on entry (nohup): stays ignored */
+        if (sigaction(stop_signals[i], &sa, NULL) == -1)
             return -1;
-    return 0;
+        sigaddset(&handled, stop_signals[i]);
+    }
+    /* A mask inherited with them blocked would hold the handler off for
+     * ever: the program asked for them, so it takes them. */
+    return sigprocmask(SIG_UNBLOCK, &handled, NULL);
 }
 
 _Noreturn void fail_child(const char *name, int status)

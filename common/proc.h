@@ -25,13 +25,15 @@ typedef int (*proc_fn)(void *arg);
  * output and ends with _exit(status); when fn returned 0 but the child's
  * output could not be written, it says so (check_stdout, die.h) and exits 1,
  * so the parent's fail_child adds no second line. In the child, SIGINT and SIGTERM get
- * their default action back. Returns the child's PID to the parent, or -1
+ * their default action back (unless the program was started with them
+ * ignored: then they stay ignored). Returns the child's PID to the parent, or -1
  * with errno (EAGAIN when PROC_MAX children are alive). */
 pid_t proc_start(proc_fn fn, void *arg);
 
 /* What every child does first, right after fork() (proc_start does it;
  * session1, which calls fork() itself, calls it by hand): Ctrl-C and SIGTERM
- * get their default action back, and the child asks the kernel to SIGKILL it
+ * get their default action back (a signal ignored when the program started
+ * stays ignored: inherit.h), and the child asks the kernel to SIGKILL it
  * when its parent dies (Linux PR_SET_PDEATHSIG), so no child outlives the
  * program; if the parent (PID `parent`, read before fork) is already gone, the
  * child ends at once. */
@@ -89,7 +91,10 @@ int proc_terminate_all(int sig);
  * 128 + signal number (130 for SIGINT, 143 for SIGTERM), as a shell reports a
  * process killed by that signal. A second signal during the grace (a second
  * Ctrl-C) kills the children with SIGKILL at once. Only async-signal-safe
- * calls run in the handler. Returns 0, or -1 with errno. */
+ * calls run in the handler. A signal the program was started with ignored
+ * (nohup's SIGHUP, a background job's SIGINT) gets no handler: it stays
+ * ignored. The signals it handles are unblocked, in case the program was
+ * started with them blocked. Returns 0, or -1 with errno. */
 int proc_cleanup_on_signals(void);
 
 /* For programs, like die.h's functions (on which they are built): these

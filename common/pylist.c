@@ -95,3 +95,55 @@ int pylist_print_doubles(FILE *out, const double *items, size_t count)
 {
     return print_list(out, items, sizeof *items, count, print_double);
 }
+
+/* The length of the valid UTF-8 sequence at s (at most `left` bytes), or 0
+ * when the byte there does not start one (overlong forms, surrogates and
+ * values past U+10FFFF are not valid either). *cp gets the code point. */
+static size_t utf8_sequence(const unsigned char *s, size_t left, unsigned long *cp)
+{
+    static const unsigned long least[] = { 0, 0, 0x80, 0x800, 0x10000 };
+    size_t n = s[0] >= 0xf0 && s[0] <= 0xf4 ? 4 : s[0] >= 0xe0 ? 3 : s[0] >= 0xc2 ? 2 : 0;
+
+    if (n == 0 || n > left || s[0] >= 0xf8)
+        return 0;
+    *cp = s[0] & (0x7f >> n);
+    for (size_t i = 1; i < n; i++) {
+        if ((s[i] & 0xc0) != 0x80)
+            return 0;
+        *cp = *cp << 6 | (s[i] & 0x3f);
+    }
+    if (*cp < least[n] || *cp > 0x10ffff || (*cp >= 0xd800 && *cp <= 0xdfff))
+        return 0;
+    return n;
+}
+
+size_t py_escape(char *dst, size_t size, const char *src, size_t len)
+{
+    const unsigned char *s = (const unsigned char *)src;
+    size_t out = 0;
+
+    for (size_t i = 0; i < len; ) {
+        char piece[8];
+        size_t n = 1, plen;
+        unsigned long cp = s[i];
+
+        if (s[i] >= 0x80 && (n = utf8_sequence(s + i, len - i, &cp)) == 0)
+            n = 1, cp = s[i];   /* not UTF-8: shown as the byte it is */
+        if (s[i] == '\\')
+            plen = (size_t)snprintf(piece, sizeof piece, "\\\\");
+        else if (cp == '\t' || cp == '\n' || cp == '\r')
+            plen = (size_t)snprintf(piece, sizeof piece, "\\%c",
+                                    cp == '\t' ? 't' : cp == '\n' ? 'n' : 'r');
+        else if (cp < 0x20 || cp == 0x7f || (cp >= 0x80 && cp <= 0x9f) || (n == 1 && cp >= 0x80))
+            plen = (size_t)snprintf(piece, sizeof piece, "\\x%02lx", cp);
+        else
+            memcpy(piece, s + i, plen = n);
+        for (size_t k = 0; k < plen; k++, out++)
+            if (out + 1 < size)
+                dst[out] = piece[k];
+        i += n;
+    }
+    if (size > 0)
+        dst[out < size ? out : size - 1] = '\0';
+    return out;
+}

@@ -118,9 +118,9 @@ lint: $(COMPILE_DB)
 	@echo "== lint: clang-tidy (.clang-tidy) and cppcheck over $(words $(LINT_SOURCES) $(LINT_FUZZ)) files"
 	@printf '%s\n' $(LINT_SOURCES) | xargs -n1 -P2 clang-tidy --quiet -p $(HARDEN_DIR) 2>/dev/null
 	@printf '%s\n' $(LINT_FUZZ) | xargs -n1 -P2 -I{} clang-tidy --quiet {} -- \
-	    $(STD) -Icommon -Itests -I. $(SESSION_CFLAGS) 2>/dev/null
-	@$(CPPCHECK) -Icommon -I. --project=$(COMPILE_DB)
-	@$(CPPCHECK) -D_POSIX_C_SOURCE=200809L -Icommon -Itests -I. $(LINT_FUZZ)
+	    $(STD) -Icommon -Itests -Isession3 $(SESSION_CFLAGS) 2>/dev/null
+	@$(CPPCHECK) -Icommon --project=$(COMPILE_DB)
+	@$(CPPCHECK) -D_POSIX_C_SOURCE=200809L -Icommon -Itests -Isession3 $(LINT_FUZZ)
 	@echo "lint: no findings"
 
 # ------------------------------------------------------------------ fuzz
@@ -146,7 +146,7 @@ define FUZZ_RULE
 $(FUZZ_OUT)/$(1)_fuzz: $$(FUZZ_SRC_$(1))
 	$$(say) FUZZCC $$@
 	@mkdir -p $$(@D)
-	$$(Q)$$(FUZZ_CC) $$(STD) $$(WARNINGS) $$(FUZZ_FLAGS) -Icommon -Itests -I. \
+	$$(Q)$$(FUZZ_CC) $$(STD) $$(WARNINGS) $$(FUZZ_FLAGS) -Icommon -Itests -Isession3 \
 	    $$($(1)_FUZZ_CFLAGS) -o $$@ $$^ $$($(1)_FUZZ_LDLIBS) $(TRACE_LIBS)
 endef
 $(foreach t,$(FUZZ_TARGETS),$(eval $(call FUZZ_RULE,$(t))))
@@ -172,7 +172,7 @@ fuzz: $(foreach t,$(FUZZ_TARGETS),$(FUZZ_OUT)/$(t)_fuzz)
 $(FUZZ_OUT)/manager_seeds: fuzz/manager_seeds.c $(MANAGER_FUZZ_SRC)
 	$(say) LD $@
 	@mkdir -p $(@D)
-	$(Q)$(CC) $(STD) $(WARNINGS) $(CFLAGS) -Icommon -Itests -I. $(session3_CFLAGS) \
+	$(Q)$(CC) $(STD) $(WARNINGS) $(CFLAGS) -Icommon -Itests -Isession3 $(session3_CFLAGS) \
 	    -o $@ $^ $(session3_LDLIBS) $(TRACE_LIBS)
 
 fuzz-seeds: $(FUZZ_OUT)/manager_seeds

@@ -32,7 +32,7 @@ static void *named_map(size_t size)
 {
     struct timespec now;
     void *mem;
-    int fd = -1;
+    int fd = -1, err;
 
     for (int attempt = 0; fd == -1 && attempt < 16; attempt++) {
         clock_gettime(CLOCK_REALTIME, &now);
@@ -48,6 +48,11 @@ static void *named_map(size_t size)
         die("shm_unlink");
     if (ftruncate(fd, (off_t)size) == -1)
         die("ftruncate");
+    /* ftruncate only sets the size; the pages come on first touch, and on a
+     * full /dev/shm that touch is a SIGBUS. Reserved now, a full /dev/shm
+     * is one line: "posix_fallocate: No space left on device". */
+    if ((err = posix_fallocate(fd, 0, (off_t)size)) != 0)
+        die_errnum("posix_fallocate", err);
     mem = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
     if (mem == MAP_FAILED)
         die("mmap");

@@ -1,15 +1,13 @@
-/* options.c - session2's command line; see options.h. */
+/* options.c - session2's command line: one table (args.h); see options.h. */
 #include "options.h"
 
 #include "args.h"
 #include "die.h"
 #include "trace.h"
 
-#include <getopt.h>
 #include <limits.h>
 #include <stdint.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -18,30 +16,6 @@
 static long *list;
 static int verbose;
 static pid_t main_pid;      /* the process that parsed the options */
-
-static void usage(void)
-{
-    printf("Usage: session2 [OPTION]... [NUMBER]...\n"
-           "Memory mapped with MAP_SHARED before fork() is shared: the child writes the\n"
-           "squares and their sum, and the parent reads them.\n"
-           "\n"
-           "  NUMBER            the input list (default: 1 2 3 4); put -- before a list\n"
-           "                    that starts with a negative number\n"
-           "  -t, --type=CODE   the typecode of the shared Array and Value, as in Python:\n"
-           "                    i (C int, default) or d (C double)\n"
-           "  -v, --verbose     also print who printed each line (its PID, and its\n"
-           "                    parent's for a child) and the address of the shared data\n"
-           "      --trace=FILE  write the fork, every write into the shared Array and\n"
-           "                    Value and every print of them (with their addresses)\n"
-           "                    to FILE as Trace Event Format JSON, for Perfetto\n"
-           "  -n, --named       use named POSIX shared memory (shm_open) instead of an\n"
-           "                    anonymous mapping, print its name, and unlink it at once,\n"
-           "                    so that nothing is left in /dev/shm even after a SIGKILL\n"
-           "                    (default: anonymous mmap, no name at all)\n"
-           "  -h, --help        print this help and exit\n"
-           "\n"
-           "Explained in docs/session2.md.\n");
-}
 
 /* With typecode 'i', every square and their sum must fit in a C int:
  * overflowing a signed int is undefined behaviour in C, so we refuse
@@ -62,73 +36,58 @@ static void check_fits_int(const long *mylist, size_t len)
                     "(a C int, at most %d); try --type d", sum, INT_MAX);
 }
 
-static void parse_list(char *texts[], size_t count, struct options *opt)
+static int set_type(void *opts, const char *arg, char *msg, size_t msglen)
 {
-    char msg[ARG_MSG_SIZE];
-
-    opt->len = count;
-    list = malloc(count * sizeof *list);
-    if (list == NULL)
-        die("malloc");
-    if (arg_long_list(texts, count, "list item", LONG_MIN, LONG_MAX,
-                      list, msg, sizeof msg) == -1)
-        usage_error("%s", msg);
-    opt->mylist = list;
+    if ((arg[0] != 'i' && arg[0] != 'd') || arg[1] != '\0') {
+        snprintf(msg, msglen, "invalid --type '%s' (accepted: i for int, d for double)", arg);
+        return -1;
+    }
+    ((struct options *)opts)->typecode = arg[0];
+    return 0;
 }
+
+/* --trace: the tracks of the processes, named as the tutorial names them. */
+static const char *const trace_tracks[] = { "p1", NULL };
 
 void parse_options(int argc, char *argv[], struct options *opt)
 {
-    static const struct option options[] = {
-        { "type",    required_argument, NULL, 't' },
-        { "verbose", no_argument,       NULL, 'v' },
-        { "named",   no_argument,       NULL, 'n' },
-        { "trace",   required_argument, NULL, 'T' },
-        { "help",    no_argument,       NULL, 'h' },
-        { NULL, 0, NULL, 0 },
+    const struct arg_option rows[] = {
+        { .arg = "NUMBER", .help = "the input list (default: 1 2 3 4); put -- before a list\n"
+          "that starts with a negative number" },
+        { "type", 't', "CODE", "the typecode of the shared Array and Value, as in Python:\n"
+          "i (C int, default) or d (C double)", .set = set_type },
+        { "verbose", 'v', NULL, "also print who printed each line (its PID, and its\n"
+          "parent's for a child) and the address of the shared data", .flag = &opt->verbose },
+        { "named", 'n', NULL, "use named POSIX shared memory (shm_open) instead of an\n"
+          "anonymous mapping, print its name, and unlink it at once,\n"
+          "so that nothing is left in /dev/shm even after a SIGKILL\n"
+          "(default: anonymous mmap, no name at all)", .flag = &opt->named },
+        { "trace", 0, "FILE", "write the fork, every write into the shared Array and\n"
+          "Value and every print of them (with their addresses) to\n"
+          "FILE as Trace Event Format JSON, for Perfetto (default: off)", .text = &opt->trace },
+        { 0 },
     };
-    static char *default_list[] = { "1", "2", "3", "4" };
-    static const char *const tracks[] = { "p1", NULL };
+    const struct arg_table table = {
+        "Usage: session2 [OPTION]... [NUMBER]...\n"
+        "Memory mapped with MAP_SHARED before fork() is shared: the child writes the\n"
+        "squares and their sum, and the parent reads them.\n\n",
+        .rows = rows, .column = 20, .operands = 1, .end = "\nExplained in docs/session2.md.\n",
+    };
     char msg[ARG_MSG_SIZE];
-    int c;
 
-    memset(opt, 0, sizeof *opt);
-    opt->typecode = 'i';
-    opterr = 0;     /* we print our own one-line message */
-    while ((c = getopt_long(argc, argv, ":t:vnh", options, NULL)) != -1) {
-        switch (c) {
-        case 't':
-            if ((optarg[0] != 'i' && optarg[0] != 'd') || optarg[1] != '\0')
-                usage_error("invalid --type '%s' (accepted: i for int, d for double)",
-                            optarg);
-            opt->typecode = optarg[0];
-            break;
-        case 'v':
-            opt->verbose = 1;
-            break;
-        case 'n':
-            opt->named = 1;
-            break;
-        case 'T':
-            opt->trace = optarg;
-            break;
-        case 'h':
-            usage();
-            exit(0);
-        default:
-            arg_getopt_problem(c, argv, msg, sizeof msg);
-            usage_error("%s", msg);
-        }
-    }
-    if (optind < argc)
-        parse_list(argv + optind, (size_t)(argc - optind), opt);
-    else
-        parse_list(default_list, 4, opt);
+    *opt = (struct options){ .typecode = 'i' };
+    exit_on_usage(arg_parse(argc, argv, &table, opt, msg, sizeof msg), msg);
+    exit_on_usage(arg_numbers(argc, argv, LONG_MIN, LONG_MAX, 4, &list, &opt->len,
+                              msg, sizeof msg), msg);
+    opt->mylist = list;
     if (opt->typecode == 'i')
         check_fits_int(opt->mylist, opt->len);
-    if (opt->trace != NULL && trace_run(opt->trace, "session2", 2, 1024, tracks) == -1)
-        die(trace_what(opt->trace));
     verbose = opt->verbose;
     main_pid = getpid();
+    if (opt->trace != NULL
+        && trace_run(opt->trace, "session2", 2, 1024,
+                     trace_tracks) == -1)
+        die(trace_what(opt->trace));
 }
 
 /* --trace: every print of the shared data names it and says where it is. */

@@ -63,13 +63,17 @@ int auth_answer_is_right(const void *key, size_t keylen,
 }
 
 /* Receives one authentication message; a stream closed, even inside a
- * frame, is ECONNRESET. */
+ * frame, is ECONNRESET; a frame longer than any authentication message (an
+ * SSH or HTTP server's greeting read as a length) is EPROTO: the peer does
+ * not speak this protocol. */
 static int recv_message(int fd, char **msg, size_t *len)
 {
     int got = frame_recv(fd, AUTH_MESSAGE_MAX, msg, len);
 
     if (got == 0 || (got == -1 && errno == EPROTO))
         errno = ECONNRESET;
+    else if (got == -1 && errno == EMSGSIZE)
+        errno = EPROTO;
     return got == 1 ? 0 : -1;
 }
 

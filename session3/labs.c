@@ -1,13 +1,13 @@
 /* labs.c - the story told with a dict (--demo dict) and the price of a
  * manager call (--bench); docs/session3.md, "Going further", explains both.
  */
-#include "session3/labs.h"
+#include "labs.h"
 
 #include "clock.h"
 #include "die.h"
+#include "manager.h"
 #include "proc.h"
 #include "shm.h"
-#include "session3/manager.h"
 
 #include <openssl/rand.h>
 #include <stdatomic.h>
@@ -81,7 +81,7 @@ static int print_scores(void *arg)
     check(manager_attach(&m, c->fd, c->opt->key, c->opt->keylen), "authenticate", &m);
     check(dict_records(&m, c->scores, &records, &count), "scores.items", &m);
     for (size_t i = 0; i < count; i++)
-        print("p2", "Name: %s\nScore: %lld\n\n", records[i].name,
+        print("p2", "Name: %s\nScore: %lld\n\n", name_shown(records[i].name).text,
               (long long)records[i].score);
     free(records);
     manager_close(&m);

@@ -4,7 +4,7 @@
 #ifndef SESSION3_LABS_H
 #define SESSION3_LABS_H
 
-#include "session3/options.h"
+#include "options.h"
 
 /* --demo dict: the story with scores = manager.dict({...}). */
 int lab_dict(struct options *opt);

@@ -1,11 +1,11 @@
 /* manager.c - the local story's helpers; see manager.h.
  * The loop itself is server.c; this file only hands it the socket pairs.
  */
-#include "session3/manager.h"
+#include "manager.h"
 
 #include "die.h"
-#include "session3/server.h"
-#include "session3/store.h"
+#include "server.h"
+#include "store.h"
 
 #include <errno.h>
 #include <signal.h>
@@ -75,6 +75,9 @@ void check(int rc, const char *op, const struct manager *m)
                 op, m->timeout_s);
     else if (saved == ECONNRESET || saved == EPIPE)
         fprintf(stderr, "%s: %s: the manager closed the connection\n", program_name(), op);
+    else if (saved == EPROTO)
+        fprintf(stderr, "%s: %s: the peer does not speak the manager's protocol "
+                "(is it a session3 --serve?)\n", program_name(), op);
     else
         fprintf(stderr, "%s: %s: %s\n", program_name(), op, strerror(saved));
     if (in_child)

@@ -6,7 +6,7 @@
 #define SESSION3_MANAGER_H
 
 #include "proc.h"
-#include "session3/proxy.h"
+#include "proxy.h"
 
 #include <stddef.h>
 #include <sys/types.h>

@@ -1,59 +1,17 @@
 /* options.c - session3's command line; see options.h.
  * Everything is checked before anything starts: a bad value is exit 2.
  */
-#include "session3/options.h"
+#include "options.h"
 
 #include "args.h"
+#include "authkey.h"
 #include "die.h"
 #include "trace.h"
-#include "io.h"
 
-#include <errno.h>
-#include <fcntl.h>
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <unistd.h>
-
-static void usage(void)
-{
-    printf("Usage: session3 [--verbose] [--demo list|dict] [--bench N]\n"
-           "       session3 --serve HOST:PORT [--authkey-file FILE]\n"
-           "       session3 --connect HOST:PORT (--insert NAME:SCORE | --print | --shutdown)\n"
-           "                [--timeout SECONDS] [--authkey-file FILE]\n"
-           "A manager server process holds the records; other processes change and read\n"
-           "them through proxies, over an authenticated socket.\n"
-           "\n"
-           "  -v, --verbose            tag each line a child prints with its pid and its\n"
-           "                           parent's pid (default: the tutorial's plain lines)\n"
-           "      --trace=FILE         write every proxy call and the manager's handling\n"
-           "                           of it to FILE as Trace Event Format JSON, for\n"
-           "                           Perfetto (default: off)\n"
-           "  -d, --demo=KIND          the shared object of the story: list (default) of\n"
-           "                           (name, score) records, or dict of name -> score\n"
-           "  -b, --bench=N            time N manager calls against N shared memory writes\n"
-           "                           (1..10000000; default: no benchmark)\n"
-           "  -s, --serve=HOST:PORT    run only the manager, on TCP (port 0: any free port;\n"
-           "                           an IPv6 host in brackets: [::1]:5000); serves until\n"
-           "                           SIGINT/SIGTERM or a shutdown request\n"
-           "  -c, --connect=HOST:PORT  talk to a manager started with --serve\n"
-           "  -i, --insert=NAME:SCORE  with --connect: append the record (NAME at most %d\n"
-           "                           bytes, SCORE a 64-bit integer)\n"
-           "  -p, --print              with --connect: print every record\n"
-           "  -q, --shutdown           with --connect: ask the manager to stop\n"
-           "  -t, --timeout=SECONDS    with --connect: the longest wait for the manager to\n"
-           "                           accept, answer, or go on with a reply; then exit 1\n"
-           "                           (1..3600; default: %d)\n"
-           "  -k, --authkey-file=FILE  the shared secret for --serve and --connect: a\n"
-           "                           regular file only its owner can read (chmod 600;\n"
-           "                           default: the environment variable MANAGER_AUTHKEY;\n"
-           "                           one final newline of the file is ignored)\n"
-           "  -h, --help               print this help and exit\n"
-           "\n"
-           "Explained in docs/session3.md.\n", RECORD_NAME_MAX - 1, TIMEOUT_DEFAULT);
-}
 
 /* "HOST:PORT" or "[IPV6]:PORT" into opt->host and opt->port; the port is
  * checked for range. */
@@ -109,69 +67,6 @@ static void parse_record(const char *text, struct options *opt)
     opt->new_record.score = score;
 }
 
-static const char *kind_of(mode_t mode)
-{
-    return S_ISDIR(mode) ? "a directory" : S_ISFIFO(mode) ? "a FIFO"
-         : S_ISCHR(mode) ? "a character device" : S_ISSOCK(mode) ? "a socket"
-         : "not a regular file";
-}
-
-/* The whole of a key file, at most AUTH_KEY_MAX bytes; its length. Opened
- * with O_NONBLOCK and checked with fstat() before any read, so a FIFO or a
- * device is refused instead of waited on; and like ssh with a private key,
- * a key that other users may read is refused. */
-static size_t read_key_file(const char *file, unsigned char key[AUTH_KEY_MAX])
-{
-    unsigned char buf[AUTH_KEY_MAX + 1];
-    int fd = open(file, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
-    struct stat st;
-    ssize_t len;
-
-    if (fd == -1)
-        usage_error("cannot open --authkey-file '%s': %s", file, strerror(errno));
-    if (fstat(fd, &st) == -1)
-        die("fstat");
-    if (!S_ISREG(st.st_mode))
-        usage_error("--authkey-file '%s' is %s (accepted: a regular file)", file,
-                    kind_of(st.st_mode));
-    if ((st.st_mode & (S_IRWXG | S_IRWXO)) != 0)
-        fail("--authkey-file '%s' is open to other users (mode %04o); make it private: "
-             "chmod 600 '%s'", file, (unsigned)(st.st_mode & 07777), file);
-    len = read_full(fd, buf, sizeof buf);
-    close(fd);
-    if (len < 0 || (size_t)len > AUTH_KEY_MAX)
-        usage_error("cannot read --authkey-file '%s' (accepted: a readable file of at "
-                    "most %d bytes)", file, AUTH_KEY_MAX);
-    memcpy(key, buf, (size_t)len);
-    return (size_t)len;
-}
-
-/* The authkey, from --authkey-file or MANAGER_AUTHKEY: never from the
- * command line, where `ps` shows it to every user. */
-static void read_key(const char *file, struct options *opt)
-{
-    const char *env = getenv("MANAGER_AUTHKEY");
-    size_t len;
-
-    if (file != NULL) {
-        len = read_key_file(file, opt->key);
-    } else if (env != NULL) {
-        len = strlen(env);
-        if (len > AUTH_KEY_MAX)
-            usage_error("MANAGER_AUTHKEY is too long (accepted: at most %d bytes)",
-                        AUTH_KEY_MAX);
-        memcpy(opt->key, env, len);
-    } else {
-        usage_error("%s needs an authkey: give --authkey-file FILE or set MANAGER_AUTHKEY",
-                    opt->serve != NULL ? "--serve" : "--connect");
-    }
-    if (len > 0 && opt->key[len - 1] == '\n')
-        len--;
-    if (len == 0)
-        usage_error("the authkey is empty (accepted: at least one byte)");
-    opt->keylen = len;
-}
-
 /* Which options go together. */
 static void check_combination(const struct options *opt, int demo_given,
                               const char *keyfile, int timeout_given)
@@ -197,69 +92,73 @@ static void check_combination(const struct options *opt, int demo_given,
         usage_error("--authkey-file goes with --serve or --connect");
 }
 
+_Static_assert(TIMEOUT_DEFAULT == 10, "--help says default: 10");
+
+static const char *const demos[] = { "list", "dict", NULL };
+
+/* --trace: the tracks of the processes, named as the tutorial names them. */
+static const char *const trace_tracks[] = { "manager", "p1", "p2", NULL };
+
 void parse_options(int argc, char *argv[], struct options *opt)
 {
-    static const struct option options[] = {
-        { "verbose", no_argument, NULL, 'v' },
-        { "demo", required_argument, NULL, 'd' },
-        { "bench", required_argument, NULL, 'b' },
-        { "serve", required_argument, NULL, 's' },
-        { "connect", required_argument, NULL, 'c' },
-        { "insert", required_argument, NULL, 'i' },
-        { "print", no_argument, NULL, 'p' },
-        { "shutdown", no_argument, NULL, 'q' },
-        { "timeout", required_argument, NULL, 't' },
-        { "authkey-file", required_argument, NULL, 'k' },
-        { "trace", required_argument, NULL, 'T' },
-        { "help", no_argument, NULL, 'h' },
-        { NULL, 0, NULL, 0 },
+    const char *keyfile = NULL, *record = NULL;
+    int demo_given = 0, timeout_given = 0;
+    const struct arg_option rows[] = {
+        { "verbose", 'v', NULL, "tag each line a child prints with its pid and its\n"
+          "parent's pid (default: the tutorial's plain lines)", .flag = &opt->verbose },
+        { "demo", 'd', "KIND", "the shared object of the story: list (default) of\n"
+          "(name, score) records, or dict of name -> score",
+          .choice = &opt->demo_dict, .choices = demos, .seen = &demo_given },
+        { "bench", 'b', "N", "time N manager calls against N shared memory writes\n"
+          "({min}..{max}; default: no benchmark)", .number = &opt->bench, 1, 10000000 },
+        { "serve", 's', "HOST:PORT", "run only the manager, on TCP (port 0: any free port;\n"
+          "an IPv6 host in brackets: [::1]:5000); serves until\n"
+          "SIGINT/SIGTERM or a shutdown request", .text = &opt->serve },
+        { "connect", 'c', "HOST:PORT", "talk to a manager started with --serve",
+          .text = &opt->connect },
+        { "insert", 'i', "NAME:SCORE", "with --connect: append the record (NAME at most {max}\n"
+          "bytes, SCORE a 64-bit integer)", .max = RECORD_NAME_MAX - 1, .text = &record,
+          .flag = &opt->insert },
+        { "print", 'p', NULL, "with --connect: print every record", .flag = &opt->print },
+        { "shutdown", 'q', NULL, "with --connect: ask the manager to stop",
+          .flag = &opt->shutdown },
+        { "timeout", 't', "SECONDS", "with --connect: the longest wait for the manager to\n"
+          "accept, answer, or go on with a reply; then exit 1\n"
+          "({min}..{max}; default: 10)", .number = &opt->timeout, 1, 3600,
+          .seen = &timeout_given },
+        { "authkey-file", 'k', "FILE", "the shared secret for --serve and --connect: a\n"
+          "regular file only its owner can read (chmod 600;\n"
+          "default: the environment variable MANAGER_AUTHKEY;\n"
+          "one final newline of the file is ignored)", .text = &keyfile },
+        { "trace", 0, "FILE", "write every proxy call and the manager's handling of it\n"
+          "to FILE as Trace Event Format JSON, for Perfetto\n"
+          "(default: off)", .text = &opt->trace },
+        { 0 },
     };
-    static const char *const tracks[] = { "manager", "p1", "p2", NULL };   /* the story's */
-    const char *keyfile = NULL;
+    const struct arg_table table = {
+        "Usage: session3 [--verbose] [--demo list|dict] [--bench N]\n"
+        "       session3 --serve HOST:PORT [--authkey-file FILE]\n"
+        "       session3 --connect HOST:PORT (--insert NAME:SCORE | --print | --shutdown)\n"
+        "                [--timeout SECONDS] [--authkey-file FILE]\n"
+        "A manager server process holds the records; other processes change and read\n"
+        "them through proxies, over an authenticated socket.\n\n",
+        .rows = rows, .column = 27, .operands = 0, .end = "\nExplained in docs/session3.md.\n",
+    };
     char msg[ARG_MSG_SIZE];
-    int opt_char, demo_given = 0, timeout_given = 0;
 
     opt->timeout = TIMEOUT_DEFAULT;
-    opterr = 0;
-    while ((opt_char = getopt_long(argc, argv, ":vd:b:s:c:i:pqt:k:h", options, NULL)) != -1) {
-        switch (opt_char) {
-        case 'v': opt->verbose = 1; break;
-        case 'd':
-            if (strcmp(optarg, "list") != 0 && strcmp(optarg, "dict") != 0)
-                usage_error("invalid --demo '%s' (accepted: list, dict)", optarg);
-            opt->demo_dict = strcmp(optarg, "dict") == 0;
-            demo_given = 1;
-            break;
-        case 'b':
-            if (arg_long(optarg, "--bench", 1, 10000000, &opt->bench, msg, sizeof msg) == -1)
-                usage_error("%s", msg);
-            break;
-        case 's': opt->serve = optarg; parse_address(optarg, "--serve", 0, opt); break;
-        case 'c': opt->connect = optarg; parse_address(optarg, "--connect", 1, opt); break;
-        case 'i': opt->insert = 1; parse_record(optarg, opt); break;
-        case 'p': opt->print = 1; break;
-        case 'q': opt->shutdown = 1; break;
-        case 't':
-            if (arg_long(optarg, "--timeout", 1, 3600, &opt->timeout, msg, sizeof msg) == -1)
-                usage_error("%s", msg);
-            timeout_given = 1;
-            break;
-        case 'k': keyfile = optarg; break;
-        case 'T': opt->trace = optarg; break;
-        case 'h':
-            usage();
-            exit(0);
-        default:
-            arg_getopt_problem(opt_char, argv, msg, sizeof msg);
-            usage_error("%s", msg);
-        }
-    }
-    if (optind < argc)
-        usage_error("unexpected argument '%s' (session3 takes options only)", argv[optind]);
+    exit_on_usage(arg_parse(argc, argv, &table, opt, msg, sizeof msg), msg);
+    if (opt->serve != NULL)
+        parse_address(opt->serve, "--serve", 0, opt);
+    if (opt->connect != NULL)
+        parse_address(opt->connect, "--connect", 1, opt);
+    if (record != NULL)
+        parse_record(record, opt);
     check_combination(opt, demo_given, keyfile, timeout_given);
     if (opt->serve != NULL || opt->connect != NULL)
-        read_key(keyfile, opt);
-    if (opt->trace != NULL && trace_run(opt->trace, "session3", 8, TRACE_CAPACITY / 4,
-                                        tracks) == -1)
-        die(trace_what(opt->trace));    /* proxy.c and server.c record the calls */
+        read_authkey(keyfile, opt);
+    if (opt->trace != NULL
+        && trace_run(opt->trace, "session3", 8, TRACE_CAPACITY / 4,
+                     trace_tracks) == -1)
+        die(trace_what(opt->trace));
 }

@@ -4,8 +4,8 @@
 #ifndef SESSION3_OPTIONS_H
 #define SESSION3_OPTIONS_H
 
-#include "session3/auth.h"
-#include "session3/proxy.h"
+#include "auth.h"
+#include "proxy.h"
 
 #include <stddef.h>
 

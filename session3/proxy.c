@@ -6,6 +6,7 @@
 #include "auth.h"
 #include "frame.h"
 #include "protocol.h"
+#include "pylist.h"
 
 #include <errno.h>
 #include <msgpack.h>
@@ -341,4 +342,12 @@ int dict_get_score(struct manager *m, uint64_t id, const char *name, int64_t *sc
 int dict_records(struct manager *m, uint64_t id, struct record **records, size_t *count)
 {
     return snapshot(m, id, records, count);
+}
+
+struct shown_name name_shown(const char *name)
+{
+    struct shown_name shown = { "" };
+
+    py_escape(shown.text, sizeof shown.text, name, strnlen(name, RECORD_NAME_MAX));
+    return shown;
 }

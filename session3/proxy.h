@@ -26,6 +26,15 @@ struct record {
     int64_t score;
 };
 
+/* A record's name as it is printed: escaped (py_escape, common/pylist.h),
+ * because any client holding the key can insert it. A struct, so that
+ * name_shown(r.name).text can go straight into a printf. */
+struct shown_name {
+    char text[4 * RECORD_NAME_MAX];
+};
+
+struct shown_name name_shown(const char *name);
+
 struct manager {
     int fd;
     char error[128];            /* the manager's last error reply */

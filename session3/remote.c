@@ -1,17 +1,16 @@
 /* remote.c - the manager over TCP: --serve runs only the manager, --connect
  * is one client; "Across two terminals" in docs/session3.md shows both.
  */
-#include "session3/labs.h"
+#include "labs.h"
 
 #include "die.h"
-#include "session3/manager.h"
-#include "session3/protocol.h"
-#include "session3/server.h"
-#include "session3/store.h"
+#include "manager.h"
+#include "protocol.h"
+#include "server.h"
+#include "store.h"
 
 #include <msgpack.h>
 #include <netdb.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -100,9 +99,6 @@ int lab_connect(struct options *opt)
     struct record *records;
     size_t count;
 
-    /* A manager that hung up is an error reply (EPIPE), not a silent death. */
-    if (signal(SIGPIPE, SIG_IGN) == SIG_ERR)
-        die("signal");
     check(manager_connect_within(&m, opt->host, opt->port, opt->key, opt->keylen,
                                  (int)opt->timeout), "connect", &m);
     if (opt->insert) {
@@ -114,7 +110,8 @@ int lab_connect(struct options *opt)
     } else {
         check(list_records(&m, PROTOCOL_RECORDS_ID, &records, &count), "records", &m);
         for (size_t i = 0; i < count; i++)
-            printf("Name: %s\nScore: %lld\n\n", records[i].name, (long long)records[i].score);
+            printf("Name: %s\nScore: %lld\n\n", name_shown(records[i].name).text,
+                   (long long)records[i].score);
         free(records);
     }
     manager_close(&m);

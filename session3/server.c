@@ -103,6 +103,11 @@ static int conn_flush(struct conn *c)
     return 0;
 }
 
+int server_output_fits(size_t pending, size_t len)
+{
+    return pending == 0 || (len <= SERVER_OUTPUT_MAX && pending <= SERVER_OUTPUT_MAX - len);
+}
+
 /* Queues one frame for connection c and writes what it can at once; the
  * rest goes out when poll() says the socket is writable. A client that lets
  * more than SERVER_OUTPUT_MAX bytes of replies pile up is dropped. Returns
@@ -111,9 +116,10 @@ static int conn_send(struct server *srv, struct conn *c, const void *payload, si
 {
     size_t pending = c->out_len - c->out_sent, need;
 
-    if (pending > 0 && pending + len > SERVER_OUTPUT_MAX) {
+    if (!server_output_fits(pending, len)) {
         log_line(srv, "client does not read its replies (over %zu bytes waiting), "
                  "connection closed", SERVER_OUTPUT_MAX);
+        errno = ENOBUFS;
         return -1;
     }
     if (c->out_sent > 0) {      /* move what is left to the front first */
@@ -125,8 +131,10 @@ static int conn_send(struct server *srv, struct conn *c, const void *payload, si
     if (need > c->out_cap) {
         char *bigger = realloc(c->out, need);
 
-        if (bigger == NULL)
+        if (bigger == NULL) {
+            errno = ENOMEM;
             return -1;
+        }
         c->out = bigger;
         c->out_cap = need;
     }
@@ -253,6 +261,21 @@ static int handle_auth(struct server *srv, struct conn *c, const char *msg, size
     return -1;
 }
 
+/* What protocol_handle's reply_error packs for "out of memory", made
+ * beforehand: when memory has run out, sending this reply needs none. */
+static const char no_memory_reply[] = "\x92\xa5" "error" "\xad" "out of memory";
+
+/* Out of memory, while building the reply or queueing it: the client gets
+ * the "out of memory" reply, the log says so, and the connection, whose
+ * next request would most likely fail the same way, is closed (-1). */
+static int out_of_memory(struct server *srv, struct conn *c)
+{
+    /* The line first: once the client has its reply, it may stop us. */
+    log_line(srv, "out of memory handling a request: replied so, connection closed");
+    (void)conn_send(srv, c, no_memory_reply, sizeof no_memory_reply - 1);
+    return -1;
+}
+
 /* --trace: each request the manager handles, named by its method (the
  * request is [method, id, ...]: a fixarray, then a fixstr). */
 static const struct trace_kind kind_handle_begin = {
@@ -280,8 +303,14 @@ static int handle_request(struct server *srv, struct conn *c, const char *msg, s
         trace_request(msg, len);
     msgpack_sbuffer_init(&reply);
     rc = protocol_handle(srv->store, msg, len, &reply, &srv->shutdown);
-    if (rc == 0)
+    if (rc == 0) {
+        errno = 0;
         rc = conn_send(srv, c, reply.data, reply.size);
+        if (rc == -1 && errno == ENOMEM)
+            rc = out_of_memory(srv, c);
+    } else {
+        rc = out_of_memory(srv, c);
+    }
     msgpack_sbuffer_destroy(&reply);
     trace_event(&kind_handle_end, rc, 0, 0, 0);
     return rc;

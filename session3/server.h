@@ -21,6 +21,11 @@
  * reply may be larger (a snapshot of a big list). */
 #define SERVER_OUTPUT_MAX ((size_t)2 * 1024 * 1024)
 
+/* 1 when a reply of len bytes may be queued behind `pending` unsent bytes:
+ * always when nothing is pending (one reply may be larger than the cap),
+ * else only when both together stay within SERVER_OUTPUT_MAX. */
+int server_output_fits(size_t pending, size_t len);
+
 /* The kernel's send buffer of each connection (SO_SNDBUF), in bytes. */
 #define SERVER_SOCKET_BUFFER (128 * 1024)
 

@@ -7,10 +7,10 @@
 #include "output.h"
 #include "proc.h"
 
-#include "session3/labs.h"
-#include "session3/manager.h"
-#include "session3/options.h"
-#include "session3/proxy.h"
+#include "labs.h"
+#include "manager.h"
+#include "options.h"
+#include "proxy.h"
 
 #include <openssl/rand.h>
 #include <stdint.h>
@@ -45,7 +45,7 @@ static int print_records(void *arg)
     check(list_records(&m, records->id, &items, &count), "records", &m);
     for (size_t i = 0; i < count; i++)                  /* for record in records: */
         print("p2", "Name: %s\nScore: %lld\n\n",        /* print("Name: {0}\nScore: {1}\n" */
-              items[i].name, (long long)items[i].score); /* .format(record[0], record[1])) */
+              name_shown(items[i].name).text, (long long)items[i].score); /* .format(...)) */
     free(items);
     manager_close(&m);
     return 0;

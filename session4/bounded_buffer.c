@@ -6,7 +6,7 @@
  * locks, stores, unlocks, posts a filled slot; get is the mirror image.
  * docs/session4.md draws it; ring.c is the lock-free alternative.
  */
-#include "session4/queue_impl.h"
+#include "queue_impl.h"
 
 #include "clock.h"
 #include "shm.h"

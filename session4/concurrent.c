@@ -7,9 +7,9 @@
  * with semaphores rather than left to luck), and A's empty() answer is then
  * true and already out of date. docs/session4.md, "Going further".
  */
-#include "session4/crew.h"
-#include "session4/options.h"
-#include "session4/queue.h"
+#include "crew.h"
+#include "options.h"
+#include "queue.h"
 
 #include "die.h"
 #include "shm.h"

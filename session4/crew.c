@@ -1,6 +1,6 @@
 /* crew.c - start and join the processes of session4's labs; see crew.h.
  */
-#include "session4/crew.h"
+#include "crew.h"
 
 #include "die.h"
 #include "proc.h"

@@ -4,9 +4,9 @@
 #ifndef SESSION4_CREW_H
 #define SESSION4_CREW_H
 
+#include "options.h"
 #include "proc.h"
-#include "session4/options.h"
-#include "session4/queue.h"
+#include "queue.h"
 
 #include <sys/types.h>
 

@@ -6,8 +6,8 @@
  * end. Neither can go on. main joins with a timeout, sees the full queue,
  * says who waits for whom, stops p1, exits 1. docs/session4.md.
  */
-#include "session4/options.h"
-#include "session4/queue.h"
+#include "options.h"
+#include "queue.h"
 
 #include "clock.h"
 #include "die.h"

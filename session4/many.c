@@ -2,9 +2,9 @@
  * share one queue, and the run checks that every item arrived exactly once
  * and each producer's items in order. docs/session4.md, "Going further".
  */
-#include "session4/crew.h"
-#include "session4/options.h"
-#include "session4/queue.h"
+#include "crew.h"
+#include "options.h"
+#include "queue.h"
 
 #include "die.h"
 #include "shm.h"

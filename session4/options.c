@@ -1,15 +1,13 @@
 /* options.c - session4's options: which queue, which lab, how many processes
  * and items. The lesson (session4.c) makes one call, parse_options.
  */
-#include "session4/options.h"
+#include "options.h"
 
 #include "args.h"
 #include "die.h"
 #include "trace.h"
 
-#include <getopt.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -25,53 +23,25 @@ const char *tag(void)
     return tag;
 }
 
-static void usage(void)
-{
-    printf("Usage: session4 [OPTION]...\n"
-           "A Queue in shared memory: p1 puts the squares of 1 2 3 4, p2 takes them out.\n"
-           "With --producers, --consumers, --count or --maxsize, many processes share\n"
-           "one queue instead.\n"
-           "\n"
-           "  -q, --queue=KIND     textbook: a lock and two counting semaphores;\n"
-           "                       ring: the lock-free ring (default textbook)\n"
-           "  -p, --producers=P    producer processes, 1..%d (default 1)\n"
-           "  -c, --consumers=C    consumer processes, 1..%d (default 1)\n"
-           "  -n, --count=N        items each producer puts, 1..%ld in all\n"
-           "                       (default 1000)\n"
-           "  -m, --maxsize=S      the queue holds at most S items, 0..1000000; 0 is\n"
-           "                       %d (default 0)\n"
-           "      --concurrent     one producer, two consumers started while it runs:\n"
-           "                       'while not empty()' next to 'get until end-of-queue'\n"
-           "                       (--count at most twice the queue size)\n"
-           "      --join-before-drain\n"
-           "                       p1 puts more than the queue holds (or --count items)\n"
-           "                       and main joins it before reading: the deadlock of\n"
-           "                       gh-73983, detected within 2 s, exit 1 (default off)\n"
-           "  -v, --verbose        tag each line a child prints with its pid and its\n"
-           "                       parent's (default off)\n"
-           "      --trace=FILE     write every put and get (the item, and how long it\n"
-           "                       waited) of every process to FILE as Trace Event\n"
-           "                       Format JSON, for Perfetto (default off)\n"
-           "  -h, --help           print this help and exit\n"
-           "\n"
-           "Explained in docs/session4.md.\n",
-           MAX_PROCS, MAX_PROCS, MAX_ITEMS, QUEUE_DEFAULT_MAXSIZE);
-}
-
 /* The number of items the queue of the run holds. */
 static long capacity_of(const struct options *o)
 {
     return o->maxsize > 0 ? o->maxsize : QUEUE_DEFAULT_MAXSIZE;
 }
 
-static void parse_queue_kind(const char *text, struct options *o)
+static int set_queue(void *opts, const char *text, char *msg, size_t msglen)
 {
+    struct options *o = opts;
+
     if (strcmp(text, "textbook") == 0)
         o->queue = QUEUE_TEXTBOOK;
     else if (strcmp(text, "ring") == 0)
         o->queue = QUEUE_RING;
-    else
-        usage_error("unknown --queue '%s' (accepted: textbook, ring)", text);
+    else {
+        snprintf(msg, msglen, "unknown --queue '%s' (accepted: textbook, ring)", text);
+        return -1;
+    }
+    return 0;
 }
 
 /* Combinations that cannot work, refused before any process starts. */
@@ -97,58 +67,55 @@ static void check_combinations(const struct options *o)
                     o->count, 2 * capacity_of(o));
 }
 
+_Static_assert(QUEUE_DEFAULT_MAXSIZE == 32768, "--help says 0 is 32768");
+
+/* --trace: the tracks of the processes, named as the tutorial names them
+ * (a lab's processes are "process N", in the order they start). */
+static const char *const trace_tracks[] = { "p1", "p2", NULL };
+
 void parse_options(int argc, char *argv[], struct options *o)
 {
-    enum { OPT_CONCURRENT = 1000, OPT_JOIN_BEFORE_DRAIN, OPT_TRACE };
-    static const char *const tracks[] = { "p1", "p2", NULL };   /* the tutorial's */
-    static const struct option options[] = {
-        { "queue",             required_argument, NULL, 'q' },
-        { "producers",         required_argument, NULL, 'p' },
-        { "consumers",         required_argument, NULL, 'c' },
-        { "count",             required_argument, NULL, 'n' },
-        { "maxsize",           required_argument, NULL, 'm' },
-        { "concurrent",        no_argument,       NULL, OPT_CONCURRENT },
-        { "join-before-drain", no_argument,       NULL, OPT_JOIN_BEFORE_DRAIN },
-        { "verbose",           no_argument,       NULL, 'v' },
-        { "trace",             required_argument, NULL, OPT_TRACE },
-        { "help",              no_argument,       NULL, 'h' },
-        { NULL, 0, NULL, 0 },
+    const struct arg_option rows[] = {
+        { "queue", 'q', "KIND", "textbook: a lock and two counting semaphores;\n"
+          "ring: the lock-free ring (default textbook)", .set = set_queue },
+        { "producers", 'p', "P", "producer processes, {min}..{max} (default 1)",
+          .number = &o->producers, 1, MAX_PROCS, .seen = &o->counting },
+        { "consumers", 'c', "C", "consumer processes, {min}..{max} (default 1)",
+          .number = &o->consumers, 1, MAX_PROCS, .seen = &o->counting },
+        { "count", 'n', "N", "items each producer puts, {min}..{max} in all\n(default 1000)",
+          .number = &o->count, 1, MAX_ITEMS, .seen = &o->count_given },
+        { "maxsize", 'm', "S", "the queue holds at most S items, {min}..{max}; 0 is\n"
+          "32768 (default 0)", .number = &o->maxsize, 0, 1000000, .seen = &o->counting },
+        { "concurrent", 0, NULL, "one producer, two consumers started while it runs:\n"
+          "'while not empty()' next to 'get until end-of-queue'\n"
+          "(--count at most twice the queue size)", .flag = &o->concurrent },
+        { "join-before-drain", 0, NULL, "p1 puts more than the queue holds (or --count items)\n"
+          "and main joins it before reading: the deadlock of\n"
+          "gh-73983, detected within 2 s, exit 1 (default off)", .flag = &o->join_before_drain },
+        { "verbose", 'v', NULL, "tag each line a child prints with its pid and its\n"
+          "parent's (default off)", .flag = &o->verbose },
+        { "trace", 0, "FILE", "write every put and get (the item, and how long it\n"
+          "waited) of every process to FILE as Trace Event Format\n"
+          "JSON, for Perfetto (default off)", .text = &o->trace },
+        { 0 },
+    };
+    const struct arg_table table = {
+        "Usage: session4 [OPTION]...\n"
+        "A Queue in shared memory: p1 puts the squares of 1 2 3 4, p2 takes them out.\n"
+        "With --producers, --consumers, --count or --maxsize, many processes share\n"
+        "one queue instead.\n\n",
+        .rows = rows, .column = 23, .operands = 0, .end = "\nExplained in docs/session4.md.\n",
     };
     char msg[ARG_MSG_SIZE];
-    int opt, rc;
 
     *o = (struct options){ .queue = QUEUE_TEXTBOOK, .producers = 1, .consumers = 1,
                               .count = 1000 };
-    opterr = 0;
-    while ((opt = getopt_long(argc, argv, ":q:p:c:n:m:vh", options, NULL)) != -1) {
-        rc = 0;
-        switch (opt) {
-        case 'q': parse_queue_kind(optarg, o); break;
-        case 'p': rc = arg_long(optarg, "--producers", 1, MAX_PROCS, &o->producers, msg, sizeof msg); break;
-        case 'c': rc = arg_long(optarg, "--consumers", 1, MAX_PROCS, &o->consumers, msg, sizeof msg); break;
-        case 'n': rc = arg_long(optarg, "--count", 1, MAX_ITEMS, &o->count, msg, sizeof msg); break;
-        case 'm': rc = arg_long(optarg, "--maxsize", 0, 1000000, &o->maxsize, msg, sizeof msg); break;
-        case OPT_CONCURRENT: o->concurrent = 1; break;
-        case OPT_JOIN_BEFORE_DRAIN: o->join_before_drain = 1; break;
-        case 'v': o->verbose = verbose = 1; break;
-        case OPT_TRACE: o->trace = optarg; break;
-        case 'h': usage(); exit(0);
-        default:
-            arg_getopt_problem(opt, argv, msg, sizeof msg);
-            rc = -1;
-        }
-        if (rc == -1)
-            usage_error("%s", msg);
-        if (opt == 'p' || opt == 'c' || opt == 'n' || opt == 'm')
-            o->counting = 1;
-        if (opt == 'n')
-            o->count_given = 1;
-    }
-    if (optind < argc)
-        usage_error("unexpected argument '%s' (session4 takes options only)", argv[optind]);
+    exit_on_usage(arg_parse(argc, argv, &table, o, msg, sizeof msg), msg);
+    o->counting |= o->count_given;
+    verbose = o->verbose;
     check_combinations(o);
-    /* The labs' processes are "process N", in the order they start. */
-    if (o->trace != NULL && trace_run(o->trace, "session4", 16, TRACE_CAPACITY / 4,
-                                      o->counting || o->concurrent ? NULL : tracks) == -1)
-        die(trace_what(o->trace));          /* queue.c records the puts and gets */
+    if (o->trace != NULL
+        && trace_run(o->trace, "session4", 16, TRACE_CAPACITY / 4,
+                     o->counting || o->concurrent ? NULL : trace_tracks) == -1)
+        die(trace_what(o->trace));
 }

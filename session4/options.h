@@ -4,7 +4,7 @@
 #ifndef SESSION4_OPTIONS_H
 #define SESSION4_OPTIONS_H
 
-#include "session4/queue.h"
+#include "queue.h"
 
 #define MAX_PROCS 64
 #define MAX_ITEMS 100000000L        /* producers x count: one byte each to check */

@@ -2,8 +2,8 @@
  * arguments once, then hands each call to the queue it was made with,
  * bounded_buffer.c (the textbook) or ring.c (lock-free). docs/session4.md.
  */
-#include "session4/queue.h"
-#include "session4/queue_impl.h"
+#include "queue.h"
+#include "queue_impl.h"
 #include "trace.h"
 
 #include <errno.h>

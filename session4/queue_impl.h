@@ -7,7 +7,7 @@
 #ifndef SESSION4_QUEUE_IMPL_H
 #define SESSION4_QUEUE_IMPL_H
 
-#include "session4/queue.h"
+#include "queue.h"
 
 struct queue_ops {
     void *(*create)(size_t capacity, size_t max_msg);   /* NULL with errno */

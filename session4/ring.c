@@ -10,7 +10,7 @@
  * pthread_cond_broadcast wait for it forever (tests/test_session4.c,
  * a_consumer_killed_while_asleep_leaves_the_queue_working).
  */
-#include "session4/queue_impl.h"
+#include "queue_impl.h"
 
 #include "clock.h"
 #include "shm.h"

@@ -7,10 +7,10 @@
  * options run the labs (options.h). docs/session4.md explains it all.
  */
 #include "die.h"
+#include "options.h"
 #include "output.h"
 #include "proc.h"
-#include "session4/options.h"
-#include "session4/queue.h"
+#include "queue.h"
 
 #include <stddef.h>
 #include <stdio.h>

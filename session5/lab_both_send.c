@@ -6,12 +6,13 @@
  * is that deadlock, reported with the buffer sizes. docs/session5.md, "Two
  * senders, no reader".
  */
-#include "session5/labs.h"
+#include "labs.h"
 
 #include "clock.h"
 #include "die.h"
 #include "proc.h"
 
+#include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -22,6 +23,7 @@
 #include <unistd.h>
 
 #define STALL_SECONDS 1.0       /* no byte moved for this long: a deadlock */
+#define BLIND_SECONDS 30.0      /* unable to look, give up after this long */
 
 struct both {
     struct conn end[2];         /* p1 uses end[0], p2 end[1] */
@@ -46,7 +48,7 @@ static int send_then_read(void *arg)
     if ((r = conn_recv(mine, b->n, &got, &len)) == -1)  /* conn.recv() */
         die_child("recv");
     if (r == 0)
-        fail_in_child("p%d: the other end closed before it sent", b->who + 1);
+        fail("p%d: the other end closed before it sent", b->who + 1);
     printf("p%d received %zu bytes%s\n", b->who + 1, len, tag());
     free(got);
     free(buf);
@@ -63,21 +65,54 @@ static long queued(const struct conn *c)
 
 /* 1 when the process sleeps in the kernel (state 'S' in /proc/PID/stat):
  * a process blocked in send() does; one that is only waiting for a CPU
- * does not, so a busy machine is not mistaken for a deadlock. */
+ * does not, so a busy machine is not mistaken for a deadlock. -1 when the
+ * file cannot be read (no /proc, no descriptor left): then the detector
+ * must not conclude anything from it. */
 static int sleeping(pid_t pid)
 {
     char path[64], text[512], *paren;
-    FILE *f;
-    size_t n;
+    int fd;
+    ssize_t n;
 
     snprintf(path, sizeof path, "/proc/%ld/stat", (long)pid);
-    if ((f = fopen(path, "r")) == NULL)
-        return 0;
-    n = fread(text, 1, sizeof text - 1, f);
-    fclose(f);
+    if ((fd = open(path, O_RDONLY)) == -1)
+        return -1;
+    n = read(fd, text, sizeof text - 1);
+    close(fd);
+    if (n <= 0)
+        return -1;
     text[n] = '\0';
     paren = strrchr(text, ')');         /* the name in (...) may hold spaces */
     return paren != NULL && paren[1] == ' ' && paren[2] == 'S';
+}
+
+/* The CPU time the process has used, in nanoseconds, from its CPU-time
+ * clock (clock_getcpuclockid): no file needed. -1 when it cannot be read. */
+static long long cpu_ns(pid_t pid)
+{
+    clockid_t clock;
+    struct timespec t;
+
+    if (clock_getcpuclockid(pid, &clock) != 0 || clock_gettime(clock, &t) == -1)
+        return -1;
+    return (long long)t.tv_sec * 1000000000 + t.tv_nsec;
+}
+
+/* Both processes are blocked: asleep in the kernel, when /proc says so.
+ * When /proc cannot be read, the CPU time each has used stands in: the
+ * caller counts it as movement, so after STALL_SECONDS without any, neither
+ * process ran (one that waits only for a CPU gets one well within that on
+ * any machine that is not frozen). */
+static int both_blocked(const pid_t pid[2], const long long cpu[2])
+{
+    int blocked = 0;
+
+    for (int i = 0; i < 2; i++) {
+        int s = sleeping(pid[i]);
+
+        blocked += s == -1 ? cpu[i] != -1 : s;
+    }
+    return blocked == 2;
 }
 
 static int buffer_size(int fd, int which)
@@ -110,6 +145,7 @@ int lab_both_send(const struct options *opt)
     pid_t pid[2];
     int done[2] = { 0, 0 }, status;
     long last = -1;
+    long long cpu[2] = { -1, -1 };
 
     if (pipe_new(1, &b.end[0], &b.end[1]) == -1)
         die("socketpair");
@@ -122,6 +158,7 @@ int lab_both_send(const struct options *opt)
     clock_gettime(CLOCK_MONOTONIC, &moved);
     while (!done[0] || !done[1]) {
         long now = queued(&b.end[0]) + queued(&b.end[1]);
+        long long cpu_now[2] = { cpu_ns(pid[0]), cpu_ns(pid[1]) };
 
         for (int i = 0; i < 2; i++) {
             int r = done[i] ? 0 : proc_try_join(pid[i], &status);
@@ -132,12 +169,18 @@ int lab_both_send(const struct options *opt)
                 fail_child(i == 0 ? "p1" : "p2", status);
             done[i] |= r;
         }
-        if (now != last) {
+        if (now != last || cpu_now[0] != cpu[0] || cpu_now[1] != cpu[1]) {
             last = now;
+            cpu[0] = cpu_now[0];
+            cpu[1] = cpu_now[1];
             clock_gettime(CLOCK_MONOTONIC, &moved);
         } else if (!done[0] && !done[1] && seconds_since(&moved) >= STALL_SECONDS
-                   && sleeping(pid[0]) && sleeping(pid[1])) {
+                   && both_blocked(pid, cpu)) {
             report_deadlock(&b);
+        } else if (!done[0] && !done[1] && seconds_since(&moved) >= BLIND_SECONDS) {
+            proc_terminate_all(SIGTERM);
+            fail("nothing moved for %.0f s and neither /proc nor the processes' CPU clocks "
+                 "can be read to tell whether p1 and p2 are blocked: stopped them", BLIND_SECONDS);
         }
         nanosleep(&tick, NULL);
     }

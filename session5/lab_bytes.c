@@ -3,7 +3,7 @@
  * deadlock: the receiver, a separate process, empties the buffer while the
  * sender fills it. docs/session5.md, "One big message".
  */
-#include "session5/labs.h"
+#include "labs.h"
 
 #include "die.h"
 
@@ -30,7 +30,7 @@ static int sender(void *arg)
         buf[i] = pattern(i);
     printf("Sending %zu bytes%s\n", n, tag());
     if (conn_send(&p->send_end, buf, n) == -1)
-        die_child("send");
+        send_failed();
     free(buf);
     conn_close(&p->send_end);
     return 0;
@@ -48,12 +48,12 @@ static int receiver(void *arg)
     if (r == -1)
         die_child("recv");
     if (r == 0)
-        fail_in_child("the sender closed the pipe before its message");
+        peer_gone();        /* the sender closed before its message */
     if (len != want)
-        fail_in_child("received %zu bytes, expected %zu", len, want);
+        fail("received %zu bytes, expected %zu", len, want);
     for (size_t i = 0; i < len; i++)
         if ((unsigned char)msg[i] != pattern(i))
-            fail_in_child("byte %zu of %zu is wrong", i, len);
+            fail("byte %zu of %zu is wrong", i, len);
     printf("Received %zu bytes intact%s\n", len, tag());
     free(msg);
     conn_close(&p->receive_end);

@@ -7,6 +7,9 @@
 
 #include <stddef.h>
 
+/* --wait: how the receiver waits for a message (lab_wait.c). */
+enum wait_how { WAIT_UNSET, WAIT_SLEEP, WAIT_SPIN };
+
 struct options {
     char *const *msgs;      /* the messages: the tutorial's four, or argv's */
     size_t count;
@@ -16,6 +19,7 @@ struct options {
     int verbose;            /* --verbose: tag each line with its pids */
     long bytes;             /* --bytes N, or -1 */
     long both_send;         /* --both-send N, or -1 */
+    enum wait_how wait;     /* --wait sleep|spin, or WAIT_UNSET */
     const char *trace;      /* --trace FILE, or NULL */
 };
 

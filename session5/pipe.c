@@ -1,5 +1,5 @@
 /* pipe.c - the two ends of a Pipe; see pipe.h and docs/session5.md. */
-#include "session5/pipe.h"
+#include "pipe.h"
 
 #include "frame.h"
 

@@ -7,10 +7,10 @@
  */
 #include "die.h"
 #include "frame.h"
+#include "labs.h"
+#include "options.h"
 #include "output.h"
 #include "proc.h"
-#include "session5/labs.h"
-#include "session5/options.h"
 
 #include <signal.h>
 #include <stdio.h>
@@ -49,7 +49,7 @@ static int sender(void *arg)                            /* def sender(conn, msgs
 
         printf("Sent the message: %s%s\n", msg, tag());     /* print("Sent the message: ...") */
         if (frame_send(conn, msg, strlen(msg)) == -1)   /* conn.send(msg) */
-            die_child("send");
+            send_failed();                           /* the receiver gone: p2 is news */
     }
     if (close(conn) == -1)                              /* conn.close() */
         die_child("close");
@@ -100,15 +100,12 @@ int main(int argc, char *argv[])
         die("setvbuf");
     if (proc_cleanup_on_signals() == -1)
         die("sigaction");
-    /* A write into a pipe whose reader is gone is then the error EPIPE,
-     * which the writer reports, not a silent death by SIGPIPE. */
-    if (signal(SIGPIPE, SIG_IGN) == SIG_ERR)
-        die("signal");
     if (opt.both_send >= 0) return lab_both_send(&opt);
     if (opt.bytes >= 0) return lab_bytes(&opt);
     if (opt.duplex) return lab_duplex(&opt);
     if (opt.lockstep) return lab_lockstep(&opt);
     if (opt.oneway) return lab_oneway(&opt);
+    if (opt.wait != WAIT_UNSET) return lab_wait(&opt);
 
     a.msgs = opt.msgs;                  /* msgs = ["hello", "hey", "hru?", "END"] */
     a.count = opt.count;
@@ -127,7 +124,6 @@ int main(int argc, char *argv[])
     /* The parent's copies: else the receiver never sees end of file. */
     if (close(a.parent_conn) == -1 || close(a.child_conn) == -1)
         die("close");
-    join_or_fail(p1, "p1 (sender)");    /* p1.join() */
-    join_or_fail(p2, "p2 (receiver)");  /* p2.join() */
+    join_pair(p1, p2);                  /* p1.join(); p2.join() */
     return 0;
 }

@@ -15,7 +15,6 @@
 #include "trace.h"
 
 #include <errno.h>
-#include <getopt.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdio.h>
@@ -31,54 +30,6 @@ void bank_options_init(struct bank_options *o)
     o->trials = 10;
     o->iterations = 10000;
     o->balance = 100;
-}
-
-int bank_set_trials(struct bank_options *o, const char *arg, char *msg, size_t msglen)
-{
-    o->counts_given = 1;
-    return arg_long(arg, "--trials", 1, BANK_MAX_TRIALS, &o->trials, msg, msglen);
-}
-
-int bank_set_iterations(struct bank_options *o, const char *arg, char *msg, size_t msglen)
-{
-    o->counts_given = o->iterations_given = 1;
-    return arg_long(arg, "--iterations", 1, BANK_MAX_ITERATIONS, &o->iterations, msg, msglen);
-}
-
-int bank_set_balance(struct bank_options *o, const char *arg, char *msg, size_t msglen)
-{
-    return arg_long(arg, "--balance", 0, BANK_MAX_BALANCE, &o->balance, msg, msglen);
-}
-
-int bank_set_summary(struct bank_options *o, const char *arg, char *msg, size_t msglen)
-{
-    (void)arg, (void)msg, (void)msglen;
-    o->summary = 1;
-    return 0;
-}
-
-int bank_set_csv(struct bank_options *o, const char *arg, char *msg, size_t msglen)
-{
-    (void)arg, (void)msg, (void)msglen;
-    o->csv = 1;
-    return 0;
-}
-
-int bank_set_verbose(struct bank_options *o, const char *arg, char *msg, size_t msglen)
-{
-    (void)arg, (void)msg, (void)msglen;
-    o->verbose = 1;
-    return 0;
-}
-
-int bank_set_trace(struct bank_options *o, const char *arg, char *msg, size_t msglen)
-{
-    if (*arg == '\0') {
-        snprintf(msg, msglen, "--trace needs a file name");
-        return -1;
-    }
-    o->trace = arg;
-    return 0;
 }
 
 int bank_check_schedule(const char *steps, char *msg, size_t msglen)
@@ -112,8 +63,10 @@ int bank_check_schedule(const char *steps, char *msg, size_t msglen)
     return 0;
 }
 
-int bank_set_schedule(struct bank_options *o, const char *arg, char *msg, size_t msglen)
+int bank_set_schedule(void *opts, const char *arg, char *msg, size_t msglen)
 {
+    struct bank_options *o = opts;
+
     if (o->schedule != NULL) {
         snprintf(msg, msglen, "only one --schedule (or --interleave) at a time");
         return -1;
@@ -122,42 +75,10 @@ int bank_set_schedule(struct bank_options *o, const char *arg, char *msg, size_t
     return bank_check_schedule(arg, msg, msglen);
 }
 
-int bank_set_interleave(struct bank_options *o, const char *arg, char *msg, size_t msglen)
+int bank_set_interleave(void *opts, const char *arg, char *msg, size_t msglen)
 {
     (void)arg;
-    return bank_set_schedule(o, "1212", msg, msglen);
-}
-
-#define MAX_OPTIONS 32
-
-int bank_parse_options(int argc, char *argv[], const struct bank_option *table,
-                       struct bank_options *o, char *msg, size_t msglen)
-{
-    struct option longopts[MAX_OPTIONS + 2];
-    int n = 0, opt;
-
-    for (; n < MAX_OPTIONS && table[n].name != NULL; n++)
-        longopts[n] = (struct option){ table[n].name,
-                                       table[n].arg ? required_argument : no_argument, NULL, n };
-    longopts[n] = (struct option){ "help", no_argument, NULL, 'h' };
-    longopts[n + 1] = (struct option){ NULL, 0, NULL, 0 };
-    opterr = 0;
-    while ((opt = getopt_long(argc, argv, ":h", longopts, NULL)) != -1) {
-        if (opt == 'h')
-            return 1;
-        if (opt < 0 || opt >= n) {
-            arg_getopt_problem(opt, argv, msg, msglen);
-            return -1;
-        }
-        if (table[opt].set(o, optarg, msg, msglen) == -1)
-            return -1;
-    }
-    if (optind < argc) {
-        snprintf(msg, msglen, "unexpected argument '%s' (%s takes only options)", argv[optind],
-                 program_name());
-        return -1;
-    }
-    return bank_check_options(o, msg, msglen);
+    return bank_set_schedule(opts, "1212", msg, msglen);
 }
 
 int bank_check_options(const struct bank_options *o, char *msg, size_t msglen)
@@ -172,29 +93,12 @@ int bank_check_options(const struct bank_options *o, char *msg, size_t msglen)
                  "combined with --csv or --summary");
         return -1;
     }
-    if (o->schedule != NULL && o->counts_given) {
+    if (o->schedule != NULL && (o->trials_given || o->iterations_given)) {
         snprintf(msg, msglen, "--schedule and --interleave play one trial whose steps they "
                  "give, so --trials and --iterations do not apply (--balance does)");
         return -1;
     }
     return 0;
-}
-
-void bank_print_options(const struct bank_option *table)
-{
-    for (int i = 0; table[i].name != NULL; i++) {
-        char left[32];
-        const char *line = table[i].help;
-
-        snprintf(left, sizeof left, "--%s%s%s", table[i].name, table[i].arg ? "=" : "",
-                 table[i].arg ? table[i].arg : "");
-        printf("      %-16s ", left);
-        if (strlen(left) > 16)
-            printf("\n%23s", "");
-        for (const char *nl; (nl = strchr(line, '\n')) != NULL; line = nl + 1)
-            printf("%.*s\n%23s", (int)(nl - line), line, "");
-        printf("%s\n", line);
-    }
 }
 
 /* ------------------------------------------------------ the shared account */

@@ -26,7 +26,7 @@ struct bank_options {
     int verbose;            /* children print a line tagged with their pid */
     const char *schedule;   /* --schedule STEPS (--interleave is "1212") */
     const char *trace;      /* --trace FILE (bank_trace.c); NULL: off */
-    int counts_given;       /* --trials or --iterations was given */
+    int trials_given;       /* --trials was given */
     int iterations_given;   /* --iterations was given */
     int lengthen_when_serial; /* session6 trials: long loops when the two cannot overlap */
     int value_lock;         /* session6 --value-lock */
@@ -45,72 +45,49 @@ struct bank_options {
     struct timespec started;
 };
 
-/* One row of a program's option table: --NAME[=ARG] and the lines of its
- * help (default included). set() stores the value; it returns 0, or -1 with
- * a one-line message in msg. A table ends with a row whose name is NULL. */
-struct bank_option {
-    const char *name;       /* "trials" */
-    const char *arg;        /* "N", or NULL when the option takes no value */
-    const char *help;       /* lines separated by '\n' */
-    int (*set)(struct bank_options *o, const char *arg, char *msg, size_t msglen);
-};
-
-/* The rows both programs have, to put at the start of each program's table:
- * --trials, --iterations, --balance, --summary, --csv, --verbose,
- * --schedule, --interleave. */
-#define BANK_SHARED_OPTIONS \
-    { "trials", "N", "how many trials to run (default 10; accepted 1..100000)", bank_set_trials }, \
-    { "iterations", "N", "updates by each process per trial (default 10000;\n" \
-                         "accepted 1..10000000)", bank_set_iterations }, \
-    { "balance", "N", "the balance each trial starts with (default 100;\n" \
-                      "accepted 0..1000000000)", bank_set_balance }, \
-    { "summary", NULL, "after the balances, print how many were wrong, the\n" \
-                       "smallest and largest, the mean distance from the\n" \
-                       "expected balance and the time per trial (default off)", bank_set_summary }, \
-    { "csv", NULL, "print only the final balances, one per line (default off)", bank_set_csv }, \
-    { "verbose", NULL, "each process also prints a line with its pid and its\n" \
-                       "parent's pid (default off)", bank_set_verbose }, \
-    { "schedule", "STEPS", "replay one interleaving step by step and print the\n" \
-                           "P1 | P2 | BALANCE table: STEPS is a string of 1 and 2,\n" \
-                           "one step of that process each; a process's steps are\n" \
-                           "read, write, read, write..., so each digit appears an\n" \
-                           "even number of times (at most 200 steps; default off)", \
-      bank_set_schedule }, \
-    { "interleave", NULL, "the tutorial's table: the same as --schedule 1212\n" \
-                          "(default off)", bank_set_interleave }, \
-    { "trace", "FILE", "write every read and write of the balance (and each\n" \
-                       "process's start and end) to FILE as Trace Event\n" \
-                       "Format JSON, for Perfetto (default off)", bank_set_trace }
+/* The rows both programs have, to put at the start of each program's table
+ * (args.h); o is the struct bank_options they fill: --trials, --iterations,
+ * --balance, --summary, --csv, --verbose, --schedule, --interleave, --trace. */
+#define BANK_OPTION_ROWS(o) \
+    { "trials", 0, "N", "how many trials to run (default 10; accepted {min}..{max})", \
+      .number = &(o)->trials, 1, BANK_MAX_TRIALS, .seen = &(o)->trials_given }, \
+    { "iterations", 0, "N", "updates by each process per trial (default 10000;\n" \
+      "accepted {min}..{max})", .number = &(o)->iterations, 1, BANK_MAX_ITERATIONS, \
+      .seen = &(o)->iterations_given }, \
+    { "balance", 0, "N", "the balance each trial starts with (default 100;\n" \
+      "accepted {min}..{max})", .number = &(o)->balance, 0, BANK_MAX_BALANCE }, \
+    { "summary", 0, NULL, "after the balances, print how many were wrong, the\n" \
+      "smallest and largest, the mean distance from the\n" \
+      "expected balance and the time per trial (default off)", .flag = &(o)->summary }, \
+    { "csv", 0, NULL, "print only the final balances, one per line (default off)", \
+      .flag = &(o)->csv }, \
+    { "verbose", 0, NULL, "each process also prints a line with its pid and its\n" \
+      "parent's pid (default off)", .flag = &(o)->verbose }, \
+    { "schedule", 0, "STEPS", "replay one interleaving step by step and print the\n" \
+      "P1 | P2 | BALANCE table: STEPS is a string of 1 and 2,\n" \
+      "one step of that process each; a process's steps are\n" \
+      "read, write, read, write..., so each digit appears an\n" \
+      "even number of times (at most 200 steps; default off)", .set = bank_set_schedule }, \
+    { "interleave", 0, NULL, "the tutorial's table: the same as --schedule 1212\n" \
+      "(default off)", .set = bank_set_interleave }, \
+    { "trace", 0, "FILE", "write every read and write of the balance (and each\n" \
+      "process's start and end) to FILE as Trace Event\n" \
+      "Format JSON, for Perfetto (default off)", .text = &(o)->trace }
 
 #define BANK_MAX_TRIALS     100000L
 #define BANK_MAX_ITERATIONS 10000000L
 #define BANK_MAX_BALANCE    1000000000L
 #define BANK_MAX_STEPS      200
 
-int bank_set_trials(struct bank_options *o, const char *arg, char *msg, size_t msglen);
-int bank_set_iterations(struct bank_options *o, const char *arg, char *msg, size_t msglen);
-int bank_set_balance(struct bank_options *o, const char *arg, char *msg, size_t msglen);
-int bank_set_summary(struct bank_options *o, const char *arg, char *msg, size_t msglen);
-int bank_set_csv(struct bank_options *o, const char *arg, char *msg, size_t msglen);
-int bank_set_verbose(struct bank_options *o, const char *arg, char *msg, size_t msglen);
-int bank_set_schedule(struct bank_options *o, const char *arg, char *msg, size_t msglen);
-int bank_set_interleave(struct bank_options *o, const char *arg, char *msg, size_t msglen);
-int bank_set_trace(struct bank_options *o, const char *arg, char *msg, size_t msglen);
+/* --schedule STEPS and --interleave: set() of their rows (args.h). */
+int bank_set_schedule(void *o, const char *arg, char *msg, size_t msglen);
+int bank_set_interleave(void *o, const char *arg, char *msg, size_t msglen);
 
 /* The defaults above. */
 void bank_options_init(struct bank_options *o);
 
-/* Parses argv with the table (getopt_long; -h and --help are added).
- * Returns 0; 1 when --help was asked for; -1 with a one-line message in msg
- * for bad usage. Then checks the options together (bank_check_options). */
-int bank_parse_options(int argc, char *argv[], const struct bank_option *table,
-                       struct bank_options *o, char *msg, size_t msglen);
-
 /* The combinations of shared options that make no sense. 0, or -1 and msg. */
 int bank_check_options(const struct bank_options *o, char *msg, size_t msglen);
-
-/* Prints the table's rows as --help lines. */
-void bank_print_options(const struct bank_option *table);
 
 /* Checks a --schedule string. 0, or -1 with what is wrong in msg. */
 int bank_check_schedule(const char *steps, char *msg, size_t msglen);

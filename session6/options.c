@@ -1,6 +1,6 @@
-/* options.c - session6's options: one table, the shared rows first. A new
- * option is one row here (and a field in struct bank_options).
- * docs/session6.md shows what each does.
+/* options.c - session6's options: one table (args.h), the shared rows of
+ * bank.h first. A new option is one row here. docs/session6.md shows what
+ * each does.
  */
 #include "options.h"
 
@@ -8,72 +8,44 @@
 #include "die.h"
 #include "explore.h"
 
-#include <stdio.h>
-#include <stdlib.h>
-
-static int set_value_lock(struct bank_options *o, const char *arg, char *msg, size_t msglen)
-{
-    (void)arg, (void)msg, (void)msglen;
-    o->value_lock = 1;
-    return 0;
-}
-
-static int set_explore(struct bank_options *o, const char *arg, char *msg, size_t msglen)
-{
-    return arg_long(arg, "--explore", 1, EXPLORE_MAX_N, &o->explore, msg, msglen);
-}
-
-static const struct bank_option options[] = {
-    BANK_SHARED_OPTIONS,
-    { "value-lock", NULL, "take a process-shared lock around each read and around\n"
-                          "each write of the balance, as Python's synchronized\n"
-                          "Value does (gh-106691): still a race (default off)",
-      set_value_lock },
-    { "explore", "N", "count every interleaving of N updates per process (a\n"
-                      "read step and a write step each) and print how many\n"
-                      "end at each final balance; with --csv only the counts\n"
-                      "(accepted 1..40; default off)", set_explore },
-    { NULL, NULL, NULL, NULL },
-};
-
-static void usage(void)
-{
-    printf("Usage: session6 [OPTION]...\n"
-           "Two processes share a bank balance with no lock: one withdraws 1 and one\n"
-           "deposits 1, ten thousand times each. The balance should end where it\n"
-           "started; it rarely does. When the two cannot run at the same time (one\n"
-           "CPU allowed, as under taskset -c 0, or a machine too busy for the start\n"
-           "gate), each process runs %ld updates instead, so that the race still\n"
-           "shows, and one line on stderr says so.\n"
-           "\n", BANK_SERIAL_ITERATIONS);
-    bank_print_options(options);
-    printf("  -h, --help           print this help and exit\n"
-           "\n"
-           "Explained in docs/session6.md.\n");
-}
+_Static_assert(BANK_SERIAL_ITERATIONS == 3000000, "--help says 3000000 updates");
 
 void parse_options(int argc, char *argv[], struct bank_options *o)
 {
+    const struct arg_option rows[] = {
+        BANK_OPTION_ROWS(o),
+        { "value-lock", 0, NULL, "take a process-shared lock around each read and around\n"
+          "each write of the balance, as Python's synchronized\n"
+          "Value does (gh-106691): still a race (default off)", .flag = &o->value_lock },
+        { "explore", 0, "N", "count every interleaving of N updates per process (a\n"
+          "read step and a write step each) and print how many\n"
+          "end at each final balance; with --csv only the counts\n"
+          "(accepted {min}..{max}; default off)", .number = &o->explore, 1, EXPLORE_MAX_N },
+        { 0 },
+    };
+    const struct arg_table table = {
+        "Usage: session6 [OPTION]...\n"
+        "Two processes share a bank balance with no lock: one withdraws 1 and one\n"
+        "deposits 1, ten thousand times each. The balance should end where it\n"
+        "started; it rarely does. When the two cannot run at the same time (one\n"
+        "CPU allowed, as under taskset -c 0, or a machine too busy for the start\n"
+        "gate), each process runs 3000000 updates instead, so that the race still\n"
+        "shows, and one line on stderr says so.\n\n",
+        .rows = rows, .column = 23, .operands = 0, .end = "\nExplained in docs/session6.md.\n",
+    };
     char msg[ARG_MSG_SIZE];
 
     bank_options_init(o);
-    switch (bank_parse_options(argc, argv, options, o, msg, sizeof msg)) {
-    case 1:
-        usage();
-        exit(0);
-    case -1:
+    exit_on_usage(arg_parse(argc, argv, &table, o, msg, sizeof msg), msg);
+    if (bank_check_options(o, msg, sizeof msg) == -1)
         usage_error("%s", msg);
-    default:
-        break;
-    }
     if (o->explore != 0 && (o->schedule != NULL || o->summary || o->verbose ||
-                            o->counts_given || o->value_lock))
+                            o->trials_given || o->iterations_given || o->value_lock))
         usage_error("--explore counts schedules instead of running trials: only --csv and "
                     "--balance go with it");
-    if (o->explore != 0) {
+    if (o->explore != 0)
         o->lab = lab_explore;
-        o->lengthen_when_serial = 0;    /* no processes run */
-    } else if (o->schedule != NULL)
+    else if (o->schedule != NULL)
         o->lab = lab_schedule;
     else if (o->value_lock)
         o->lab = lab_value_lock;

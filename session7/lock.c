@@ -13,21 +13,22 @@
 #include <string.h>
 #include <time.h>
 
-int lock_parse_kind(const char *text, enum lock_kind *kind)
-{
-    static const char *const names[] = { "semaphore", "mutex", "spin" };
+/* --trace: how long each process waited for the lock, and held it (the
+ * inline lock_acquire_or_die and lock_release_or_die record them). */
+const struct trace_kind lock_wait_begin = {
+    "waits for the lock", "lock", 'B', { NULL, NULL, NULL, NULL }, NULL };
+const struct trace_kind lock_wait_end = {
+    "waits for the lock", "lock", 'E', { NULL, NULL, NULL, NULL }, NULL };
+const struct trace_kind lock_hold_begin = {
+    "holds the lock", "lock", 'B', { NULL, NULL, NULL, NULL }, NULL };
+const struct trace_kind lock_hold_end = {
+    "holds the lock", "lock", 'E', { NULL, NULL, NULL, NULL }, NULL };
 
-    for (int k = 0; k < 3; k++)
-        if (strcmp(text, names[k]) == 0) {
-            *kind = (enum lock_kind)k;
-            return 0;
-        }
-    return -1;
-}
+const char *const lock_kind_names[] = { "semaphore", "mutex", "spin", NULL };
 
 const char *lock_kind_name(enum lock_kind kind)
 {
-    return kind == LOCK_SEMAPHORE ? "semaphore" : kind == LOCK_MUTEX ? "mutex" : "spin";
+    return lock_kind_names[kind];
 }
 
 /* A robust mutex: when its holder dies, the next locker is told (EOWNERDEAD)
@@ -78,10 +79,9 @@ static int sem_wait_retrying(sem_t *sem)
     return 0;
 }
 
-int lock_acquire(void *lock)
+/* Also the semaphore after its sem_wait failed (EINTR: wait again). */
+int lock_acquire_slow(struct lock *l)
 {
-    struct lock *l = lock;
-
     switch (l->kind) {
     case LOCK_SEMAPHORE:
         return sem_wait_retrying(&l->u.sem);
@@ -151,10 +151,8 @@ int lock_make_consistent(struct lock *l)
     return l->kind == LOCK_MUTEX ? pthread_mutex_consistent(&l->u.mutex) : EINVAL;
 }
 
-int lock_release(void *lock)
+int lock_release_slow(struct lock *l)
 {
-    struct lock *l = lock;
-
     switch (l->kind) {
     case LOCK_SEMAPHORE:
         return sem_post(&l->u.sem) == -1 ? errno : 0;
@@ -172,43 +170,18 @@ int lock_release(void *lock)
  * process wrote: this process marks the lock usable again and carries on,
  * and the parent reports the dead process (--kill-holder shows this step by
  * step). */
-/* --trace: how long each process waited for the lock, and held it. */
-static const struct trace_kind kind_wait_begin = {
-    "waits for the lock", "lock", 'B', { NULL, NULL, NULL, NULL }, NULL };
-static const struct trace_kind kind_wait_end = {
-    "waits for the lock", "lock", 'E', { NULL, NULL, NULL, NULL }, NULL };
-static const struct trace_kind kind_hold_begin = {
-    "holds the lock", "lock", 'B', { NULL, NULL, NULL, NULL }, NULL };
-static const struct trace_kind kind_hold_end = {
-    "holds the lock", "lock", 'E', { NULL, NULL, NULL, NULL }, NULL };
-
-void lock_acquire_or_die(struct lock *l)
+void lock_acquire_failed(struct lock *l, int err)
 {
-    int err;
-
-    trace_event(&kind_wait_begin, 0, 0, 0, 0);
-    err = lock_acquire(l);
-    trace_event(&kind_wait_end, 0, 0, 0, 0);
-
     if (err == EOWNERDEAD)
         err = lock_make_consistent(l);
     if (err != 0) {
         errno = err;
         die_child("lock.acquire");
     }
-    trace_event(&kind_hold_begin, 0, 0, 0, 0);
 }
 
-void lock_release_or_die(struct lock *l)
+void lock_release_failed(int err)
 {
-    int err;
-
-    /* Before the release: once it is released, the other may take it. */
-    trace_event(&kind_hold_end, 0, 0, 0, 0);
-    err = lock_release(l);
-
-    if (err != 0) {
-        errno = err;
-        die_child("lock.release");
-    }
+    errno = err;
+    die_child("lock.release");
 }

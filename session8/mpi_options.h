@@ -22,7 +22,7 @@ struct mpi_options {
  * o->workers from rank 0. */
 void mpi_parse_options(int argc, char *argv[], struct mpi_options *o);
 
-/* --summary on rank 0: map time, items per rank, speedup over the loop. */
+/* --summary on rank 0 (mpi_summary.c): map time, items per rank, speedup. */
 void mpi_print_summary(const struct mpi_options *o, double map_seconds,
                        const size_t *items_done);
 

@@ -15,8 +15,9 @@ typedef long (*mpi_pool_fn)(long item);
 /* What every worker must know, sent by rank 0 to all (MPI_Bcast). */
 struct mpi_pool_settings {
     long work;                  /* --work: CPU units burnt before each task */
-    long crash_on_set, crash_on;
-    long quiet, verbose;
+    int crash_on_set;
+    long crash_on;
+    int quiet, verbose;
 };
 
 /* A worker rank: runs fn over each chunk rank 0 sends, until told to stop.

@@ -5,8 +5,8 @@
 #include "fuzz_manager_check.h"
 
 #include "frame.h"
-#include "session3/protocol.h"
-#include "session3/store.h"
+#include "protocol.h"
+#include "store.h"
 
 #include <msgpack.h>
 #include <stdarg.h>

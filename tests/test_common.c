@@ -9,6 +9,7 @@
 #include "proc.h"
 #include "pylist.h"
 #include "shm.h"
+#include "testutil.h"
 
 #include <check.h>
 #include <errno.h>
@@ -83,6 +84,90 @@ START_TEST(arg_long_list_stops_at_the_first_bad_item)
     ck_assert_int_eq(out[1], 2);
     ck_assert_int_eq(arg_long_list(texts, 4, "item", 0, 9, out, msg, sizeof msg), -1);
     ck_assert_ptr_nonnull(strstr(msg, "'x3'"));
+}
+END_TEST
+
+/* A table with one row of each kind, for arg_parse. */
+struct demo_options {
+    int verbose, kind, count_seen;
+    long count;
+    const char *file;
+};
+
+static const char *const demo_kinds[] = { "a", "b", NULL };
+
+/* Parses the words of LINE (at most 7) with the demo table; returns what
+ * arg_parse returns, msg filled. */
+static int parse_demo(char *line, struct demo_options *o, char *msg, size_t msglen)
+{
+    const struct arg_option rows[] = {
+        { "verbose", 'v', NULL, "talk", .flag = &o->verbose },
+        { "count", 'n', "N", "how many, {min}..{max}", .number = &o->count, 1, 9,
+          .seen = &o->count_seen },
+        { "kind", 0, "KIND", "a or b", .choice = &o->kind, .choices = demo_kinds },
+        { "file", 'f', "FILE", "where", .text = &o->file },
+        { 0 },
+    };
+    const struct arg_table table = { "", rows, 20, 0, "" };
+    char *argv[8] = { "demo" };
+    int argc = 1;
+
+    for (char *word = strtok(line, " "); word != NULL && argc < 7; word = strtok(NULL, " "))
+        argv[argc++] = word;
+    argv[argc] = NULL;
+    *o = (struct demo_options){ .count = 5 };
+    optind = 0;
+    return arg_parse(argc, argv, &table, o, msg, msglen);
+}
+
+START_TEST(arg_parse_fills_each_kind_of_row)
+{
+    char line[] = "-v --count=7 --kind b -f out.txt";
+    char msg[ARG_MSG_SIZE];
+    struct demo_options o;
+
+    ck_assert_int_eq(parse_demo(line, &o, msg, sizeof msg), 0);
+    ck_assert_int_eq(o.verbose, 1);
+    ck_assert_int_eq(o.count, 7);
+    ck_assert_int_eq(o.count_seen, 1);
+    ck_assert_int_eq(o.kind, 1);
+    ck_assert_str_eq(o.file, "out.txt");
+}
+END_TEST
+
+/* Each kind of bad usage, and the one line that says what is wrong. */
+static const struct {
+    const char *line, *msg;
+} bad_demo_lines[] = {
+    { "--nope", "unknown or misused option '--nope'" },
+    { "-x", "unknown option '-x'" },
+    { "--count", "option '--count' needs a value" },
+    { "-n", "option '-n' needs a value" },
+    { "--count abc", "invalid number 'abc' for --count (accepted: 1..9)" },
+    { "-n 10", "--count 10 is out of range (accepted: 1..9)" },
+    { "--kind c", "invalid --kind 'c' (accepted: a, b)" },
+    { "--verbose=yes", "unknown or misused option '--verbose=yes'" },
+};
+
+START_TEST(arg_parse_says_what_is_wrong)
+{
+    char line[64], msg[ARG_MSG_SIZE];
+    struct demo_options o;
+
+    snprintf(line, sizeof line, "%s", bad_demo_lines[_i].line);
+    ck_assert_int_eq(parse_demo(line, &o, msg, sizeof msg), -1);
+    ck_assert_str_eq(msg, bad_demo_lines[_i].msg);
+}
+END_TEST
+
+START_TEST(arg_parse_refuses_operands_when_the_table_takes_none)
+{
+    char line[] = "-v extra", msg[ARG_MSG_SIZE];
+    struct demo_options o;
+
+    ck_assert_int_eq(parse_demo(line, &o, msg, sizeof msg), -1);
+    ck_assert_ptr_nonnull(strstr(msg, "unexpected argument 'extra' ("));
+    ck_assert_ptr_nonnull(strstr(msg, " takes options only)"));
 }
 END_TEST
 
@@ -661,6 +746,18 @@ static int demo_finish(struct demo *d, double seconds)
     return ended ? status : -1;
 }
 
+/* Runs program as a demo and asserts its wait status and all it wrote on
+ * stderr. */
+static void assert_demo(void (*program)(void), enum demo_stdout out, int status,
+                        const char *err)
+{
+    struct demo d;
+
+    demo_start(&d, program, out);
+    ck_assert_int_eq(demo_finish(&d, 5), status);
+    ck_assert_str_eq(d.err, err);
+}
+
 static int return_zero(void *arg)
 {
     (void)arg;
@@ -671,16 +768,6 @@ static int print_a_line(void *arg)
 {
     (void)arg;
     printf("a line from the child\n");
-    return 0;
-}
-
-static int print_forever(void *arg)
-{
-    (void)arg;
-    for (long i = 0; i < LONG_MAX; i++) {   /* as good as forever */
-        printf("more\n");
-        fflush(stdout);
-    }
     return 0;
 }
 
@@ -700,11 +787,7 @@ static void program_with_an_atexit_handler(void)
  * called exit() would print "atexit ran" a second time. */
 START_TEST(children_never_run_the_parents_atexit_handlers)
 {
-    struct demo d;
-
-    demo_start(&d, program_with_an_atexit_handler, DEMO_DEV_NULL);
-    ck_assert_int_eq(demo_finish(&d, 5), 0);
-    ck_assert_str_eq(d.err, "atexit ran\n");
+    assert_demo(program_with_an_atexit_handler, DEMO_DEV_NULL, 0, "atexit ran\n");
 }
 END_TEST
 
@@ -733,14 +816,10 @@ static void program_that_prints_to_a_full_disk(void)
  * find stdout full, and only the first to notice says so. */
 START_TEST(a_full_stdout_is_one_write_error_line_and_exit_1)
 {
-    struct demo d;
-
-    demo_start(&d, program_whose_children_print_to_a_full_disk, DEMO_DEV_FULL);
-    ck_assert_int_eq(demo_finish(&d, 5), 1 << 8);
-    ck_assert_str_eq(d.err, "demo: write error: No space left on device\n");
-    demo_start(&d, program_that_prints_to_a_full_disk, DEMO_DEV_FULL);
-    ck_assert_int_eq(demo_finish(&d, 5), 1 << 8);
-    ck_assert_str_eq(d.err, "demo: write error: No space left on device\n");
+    assert_demo(program_whose_children_print_to_a_full_disk, DEMO_DEV_FULL, 1 << 8,
+                "demo: write error: No space left on device\n");
+    assert_demo(program_that_prints_to_a_full_disk, DEMO_DEV_FULL, 1 << 8,
+                "demo: write error: No space left on device\n");
 }
 END_TEST
 
@@ -766,31 +845,36 @@ static void program_whose_child_fails_first(void)
  * parent about the child, even from a parent that reports it by hand. */
 START_TEST(a_child_that_failed_first_has_the_only_line)
 {
-    struct demo d;
-
-    demo_start(&d, program_whose_child_fails_first, DEMO_DEV_NULL);
-    ck_assert_int_eq(demo_finish(&d, 5), 1 << 8);
-    ck_assert_str_eq(d.err, "demo: open: No such file or directory\n");
+    assert_demo(program_whose_child_fails_first, DEMO_DEV_NULL, 1 << 8,
+                "demo: open: No such file or directory\n");
 }
 END_TEST
 
-static void program_that_ignores_sigpipe(void)
+static int print_a_thousand_lines(void *arg)
 {
+    (void)arg;
+    for (int i = 0; i < 1000; i++) {
+        printf("more\n");
+        fflush(stdout);
+    }
+    return 0;
+}
+
+static void program_started_with_sigpipe_ignored(void)
+{
+    signal(SIGPIPE, SIG_IGN);   /* as a parent that ignored it and exec'd us */
     die_init("demo");
-    signal(SIGPIPE, SIG_IGN);
-    join_or_fail(proc_start(print_forever, NULL), "printer");
+    join_or_fail(proc_start(print_a_thousand_lines, NULL), "printer");
     exit(0);
 }
 
-/* A program that ignores SIGPIPE (to get EPIPE from its own pipes) must
- * still end when nobody reads its stdout, not print on into nothing. */
+/* A program started with SIGPIPE ignored keeps it ignored in its children
+ * (no handler replaces SIG_IGN), so a child whose stdout has no reader
+ * gets EPIPE: one line, exit 1, not a silent death by SIGPIPE. */
 START_TEST(a_child_ignoring_sigpipe_ends_when_stdout_has_no_reader)
 {
-    struct demo d;
-
-    demo_start(&d, program_that_ignores_sigpipe, DEMO_READER_GONE);
-    ck_assert_int_eq(demo_finish(&d, 5), 1 << 8);
-    ck_assert_str_eq(d.err, "demo: write error: Broken pipe\n");
+    assert_demo(program_started_with_sigpipe_ignored, DEMO_READER_GONE, 1 << 8,
+                "demo: write error: Broken pipe\n");
 }
 END_TEST
 
@@ -818,11 +902,7 @@ static void program_started_with_0_and_1_closed(void)
  * closed still fail. */
 START_TEST(die_init_keeps_descriptors_0_to_2_taken)
 {
-    struct demo d;
-
-    demo_start(&d, program_started_with_0_and_1_closed, DEMO_DEV_NULL);
-    ck_assert_int_eq(demo_finish(&d, 5), 0);
-    ck_assert_str_eq(d.err, "");
+    assert_demo(program_started_with_0_and_1_closed, DEMO_DEV_NULL, 0, "");
 }
 END_TEST
 
@@ -930,51 +1010,35 @@ END_TEST
 Suite *suite_common(void)
 {
     Suite *s = suite_create("common");
-    TCase *args = tcase_create("args");
-    TCase *pylist = tcase_create("pylist");
-    TCase *proc = tcase_create("proc");
-    TCase *shm = tcase_create("shm");
-    TCase *frame = tcase_create("frame");
-    TCase *die_tc = tcase_create("die");
+    TCase *args = add_case(s, "args", 0, arg_long_accepts_plain_numbers_in_range,
+                           arg_long_rejects_garbage_with_the_text_and_range,
+                           arg_long_rejects_out_of_range_and_overflow,
+                           arg_long_list_stops_at_the_first_bad_item,
+                           arg_parse_fills_each_kind_of_row,
+                           arg_parse_refuses_operands_when_the_table_takes_none);
+    add_case(s, "pylist", 0, pylist_prints_like_python, py_print_double_matches_python_repr);
+    add_case(s, "proc", 0, proc_join_reports_exit_code,
+             proc_join_reports_a_killing_signal_by_name, proc_success_is_exit_zero,
+             proc_terminate_all_stops_and_reaps_every_child,
+             proc_start_flushes_so_no_line_is_printed_twice,
+             join_any_returns_the_child_that_ended_first);
+    add_case(s, "shm", 0, shared_alloc_is_seen_by_the_parent,
+             private_memory_is_not_seen_by_the_parent, shared_alloc_of_zero_bytes_fails);
+    add_case(s, "frame", 0, frames_are_neither_merged_nor_split,
+             frame_longer_than_the_maximum_is_refused_before_allocating,
+             frame_cut_short_is_a_protocol_error, frame_limits_hold_at_their_exact_boundary,
+             frame_header_is_big_endian, big_frame_over_a_pipe_arrives_intact,
+             write_all_to_a_closed_socket_is_epipe_not_a_signal);
+    TCase *die_tc = add_case(s, "die", 10, children_never_run_the_parents_atexit_handlers,
+                             a_full_stdout_is_one_write_error_line_and_exit_1,
+                             a_child_ignoring_sigpipe_ends_when_stdout_has_no_reader,
+                             a_child_that_failed_first_has_the_only_line,
+                             die_init_keeps_descriptors_0_to_2_taken,
+                             sigterm_ends_the_program_even_when_a_child_ignores_it,
+                             a_second_signal_cuts_the_grace_short,
+                             a_signal_before_proc_track_still_reaps_the_child);
 
-    tcase_add_test(args, arg_long_accepts_plain_numbers_in_range);
-    tcase_add_test(args, arg_long_rejects_garbage_with_the_text_and_range);
-    tcase_add_test(args, arg_long_rejects_out_of_range_and_overflow);
-    tcase_add_test(args, arg_long_list_stops_at_the_first_bad_item);
-    tcase_add_test(pylist, pylist_prints_like_python);
-    tcase_add_test(pylist, py_print_double_matches_python_repr);
-    tcase_add_test(proc, proc_join_reports_exit_code);
-    tcase_add_test(proc, proc_join_reports_a_killing_signal_by_name);
-    tcase_add_test(proc, proc_success_is_exit_zero);
-    tcase_add_test(proc, proc_terminate_all_stops_and_reaps_every_child);
-    tcase_add_test(proc, proc_start_flushes_so_no_line_is_printed_twice);
-    tcase_add_test(proc, join_any_returns_the_child_that_ended_first);
-    tcase_add_test(shm, shared_alloc_is_seen_by_the_parent);
-    tcase_add_test(shm, private_memory_is_not_seen_by_the_parent);
-    tcase_add_test(shm, shared_alloc_of_zero_bytes_fails);
-    tcase_add_test(frame, frames_are_neither_merged_nor_split);
-    tcase_add_test(frame, frame_longer_than_the_maximum_is_refused_before_allocating);
-    tcase_add_test(frame, frame_cut_short_is_a_protocol_error);
-    tcase_add_test(frame, frame_limits_hold_at_their_exact_boundary);
-    tcase_add_test(frame, frame_header_is_big_endian);
-    tcase_add_test(frame, big_frame_over_a_pipe_arrives_intact);
-    tcase_add_test(frame, write_all_to_a_closed_socket_is_epipe_not_a_signal);
-    tcase_add_loop_test(die_tc, each_ending_prints_its_line_and_exit_status, 0,
-                        (int)(sizeof endings / sizeof endings[0]));
-    tcase_add_test(die_tc, children_never_run_the_parents_atexit_handlers);
-    tcase_add_test(die_tc, a_full_stdout_is_one_write_error_line_and_exit_1);
-    tcase_add_test(die_tc, a_child_ignoring_sigpipe_ends_when_stdout_has_no_reader);
-    tcase_add_test(die_tc, a_child_that_failed_first_has_the_only_line);
-    tcase_add_test(die_tc, die_init_keeps_descriptors_0_to_2_taken);
-    tcase_add_test(die_tc, sigterm_ends_the_program_even_when_a_child_ignores_it);
-    tcase_add_test(die_tc, a_second_signal_cuts_the_grace_short);
-    tcase_add_test(die_tc, a_signal_before_proc_track_still_reaps_the_child);
-    tcase_set_timeout(die_tc, 10);
-    suite_add_tcase(s, die_tc);
-    suite_add_tcase(s, args);
-    suite_add_tcase(s, pylist);
-    suite_add_tcase(s, proc);
-    suite_add_tcase(s, shm);
-    suite_add_tcase(s, frame);
+    add_loop(die_tc, each_ending_prints_its_line_and_exit_status, endings);
+    add_loop(args, arg_parse_says_what_is_wrong, bad_demo_lines);
     return s;
 }

@@ -406,13 +406,10 @@ static void find_pages(void)
 Suite *suite_docs(void)
 {
     Suite *s = suite_create("docs");
-    TCase *tc = tcase_create("pages");
+    TCase *tc = add_case(s, "pages", 120, every_session_page_has_checked_output,
+                         every_session_page_has_exercises_with_checked_answers);
 
     find_pages();
-    tcase_set_timeout(tc, 120);
     tcase_add_loop_test(tc, output_blocks_match_the_programs, 0, n_docs);
-    tcase_add_test(tc, every_session_page_has_checked_output);
-    tcase_add_test(tc, every_session_page_has_exercises_with_checked_answers);
-    suite_add_tcase(s, tc);
     return s;
 }

@@ -4,6 +4,7 @@
  */
 #include "fuzz_frame_check.h"
 #include "fuzz_manager_check.h"
+#include "testutil.h"
 
 #include <check.h>
 #include <dirent.h>
@@ -90,12 +91,9 @@ END_TEST
 Suite *suite_fuzz(void)
 {
     Suite *s = suite_create("fuzz");
-    TCase *tc = tcase_create("replay");
+    add_case(s, "replay", 30, frame_corpus_and_past_crashes_keep_every_rule,
+             manager_corpus_and_past_crashes_keep_every_rule,
+             manager_seeds_are_what_the_encoder_makes);
 
-    tcase_set_timeout(tc, 30);
-    tcase_add_test(tc, frame_corpus_and_past_crashes_keep_every_rule);
-    tcase_add_test(tc, manager_corpus_and_past_crashes_keep_every_rule);
-    tcase_add_test(tc, manager_seeds_are_what_the_encoder_makes);
-    suite_add_tcase(s, tc);
     return s;
 }

@@ -65,26 +65,6 @@ static void run_mpi(struct run *r, int np, const char *args)
     run_cmd(r, cmd);
 }
 
-/* "Worker process id for N: PID" lines: pids[N] = PID (N in 1..max). */
-static int worker_lines(const char *out, long pids[], int max)
-{
-    int lines = 0;
-
-    for (const char *p = out; p != NULL && *p != '\0'; ) {
-        long n, pid;
-
-        if (sscanf(p, "Worker process id for %ld: %ld", &n, &pid) == 2) {
-            lines++;
-            if (n >= 1 && n <= max)
-                pids[n] = pid;
-        }
-        p = strchr(p, '\n');
-        if (p != NULL)
-            p++;
-    }
-    return lines;
-}
-
 START_TEST(three_ranks_print_the_tutorials_output)
 {
     struct run r;
@@ -328,22 +308,17 @@ END_TEST
 Suite *suite_mpi(void)
 {
     Suite *s = suite_create("mpi");
-    TCase *tc = tcase_create("mpirun");
+    TCase *tc = add_case(s, "mpirun", 30, three_ranks_print_the_tutorials_output,
+                         verbose_names_the_rank_and_host, results_come_back_in_input_order,
+                         chunks_run_whole_on_one_rank_and_default_is_cpythons,
+                         range_checksum_is_the_sum_of_squares,
+                         a_crashed_worker_ends_the_job_in_bounded_time,
+                         help_alone_lists_every_option, one_rank_is_refused_with_exit_2);
     const int n_bad = (int)(sizeof bad_inputs / sizeof bad_inputs[0]);
 
     tcase_add_checked_fixture(tc, allow_root, NULL);
-    tcase_set_timeout(tc, 30);
-    tcase_add_test(tc, three_ranks_print_the_tutorials_output);
-    tcase_add_test(tc, verbose_names_the_rank_and_host);
-    tcase_add_test(tc, results_come_back_in_input_order);
-    tcase_add_test(tc, chunks_run_whole_on_one_rank_and_default_is_cpythons);
-    tcase_add_test(tc, range_checksum_is_the_sum_of_squares);
-    tcase_add_test(tc, a_crashed_worker_ends_the_job_in_bounded_time);
-    tcase_add_test(tc, help_alone_lists_every_option);
     tcase_add_loop_test(tc, bad_input_alone_exits_2_with_one_line, 0, n_bad);
     /* Under mpirun, three kinds: a bad value, a bad list, an item not there. */
     tcase_add_test(tc, bad_input_under_mpirun_exits_2_before_any_work);
-    tcase_add_test(tc, one_rank_is_refused_with_exit_2);
-    suite_add_tcase(s, tc);
     return s;
 }

@@ -121,16 +121,14 @@ START_TEST(every_group_is_known)
     struct run r;
     char *got, *want;
 
-    run_cmd(&r, "tools/packages --groups");
-    ck_assert_int_eq(run_exit_code(&r), 0);
+    run_checked(&r, "tools/packages --groups", 0);
     got = word_set(r.out);
     want = word_set("build check optional hardening fresh");
     ck_assert_str_eq(got, want);
     free(got);
     free(want);
     run_free(&r);
-    run_cmd(&r, "tools/packages nosuchgroup");
-    ck_assert_int_eq(run_exit_code(&r), 2);
+    run_checked(&r, "tools/packages nosuchgroup", 2);
     ck_assert_ptr_nonnull(strstr(r.err, "no group 'nosuchgroup'"));
     run_free(&r);
 }
@@ -139,11 +137,8 @@ END_TEST
 Suite *suite_packages(void)
 {
     Suite *s = suite_create("packages");
-    TCase *tc = tcase_create("one list");
+    add_case(s, "one list", 0, readme_install_line_is_the_list, ci_and_setup_take_the_list,
+             every_group_is_known);
 
-    tcase_add_test(tc, readme_install_line_is_the_list);
-    tcase_add_test(tc, ci_and_setup_take_the_list);
-    tcase_add_test(tc, every_group_is_known);
-    suite_add_tcase(s, tc);
     return s;
 }

@@ -10,51 +10,30 @@
 
 START_TEST(default_output_is_the_tutorials)
 {
-    struct run r;
-
-    run_cmd(&r, "session1/session1");
-    ck_assert_int_eq(run_exit_code(&r), 0);
-    ck_assert_str_eq(r.out, "Result(in process p1): [1, 4, 9, 16]\n"
-                            "Result(in main program): []\n");
-    ck_assert_str_eq(r.err, "");
-    ck_assert_int_eq(r.strays, 0);
-    run_free(&r);
+    assert_run("session1/session1", 0,
+               "Result(in process p1): [1, 4, 9, 16]\n"
+               "Result(in main program): []\n",
+               "");
 }
 END_TEST
 
 /* The Python twin prints exactly what the C program prints. */
 START_TEST(python_twin_prints_the_same)
 {
-    struct run py, c;
-
-    if (python3_path() == NULL) {
-        printf("session1: no python3 on PATH: the twin session1/session1.py was not compared\n");
-        return;
-    }
-    run_python(&py, "session1/session1.py");
-    run_cmd(&c, "session1/session1");
-    ck_assert_int_eq(run_exit_code(&py), 0);
-    ck_assert_str_eq(py.err, "");
-    ck_assert_str_eq(py.out, c.out);
-    run_free(&py);
-    run_free(&c);
+    assert_same_as_twin("session1/session1.py", "session1/session1");
 }
 END_TEST
 
 START_TEST(positional_numbers_replace_the_list)
 {
-    struct run r;
-
-    run_cmd(&r, "session1/session1 5 6");
-    ck_assert_int_eq(run_exit_code(&r), 0);
-    ck_assert_str_eq(r.out, "Result(in process p1): [25, 36]\n"
-                            "Result(in main program): []\n");
-    run_free(&r);
-    run_cmd(&r, "session1/session1 -- -3 3037000499");
-    ck_assert_int_eq(run_exit_code(&r), 0);
-    ck_assert_str_eq(r.out, "Result(in process p1): [9, 9223372030926249001]\n"
-                            "Result(in main program): []\n");
-    run_free(&r);
+    assert_run("session1/session1 5 6", 0,
+               "Result(in process p1): [25, 36]\n"
+               "Result(in main program): []\n",
+               NULL);
+    assert_run("session1/session1 -- -3 3037000499", 0,
+               "Result(in process p1): [9, 9223372030926249001]\n"
+               "Result(in main program): []\n",
+               NULL);
 }
 END_TEST
 
@@ -67,8 +46,7 @@ START_TEST(verbose_shows_same_address_different_pids)
     char child_addr[32], parent_addr[32];
     const char *second;
 
-    run_cmd(&r, "session1/session1 --verbose");
-    ck_assert_int_eq(run_exit_code(&r), 0);
+    run_checked(&r, "session1/session1 --verbose", 0);
     ck_assert_int_eq(count_lines(r.out), 2);
     ck_assert_int_eq(sscanf(r.out, "Result(in process p1): [1, 4, 9, 16]  "
                                    "[pid %ld, parent %ld, result at %31[^]]]",
@@ -86,34 +64,24 @@ END_TEST
 /* fork: p1 is a copy of main after `configured = 1`. */
 START_TEST(start_fork_child_sees_the_global_main_set)
 {
-    struct run r;
-
-    run_cmd(&r, "session1/session1 --start fork");
-    ck_assert_int_eq(run_exit_code(&r), 0);
-    ck_assert_str_eq(r.out, "Result(in process p1): [1, 4, 9, 16]\n"
-                            "configured(in process p1): 1\n"
-                            "Result(in main program): []\n"
-                            "configured(in main program): 1\n");
-    ck_assert_str_eq(r.err, "");
-    ck_assert_int_eq(r.strays, 0);
-    run_free(&r);
+    assert_run("session1/session1 --start fork", 0,
+               "Result(in process p1): [1, 4, 9, 16]\n"
+               "configured(in process p1): 1\n"
+               "Result(in main program): []\n"
+               "configured(in main program): 1\n",
+               "");
 }
 END_TEST
 
 /* spawn: p1 starts from main in a fresh image and never ran that line. */
 START_TEST(start_spawn_child_does_not_see_it)
 {
-    struct run r;
-
-    run_cmd(&r, "session1/session1 --start spawn -- -3 5");
-    ck_assert_int_eq(run_exit_code(&r), 0);
-    ck_assert_str_eq(r.out, "Result(in process p1): [9, 25]\n"
-                            "configured(in process p1): 0\n"
-                            "Result(in main program): []\n"
-                            "configured(in main program): 1\n");
-    ck_assert_str_eq(r.err, "");
-    ck_assert_int_eq(r.strays, 0);
-    run_free(&r);
+    assert_run("session1/session1 --start spawn -- -3 5", 0,
+               "Result(in process p1): [9, 25]\n"
+               "configured(in process p1): 0\n"
+               "Result(in main program): []\n"
+               "configured(in main program): 1\n",
+               "");
 }
 END_TEST
 
@@ -125,8 +93,7 @@ START_TEST(start_spawn_child_is_a_child_of_main)
     long child_pid, its_parent, parent_pid;
     const char *main_line;
 
-    run_cmd(&r, "session1/session1 --start spawn --verbose");
-    ck_assert_int_eq(run_exit_code(&r), 0);
+    run_checked(&r, "session1/session1 --start spawn --verbose", 0);
     ck_assert_int_eq(count_lines(r.out), 4);
     ck_assert_int_eq(sscanf(r.out, "Result(in process p1): [1, 4, 9, 16]  [pid %ld, parent %ld,",
                             &child_pid, &its_parent), 2);
@@ -249,10 +216,7 @@ END_TEST
 
 /* Each bad input: exit 2, nothing on stdout, exactly the message line and
  * the "Try" line on stderr, no child started (so none left behind). */
-static const struct {
-    const char *cmd;
-    const char *message;
-} bad_inputs[] = {
+static const struct bad_usage bad_inputs[] = {
     { "session1/session1 abc", "session1: invalid number 'abc' for list item" },
     { "session1/session1 --nope", "session1: unknown or misused option '--nope'" },
     { "session1/session1 -x", "session1: unknown option '-x'" },
@@ -269,11 +233,7 @@ static const struct {
     { "session1/session1 --child 3037000500", "session1: 3037000500 squared does not fit" },
 };
 
-START_TEST(bad_input_exits_2_with_one_line)
-{
-    assert_bad_usage(bad_inputs[_i].cmd, bad_inputs[_i].message);
-}
-END_TEST
+BAD_USAGE_TEST(bad_input_exits_2_with_one_line, bad_inputs)
 
 /* docs/session1.md's Python -> C table cites lines of the lesson: each
  * cited line still holds what the page says it holds, and the lesson stays
@@ -305,39 +265,24 @@ static const struct cited_line cited_lines[] = {
     { 84, "print_result(\"main program\")" },
 };
 
-START_TEST(lesson_lines_cited_by_the_docs_are_true)
-{
-    assert_cited_lines("session1/session1.c", "docs/session1.md", cited_lines,
-                       sizeof cited_lines / sizeof cited_lines[0]);
-}
-END_TEST
+CITED_LINES_TEST(lesson_lines_cited_by_the_docs_are_true,
+                 "session1/session1.c", "docs/session1.md", cited_lines)
 
 Suite *suite_session1(void)
 {
     Suite *s = suite_create("session1");
-    TCase *tc = tcase_create("program");
-    TCase *start = tcase_create("start methods");
+    TCase *tc = add_case(s, "program", 30, default_output_is_the_tutorials,
+                         lesson_lines_cited_by_the_docs_are_true, python_twin_prints_the_same,
+                         positional_numbers_replace_the_list,
+                         verbose_shows_same_address_different_pids,
+                         help_goes_to_stdout_and_exits_0);
+    TCase *start = add_case(s, "start methods", 30, start_fork_child_sees_the_global_main_set,
+                            start_spawn_child_does_not_see_it,
+                            start_spawn_child_is_a_child_of_main, start_spawn_stops_on_sigterm);
 
-    tcase_set_timeout(tc, 30);
-    tcase_add_test(tc, default_output_is_the_tutorials);
-    tcase_add_test(tc, lesson_lines_cited_by_the_docs_are_true);
-    tcase_add_test(tc, python_twin_prints_the_same);
-    tcase_add_test(tc, positional_numbers_replace_the_list);
-    tcase_add_test(tc, verbose_shows_same_address_different_pids);
-    tcase_add_test(tc, help_goes_to_stdout_and_exits_0);
-    tcase_add_loop_test(tc, bad_input_exits_2_with_one_line, 0,
-                        sizeof bad_inputs / sizeof bad_inputs[0]);
-    suite_add_tcase(s, tc);
+    add_loop(tc, bad_input_exits_2_with_one_line, bad_inputs);
 
-    tcase_set_timeout(start, 30);
-    tcase_add_test(start, start_fork_child_sees_the_global_main_set);
-    tcase_add_test(start, start_spawn_child_does_not_see_it);
-    tcase_add_test(start, start_spawn_child_is_a_child_of_main);
-    tcase_add_test(start, start_spawn_stops_on_sigterm);
-    tcase_add_loop_test(start, a_killed_p1_is_reported_by_main, 0,
-                        sizeof kill_modes / sizeof kill_modes[0]);
-    tcase_add_loop_test(start, sigint_right_after_fork_still_reaps_p1, 0,
-                        sizeof kill_modes / sizeof kill_modes[0]);
-    suite_add_tcase(s, start);
+    add_loop(start, a_killed_p1_is_reported_by_main, kill_modes);
+    add_loop(start, sigint_right_after_fork_still_reaps_p1, kill_modes);
     return s;
 }

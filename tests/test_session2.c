@@ -13,68 +13,43 @@
 
 START_TEST(default_output_is_the_tutorials)
 {
-    struct run r;
-
-    run_cmd(&r, "session2/session2");
-    ck_assert_int_eq(run_exit_code(&r), 0);
-    ck_assert_str_eq(r.out, "Result(in process p1): [1, 4, 9, 16]\n"
-                            "Sum of squares(in process p1): 30\n"
-                            "Result(in main program): [1, 4, 9, 16]\n"
-                            "Sum of squares(in main program): 30\n");
-    ck_assert_str_eq(r.err, "");
-    ck_assert_int_eq(r.strays, 0);
-    run_free(&r);
+    assert_run("session2/session2", 0,
+               "Result(in process p1): [1, 4, 9, 16]\n"
+               "Sum of squares(in process p1): 30\n"
+               "Result(in main program): [1, 4, 9, 16]\n"
+               "Sum of squares(in main program): 30\n",
+               "");
 }
 END_TEST
 
 /* The Python twin prints exactly what the C program prints. */
 START_TEST(python_twin_prints_the_same)
 {
-    struct run py, c;
-
-    if (python3_path() == NULL) {
-        printf("session2: no python3 on PATH: the twin session2/session2.py was not compared\n");
-        return;
-    }
-    run_python(&py, "session2/session2.py");
-    run_cmd(&c, "session2/session2");
-    ck_assert_int_eq(run_exit_code(&py), 0);
-    ck_assert_str_eq(py.err, "");
-    ck_assert_str_eq(py.out, c.out);
-    run_free(&py);
-    run_free(&c);
+    assert_same_as_twin("session2/session2.py", "session2/session2");
 }
 END_TEST
 
 START_TEST(type_d_prints_floats_like_python)
 {
-    struct run r;
-
-    run_cmd(&r, "session2/session2 --type d");
-    ck_assert_int_eq(run_exit_code(&r), 0);
-    ck_assert_str_eq(r.out, "Result(in process p1): [1.0, 4.0, 9.0, 16.0]\n"
-                            "Sum of squares(in process p1): 30.0\n"
-                            "Result(in main program): [1.0, 4.0, 9.0, 16.0]\n"
-                            "Sum of squares(in main program): 30.0\n");
-    run_free(&r);
-    run_cmd(&r, "session2/session2 -t d 50000");
-    ck_assert_int_eq(run_exit_code(&r), 0);
-    ck_assert_ptr_nonnull(strstr(r.out, "Result(in main program): [2500000000.0]\n"));
-    run_free(&r);
+    assert_run("session2/session2 --type d", 0,
+               "Result(in process p1): [1.0, 4.0, 9.0, 16.0]\n"
+               "Sum of squares(in process p1): 30.0\n"
+               "Result(in main program): [1.0, 4.0, 9.0, 16.0]\n"
+               "Sum of squares(in main program): 30.0\n",
+               NULL);
+    assert_prints("session2/session2 -t d 50000", 0,
+                  "Result(in main program): [2500000000.0]\n");
 }
 END_TEST
 
 START_TEST(positional_numbers_replace_the_list)
 {
-    struct run r;
-
-    run_cmd(&r, "session2/session2 -- -5 7 46340");
-    ck_assert_int_eq(run_exit_code(&r), 0);
-    ck_assert_str_eq(r.out, "Result(in process p1): [25, 49, 2147395600]\n"
-                            "Sum of squares(in process p1): 2147395674\n"
-                            "Result(in main program): [25, 49, 2147395600]\n"
-                            "Sum of squares(in main program): 2147395674\n");
-    run_free(&r);
+    assert_run("session2/session2 -- -5 7 46340", 0,
+               "Result(in process p1): [25, 49, 2147395600]\n"
+               "Sum of squares(in process p1): 2147395674\n"
+               "Result(in main program): [25, 49, 2147395600]\n"
+               "Sum of squares(in main program): 2147395674\n",
+               NULL);
 }
 END_TEST
 
@@ -88,10 +63,7 @@ START_TEST(help_goes_to_stdout_and_exits_0)
 }
 END_TEST
 
-static const struct {
-    const char *cmd;
-    const char *message;
-} bad_inputs[] = {
+static const struct bad_usage bad_inputs[] = {
     { "session2/session2 50000", "session2: 50000 squared does not fit in type 'i'" },
     { "session2/session2 46340 46340", "session2: the sum of squares, 4294791200, does not fit in type 'i'" },
     { "session2/session2 --type x", "session2: invalid --type 'x'" },
@@ -104,11 +76,7 @@ static const struct {
     { "session2/session2 --verbose=1", "session2: unknown or misused option '--verbose=1'" },
 };
 
-START_TEST(bad_input_exits_2_with_one_line)
-{
-    assert_bad_usage(bad_inputs[_i].cmd, bad_inputs[_i].message);
-}
-END_TEST
+BAD_USAGE_TEST(bad_input_exits_2_with_one_line, bad_inputs)
 
 /* --verbose: p1's lines name p1 and its parent, which is the PID on the
  * main program's lines; both see result at one address. */
@@ -119,8 +87,7 @@ START_TEST(verbose_tags_each_line_with_who_printed_it)
     char addr_child[32], addr_parent[32];
     const char *line[4];
 
-    run_cmd(&r, "session2/session2 --verbose");
-    ck_assert_int_eq(run_exit_code(&r), 0);
+    run_checked(&r, "session2/session2 --verbose", 0);
     ck_assert_int_eq(count_lines(r.out), 4);
     line[0] = r.out;
     for (int i = 1; i < 4; i++)
@@ -336,38 +303,24 @@ static const struct cited_line cited_lines[] = {
     { 107, "die(\"munmap\")" },
 };
 
-START_TEST(lesson_lines_cited_by_the_docs_are_true)
-{
-    assert_cited_lines("session2/session2.c", "docs/session2.md", cited_lines,
-                       sizeof cited_lines / sizeof cited_lines[0]);
-}
-END_TEST
+CITED_LINES_TEST(lesson_lines_cited_by_the_docs_are_true,
+                 "session2/session2.c", "docs/session2.md", cited_lines)
 
 Suite *suite_session2(void)
 {
     Suite *s = suite_create("session2");
-    TCase *tc = tcase_create("program");
-    TCase *named = tcase_create("named shared memory");
+    TCase *tc = add_case(s, "program", 30, default_output_is_the_tutorials,
+                         lesson_lines_cited_by_the_docs_are_true,
+                         type_d_prints_floats_like_python, positional_numbers_replace_the_list,
+                         help_goes_to_stdout_and_exits_0, overflow_message_suggests_type_d,
+                         python_twin_prints_the_same,
+                         verbose_tags_each_line_with_who_printed_it);
+    TCase *named = add_case(s, "named shared memory", 30,
+                            named_prints_the_name_and_leaves_nothing);
 
-    tcase_set_timeout(tc, 30);
-    tcase_add_test(tc, default_output_is_the_tutorials);
-    tcase_add_test(tc, lesson_lines_cited_by_the_docs_are_true);
-    tcase_add_test(tc, type_d_prints_floats_like_python);
-    tcase_add_test(tc, positional_numbers_replace_the_list);
-    tcase_add_test(tc, help_goes_to_stdout_and_exits_0);
-    tcase_add_loop_test(tc, bad_input_exits_2_with_one_line, 0,
-                        sizeof bad_inputs / sizeof bad_inputs[0]);
-    tcase_add_test(tc, overflow_message_suggests_type_d);
-    tcase_add_test(tc, python_twin_prints_the_same);
-    tcase_add_test(tc, verbose_tags_each_line_with_who_printed_it);
-    suite_add_tcase(s, tc);
+    add_loop(tc, bad_input_exits_2_with_one_line, bad_inputs);
 
-    tcase_set_timeout(named, 30);
-    tcase_add_test(named, named_prints_the_name_and_leaves_nothing);
-    tcase_add_loop_test(named, named_sigkill_at_any_line_leaves_nothing_in_dev_shm, 0,
-                        sizeof kill_points / sizeof kill_points[0]);
-    tcase_add_loop_test(named, sigint_right_after_fork_still_reaps_p1, 0,
-                        sizeof sigint_modes / sizeof sigint_modes[0]);
-    suite_add_tcase(s, named);
+    add_loop(named, named_sigkill_at_any_line_leaves_nothing_in_dev_shm, kill_points);
+    add_loop(named, sigint_right_after_fork_still_reaps_p1, sigint_modes);
     return s;
 }

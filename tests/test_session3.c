@@ -5,11 +5,11 @@
  */
 #include "testutil.h"
 
+#include "auth.h"
 #include "frame.h"
-#include "session3/auth.h"
-#include "session3/protocol.h"
-#include "session3/proxy.h"
-#include "session3/server.h"
+#include "protocol.h"
+#include "proxy.h"
+#include "server.h"
 
 #include <arpa/inet.h>
 #include <check.h>
@@ -33,27 +33,17 @@
 
 START_TEST(default_output_is_the_tutorials)
 {
-    struct run r;
-
-    run_cmd(&r, "session3/session3");
-    ck_assert_int_eq(run_exit_code(&r), 0);
-    ck_assert_str_eq(r.out, "New record added!\n\n" STORY_RECORDS "Name: Jeff\nScore: 8\n\n");
-    ck_assert_str_eq(r.err, "");
-    ck_assert_int_eq(r.strays, 0);
-    run_free(&r);
+    assert_run("session3/session3", 0,
+               "New record added!\n\n" STORY_RECORDS "Name: Jeff\nScore: 8\n\n",
+               "");
 }
 END_TEST
 
 START_TEST(demo_dict_tells_the_same_story)
 {
-    struct run r;
-
-    run_cmd(&r, "session3/session3 --demo dict");
-    ck_assert_int_eq(run_exit_code(&r), 0);
-    ck_assert_str_eq(r.out, "New record added!\n\n" STORY_RECORDS "Name: Jeff\nScore: 8\n\n");
-    ck_assert_str_eq(r.err, "");
-    ck_assert_int_eq(r.strays, 0);
-    run_free(&r);
+    assert_run("session3/session3 --demo dict", 0,
+               "New record added!\n\n" STORY_RECORDS "Name: Jeff\nScore: 8\n\n",
+               "");
 }
 END_TEST
 
@@ -97,20 +87,7 @@ END_TEST
  * prints, byte for byte. */
 START_TEST(python_twin_prints_the_same_story)
 {
-    struct run c, py;
-
-    if (python3_path() == NULL) {
-        fprintf(stderr, "session3: no python3 on PATH, the twin is not compared\n");
-        return;
-    }
-    run_cmd(&c, "session3/session3");
-    run_python(&py, "session3/session3.py");
-    ck_assert_int_eq(run_exit_code(&py), 0);
-    ck_assert_int_eq(run_exit_code(&c), 0);
-    ck_assert_str_eq(py.out, c.out);
-    ck_assert_int_eq(py.strays, 0);
-    run_free(&c);
-    run_free(&py);
+    assert_same_as_twin("session3/session3.py", "session3/session3");
 }
 END_TEST
 
@@ -134,9 +111,7 @@ START_TEST(verbose_tags_each_child_line_with_its_pid_and_parent)
     int text_at, tagged = 0;
     struct run r;
 
-    run_cmd(&r, args);
-    ck_assert_int_eq(run_exit_code(&r), 0);
-    ck_assert_int_eq(r.strays, 0);
+    run_checked(&r, args, 0);
     copy = strdup(r.out);
     for (line = strtok_r(copy, "\n", &save); line != NULL; line = strtok_r(NULL, "\n", &save)) {
         ck_assert_msg(parse_tag(line, who, &pid, &parent, &text_at), "untagged '%s'", line);
@@ -164,21 +139,12 @@ END_TEST
 
 START_TEST(bench_prints_both_measurements)
 {
-    struct run r;
-
-    run_cmd(&r, "session3/session3 --bench 100");
-    ck_assert_int_eq(run_exit_code(&r), 0);
-    ck_assert_ptr_nonnull(strstr(r.out, "manager list append:     100 calls"));
-    ck_assert_ptr_nonnull(strstr(r.out, "shared memory write:     100 writes"));
-    ck_assert_int_eq(r.strays, 0);
-    run_free(&r);
+    assert_prints("session3/session3 --bench 100", 0, "manager list append:     100 calls",
+                  "shared memory write:     100 writes");
 }
 END_TEST
 
-static const struct {
-    const char *cmd;
-    const char *message;
-} bad_inputs[] = {
+static const struct bad_usage bad_inputs[] = {
     { "session3/session3 --serve 127.0.0.1:0",
       "session3: --serve needs an authkey: give --authkey-file FILE or set MANAGER_AUTHKEY" },
     { "session3/session3 --demo set", "session3: invalid --demo 'set' (accepted: list, dict)" },
@@ -215,11 +181,7 @@ static const struct {
     { "session3/session3 --nope", "session3: unknown or misused option '--nope'" },
 };
 
-START_TEST(bad_input_exits_2_with_one_line)
-{
-    assert_bad_usage(bad_inputs[_i].cmd, bad_inputs[_i].message);
-}
-END_TEST
+BAD_USAGE_TEST(bad_input_exits_2_with_one_line, bad_inputs)
 
 /* ---------------------------------------------------------------- --serve */
 
@@ -278,13 +240,24 @@ static void server_stop_with_sigterm(struct run *r)
     server_stop_with(SIGTERM, 0, r);
 }
 
-static void run_client(struct run *r, const char *args, const char *keyfile)
-{
-    char cmd[512];
+#define CLIENT_CMD_SIZE 512
 
-    snprintf(cmd, sizeof cmd, "session3/session3 --connect 127.0.0.1:%s %s --authkey-file %s",
-             port, args, keyfile);
-    run_cmd(r, cmd);
+/* The command line of `session3 --connect` to the server started, with args. */
+static const char *client_cmd(char cmd[CLIENT_CMD_SIZE], const char *args, const char *keyfile)
+{
+    snprintf(cmd, CLIENT_CMD_SIZE,
+             "session3/session3 --connect 127.0.0.1:%s %s --authkey-file %s", port, args,
+             keyfile);
+    return cmd;
+}
+
+/* assert_run of that client. */
+static void assert_client(const char *args, const char *keyfile, int exit_code,
+                          const char *out, const char *err)
+{
+    char cmd[CLIENT_CMD_SIZE];
+
+    assert_run(client_cmd(cmd, args, keyfile), exit_code, out, err);
 }
 
 static void connect_proxy(struct manager *m)
@@ -297,15 +270,8 @@ START_TEST(serve_and_connect_tell_the_story_across_processes)
     struct run r;
 
     server_start();
-    run_client(&r, "--insert Jeff:8", key_path);
-    ck_assert_int_eq(run_exit_code(&r), 0);
-    ck_assert_str_eq(r.out, "New record added!\n\n");
-    run_free(&r);
-    run_client(&r, "--print", key_path);
-    ck_assert_int_eq(run_exit_code(&r), 0);
-    ck_assert_str_eq(r.out, STORY_RECORDS "Name: Jeff\nScore: 8\n\n");
-    ck_assert_int_eq(r.strays, 0);
-    run_free(&r);
+    assert_client("--insert Jeff:8", key_path, 0, "New record added!\n\n", NULL);
+    assert_client("--print", key_path, 0, STORY_RECORDS "Name: Jeff\nScore: 8\n\n", NULL);
     server_stop_with_sigterm(&r);
     ck_assert_int_eq(run_exit_code(&r), 143);
     ck_assert_int_eq(r.strays, 0);
@@ -392,15 +358,8 @@ START_TEST(wrong_key_is_rejected_while_a_good_client_works)
     struct run r;
 
     server_start();
-    run_client(&r, "--print", wrong_key_path);
-    ck_assert_int_eq(run_exit_code(&r), 1);
-    ck_assert_str_eq(r.out, "");
-    ck_assert_str_eq(r.err, "session3: authentication failed\n");
-    run_free(&r);
-    run_client(&r, "--print", key_path);
-    ck_assert_int_eq(run_exit_code(&r), 0);
-    ck_assert_str_eq(r.out, STORY_RECORDS);
-    run_free(&r);
+    assert_client("--print", wrong_key_path, 1, "", "session3: authentication failed\n");
+    assert_client("--print", key_path, 0, STORY_RECORDS, NULL);
     server_stop_with_sigterm(&r);
     ck_assert_int_eq(run_exit_code(&r), 143);
     ck_assert_str_eq(r.err, "manager: authentication failed, connection closed\n");
@@ -438,12 +397,7 @@ static int server_hangs_up(int fd)
 
 static void good_client_still_served(void)
 {
-    struct run r;
-
-    run_client(&r, "--print", key_path);
-    ck_assert_int_eq(run_exit_code(&r), 0);
-    ck_assert_str_eq(r.out, STORY_RECORDS);
-    run_free(&r);
+    assert_client("--print", key_path, 0, STORY_RECORDS, NULL);
 }
 
 /* More silent connections than the manager has slots, each accepted (its
@@ -555,10 +509,7 @@ START_TEST(shutdown_request_ends_the_server_with_status_0)
     struct run r;
 
     server_start();
-    run_client(&r, "--shutdown", key_path);
-    ck_assert_int_eq(run_exit_code(&r), 0);
-    ck_assert_str_eq(r.out, "");
-    run_free(&r);
+    assert_client("--shutdown", key_path, 0, "", NULL);
     spawn_finish(&server, RUN_TIMEOUT, &r);
     server.pid = 0;
     ck_assert_int_eq(run_exit_code(&r), 0);
@@ -707,12 +658,11 @@ static int raw_connect_quietly(void)
  * records first. */
 static void good_client_still_served_after_kills(void)
 {
+    char cmd[CLIENT_CMD_SIZE];
     struct run r;
 
-    run_client(&r, "--print", key_path);
-    ck_assert_int_eq(run_exit_code(&r), 0);
+    run_checked(&r, client_cmd(cmd, "--print", key_path), 0);
     ck_assert_int_eq(strncmp(r.out, STORY_RECORDS, strlen(STORY_RECORDS)), 0);
-    ck_assert_int_eq(r.strays, 0);
     run_free(&r);
 }
 
@@ -852,13 +802,7 @@ END_TEST
 static void stop_a_server_left_running(void)
 {
     if (server.pid > 0) {
-        kill(-server.pid, SIGKILL);
-        waitpid(server.pid, NULL, 0);
-        close(server.out_fd);
-        close(server.err_fd);
-        free(server.out);
-        free(server.err);
-        server.pid = 0;
+        spawn_kill(&server);
         remove_keys();
     }
 }
@@ -866,38 +810,28 @@ static void stop_a_server_left_running(void)
 Suite *suite_session3(void)
 {
     Suite *s = suite_create("session3");
-    TCase *tc = tcase_create("program");
-    TCase *net = tcase_create("serve");
-    TCase *sig = tcase_create("signals");
+    TCase *tc = add_case(s, "program", 30, default_output_is_the_tutorials,
+                         demo_dict_tells_the_same_story, help_goes_to_stdout_and_exits_0,
+                         python_twin_prints_the_same_story,
+                         lesson_file_is_at_most_150_lines_and_shows_its_calls,
+                         bench_prints_both_measurements);
+    TCase *net = add_case(s, "serve", 30, serve_and_connect_tell_the_story_across_processes,
+                          thirty_two_concurrent_clients_500_appends_each_all_present_once,
+                          wrong_key_is_rejected_while_a_good_client_works,
+                          hostile_bytes_cost_only_their_own_connection,
+                          silent_connections_in_every_slot_do_not_lock_out_a_client,
+                          proxy_errors_come_back_as_error_returns,
+                          shutdown_request_ends_the_server_with_status_0);
+    TCase *sig = add_case(s, "signals", 30, NULL);
 
-    tcase_set_timeout(tc, 30);
-    tcase_add_test(tc, default_output_is_the_tutorials);
-    tcase_add_test(tc, demo_dict_tells_the_same_story);
-    tcase_add_test(tc, help_goes_to_stdout_and_exits_0);
-    tcase_add_test(tc, python_twin_prints_the_same_story);
-    tcase_add_test(tc, lesson_file_is_at_most_150_lines_and_shows_its_calls);
     tcase_add_loop_test(tc, verbose_tags_each_child_line_with_its_pid_and_parent, 0, 2);
-    tcase_add_test(tc, bench_prints_both_measurements);
-    tcase_add_loop_test(tc, bad_input_exits_2_with_one_line, 0,
-                        sizeof bad_inputs / sizeof bad_inputs[0]);
-    suite_add_tcase(s, tc);
-    tcase_set_timeout(net, 30);
+    add_loop(tc, bad_input_exits_2_with_one_line, bad_inputs);
     tcase_add_checked_fixture(net, NULL, stop_a_server_left_running);
-    tcase_add_test(net, serve_and_connect_tell_the_story_across_processes);
-    tcase_add_test(net, thirty_two_concurrent_clients_500_appends_each_all_present_once);
-    tcase_add_test(net, wrong_key_is_rejected_while_a_good_client_works);
-    tcase_add_test(net, hostile_bytes_cost_only_their_own_connection);
-    tcase_add_test(net, silent_connections_in_every_slot_do_not_lock_out_a_client);
-    tcase_add_test(net, proxy_errors_come_back_as_error_returns);
-    tcase_add_test(net, shutdown_request_ends_the_server_with_status_0);
     tcase_add_loop_test(net, serving_manager_stops_on_sigint_sigterm_and_ctrl_c, 0, STOPS);
     tcase_add_loop_test(net, a_client_killed_at_a_random_point_costs_only_its_own_connection,
                         0, FAULT_SEEDS);
-    suite_add_tcase(s, net);
-    tcase_set_timeout(sig, 30);
     tcase_add_loop_test(sig, story_stops_on_signals_while_the_manager_and_p1_run, 0,
                         2 * STOPS);
     tcase_add_loop_test(sig, held_story_finishes_when_its_output_is_read, 0, 2);
-    suite_add_tcase(s, sig);
     return s;
 }

@@ -6,9 +6,9 @@
  * this process and from forked children; a child reports by its exit
  * status, never by ck_assert.
  */
-#include "testutil.h"
-#include "session4/queue.h"
+#include "queue.h"
 #include "shm.h"
+#include "testutil.h"
 
 #include <check.h>
 #include <signal.h>
@@ -105,10 +105,10 @@ START_TEST(close_ends_the_queue_after_it_is_drained)
 }
 END_TEST
 
-START_TEST(close_wakes_a_blocked_consumer)
+/* A child that gets from q, which the test keeps empty: it blocks (forever,
+ * if nothing wakes it) and exits 0 when the get returns QUEUE_CLOSED. */
+static pid_t start_blocked_consumer(struct queue *q)
 {
-    struct queue *q = queue_new(KIND, 0, sizeof(long));
-    int status;
     pid_t pid = fork();
 
     ck_assert_int_ne(pid, -1);
@@ -116,12 +116,18 @@ START_TEST(close_wakes_a_blocked_consumer)
         long v;
         size_t len;
 
-        /* Blocks (forever, if close did not wake it) until the parent closes. */
         _exit(queue_get(q, &v, sizeof v, &len, QUEUE_FOREVER) == QUEUE_CLOSED ? 0 : 1);
     }
+    return pid;
+}
+
+START_TEST(close_wakes_a_blocked_consumer)
+{
+    struct queue *q = queue_new(KIND, 0, sizeof(long));
+    pid_t pid = start_blocked_consumer(q);
+
     queue_close(q);     /* before or after the child sleeps: either way it ends */
-    ck_assert_int_eq(waitpid(pid, &status, 0), pid);
-    ck_assert(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+    assert_exits_0(pid);
     queue_free(q);
 }
 END_TEST
@@ -200,8 +206,7 @@ START_TEST(many_producers_and_consumers_lose_and_duplicate_nothing)
             _exit(i < MP_PRODUCERS ? mp_producer(q, i) : mp_consumer(q, s));
     }
     for (int i = 0; i < MP_PRODUCERS; i++) {
-        ck_assert_int_eq(waitpid(pids[i], &status, 0), pids[i]);
-        ck_assert(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+        assert_exits_0(pids[i]);
     }
     queue_close(q);
     for (int i = MP_PRODUCERS; i < MP_PRODUCERS + MP_CONSUMERS; i++) {
@@ -279,7 +284,6 @@ static int wait_until_asleep(pid_t pid)
 START_TEST(close_wakes_a_blocked_producer)
 {
     struct queue *q = queue_new(KIND, 1, sizeof(long));
-    int status;
     pid_t pid;
 
     put_long(q, 1);
@@ -292,8 +296,7 @@ START_TEST(close_wakes_a_blocked_producer)
     }
     ck_assert_int_eq(wait_until_asleep(pid), 0);
     queue_close(q);
-    ck_assert_int_eq(waitpid(pid, &status, 0), pid);
-    ck_assert(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+    assert_exits_0(pid);
     ck_assert_int_eq(get_long(q), 1);
     queue_free(q);
 }
@@ -305,16 +308,8 @@ START_TEST(a_consumer_killed_while_asleep_leaves_the_queue_working)
 {
     struct queue *q = queue_new(KIND, 2, sizeof(long));
     int status;
-    pid_t pid = fork();
+    pid_t pid = start_blocked_consumer(q);
 
-    ck_assert_int_ne(pid, -1);
-    if (pid == 0) {
-        long v;
-        size_t len;
-
-        queue_get(q, &v, sizeof v, &len, QUEUE_FOREVER);
-        _exit(1);       /* not reached: killed while asleep */
-    }
     ck_assert_int_eq(wait_until_asleep(pid), 0);
     ck_assert_int_eq(kill(pid, SIGKILL), 0);
     ck_assert_int_eq(waitpid(pid, &status, 0), pid);
@@ -332,12 +327,13 @@ END_TEST
 /* The program's runs, once per queue: "" is the default (textbook). */
 static const char *const queue_options[] = { "", " --queue ring" };
 
-static void run_session4(struct run *r, int kind, const char *args)
+/* run_checked of session4 with the queue of kind and args. */
+static void run_session4(struct run *r, int kind, const char *args, int exit_code)
 {
     char cmd[256];
 
     snprintf(cmd, sizeof cmd, "session4/session4%s%s", queue_options[kind], args);
-    run_cmd(r, cmd);
+    run_checked(r, cmd, exit_code);
 }
 
 #define TUTORIAL_OUTPUT "Queue elements:\n1\n4\n9\n16\nQueue is now empty!\n"
@@ -346,11 +342,9 @@ START_TEST(default_output_is_the_tutorials)
 {
     struct run r;
 
-    run_session4(&r, _i, "");
-    ck_assert_int_eq(run_exit_code(&r), 0);
+    run_session4(&r, _i, "", 0);
     ck_assert_str_eq(r.out, TUTORIAL_OUTPUT);
     ck_assert_str_eq(r.err, "");
-    ck_assert_int_eq(r.strays, 0);
     run_free(&r);
 }
 END_TEST
@@ -391,20 +385,7 @@ END_TEST
 /* session4/session4.py is the tutorial in Python: same lines, same order. */
 START_TEST(python_twin_prints_what_the_c_program_prints)
 {
-    struct run c, py;
-
-    if (python3_path() == NULL) {
-        fprintf(stderr, "python3 not found: session4.py not compared\n");
-        return;
-    }
-    run_cmd(&c, "session4/session4");
-    run_python(&py, "session4/session4.py");
-    ck_assert_int_eq(run_exit_code(&py), 0);
-    ck_assert_str_eq(py.out, TUTORIAL_OUTPUT);
-    ck_assert_str_eq(py.out, c.out);
-    ck_assert_int_eq(py.strays, 0);
-    run_free(&c);
-    run_free(&py);
+    assert_same_as_twin("session4/session4.py", "session4/session4");
 }
 END_TEST
 
@@ -412,12 +393,10 @@ START_TEST(producers_and_consumers_receive_everything)
 {
     struct run r;
 
-    run_session4(&r, _i, " --producers 3 --consumers 2 --count 5000 --maxsize 8");
-    ck_assert_int_eq(run_exit_code(&r), 0);
+    run_session4(&r, _i, " --producers 3 --consumers 2 --count 5000 --maxsize 8", 0);
     ck_assert_ptr_nonnull(strstr(r.out, "producer 3 put 5000 items"));
     ck_assert_ptr_nonnull(strstr(r.out, "consumer 2 took "));
     ck_assert_ptr_nonnull(strstr(r.out, "received 15000 of 15000 items, none lost or duplicated\n"));
-    ck_assert_int_eq(r.strays, 0);
     run_free(&r);
 }
 END_TEST
@@ -426,8 +405,7 @@ START_TEST(one_consumer_takes_every_item)
 {
     struct run r;
 
-    run_session4(&r, _i, " -n 100");
-    ck_assert_int_eq(run_exit_code(&r), 0);
+    run_session4(&r, _i, " -n 100", 0);
     ck_assert_ptr_nonnull(strstr(r.out, "consumer 1 took 100 items\n"
                                         "received 100 of 100 items, none lost or duplicated\n"));
     run_free(&r);
@@ -438,12 +416,10 @@ START_TEST(concurrent_shows_empty_stopping_early)
 {
     struct run r;
 
-    run_session4(&r, _i, " --concurrent --count 10");
-    ck_assert_int_eq(run_exit_code(&r), 0);
+    run_session4(&r, _i, " --concurrent --count 10", 0);
     ck_assert_str_eq(r.out,
         "drain while not empty(): took 5 of 10 items, then saw empty() and stopped early\n"
         "get until end-of-queue:  took 10 of 10 items\n");
-    ck_assert_int_eq(r.strays, 0);
     run_free(&r);
 }
 END_TEST
@@ -508,11 +484,9 @@ START_TEST(join_before_drain_with_items_that_fit_ends_normally)
 {
     struct run r;
 
-    run_session4(&r, _i, " --join-before-drain --maxsize 4 --count 4");
-    ck_assert_int_eq(run_exit_code(&r), 0);
+    run_session4(&r, _i, " --join-before-drain --maxsize 4 --count 4", 0);
     ck_assert_ptr_nonnull(strstr(r.out, "main: p1 ended; then main took 4 items from q"));
     ck_assert_str_eq(r.err, "");
-    ck_assert_int_eq(r.strays, 0);
     run_free(&r);
 }
 END_TEST
@@ -527,10 +501,7 @@ START_TEST(help_names_every_option)
 }
 END_TEST
 
-static const struct {
-    const char *cmd;
-    const char *message;
-} bad_inputs[] = {
+static const struct bad_usage bad_inputs[] = {
     { "session4/session4 --producers 0", "session4: --producers 0 is out of range" },
     { "session4/session4 --consumers 65", "session4: --consumers 65 is out of range" },
     { "session4/session4 --count x", "session4: invalid number 'x' for --count" },
@@ -547,11 +518,7 @@ static const struct {
     { "session4/session4 --nope", "session4: unknown" },
 };
 
-START_TEST(bad_input_exits_2_with_one_line)
-{
-    assert_bad_usage(bad_inputs[_i].cmd, bad_inputs[_i].message);
-}
-END_TEST
+BAD_USAGE_TEST(bad_input_exits_2_with_one_line, bad_inputs)
 
 /* Both tests below run 4 processes on a 1-slot queue, once per queue. */
 static char *busy_argv[2][11] = {
@@ -564,16 +531,11 @@ START_TEST(sigterm_stops_and_reaps_the_children)
 {
     char **argv = busy_argv[_i];
     struct spawned s;
-    struct run r;
 
     ck_assert_int_eq(spawn_start(&s, argv), 0);
     ck_assert_int_eq(wait_for_children(s.pid, 4, RUN_TIMEOUT), 0);
     ck_assert_int_eq(kill(s.pid, SIGTERM), 0);
-    spawn_finish(&s, RUN_TIMEOUT, &r);
-    ck_assert_int_eq(r.timed_out, 0);
-    ck_assert_int_eq(run_exit_code(&r), 143);
-    ck_assert_int_eq(r.strays, 0);
-    run_free(&r);
+    assert_finishes(&s, RUN_TIMEOUT, 143);
 }
 END_TEST
 
@@ -622,10 +584,12 @@ END_TEST
 Suite *suite_session4(void)
 {
     Suite *s = suite_create("session4");
-    TCase *unit = tcase_create("queue");
-    TCase *prog = tcase_create("program");
+    TCase *unit = add_case(s, "queue", 30, NULL);
+    TCase *prog = add_case(s, "program", 30,
+                           verbose_tags_each_child_line_with_its_pid_and_parents,
+                           python_twin_prints_what_the_c_program_prints,
+                           help_names_every_option);
 
-    tcase_set_timeout(unit, 30);
     tcase_add_loop_test(unit, queue_is_fifo, 0, N_KINDS);
     tcase_add_loop_test(unit, nowait_put_on_full_and_get_on_empty_say_so, 0, N_KINDS);
     tcase_add_loop_test(unit, timeouts_return_timed_out, 0, N_KINDS);
@@ -636,23 +600,16 @@ Suite *suite_session4(void)
     tcase_add_loop_test(unit, a_killed_consumer_does_not_wedge_the_producer, 0, N_KINDS);
     tcase_add_loop_test(unit, close_wakes_a_blocked_producer, 0, N_KINDS);
     tcase_add_loop_test(unit, a_consumer_killed_while_asleep_leaves_the_queue_working, 0, N_KINDS);
-    suite_add_tcase(s, unit);
 
-    tcase_set_timeout(prog, 30);
     tcase_add_loop_test(prog, default_output_is_the_tutorials, 0, N_KINDS);
-    tcase_add_test(prog, verbose_tags_each_child_line_with_its_pid_and_parents);
-    tcase_add_test(prog, python_twin_prints_what_the_c_program_prints);
     tcase_add_loop_test(prog, producers_and_consumers_receive_everything, 0, N_KINDS);
     tcase_add_loop_test(prog, one_consumer_takes_every_item, 0, N_KINDS);
     tcase_add_loop_test(prog, concurrent_shows_empty_stopping_early, 0, N_KINDS);
     tcase_add_loop_test(prog, concurrent_fills_queue_a_with_each_half_and_ends, 0, 4);
     tcase_add_loop_test(prog, join_before_drain_reports_the_deadlock_and_exits_1, 0, N_KINDS);
     tcase_add_loop_test(prog, join_before_drain_with_items_that_fit_ends_normally, 0, N_KINDS);
-    tcase_add_test(prog, help_names_every_option);
-    tcase_add_loop_test(prog, bad_input_exits_2_with_one_line, 0,
-                        sizeof bad_inputs / sizeof bad_inputs[0]);
+    add_loop(prog, bad_input_exits_2_with_one_line, bad_inputs);
     tcase_add_loop_test(prog, sigterm_stops_and_reaps_the_children, 0, N_KINDS);
     tcase_add_loop_test(prog, a_killed_child_is_reported_and_the_rest_stopped, 0, N_KINDS);
-    suite_add_tcase(s, prog);
     return s;
 }

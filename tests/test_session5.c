@@ -5,9 +5,10 @@
  * rules every valid interleaving obeys rather than one interleaving;
  * --lockstep and --duplex have one possible order, checked exactly.
  */
-#include "testutil.h"
 #include "frame.h"
-#include "session5/pipe.h"
+#include "pipe.h"
+#include "spin.h"
+#include "testutil.h"
 
 #include <check.h>
 #include <errno.h>
@@ -15,6 +16,7 @@
 #include <string.h>
 #include <stdio.h>
 #include <sys/ioctl.h>
+#include <signal.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -137,7 +139,6 @@ START_TEST(a_frame_split_across_reads_comes_out_whole)
         0, 0, 0, 11, 's', 'p', 'l', 'i', 't', ' ', 'f', 'r', 'a', 'm', 'e',
     };
     static const size_t cuts[] = { 0, 2, 4, 7, 12, sizeof frame };
-    int status;
     pid_t pid;
 
     ck_assert_int_eq(pipe_new(0, &receiver, &sender), 0);
@@ -155,8 +156,7 @@ START_TEST(a_frame_split_across_reads_comes_out_whole)
         _exit(0);
     }
     expect_message(&receiver, "split frame", 11);
-    ck_assert_int_eq(waitpid(pid, &status, 0), pid);
-    ck_assert(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+    assert_exits_0(pid);
     conn_close(&receiver);
     conn_close(&sender);
 }
@@ -170,7 +170,6 @@ START_TEST(a_message_larger_than_the_pipe_buffer_arrives_intact)
     struct conn receiver, sender;
     char *big = malloc(size), *msg;
     size_t len;
-    int status;
     pid_t pid;
 
     ck_assert_ptr_nonnull(big);
@@ -185,8 +184,7 @@ START_TEST(a_message_larger_than_the_pipe_buffer_arrives_intact)
     ck_assert_int_eq(conn_recv(&receiver, PIPE_MAX_MESSAGE, &msg, &len), 1);
     ck_assert_uint_eq(len, size);
     ck_assert_int_eq(memcmp(msg, big, size), 0);
-    ck_assert_int_eq(waitpid(pid, &status, 0), pid);
-    ck_assert(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+    assert_exits_0(pid);
     free(msg);
     free(big);
     conn_close(&receiver);
@@ -226,6 +224,127 @@ START_TEST(an_oversized_length_is_refused_before_allocating)
     ck_assert_int_eq(errno, EMSGSIZE);
     conn_close(&receiver);
     conn_close(&sender);
+}
+END_TEST
+
+/* ------------------------------------------------------ the spinning Pipe */
+
+static void expect_spin_message(struct spin_conn *c, const char *want, size_t want_len)
+{
+    char *msg;
+    size_t len;
+
+    ck_assert_int_eq(spin_recv(c, &msg, &len), 1);
+    ck_assert_uint_eq(len, want_len);
+    ck_assert_int_eq(memcmp(msg, want, len), 0);
+    ck_assert_int_eq(msg[len], '\0');
+    free(msg);
+}
+
+/* One process at both ends: a box holds one message, so send, then receive. */
+START_TEST(spin_messages_arrive_whole_both_ways)
+{
+    static const char *msgs[] = { "hello", "", "hey", "a longer message, with spaces" };
+    struct spin_conn a, b;
+    struct spin_pipe *p = spin_pipe_new(&a, &b);
+
+    ck_assert_ptr_nonnull(p);
+    for (size_t i = 0; i < 4; i++) {
+        ck_assert_int_eq(spin_send(&a, msgs[i], strlen(msgs[i])), 0);
+        expect_spin_message(&b, msgs[i], strlen(msgs[i]));
+        ck_assert_int_eq(spin_send(&b, msgs[i], strlen(msgs[i])), 0);
+        expect_spin_message(&a, msgs[i], strlen(msgs[i]));
+    }
+    ck_assert_int_eq(spin_pipe_free(p), 0);
+}
+END_TEST
+
+/* The sender closes right after its last message: the receiver must still
+ * get that message, and only then end of file. */
+START_TEST(spin_last_message_before_close_is_not_lost)
+{
+    struct spin_conn a, b;
+    struct spin_pipe *p = spin_pipe_new(&a, &b);
+    char *msg = NULL;
+    size_t len;
+
+    ck_assert_ptr_nonnull(p);
+    ck_assert_int_eq(spin_send(&a, "END", 3), 0);
+    spin_close(&a);
+    expect_spin_message(&b, "END", 3);
+    ck_assert_int_eq(spin_recv(&b, &msg, &len), 0);
+    ck_assert_int_eq(spin_recv(&b, &msg, &len), 0);
+    ck_assert_ptr_null(msg);
+    ck_assert_int_eq(spin_pipe_free(p), 0);
+}
+END_TEST
+
+START_TEST(spin_largest_message_fits_and_one_more_byte_is_refused)
+{
+    struct spin_conn a, b;
+    struct spin_pipe *p = spin_pipe_new(&a, &b);
+    char *big = malloc(SPIN_MAX_MESSAGE + 1);
+
+    ck_assert_ptr_nonnull(p);
+    ck_assert_ptr_nonnull(big);
+    for (size_t i = 0; i <= SPIN_MAX_MESSAGE; i++)
+        big[i] = (char)('a' + i % 26);
+    errno = 0;
+    ck_assert_int_eq(spin_send(&a, big, SPIN_MAX_MESSAGE + 1), -1);
+    ck_assert_int_eq(errno, EMSGSIZE);
+    ck_assert_int_eq(spin_send(&a, big, SPIN_MAX_MESSAGE), 0);
+    expect_spin_message(&b, big, SPIN_MAX_MESSAGE);
+    free(big);
+    ck_assert_int_eq(spin_pipe_free(p), 0);
+}
+END_TEST
+
+/* Across two processes: the child echoes every message; each comes back
+ * with its own length and bytes, so a message read while it was still
+ * being written (a missing release/acquire pair) would show. The child
+ * reports by exit status (no ck_assert in a child). */
+#define ECHOES 20000
+
+static int spin_echo_child(struct spin_conn *c)
+{
+    char *msg;
+    size_t len;
+    int r;
+
+    while ((r = spin_recv(c, &msg, &len)) == 1) {
+        if (spin_send(c, msg, len) == -1)
+            return 2;
+        free(msg);
+    }
+    spin_close(c);
+    return r == 0 ? 0 : 3;
+}
+
+START_TEST(spin_messages_cross_processes_intact)
+{
+    struct spin_conn mine, theirs;
+    struct spin_pipe *p = spin_pipe_new(&mine, &theirs);
+    char want[300];
+    int status;
+    pid_t pid;
+
+    ck_assert_ptr_nonnull(p);
+    pid = fork();
+    ck_assert_int_ne(pid, -1);
+    if (pid == 0)
+        _exit(spin_echo_child(&theirs));
+    for (int i = 0; i < ECHOES; i++) {
+        size_t len = (size_t)(i % 257);
+
+        memset(want, 'a' + i % 26, len);
+        ck_assert_int_eq(spin_send(&mine, want, len), 0);
+        expect_spin_message(&mine, want, len);
+    }
+    spin_close(&mine);
+    ck_assert_int_eq(spin_recv(&mine, &(char *){ NULL }, &(size_t){ 0 }), 0);
+    ck_assert_int_eq(waitpid(pid, &status, 0), pid);
+    ck_assert(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+    ck_assert_int_eq(spin_pipe_free(p), 0);
 }
 END_TEST
 
@@ -273,12 +392,10 @@ START_TEST(default_output_is_a_valid_interleaving)
 {
     struct run r;
 
-    run_cmd(&r, "session5/session5");
-    ck_assert_int_eq(run_exit_code(&r), 0);
+    run_checked(&r, "session5/session5", 0);
     ck_assert_int_eq(count_lines(r.out), 7);
     check_interleaving(r.out, tutorial_msgs, 4, NULL);
     ck_assert_str_eq(r.err, "");
-    ck_assert_int_eq(r.strays, 0);
     run_free(&r);
 }
 END_TEST
@@ -287,10 +404,8 @@ START_TEST(oneway_output_is_a_valid_interleaving)
 {
     struct run r;
 
-    run_cmd(&r, "session5/session5 --oneway");
-    ck_assert_int_eq(run_exit_code(&r), 0);
+    run_checked(&r, "session5/session5 --oneway", 0);
     check_interleaving(r.out, tutorial_msgs, 4, NULL);
-    ck_assert_int_eq(r.strays, 0);
     run_free(&r);
 }
 END_TEST
@@ -300,10 +415,8 @@ START_TEST(without_end_the_receiver_stops_when_the_sender_closes)
     static const char *const msgs[] = { "one", "", "three" };
     struct run r;
 
-    run_cmd(&r, "session5/session5 one '' three");
-    ck_assert_int_eq(run_exit_code(&r), 0);
+    run_checked(&r, "session5/session5 one '' three", 0);
     check_interleaving(r.out, msgs, 3, "Sender closed the pipe.");
-    ck_assert_int_eq(r.strays, 0);
     run_free(&r);
 }
 END_TEST
@@ -313,8 +426,7 @@ START_TEST(messages_after_end_are_sent_but_not_printed)
     static const char *const msgs[] = { "a", "END", "b" };
     struct run r;
 
-    run_cmd(&r, "session5/session5 --oneway a END b");
-    ck_assert_int_eq(run_exit_code(&r), 0);
+    run_checked(&r, "session5/session5 --oneway a END b", 0);
     check_interleaving(r.out, msgs, 3, NULL);
     ck_assert_str_eq(r.err, "");
     run_free(&r);
@@ -337,11 +449,9 @@ START_TEST(duplex_receiver_answers_every_message)
 {
     struct run r;
 
-    run_cmd(&r, "session5/session5 --duplex");
-    ck_assert_int_eq(run_exit_code(&r), 0);
+    run_checked(&r, "session5/session5 --duplex", 0);
     /* The sender waits for each reply, so the order is fixed. */
     ck_assert_str_eq(r.out, duplex_out);
-    ck_assert_int_eq(r.strays, 0);
     run_free(&r);
 }
 END_TEST
@@ -350,20 +460,15 @@ END_TEST
  * so there is exactly one possible order. */
 START_TEST(lockstep_prints_one_fixed_order)
 {
-    struct run r;
-
-    run_cmd(&r, "session5/session5 --lockstep");
-    ck_assert_int_eq(run_exit_code(&r), 0);
-    ck_assert_str_eq(r.out, "Sent the message: hello\n"
-                            "Received the message: hello\n"
-                            "Sent the message: hey\n"
-                            "Received the message: hey\n"
-                            "Sent the message: hru?\n"
-                            "Received the message: hru?\n"
-                            "Sent the message: END\n");
-    ck_assert_str_eq(r.err, "");
-    ck_assert_int_eq(r.strays, 0);
-    run_free(&r);
+    assert_run("session5/session5 --lockstep", 0,
+               "Sent the message: hello\n"
+               "Received the message: hello\n"
+               "Sent the message: hey\n"
+               "Received the message: hey\n"
+               "Sent the message: hru?\n"
+               "Received the message: hru?\n"
+               "Sent the message: END\n",
+               "");
 }
 END_TEST
 
@@ -371,23 +476,18 @@ END_TEST
  * past END, never gives. Every mode with every kind of list must finish. */
 START_TEST(duplex_with_a_message_after_end_finishes)
 {
-    struct run r;
-
-    run_cmd(&r, "session5/session5 --duplex a END b");
-    ck_assert_int_eq(r.timed_out, 0);
-    ck_assert_int_eq(run_exit_code(&r), 0);
-    ck_assert_str_eq(r.out, "Sent the message: a\n"
-                            "Received the message: a\n"
-                            "Received the reply: ack a\n"
-                            "Sent the message: END\n"
-                            "Sent the message: b\n");
-    ck_assert_str_eq(r.err, "");
-    ck_assert_int_eq(r.strays, 0);
-    run_free(&r);
+    assert_run("session5/session5 --duplex a END b", 0,
+               "Sent the message: a\n"
+               "Received the message: a\n"
+               "Received the reply: ack a\n"
+               "Sent the message: END\n"
+               "Sent the message: b\n",
+               "");
 }
 END_TEST
 
-static const char *const modes[] = { "", "--oneway ", "--duplex ", "--lockstep ", "-v " };
+static const char *const modes[] = { "", "--oneway ", "--duplex ", "--lockstep ", "-v ",
+                                     "--wait=spin ", "--wait=sleep " };
 static const char *const lists[] = {
     "a END b", "END", "END END", "a b", "'' END ''", "a END b END c",
 };
@@ -463,14 +563,7 @@ static const char *const bytes_outs[] = {
 
 START_TEST(bytes_arrive_intact_without_deadlock)
 {
-    struct run r;
-
-    run_cmd(&r, bytes_cmds[_i]);
-    ck_assert_int_eq(r.timed_out, 0);
-    ck_assert_int_eq(run_exit_code(&r), 0);
-    ck_assert_str_eq(r.out, bytes_outs[_i]);
-    ck_assert_int_eq(r.strays, 0);
-    run_free(&r);
+    assert_run(bytes_cmds[_i], 0, bytes_outs[_i], NULL);
 }
 END_TEST
 
@@ -704,12 +797,113 @@ START_TEST(the_docs_table_cites_the_right_lines)
 }
 END_TEST
 
+/* --wait: the tutorial's lines in a valid order, then one line with the
+ * CPU both processes used. Returns the output without that line. */
+static char *without_cpu_line(const char *out, const char *how)
+{
+    char *copy = strdup(out), *last, format[128];
+    double cpu, wall, busy;
+
+    ck_assert_ptr_nonnull(copy);
+    ck_assert_msg(copy[0] != '\0' && copy[strlen(copy) - 1] == '\n', "output: '%s'", out);
+    copy[strlen(copy) - 1] = '\0';
+    last = strrchr(copy, '\n');
+    ck_assert_ptr_nonnull(last);
+    snprintf(format, sizeof format,
+             "CPU: sender and receiver used %%lf ms of CPU in %%lf ms (--wait %s): "
+             "%%lf CPUs busy", how);
+    ck_assert_msg(sscanf(last + 1, format, &cpu, &wall, &busy) == 3, "last line: '%s'", last + 1);
+    ck_assert(cpu >= 0 && wall > 0 && busy >= 0);
+    last[1] = '\0';
+    return copy;
+}
+
+static const struct {
+    const char *cmd, *how;
+    const char *const *msgs;
+    size_t count;
+    const char *last_line;
+} wait_runs[] = {
+    { "session5/session5 --wait spin", "spin", tutorial_msgs, 4, NULL },
+    { "session5/session5 --wait sleep", "sleep", tutorial_msgs, 4, NULL },
+    { "session5/session5 -w spin one '' three", "spin", (const char *const[]){ "one", "", "three" },
+      3, "Sender closed the pipe." },
+    { "session5/session5 --wait=spin a END b", "spin", (const char *const[]){ "a", "END", "b" },
+      3, NULL },
+};
+
+START_TEST(wait_prints_the_tutorials_lines_then_the_cpu_used)
+{
+    struct run r;
+    char *lines;
+
+    run_cmd(&r, wait_runs[_i].cmd);
+    ck_assert_msg(run_exit_code(&r) == 0, "%s: exit %d, stderr '%s'", wait_runs[_i].cmd,
+                  run_exit_code(&r), r.err);
+    lines = without_cpu_line(r.out, wait_runs[_i].how);
+    check_interleaving(lines, wait_runs[_i].msgs, wait_runs[_i].count, wait_runs[_i].last_line);
+    ck_assert_str_eq(r.err, "");
+    ck_assert_int_eq(r.strays, 0);
+    free(lines);
+    run_free(&r);
+}
+END_TEST
+
+/* --wait spin mid run: its children map the Pipe as anonymous shared memory
+ * (no name, so nothing can be left in /dev/shm), and Ctrl-C ends the run
+ * with 130 and nothing left behind. The run is provably mid-way: thousands
+ * of lines, and the test stops reading after the first. */
+#define LONG_LIST 30000
+
+START_TEST(wait_spin_maps_no_named_memory_and_stops_on_ctrl_c)
+{
+    char **argv = calloc(LONG_LIST + 4, sizeof *argv);
+    struct spawned s;
+    struct run r;
+    pid_t kids[8];
+    int n, argc = 0, anonymous = 0;
+
+    ck_assert_ptr_nonnull(argv);
+    argv[argc++] = "session5/session5";
+    argv[argc++] = "--wait=spin";
+    for (int i = 0; i < LONG_LIST; i++)
+        argv[argc++] = "a-message";
+    ck_assert_int_eq(spawn_start(&s, argv), 0);
+    free(argv);
+    ck_assert_int_eq(spawn_wait_for(&s, "Sent the message: a-message\n", RUN_TIMEOUT), 0);
+    ck_assert_int_eq(wait_for_children(s.pid, 2, RUN_TIMEOUT), 0);
+    n = children_of(s.pid, kids, 8);
+    ck_assert_int_eq(n, 2);
+    for (int k = 0; k < n; k++) {
+        char path[64], line[512];
+        FILE *maps;
+
+        snprintf(path, sizeof path, "/proc/%ld/maps", (long)kids[k]);
+        maps = fopen(path, "r");
+        ck_assert_ptr_nonnull(maps);
+        while (fgets(line, sizeof line, maps) != NULL) {
+            ck_assert_msg(strstr(line, "/dev/shm") == NULL, "child maps %s", line);
+            anonymous += strstr(line, " rw-s ") != NULL && strstr(line, "/dev/zero") != NULL;
+        }
+        fclose(maps);
+    }
+    ck_assert_int_ge(anonymous, 2);     /* the Pipe, in each child */
+    ck_assert_int_eq(kill(-s.pid, SIGINT), 0);
+    spawn_finish(&s, RUN_TIMEOUT, &r);
+    ck_assert_int_eq(r.timed_out, 0);
+    ck_assert_int_eq(run_exit_code(&r), 130);
+    ck_assert_int_eq(r.strays, 0);
+    run_free(&r);
+}
+END_TEST
+
 /* ---------------------------------------------------------- the contract */
 
 START_TEST(help_names_every_option)
 {
     static const char *const mentions[] = {
         "--oneway", "--duplex", "--lockstep", "--bytes", "--both-send", "--verbose",
+        "--wait", "sleep", "spin",
         "--help", "default: hello hey hru? END", "docs/session5.md", NULL,
     };
 
@@ -717,10 +911,7 @@ START_TEST(help_names_every_option)
 }
 END_TEST
 
-static const struct {
-    const char *cmd;
-    const char *message;
-} bad_inputs[] = {
+static const struct bad_usage bad_inputs[] = {
     { "session5/session5 --bytes 268435457", "session5: --bytes 268435457 is out of range" },
     { "session5/session5 --bytes -1", "session5: --bytes -1 is out of range" },
     { "session5/session5 --bytes lots", "session5: invalid number 'lots' for --bytes" },
@@ -739,53 +930,48 @@ static const struct {
     { "session5/session5 --both-send", "session5: option '--both-send' needs a value" },
     { "session5/session5 --verbose=1", "session5: unknown or misused option '--verbose=1'" },
     { "session5/session5 --nope", "session5: unknown" },
+    { "session5/session5 --wait nap", "session5: invalid --wait 'nap' (accepted: sleep, spin)" },
+    { "session5/session5 --wait", "session5: option '--wait' needs a value" },
+    { "session5/session5 --wait spin --duplex", "session5: --wait runs the tutorial's sender" },
+    { "session5/session5 --oneway --wait sleep", "session5: --wait runs the tutorial's sender" },
+    { "session5/session5 --wait spin --bytes 3", "session5: --wait runs the tutorial's sender" },
 };
 
-START_TEST(bad_input_exits_2_with_one_line)
-{
-    assert_bad_usage(bad_inputs[_i].cmd, bad_inputs[_i].message);
-}
-END_TEST
+BAD_USAGE_TEST(bad_input_exits_2_with_one_line, bad_inputs)
 
 Suite *suite_session5(void)
 {
     Suite *s = suite_create("session5");
-    TCase *unit = tcase_create("pipe");
-    TCase *prog = tcase_create("program");
+    add_case(s, "pipe", 30, messages_round_trip_whole_and_in_order_duplex,
+             messages_round_trip_whole_and_in_order_oneway, duplex_ends_both_send_and_receive,
+             oneway_ends_refuse_the_wrong_direction, frames_written_together_are_not_merged,
+             a_frame_split_across_reads_comes_out_whole,
+             a_message_larger_than_the_pipe_buffer_arrives_intact,
+             eof_inside_a_frame_is_a_protocol_error,
+             an_oversized_length_is_refused_before_allocating);
+    TCase *prog = add_case(s, "program", 30, default_output_is_a_valid_interleaving,
+                           oneway_output_is_a_valid_interleaving,
+                           without_end_the_receiver_stops_when_the_sender_closes,
+                           messages_after_end_are_sent_but_not_printed,
+                           duplex_receiver_answers_every_message,
+                           lockstep_prints_one_fixed_order,
+                           duplex_with_a_message_after_end_finishes,
+                           verbose_tags_each_line_with_the_child_and_parent_pid,
+                           both_send_below_the_buffers_completes,
+                           both_send_above_the_buffers_is_a_reported_deadlock,
+                           python_twin_prints_the_same_lines, help_names_every_option,
+                           the_lesson_file_is_short_and_uses_the_tutorials_names,
+                           the_docs_table_cites_the_right_lines);
 
-    tcase_set_timeout(unit, 30);
-    tcase_add_test(unit, messages_round_trip_whole_and_in_order_duplex);
-    tcase_add_test(unit, messages_round_trip_whole_and_in_order_oneway);
-    tcase_add_test(unit, duplex_ends_both_send_and_receive);
-    tcase_add_test(unit, oneway_ends_refuse_the_wrong_direction);
-    tcase_add_test(unit, frames_written_together_are_not_merged);
-    tcase_add_test(unit, a_frame_split_across_reads_comes_out_whole);
-    tcase_add_test(unit, a_message_larger_than_the_pipe_buffer_arrives_intact);
-    tcase_add_test(unit, eof_inside_a_frame_is_a_protocol_error);
-    tcase_add_test(unit, an_oversized_length_is_refused_before_allocating);
-    suite_add_tcase(s, unit);
-
-    tcase_set_timeout(prog, 30);
-    tcase_add_test(prog, default_output_is_a_valid_interleaving);
-    tcase_add_test(prog, oneway_output_is_a_valid_interleaving);
-    tcase_add_test(prog, without_end_the_receiver_stops_when_the_sender_closes);
-    tcase_add_test(prog, messages_after_end_are_sent_but_not_printed);
-    tcase_add_test(prog, duplex_receiver_answers_every_message);
-    tcase_add_test(prog, lockstep_prints_one_fixed_order);
-    tcase_add_test(prog, duplex_with_a_message_after_end_finishes);
+    add_case(s, "spin", 30, spin_messages_arrive_whole_both_ways,
+             spin_last_message_before_close_is_not_lost,
+             spin_largest_message_fits_and_one_more_byte_is_refused,
+             spin_messages_cross_processes_intact);
     tcase_add_loop_test(prog, every_mode_finishes_with_every_list, 0,
                         (int)(sizeof modes / sizeof modes[0] * (sizeof lists / sizeof lists[0])));
-    tcase_add_test(prog, verbose_tags_each_line_with_the_child_and_parent_pid);
-    tcase_add_loop_test(prog, bytes_arrive_intact_without_deadlock, 0,
-                        sizeof bytes_cmds / sizeof bytes_cmds[0]);
-    tcase_add_test(prog, both_send_below_the_buffers_completes);
-    tcase_add_test(prog, both_send_above_the_buffers_is_a_reported_deadlock);
-    tcase_add_test(prog, python_twin_prints_the_same_lines);
-    tcase_add_test(prog, help_names_every_option);
-    tcase_add_test(prog, the_lesson_file_is_short_and_uses_the_tutorials_names);
-    tcase_add_test(prog, the_docs_table_cites_the_right_lines);
-    tcase_add_loop_test(prog, bad_input_exits_2_with_one_line, 0,
-                        sizeof bad_inputs / sizeof bad_inputs[0]);
-    suite_add_tcase(s, prog);
+    add_loop(prog, bytes_arrive_intact_without_deadlock, bytes_cmds);
+    add_loop(prog, bad_input_exits_2_with_one_line, bad_inputs);
+    add_loop(prog, wait_prints_the_tutorials_lines_then_the_cpu_used, wait_runs);
+    tcase_add_test(prog, wait_spin_maps_no_named_memory_and_stops_on_ctrl_c);
     return s;
 }

@@ -3,6 +3,7 @@
  * synchronized Value of --value-lock, one CPU, and bad input. No test here
  * needs the free race to happen (or not): that would depend on luck. */
 #define _GNU_SOURCE             /* sched_setaffinity, CPU_SET */
+#include "args.h"
 #include "bank.h"
 #include "testutil.h"
 
@@ -44,15 +45,13 @@ START_TEST(default_prints_ten_final_balances)
 {
     struct run r;
 
-    run_cmd(&r, "session6/session6");
-    ck_assert_int_eq(run_exit_code(&r), 0);
+    run_checked(&r, "session6/session6", 0);
     /* Whatever the schedule, each update moves the balance by 1 from some
      * value it had, so it stays within 100 +- the updates. */
     ck_assert_int_eq(count_balance_lines(r.out, "Final balance = %ld%c",
                                          100 - BANK_SERIAL_ITERATIONS,
                                          100 + BANK_SERIAL_ITERATIONS), 10);
     assert_quiet_or_serial_line(r.err);
-    ck_assert_int_eq(r.strays, 0);
     run_free(&r);
 }
 END_TEST
@@ -68,26 +67,13 @@ static const char tutorial_table[] =
 
 START_TEST(interleave_loses_an_update_as_in_the_tutorial)
 {
-    struct run r;
-
-    run_cmd(&r, "session6/session6 --interleave");
-    ck_assert_int_eq(run_exit_code(&r), 0);
-    ck_assert_str_eq(r.out, tutorial_table);
-    ck_assert_int_eq(r.strays, 0);
-    run_free(&r);
+    assert_run("session6/session6 --interleave", 0, tutorial_table, NULL);
 }
 END_TEST
 
 START_TEST(interleave_is_schedule_1212)
 {
-    struct run r;
-
-    run_cmd(&r, "session6/session6 --schedule 1212");
-    ck_assert_int_eq(run_exit_code(&r), 0);
-    ck_assert_str_eq(r.out, tutorial_table);
-    ck_assert_str_eq(r.err, "");
-    ck_assert_int_eq(r.strays, 0);
-    run_free(&r);
+    assert_run("session6/session6 --schedule 1212", 0, tutorial_table, "");
 }
 END_TEST
 
@@ -95,8 +81,7 @@ START_TEST(interleave_is_the_same_every_run)
 {
     struct run first, again;
 
-    run_cmd(&first, "session6/session6 --interleave --balance 7");
-    ck_assert_int_eq(run_exit_code(&first), 0);
+    run_checked(&first, "session6/session6 --interleave --balance 7", 0);
     ck_assert_ptr_nonnull(strstr(first.out, "Final balance = 8 (expected 7)\n"));
     for (int i = 0; i < 5; i++) {
         run_cmd(&again, "session6/session6 --interleave --balance 7");
@@ -110,31 +95,24 @@ END_TEST
 /* The tutorial's two "desired" tables: one update after the other. */
 START_TEST(schedules_1122_and_2211_end_correct)
 {
-    struct run r;
-
-    run_cmd(&r, "session6/session6 --schedule 1122");
-    ck_assert_int_eq(run_exit_code(&r), 0);
-    ck_assert_str_eq(r.out,
-        "P1 (withdraw)               | P2 (deposit)                | BALANCE\n"
-        "                            |                             | 100\n"
-        "read balance: 100           |                             | 100\n"
-        "write 100 - 1 = 99          |                             | 99\n"
-        "                            | read balance: 99            | 99\n"
-        "                            | write 99 + 1 = 100          | 100\n"
-        "Final balance = 100 (expected 100)\n");
-    run_free(&r);
-    run_cmd(&r, "session6/session6 --schedule 2211");
-    ck_assert_int_eq(run_exit_code(&r), 0);
-    ck_assert_str_eq(r.out,
-        "P1 (withdraw)               | P2 (deposit)                | BALANCE\n"
-        "                            |                             | 100\n"
-        "                            | read balance: 100           | 100\n"
-        "                            | write 100 + 1 = 101         | 101\n"
-        "read balance: 101           |                             | 101\n"
-        "write 101 - 1 = 100         |                             | 100\n"
-        "Final balance = 100 (expected 100)\n");
-    ck_assert_int_eq(r.strays, 0);
-    run_free(&r);
+    assert_run("session6/session6 --schedule 1122", 0,
+               "P1 (withdraw)               | P2 (deposit)                | BALANCE\n"
+               "                            |                             | 100\n"
+               "read balance: 100           |                             | 100\n"
+               "write 100 - 1 = 99          |                             | 99\n"
+               "                            | read balance: 99            | 99\n"
+               "                            | write 99 + 1 = 100          | 100\n"
+               "Final balance = 100 (expected 100)\n",
+               NULL);
+    assert_run("session6/session6 --schedule 2211", 0,
+               "P1 (withdraw)               | P2 (deposit)                | BALANCE\n"
+               "                            |                             | 100\n"
+               "                            | read balance: 100           | 100\n"
+               "                            | write 100 + 1 = 101         | 101\n"
+               "read balance: 101           |                             | 101\n"
+               "write 101 - 1 = 100         |                             | 100\n"
+               "Final balance = 100 (expected 100)\n",
+               NULL);
 }
 END_TEST
 
@@ -180,12 +158,10 @@ START_TEST(every_schedule_ends_where_its_steps_say)
     snprintf(cmd, sizeof cmd, "session6/session6 --schedule %s", schedules[_i]);
     snprintf(want, sizeof want, "Final balance = %ld (expected %ld)\n",
              expected_final(schedules[_i], 100), expected_final(whole_updates, 100));
-    run_cmd(&r, cmd);
-    ck_assert_int_eq(run_exit_code(&r), 0);
+    run_checked(&r, cmd, 0);
     /* The header, the start row, one row per step, the final line. */
     ck_assert_int_eq(count_lines(r.out), 2 + (int)strlen(schedules[_i]) + 1);
     ck_assert_msg(strstr(r.out, want) != NULL, "%s: wanted '%s' in\n%s", cmd, want, r.out);
-    ck_assert_int_eq(r.strays, 0);
     run_free(&r);
 }
 END_TEST
@@ -206,8 +182,7 @@ START_TEST(longest_schedule_is_played)
     snprintf(cmd, sizeof cmd, "session6/session6 --schedule %s --balance 0", steps);
     snprintf(want, sizeof want, "Final balance = %ld (expected 0)\n", expected_final(steps, 0));
     /* (each process has 100 steps: 50 updates each way, so 0 is expected) */
-    run_cmd(&r, cmd);
-    ck_assert_int_eq(run_exit_code(&r), 0);
+    run_checked(&r, cmd, 0);
     ck_assert_msg(strstr(r.out, want) != NULL, "wanted '%s'", want);
     run_free(&r);
 }
@@ -217,20 +192,15 @@ END_TEST
  * forced lost update happens exactly as without the lock. */
 START_TEST(value_lock_still_loses_the_update)
 {
-    struct run r;
-
-    run_cmd(&r, "session6/session6 --value-lock --interleave");
-    ck_assert_int_eq(run_exit_code(&r), 0);
-    ck_assert_str_eq(r.out,
-        "P1 (withdraw)               | P2 (deposit)                | BALANCE\n"
-        "                            |                             | 100\n"
-        "locked read: 100            |                             | 100\n"
-        "                            | locked read: 100            | 100\n"
-        "locked write 100 - 1 = 99   |                             | 99\n"
-        "                            | locked write 100 + 1 = 101  | 101\n"
-        "Final balance = 101 (expected 100)\n");
-    ck_assert_int_eq(r.strays, 0);
-    run_free(&r);
+    assert_run("session6/session6 --value-lock --interleave", 0,
+               "P1 (withdraw)               | P2 (deposit)                | BALANCE\n"
+               "                            |                             | 100\n"
+               "locked read: 100            |                             | 100\n"
+               "                            | locked read: 100            | 100\n"
+               "locked write 100 - 1 = 99   |                             | 99\n"
+               "                            | locked write 100 + 1 = 101  | 101\n"
+               "Final balance = 101 (expected 100)\n",
+               NULL);
 }
 END_TEST
 
@@ -238,10 +208,10 @@ START_TEST(value_lock_runs_the_trials)
 {
     struct run r;
 
-    run_cmd(&r, "session6/session6 --value-lock --csv --trials 5 --iterations 1000 --balance 0");
-    ck_assert_int_eq(run_exit_code(&r), 0);
+    run_checked(&r,
+                "session6/session6 --value-lock --csv --trials 5 --iterations 1000 --balance 0",
+                0);
     ck_assert_int_eq(count_balance_lines(r.out, "%ld%c", -1000, 1000), 5);
-    ck_assert_int_eq(r.strays, 0);
     run_free(&r);
 }
 END_TEST
@@ -250,10 +220,8 @@ START_TEST(csv_prints_one_number_per_trial)
 {
     struct run r;
 
-    run_cmd(&r, "session6/session6 --csv --trials 4 --iterations 50 --balance 0");
-    ck_assert_int_eq(run_exit_code(&r), 0);
+    run_checked(&r, "session6/session6 --csv --trials 4 --iterations 50 --balance 0", 0);
     ck_assert_int_eq(count_balance_lines(r.out, "%ld%c", -50, 50), 4);
-    ck_assert_int_eq(r.strays, 0);
     run_free(&r);
 }
 END_TEST
@@ -264,8 +232,7 @@ START_TEST(summary_follows_the_balances)
     const char *block;
     long wrong, trials;
 
-    run_cmd(&r, "session6/session6 --summary --trials 3 --iterations 100");
-    ck_assert_int_eq(run_exit_code(&r), 0);
+    run_checked(&r, "session6/session6 --summary --trials 3 --iterations 100", 0);
     ck_assert_int_eq(count_lines(r.out), 3 + 1 + 7);
     block = strstr(r.out, "\n\nTrials:");
     ck_assert_ptr_nonnull(block);
@@ -307,13 +274,7 @@ END_TEST
 
 START_TEST(verbose_tags_schedule_rows)
 {
-    struct run r;
-
-    run_cmd(&r, "session6/session6 --verbose --schedule 1122");
-    ck_assert_int_eq(run_exit_code(&r), 0);
-    ck_assert_ptr_nonnull(strstr(r.out, "| 99  [pid "));
-    ck_assert_ptr_nonnull(strstr(r.out, ", parent "));
-    run_free(&r);
+    assert_prints("session6/session6 --verbose --schedule 1122", 0, "| 99  [pid ", ", parent ");
 }
 END_TEST
 
@@ -350,8 +311,7 @@ START_TEST(one_cpu_makes_the_loops_long_and_says_so)
     const char *block;
 
     allow_one_cpu();    /* this test's own process: the program inherits it */
-    run_cmd(&r, "session6/session6 --summary --trials 2");
-    ck_assert_int_eq(run_exit_code(&r), 0);
+    run_checked(&r, "session6/session6 --summary --trials 2", 0);
     ck_assert_int_eq(count_lines(r.err), 1);
     ck_assert_msg(strncmp(r.err, "session6: only one CPU is allowed to this program", 49) == 0,
                   "stderr: '%s'", r.err);
@@ -359,7 +319,6 @@ START_TEST(one_cpu_makes_the_loops_long_and_says_so)
     block = strstr(r.out, "\n\nTrials:");
     ck_assert_ptr_nonnull(block);
     ck_assert_ptr_nonnull(strstr(block, "Trials:                    2 (3000000 updates each way"));
-    ck_assert_int_eq(r.strays, 0);
     run_free(&r);
 }
 END_TEST
@@ -369,8 +328,7 @@ START_TEST(one_cpu_with_iterations_keeps_them_and_warns)
     struct run r;
 
     allow_one_cpu();
-    run_cmd(&r, "session6/session6 --csv --trials 2 --iterations 100");
-    ck_assert_int_eq(run_exit_code(&r), 0);
+    run_checked(&r, "session6/session6 --csv --trials 2 --iterations 100", 0);
     ck_assert_int_eq(count_balance_lines(r.out, "%ld%c", 0, 200), 2);
     ck_assert_int_eq(count_lines(r.err), 1);
     ck_assert_ptr_nonnull(strstr(r.err, "with --iterations 100 a process is rarely interrupted"));
@@ -380,14 +338,8 @@ END_TEST
 
 START_TEST(one_cpu_forced_schedule_still_loses_the_update)
 {
-    struct run r;
-
     allow_one_cpu();
-    run_cmd(&r, "session6/session6 --interleave");
-    ck_assert_int_eq(run_exit_code(&r), 0);
-    ck_assert_str_eq(r.out, tutorial_table);
-    ck_assert_str_eq(r.err, "");
-    run_free(&r);
+    assert_run("session6/session6 --interleave", 0, tutorial_table, "");
 }
 END_TEST
 
@@ -396,8 +348,7 @@ START_TEST(one_cpu_value_lock_makes_the_loops_long_too)
     struct run r;
 
     allow_one_cpu();
-    run_cmd(&r, "session6/session6 --value-lock --csv --trials 1");
-    ck_assert_int_eq(run_exit_code(&r), 0);
+    run_checked(&r, "session6/session6 --value-lock --csv --trials 1", 0);
     ck_assert_int_eq(count_balance_lines(r.out, "%ld%c", 100 - BANK_SERIAL_ITERATIONS,
                                          100 + BANK_SERIAL_ITERATIONS), 1);
     ck_assert_ptr_nonnull(strstr(r.err, "each now runs 3000000 updates per trial"));
@@ -422,20 +373,16 @@ static void write_summary(const char *path, long updates, long wrong, long min, 
 START_TEST(compare_table_puts_the_two_side_by_side)
 {
     char racy[] = "/tmp/s67-racy-XXXXXX", locked[] = "/tmp/s67-locked-XXXXXX", cmd[256];
-    struct run r;
 
     ck_assert_int_ne(mkstemp(racy), -1);
     ck_assert_int_ne(mkstemp(locked), -1);
     write_summary(racy, 3000000, 3, -50, 150);
     write_summary(locked, 10000, 0, 100, 100);
     snprintf(cmd, sizeof cmd, "/usr/bin/awk -f mk/compare.awk %s %s", racy, locked);
-    run_cmd(&r, cmd);
-    ck_assert_int_eq(run_exit_code(&r), 0);
-    ck_assert_ptr_nonnull(strstr(r.out, "updates per process               3000000              10000\n"));
-    ck_assert_ptr_nonnull(strstr(r.out, "correct                                 1                  4\n"));
-    ck_assert_ptr_nonnull(strstr(r.out, "min final balance                     -50                100\n"));
-    ck_assert_ptr_nonnull(strstr(r.out, "(session6 ran longer loops: its two processes could not run at once"));
-    run_free(&r);
+    assert_prints(cmd, 0, "updates per process               3000000              10000\n",
+                  "correct                                 1                  4\n",
+                  "min final balance                     -50                100\n",
+                  "(session6 ran longer loops: its two processes could not run at once");
     unlink(racy);
     unlink(locked);
 }
@@ -452,10 +399,7 @@ START_TEST(help_lists_every_option)
 }
 END_TEST
 
-static const struct {
-    const char *cmd;
-    const char *message;
-} bad_inputs[] = {
+static const struct bad_usage bad_inputs[] = {
     { "session6/session6 --trials 0", "session6: --trials 0 is out of range (accepted: 1..100000)" },
     { "session6/session6 --trials x", "session6: invalid number 'x' for --trials" },
     { "session6/session6 --iterations 0", "session6: --iterations 0 is out of range" },
@@ -477,11 +421,7 @@ static const struct {
     { "session6/session6 --schedule", "session6: option '--schedule' needs a value" },
 };
 
-START_TEST(bad_input_exits_2_with_one_line)
-{
-    assert_bad_usage(bad_inputs[_i].cmd, bad_inputs[_i].message);
-}
-END_TEST
+BAD_USAGE_TEST(bad_input_exits_2_with_one_line, bad_inputs)
 
 START_TEST(too_long_a_schedule_is_bad_input)
 {
@@ -607,15 +547,13 @@ START_TEST(read_then_write_is_two_steps_that_can_lose_an_update)
 }
 END_TEST
 
-static const struct bank_option test_table[] = {
-    BANK_SHARED_OPTIONS,
-    { NULL, NULL, NULL, NULL },
-};
-
 START_TEST(options_are_parsed_from_one_table)
 {
     char *argv[] = { "session6", "--trials", "25", "--balance=7", "--summary", NULL };
+    char *too_much[] = { "session6", "--balance=1000000001", NULL };
     struct bank_options o;
+    const struct arg_option rows[] = { BANK_OPTION_ROWS(&o), { 0 } };
+    const struct arg_table table = { "", rows, 23, 0, "" };
     char msg[256];
 
     bank_options_init(&o);
@@ -623,16 +561,18 @@ START_TEST(options_are_parsed_from_one_table)
     ck_assert_int_eq(o.iterations, 10000);
     ck_assert_int_eq(o.balance, 100);
     optind = 0;
-    ck_assert_int_eq(bank_parse_options(5, argv, test_table, &o, msg, sizeof msg), 0);
+    ck_assert_int_eq(arg_parse(5, argv, &table, &o, msg, sizeof msg), 0);
     ck_assert_int_eq(o.trials, 25);
     ck_assert_int_eq(o.balance, 7);
     ck_assert_int_eq(o.summary, 1);
     ck_assert_ptr_null(o.schedule);
-    ck_assert_int_eq(bank_set_balance(&o, "1000000001", msg, sizeof msg), -1);
+    optind = 0;
+    ck_assert_int_eq(arg_parse(2, too_much, &table, &o, msg, sizeof msg), -1);
+    ck_assert_str_eq(msg, "--balance 1000000001 is out of range (accepted: 0..1000000000)");
     ck_assert_int_eq(bank_set_interleave(&o, NULL, msg, sizeof msg), 0);
     ck_assert_str_eq(o.schedule, "1212");
     o.summary = 0;
-    o.counts_given = 0;
+    o.trials_given = 0;
     ck_assert_int_eq(bank_check_options(&o, msg, sizeof msg), 0);
     o.csv = o.summary = 1;
     ck_assert_int_eq(bank_check_options(&o, msg, sizeof msg), -1);
@@ -656,47 +596,26 @@ END_TEST
 Suite *suite_session6(void)
 {
     Suite *s = suite_create("session6");
-    TCase *program = tcase_create("program");
-    TCase *schedule = tcase_create("schedule");
-    TCase *one_cpu = tcase_create("one_cpu");
-    TCase *unit = tcase_create("bank");
+    TCase *program = add_case(s, "program", 30, default_prints_ten_final_balances,
+                              value_lock_runs_the_trials, csv_prints_one_number_per_trial,
+                              summary_follows_the_balances, verbose_tags_child_lines_with_pids,
+                              help_lists_every_option, too_long_a_schedule_is_bad_input,
+                              python_twin_prints_ten_final_balances,
+                              compare_table_puts_the_two_side_by_side,
+                              docs_cite_real_lines_of_the_lessons);
+    TCase *schedule = add_case(s, "schedule", 30, interleave_loses_an_update_as_in_the_tutorial,
+                               interleave_is_schedule_1212, interleave_is_the_same_every_run,
+                               schedules_1122_and_2211_end_correct, longest_schedule_is_played,
+                               value_lock_still_loses_the_update, verbose_tags_schedule_rows);
+    TCase *one_cpu = add_case(s, "one_cpu", 60, one_cpu_makes_the_loops_long_and_says_so,
+                              one_cpu_with_iterations_keeps_them_and_warns,
+                              one_cpu_forced_schedule_still_loses_the_update,
+                              one_cpu_value_lock_makes_the_loops_long_too);
+    add_case(s, "bank", 5, read_then_write_is_two_steps_that_can_lose_an_update,
+             options_are_parsed_from_one_table, schedule_strings_are_checked);
 
-    tcase_set_timeout(program, 30);
-    tcase_add_test(program, default_prints_ten_final_balances);
-    tcase_add_test(program, value_lock_runs_the_trials);
-    tcase_add_test(program, csv_prints_one_number_per_trial);
-    tcase_add_test(program, summary_follows_the_balances);
-    tcase_add_test(program, verbose_tags_child_lines_with_pids);
-    tcase_add_test(program, help_lists_every_option);
-    tcase_add_loop_test(program, bad_input_exits_2_with_one_line, 0,
-                        sizeof bad_inputs / sizeof bad_inputs[0]);
-    tcase_add_test(program, too_long_a_schedule_is_bad_input);
-    tcase_add_test(program, python_twin_prints_ten_final_balances);
-    tcase_add_test(program, compare_table_puts_the_two_side_by_side);
-    tcase_add_test(program, docs_cite_real_lines_of_the_lessons);
-    suite_add_tcase(s, program);
-    tcase_set_timeout(schedule, 30);
-    tcase_add_test(schedule, interleave_loses_an_update_as_in_the_tutorial);
-    tcase_add_test(schedule, interleave_is_schedule_1212);
-    tcase_add_test(schedule, interleave_is_the_same_every_run);
-    tcase_add_test(schedule, schedules_1122_and_2211_end_correct);
-    tcase_add_loop_test(schedule, every_schedule_ends_where_its_steps_say, 0,
-                        sizeof schedules / sizeof schedules[0]);
-    tcase_add_test(schedule, longest_schedule_is_played);
-    tcase_add_test(schedule, value_lock_still_loses_the_update);
-    tcase_add_test(schedule, verbose_tags_schedule_rows);
-    suite_add_tcase(s, schedule);
-    tcase_set_timeout(one_cpu, 60);
+    add_loop(program, bad_input_exits_2_with_one_line, bad_inputs);
+    add_loop(schedule, every_schedule_ends_where_its_steps_say, schedules);
     tcase_add_checked_fixture(one_cpu, save_cpus, restore_cpus);
-    tcase_add_test(one_cpu, one_cpu_makes_the_loops_long_and_says_so);
-    tcase_add_test(one_cpu, one_cpu_with_iterations_keeps_them_and_warns);
-    tcase_add_test(one_cpu, one_cpu_forced_schedule_still_loses_the_update);
-    tcase_add_test(one_cpu, one_cpu_value_lock_makes_the_loops_long_too);
-    suite_add_tcase(s, one_cpu);
-    tcase_set_timeout(unit, 5);
-    tcase_add_test(unit, read_then_write_is_two_steps_that_can_lose_an_update);
-    tcase_add_test(unit, options_are_parsed_from_one_table);
-    tcase_add_test(unit, schedule_strings_are_checked);
-    suite_add_tcase(s, unit);
     return s;
 }

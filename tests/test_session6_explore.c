@@ -194,35 +194,23 @@ END_TEST
 
 /* ------------------------------------------------ the programs' --explore */
 
-static void assert_prints(const char *cmdline, const char *expected)
-{
-    struct run r;
-
-    run_cmd(&r, cmdline);
-    ck_assert_int_eq(run_exit_code(&r), 0);
-    ck_assert_str_eq(r.out, expected);
-    ck_assert_str_eq(r.err, "");
-    ck_assert_int_eq(r.strays, 0);
-    run_free(&r);
-}
-
 START_TEST(session6_csv_counts_two_updates_each)
 {
-    assert_prints("session6/session6 --explore 2 --csv",
-                  "final_balance,schedules\n98,12\n99,16\n100,14\n101,16\n102,12\n");
+    assert_run("session6/session6 --explore 2 --csv", 0,
+               "final_balance,schedules\n98,12\n99,16\n100,14\n101,16\n102,12\n", "");
 }
 END_TEST
 
 START_TEST(session7_csv_has_only_the_start_balance)
 {
-    assert_prints("session7/session7 --explore 2 --csv", "final_balance,schedules\n100,6\n");
+    assert_run("session7/session7 --explore 2 --csv", 0, "final_balance,schedules\n100,6\n", "");
 }
 END_TEST
 
 START_TEST(balances_start_where_balance_says)
 {
-    assert_prints("session6/session6 --explore 1 --csv --balance 7",
-                  "final_balance,schedules\n6,2\n7,2\n8,2\n");
+    assert_run("session6/session6 --explore 1 --csv --balance 7", 0,
+               "final_balance,schedules\n6,2\n7,2\n8,2\n", "");
 }
 END_TEST
 
@@ -231,16 +219,12 @@ START_TEST(twenty_updates_are_counted_by_both_programs)
 {
     struct run r;
 
-    run_cmd(&r, "session6/session6 --explore 20");
-    ck_assert_int_eq(run_exit_code(&r), 0);
+    run_checked(&r, "session6/session6 --explore 20", 0);
     ck_assert_ptr_nonnull(strstr(r.out, "Total: 107507208733336176461620 schedules\n"));
     ck_assert_int_eq(count_lines(r.out), 2 + 41 + 2);
     run_free(&r);
-    run_cmd(&r, "session7/session7 --explore 20");
-    ck_assert_int_eq(run_exit_code(&r), 0);
-    ck_assert_ptr_nonnull(strstr(r.out, "Total: 137846528820 schedules\n"));
-    ck_assert_ptr_nonnull(strstr(r.out, "Correct (100): 137846528820 of them, 100%\n"));
-    run_free(&r);
+    assert_prints("session7/session7 --explore 20", 0, "Total: 137846528820 schedules\n",
+                  "Correct (100): 137846528820 of them, 100%\n");
 }
 END_TEST
 
@@ -256,25 +240,17 @@ END_TEST
 Suite *suite_session6_explore(void)
 {
     Suite *s = suite_create("session6_explore");
-    TCase *counts = tcase_create("counts");
-    TCase *output = tcase_create("output");
-    TCase *program = tcase_create("program");
+    TCase *counts = add_case(s, "counts", 0, twenty_updates_give_a_symmetric_count_past_64_bits,
+                             out_of_range_n_is_einval);
+    add_case(s, "output", 0, csv_is_one_row_per_reached_balance_ascending,
+             table_names_the_total_and_the_correct_share);
+    add_case(s, "program", 0, session6_csv_counts_two_updates_each,
+             session7_csv_has_only_the_start_balance, balances_start_where_balance_says,
+             twenty_updates_are_counted_by_both_programs, help_mentions_explore);
 
     tcase_add_loop_test(counts, racy_counts_match_brute_force, 1, BRUTE_MAX_N + 1);
     tcase_add_loop_test(counts, locked_counts_match_brute_force, 1, BRUTE_MAX_N + 1);
     tcase_add_loop_test(counts, racy_total_is_every_arrangement_of_the_steps, 1, 21);
     tcase_add_loop_test(counts, locked_schedules_all_end_correct, 1, 21);
-    tcase_add_test(counts, twenty_updates_give_a_symmetric_count_past_64_bits);
-    tcase_add_test(counts, out_of_range_n_is_einval);
-    suite_add_tcase(s, counts);
-    tcase_add_test(output, csv_is_one_row_per_reached_balance_ascending);
-    tcase_add_test(output, table_names_the_total_and_the_correct_share);
-    suite_add_tcase(s, output);
-    tcase_add_test(program, session6_csv_counts_two_updates_each);
-    tcase_add_test(program, session7_csv_has_only_the_start_balance);
-    tcase_add_test(program, balances_start_where_balance_says);
-    tcase_add_test(program, twenty_updates_are_counted_by_both_programs);
-    tcase_add_test(program, help_mentions_explore);
-    suite_add_tcase(s, program);
     return s;
 }

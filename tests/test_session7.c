@@ -3,7 +3,7 @@
  * with a robust mutex, reported (never a hang) with a semaphore or spinlock. */
 #define _GNU_SOURCE             /* sched_setaffinity, CPU_SET */
 #include "bank.h"
-#include "session7/lock.h"
+#include "lock.h"
 #include "shm.h"
 #include "testutil.h"
 
@@ -22,14 +22,7 @@ static const char ten_correct[] =
 
 START_TEST(default_prints_ten_correct_balances)
 {
-    struct run r;
-
-    run_cmd(&r, "session7/session7");
-    ck_assert_int_eq(run_exit_code(&r), 0);
-    ck_assert_str_eq(r.out, ten_correct);
-    ck_assert_str_eq(r.err, "");
-    ck_assert_int_eq(r.strays, 0);
-    run_free(&r);
+    assert_run("session7/session7", 0, ten_correct, "");
 }
 END_TEST
 
@@ -41,58 +34,51 @@ START_TEST(every_lock_kind_keeps_every_balance_right)
 
     snprintf(cmd, sizeof cmd, "session7/session7 --lock %s --csv --trials 40 --iterations 2000 --balance 7",
              kinds[_i]);
-    run_cmd(&r, cmd);
-    ck_assert_int_eq(run_exit_code(&r), 0);
+    run_checked(&r, cmd, 0);
     ck_assert_int_eq(count_lines(r.out), 40);
     for (const char *p = r.out; *p != '\0'; p = strchr(p, '\n') + 1)
         ck_assert_msg(strncmp(p, "7\n", 2) == 0, "%s: a wrong balance in\n%s", kinds[_i], r.out);
-    ck_assert_int_eq(r.strays, 0);
     run_free(&r);
 }
 END_TEST
 
+/* --interleave (--schedule 1212) with the lock: P2's read waits for P1's
+ * release, and the balance ends where it started. */
+#define INTERLEAVED_TABLE \
+    "P1 (withdraw)               | P2 (deposit)                | BALANCE\n" \
+    "                            |                             | 100\n" \
+    "lock.acquire(): got it      |                             | 100\n" \
+    "read balance: 100           |                             | 100\n" \
+    "                            | lock.acquire(): blocked     | 100\n" \
+    "write 100 - 1 = 99          |                             | 99\n" \
+    "lock.release()              |                             | 99\n" \
+    "                            | lock.acquire() returns      | 99\n" \
+    "                            | read balance: 99            | 99\n" \
+    "                            | write 99 + 1 = 100          | 100\n" \
+    "                            | lock.release()              | 100\n"
+
 START_TEST(interleave_makes_p2_wait_for_the_lock)
 {
     char cmd[128];
-    struct run r;
 
     snprintf(cmd, sizeof cmd, "session7/session7 --interleave --lock %s", kinds[_i]);
-    run_cmd(&r, cmd);
-    ck_assert_int_eq(run_exit_code(&r), 0);
-    ck_assert_str_eq(r.out,
-        "P1 (withdraw)               | P2 (deposit)                | BALANCE\n"
-        "                            |                             | 100\n"
-        "lock.acquire(): got it      |                             | 100\n"
-        "read balance: 100           |                             | 100\n"
-        "                            | lock.acquire(): blocked     | 100\n"
-        "write 100 - 1 = 99          |                             | 99\n"
-        "lock.release()              |                             | 99\n"
-        "                            | lock.acquire() returns      | 99\n"
-        "                            | read balance: 99            | 99\n"
-        "                            | write 99 + 1 = 100          | 100\n"
-        "                            | lock.release()              | 100\n"
-        "Final balance = 100 (expected 100)\n");
-    ck_assert_int_eq(r.strays, 0);
-    run_free(&r);
+    assert_run(cmd, 0,
+               INTERLEAVED_TABLE
+               "Final balance = 100 (expected 100)\n",
+               NULL);
 }
 END_TEST
 
 START_TEST(kill_holder_with_a_robust_mutex_recovers)
 {
-    struct run r;
-
-    run_cmd(&r, "session7/session7 --kill-holder --lock mutex --iterations 50");
-    ck_assert_int_eq(run_exit_code(&r), 0);
-    ck_assert_str_eq(r.out,
-        "P1 (withdraw): lock.acquire(): got it\n"
-        "main:          P1 was killed by SIGKILL while it held the lock\n"
-        "P2 (deposit):  lock.acquire(): EOWNERDEAD, its holder died holding it\n"
-        "P2 (deposit):  pthread_mutex_consistent(): the lock works again\n"
-        "P2 (deposit):  50 deposits done\n"
-        "Final balance = 150 (expected 150: P1 died before its first withdrawal)\n");
-    ck_assert_str_eq(r.err, "");
-    ck_assert_int_eq(r.strays, 0);
-    run_free(&r);
+    assert_run("session7/session7 --kill-holder --lock mutex --iterations 50", 0,
+               "P1 (withdraw): lock.acquire(): got it\n"
+               "main:          P1 was killed by SIGKILL while it held the lock\n"
+               "P2 (deposit):  lock.acquire(): EOWNERDEAD, its holder died holding it\n"
+               "P2 (deposit):  pthread_mutex_consistent(): the lock works again\n"
+               "P2 (deposit):  50 deposits done\n"
+               "Final balance = 150 (expected 150: P1 died before its first withdrawal)\n",
+               "");
 }
 END_TEST
 
@@ -103,19 +89,16 @@ START_TEST(kill_holder_with_a_lock_that_cannot_recover_exits_1)
     struct run r;
 
     snprintf(cmd, sizeof cmd, "session7/session7 --kill-holder --lock %s", kinds[_i]);
-    run_cmd(&r, cmd);
-    ck_assert_int_eq(r.timed_out, 0);
-    ck_assert_int_eq(run_exit_code(&r), 1);
+    run_checked(&r, cmd, 1);
     ck_assert_str_eq(r.out,
-        "P1 (withdraw): lock.acquire(): got it\n"
-        "main:          P1 was killed by SIGKILL while it held the lock\n"
-        "P2 (deposit):  lock.acquire(): still not free after 1 s\n");
+                     "P1 (withdraw): lock.acquire(): got it\n"
+                     "main:          P1 was killed by SIGKILL while it held the lock\n"
+                     "P2 (deposit):  lock.acquire(): still not free after 1 s\n");
     snprintf(first_words, sizeof first_words, "session7: the %s lock is never released",
              kinds[_i]);
     ck_assert_msg(strncmp(r.err, first_words, strlen(first_words)) == 0, "got '%s'", r.err);
     ck_assert_ptr_nonnull(strstr(r.err, "try --lock mutex"));
     ck_assert_int_eq(count_lines(r.err), 1);
-    ck_assert_int_eq(r.strays, 0);
     run_free(&r);
 }
 END_TEST
@@ -142,8 +125,7 @@ START_TEST(every_schedule_ends_correct_with_every_lock)
                  kinds[k], schedules[_i]);
         snprintf(want, sizeof want, "Final balance = %ld (expected %ld)\n", 50 + change / 2,
                  50 + change / 2);
-        run_cmd(&r, cmd);
-        ck_assert_int_eq(run_exit_code(&r), 0);
+        run_checked(&r, cmd, 0);
         ck_assert_msg(strstr(r.out, want) != NULL, "%s:\n%s", cmd, r.out);
         /* Each read is "got it" or "blocked" ... "returns", one release per write. */
         {
@@ -159,7 +141,6 @@ START_TEST(every_schedule_ends_correct_with_every_lock)
             ck_assert_int_eq(got + returns, (int)strlen(schedules[_i]) / 2);
             ck_assert_int_eq(released, (int)strlen(schedules[_i]) / 2);
         }
-        ck_assert_int_eq(r.strays, 0);
         run_free(&r);
     }
 }
@@ -168,29 +149,14 @@ END_TEST
 /* 122221: P2's steps wait behind P1's lock; then they all run. */
 START_TEST(a_waiting_process_runs_its_steps_after_the_release)
 {
-    struct run r;
-
-    run_cmd(&r, "session7/session7 --schedule 122221");
-    ck_assert_int_eq(run_exit_code(&r), 0);
-    ck_assert_str_eq(r.out,
-        "P1 (withdraw)               | P2 (deposit)                | BALANCE\n"
-        "                            |                             | 100\n"
-        "lock.acquire(): got it      |                             | 100\n"
-        "read balance: 100           |                             | 100\n"
-        "                            | lock.acquire(): blocked     | 100\n"
-        "write 100 - 1 = 99          |                             | 99\n"
-        "lock.release()              |                             | 99\n"
-        "                            | lock.acquire() returns      | 99\n"
-        "                            | read balance: 99            | 99\n"
-        "                            | write 99 + 1 = 100          | 100\n"
-        "                            | lock.release()              | 100\n"
-        "                            | lock.acquire(): got it      | 100\n"
-        "                            | read balance: 100           | 100\n"
-        "                            | write 100 + 1 = 101         | 101\n"
-        "                            | lock.release()              | 101\n"
-        "Final balance = 101 (expected 101)\n");
-    ck_assert_int_eq(r.strays, 0);
-    run_free(&r);
+    assert_run("session7/session7 --schedule 122221", 0,
+               INTERLEAVED_TABLE
+               "                            | lock.acquire(): got it      | 100\n"
+               "                            | read balance: 100           | 100\n"
+               "                            | write 100 + 1 = 101         | 101\n"
+               "                            | lock.release()              | 101\n"
+               "Final balance = 101 (expected 101)\n",
+               NULL);
 }
 END_TEST
 
@@ -221,8 +187,7 @@ START_TEST(verbose_tags_child_lines_with_pids)
     struct run r;
     int tagged = 0;
 
-    run_cmd(&r, "session7/session7 --verbose --trials 3 --lock mutex");
-    ck_assert_int_eq(run_exit_code(&r), 0);
+    run_checked(&r, "session7/session7 --verbose --trials 3 --lock mutex", 0);
     for (const char *p = r.out; (p = strstr(p, ", parent pid ")) != NULL; p++)
         tagged++;
     ck_assert_int_eq(tagged, 6);
@@ -259,10 +224,7 @@ START_TEST(help_lists_the_lock_kinds)
 }
 END_TEST
 
-static const struct {
-    const char *cmd;
-    const char *message;
-} bad_inputs[] = {
+static const struct bad_usage bad_inputs[] = {
     { "session7/session7 --lock rwlock", "session7: invalid --lock 'rwlock' (accepted: semaphore, mutex, spin)" },
     { "session7/session7 --lock", "session7: option '--lock' needs a value" },
     { "session7/session7 --trials 100001", "session7: --trials 100001 is out of range" },
@@ -278,22 +240,18 @@ static const struct {
     { "session7/session7 --value-lock", "session7: unknown or misused option '--value-lock'" },
 };
 
-START_TEST(bad_input_exits_2_with_one_line)
-{
-    assert_bad_usage(bad_inputs[_i].cmd, bad_inputs[_i].message);
-}
-END_TEST
+BAD_USAGE_TEST(bad_input_exits_2_with_one_line, bad_inputs)
 
 /* The lock module in one process: held means busy, released means free. */
 START_TEST(a_held_lock_is_busy_until_released)
 {
     struct lock *l = shared_alloc(sizeof *l);
-    enum lock_kind kind;
+    enum lock_kind kind = (enum lock_kind)_i;
     int err;
 
     ck_assert_ptr_nonnull(l);
-    ck_assert_int_eq(lock_parse_kind(kinds[_i], &kind), 0);
     ck_assert_str_eq(lock_kind_name(kind), kinds[_i]);
+    ck_assert_str_eq(lock_kind_names[_i], kinds[_i]);
     ck_assert_int_eq(lock_init(l, kind), 0);
     ck_assert_int_eq(lock_acquire(l), 0);
     ck_assert_int_eq(lock_try_acquire(l), EBUSY);
@@ -311,28 +269,20 @@ END_TEST
 Suite *suite_session7(void)
 {
     Suite *s = suite_create("session7");
-    TCase *program = tcase_create("program");
-    TCase *unit = tcase_create("lock");
+    TCase *program = add_case(s, "program", 30, default_prints_ten_correct_balances,
+                              kill_holder_with_a_robust_mutex_recovers,
+                              a_waiting_process_runs_its_steps_after_the_release,
+                              one_cpu_still_prints_ten_correct_balances,
+                              verbose_tags_child_lines_with_pids, python_twin_prints_the_same,
+                              help_lists_the_lock_kinds);
+    TCase *unit = add_case(s, "lock", 5, NULL);
 
-    tcase_set_timeout(program, 30);
-    tcase_add_test(program, default_prints_ten_correct_balances);
     tcase_add_loop_test(program, every_lock_kind_keeps_every_balance_right, 0, 3);
     tcase_add_loop_test(program, interleave_makes_p2_wait_for_the_lock, 0, 3);
-    tcase_add_test(program, kill_holder_with_a_robust_mutex_recovers);
     tcase_add_loop_test(program, kill_holder_with_a_lock_that_cannot_recover_exits_1, 0, 1);
     tcase_add_loop_test(program, kill_holder_with_a_lock_that_cannot_recover_exits_1, 2, 3);
-    tcase_add_loop_test(program, every_schedule_ends_correct_with_every_lock, 0,
-                        sizeof schedules / sizeof schedules[0]);
-    tcase_add_test(program, a_waiting_process_runs_its_steps_after_the_release);
-    tcase_add_test(program, one_cpu_still_prints_ten_correct_balances);
-    tcase_add_test(program, verbose_tags_child_lines_with_pids);
-    tcase_add_test(program, python_twin_prints_the_same);
-    tcase_add_test(program, help_lists_the_lock_kinds);
-    tcase_add_loop_test(program, bad_input_exits_2_with_one_line, 0,
-                        sizeof bad_inputs / sizeof bad_inputs[0]);
-    suite_add_tcase(s, program);
-    tcase_set_timeout(unit, 5);
+    add_loop(program, every_schedule_ends_correct_with_every_lock, schedules);
+    add_loop(program, bad_input_exits_2_with_one_line, bad_inputs);
     tcase_add_loop_test(unit, a_held_lock_is_busy_until_released, 0, 3);
-    suite_add_tcase(s, unit);
     return s;
 }

@@ -4,33 +4,30 @@
 #include "testutil.h"
 
 #include <check.h>
-#include <stdlib.h>
+#include <stdio.h>
 #include <string.h>
 
 /* The demo's own give-up time is 2 s (DEADLOCK_SECONDS in session7/deadlock.c); a run still
  * going after this is a hang. */
 #define DEADLOCK_TEST_TIMEOUT 8.0
 
-static void run_bounded(struct run *r, const char *args)
+/* `session7 --deadlock ARGS`, checked as run_checked does, with that deadline. */
+static void run_deadlock(struct run *r, const char *args, int exit_code)
 {
-    char *argv[8] = { "session7/session7", "--deadlock" }, *storage = NULL;
-    struct spawned s;
+    char cmd[256];
 
-    if (args != NULL)
-        split_cmdline(args, argv + 2, 6, &storage);
-
-    ck_assert_int_eq(spawn_start(&s, argv), 0);
-    spawn_finish(&s, DEADLOCK_TEST_TIMEOUT, r);
-    free(storage);
+    snprintf(cmd, sizeof cmd, "session7/session7 --deadlock%s%s", *args ? " " : "", args);
+    run_cmd_timeout(r, cmd, DEADLOCK_TEST_TIMEOUT);
+    ck_assert_msg(!r->timed_out, "%s: still running after its deadline: killed", cmd);
+    ck_assert_int_eq(run_exit_code(r), exit_code);
+    ck_assert_int_eq(r->strays, 0);
 }
 
 START_TEST(opposite_lock_orders_deadlock_and_are_stopped)
 {
     struct run r;
 
-    run_bounded(&r, NULL);
-    ck_assert_int_eq(r.timed_out, 0);
-    ck_assert_int_eq(run_exit_code(&r), 1);
+    run_deadlock(&r, "", 1);
     ck_assert_str_eq(r.out,
         "Accounts 1 and 2 hold 100 each. P1 moves 30 from 1 to 2, P2 moves 10 from 2 to 1.\n"
         "Each takes the lock of the account it takes from, then the other.\n"
@@ -42,7 +39,6 @@ START_TEST(opposite_lock_orders_deadlock_and_are_stopped)
     ck_assert_str_eq(r.err,
         "session7: deadlock: P1 holds lock 1 and waits for lock 2, P2 holds lock 2 "
         "and waits for lock 1; both stopped (try --ordered)\n");
-    ck_assert_int_eq(r.strays, 0);
     run_free(&r);
 }
 END_TEST
@@ -51,9 +47,7 @@ START_TEST(one_global_lock_order_completes_both_transfers)
 {
     struct run r;
 
-    run_bounded(&r, "--ordered");
-    ck_assert_int_eq(r.timed_out, 0);
-    ck_assert_int_eq(run_exit_code(&r), 0);
+    run_deadlock(&r, "--ordered", 0);
     ck_assert_str_eq(r.out,
         "Accounts 1 and 2 hold 100 each. P1 moves 30 from 1 to 2, P2 moves 10 from 2 to 1.\n"
         "Each takes the lock of the lower-numbered account first.\n"
@@ -62,7 +56,6 @@ START_TEST(one_global_lock_order_completes_both_transfers)
         "P1 and P2 reach for their second lock\n"
         "Account 1 = 80, account 2 = 120 (expected 80 and 120)\n");
     ck_assert_str_eq(r.err, "");
-    ck_assert_int_eq(r.strays, 0);
     run_free(&r);
 }
 END_TEST
@@ -73,10 +66,8 @@ START_TEST(the_deadlock_happens_every_run)
     for (int i = 0; i < 10; i++) {
         struct run r;
 
-        run_bounded(&r, NULL);
-        ck_assert_int_eq(run_exit_code(&r), 1);
+        run_deadlock(&r, "", 1);
         ck_assert_ptr_nonnull(strstr(r.err, "session7: deadlock: "));
-        ck_assert_int_eq(r.strays, 0);
         run_free(&r);
     }
 }
@@ -90,12 +81,9 @@ START_TEST(every_lock_kind_deadlocks_and_is_stopped)
     static const char *const kinds[] = { "--lock semaphore", "--lock mutex", "--lock spin" };
     struct run r;
 
-    run_bounded(&r, kinds[_i]);
-    ck_assert_int_eq(r.timed_out, 0);
-    ck_assert_int_eq(run_exit_code(&r), 1);
+    run_deadlock(&r, kinds[_i], 1);
     ck_assert_msg(strncmp(r.err, "session7: deadlock: ", 20) == 0, "got '%s'", r.err);
     ck_assert_int_eq(count_lines(r.err), 1);
-    ck_assert_int_eq(r.strays, 0);
     run_free(&r);
 }
 END_TEST
@@ -104,11 +92,9 @@ START_TEST(ordered_transfers_start_from_balance)
 {
     struct run r;
 
-    run_bounded(&r, "--ordered --balance 0 --lock mutex");
-    ck_assert_int_eq(run_exit_code(&r), 0);
+    run_deadlock(&r, "--ordered --balance 0 --lock mutex", 0);
     ck_assert_ptr_nonnull(strstr(r.out, "Accounts 1 and 2 hold 0 each."));
     ck_assert_ptr_nonnull(strstr(r.out, "Account 1 = -20, account 2 = 20 (expected -20 and 20)\n"));
-    ck_assert_int_eq(r.strays, 0);
     run_free(&r);
 }
 END_TEST
@@ -124,15 +110,12 @@ END_TEST
 Suite *suite_session7_deadlock(void)
 {
     Suite *s = suite_create("session7_deadlock");
-    TCase *program = tcase_create("program");
+    TCase *program = add_case(s, "program", 60, opposite_lock_orders_deadlock_and_are_stopped,
+                              one_global_lock_order_completes_both_transfers,
+                              the_deadlock_happens_every_run,
+                              ordered_transfers_start_from_balance,
+                              help_mentions_deadlock_and_ordered);
 
-    tcase_set_timeout(program, 60);
-    tcase_add_test(program, opposite_lock_orders_deadlock_and_are_stopped);
-    tcase_add_test(program, one_global_lock_order_completes_both_transfers);
-    tcase_add_test(program, the_deadlock_happens_every_run);
     tcase_add_loop_test(program, every_lock_kind_deadlocks_and_is_stopped, 0, 3);
-    tcase_add_test(program, ordered_transfers_start_from_balance);
-    tcase_add_test(program, help_mentions_deadlock_and_ordered);
-    suite_add_tcase(s, program);
     return s;
 }

@@ -7,7 +7,7 @@
 #include "testutil.h"
 
 #include "clock.h"
-#include "session8/pool.h"
+#include "pool.h"
 
 #include <check.h>
 #include <errno.h>
@@ -91,27 +91,6 @@ static long die_leaving_a_holder(long item)
     while (seconds_since(&start) < 0.001)
         continue;
     return item;
-}
-
-/* Finds "Worker process id for N: PID" lines: pids[N] = PID (N in 1..max).
- * Returns how many such lines there were. */
-static int worker_lines(const char *out, long pids[], int max)
-{
-    int lines = 0;
-
-    for (const char *p = out; p != NULL && *p != '\0'; ) {
-        long n, pid;
-
-        if (sscanf(p, "Worker process id for %ld: %ld", &n, &pid) == 2) {
-            lines++;
-            if (n >= 1 && n <= max)
-                pids[n] = pid;
-        }
-        p = strchr(p, '\n');
-        if (p != NULL)
-            p++;
-    }
-    return lines;
 }
 
 static int distinct(const long values[], int from, int to)
@@ -389,29 +368,16 @@ END_TEST
 
 START_TEST(serial_is_the_plain_loop)
 {
-    struct run r;
-
-    run_cmd(&r, "session8/session8 --serial");
-    ck_assert_int_eq(run_exit_code(&r), 0);
-    ck_assert_str_eq(r.out, "[1, 4, 9, 16, 25]\n");
-    ck_assert_int_eq(r.strays, 0);
-    run_free(&r);
+    assert_run("session8/session8 --serial", 0, "[1, 4, 9, 16, 25]\n", NULL);
 }
 END_TEST
 
 START_TEST(positional_numbers_and_range_replace_the_list)
 {
-    struct run r;
-
-    run_cmd(&r, "session8/session8 -q -- -3 0 7");
-    ck_assert_int_eq(run_exit_code(&r), 0);
-    ck_assert_str_eq(r.out, "[9, 0, 49]\n");
-    run_free(&r);
-    run_cmd(&r, "session8/session8 --quiet --range 12 --processes 3 --chunksize 2");
-    ck_assert_int_eq(run_exit_code(&r), 0);
-    ck_assert_str_eq(r.out, "[1, 4, 9, 16, 25, 36, 49, 64, 81, 100, 121, 144]\n");
-    ck_assert_int_eq(r.strays, 0);
-    run_free(&r);
+    assert_run("session8/session8 -q -- -3 0 7", 0, "[9, 0, 49]\n", NULL);
+    assert_run("session8/session8 --quiet --range 12 --processes 3 --chunksize 2", 0,
+               "[1, 4, 9, 16, 25, 36, 49, 64, 81, 100, 121, 144]\n",
+               NULL);
 }
 END_TEST
 
@@ -420,8 +386,7 @@ START_TEST(explicit_chunksize_keeps_each_chunk_on_one_worker)
     struct run r;
     long pids[11] = { 0 };
 
-    run_cmd(&r, "session8/session8 --range 10 --processes 2 --chunksize 5");
-    ck_assert_int_eq(run_exit_code(&r), 0);
+    run_checked(&r, "session8/session8 --range 10 --processes 2 --chunksize 5", 0);
     ck_assert_int_eq(worker_lines(r.out, pids, 10), 10);
     ck_assert_int_eq(distinct(pids, 1, 5), 1);
     ck_assert_int_eq(distinct(pids, 6, 10), 1);
@@ -434,11 +399,11 @@ START_TEST(maxtasksperchild_1_gives_every_item_a_new_worker)
     struct run r;
     long pids[11] = { 0 };
 
-    run_cmd(&r, "session8/session8 --processes 2 --maxtasksperchild 1 --chunksize 1 --range 10");
-    ck_assert_int_eq(run_exit_code(&r), 0);
+    run_checked(&r,
+                "session8/session8 --processes 2 --maxtasksperchild 1 --chunksize 1 --range 10",
+                0);
     ck_assert_int_eq(worker_lines(r.out, pids, 10), 10);
     ck_assert_int_eq(distinct(pids, 1, 10), 10);
-    ck_assert_int_eq(r.strays, 0);
     run_free(&r);
 }
 END_TEST
@@ -449,9 +414,10 @@ START_TEST(initializer_runs_once_in_each_worker_before_its_tasks)
     long pids[31] = { 0 };
     int inits = 0;
 
-    run_cmd(&r, "session8/session8 --processes 3 --maxtasksperchild 4 --chunksize 2 "
-                "--range 30 --initializer hello");
-    ck_assert_int_eq(run_exit_code(&r), 0);
+    run_checked(&r,
+                "session8/session8 --processes 3 --maxtasksperchild 4 --chunksize 2 "
+                "--range 30 --initializer hello",
+                0);
     ck_assert_int_eq(worker_lines(r.out, pids, 30), 30);
     for (int n = 1; n <= 30; n++) {
         char want[64], *init, *task;
@@ -477,14 +443,11 @@ START_TEST(crash_on_names_the_item_and_leaves_no_process)
     struct run r;
     long pid;
 
-    run_cmd(&r, "session8/session8 --crash-on 3");
-    ck_assert_int_eq(r.timed_out, 0);
-    ck_assert_int_eq(run_exit_code(&r), 1);
+    run_checked(&r, "session8/session8 --crash-on 3", 1);
     ck_assert_msg(sscanf(r.err, "session8: worker %ld was killed by SIGKILL while "
                                 "running item 3\n", &pid) == 1, "got '%s'", r.err);
     ck_assert_int_eq(count_lines(r.err), 1);
     ck_assert_ptr_null(strstr(r.out, "[1, 4"));
-    ck_assert_int_eq(r.strays, 0);
     run_free(&r);
 }
 END_TEST
@@ -493,10 +456,8 @@ START_TEST(crash_inside_a_big_chunk_names_the_exact_item)
 {
     struct run r;
 
-    run_cmd(&r, "session8/session8 --quiet --range 1000 --processes 2 --crash-on 777");
-    ck_assert_int_eq(run_exit_code(&r), 1);
+    run_checked(&r, "session8/session8 --quiet --range 1000 --processes 2 --crash-on 777", 1);
     ck_assert_ptr_nonnull(strstr(r.err, "was killed by SIGKILL while running item 777\n"));
-    ck_assert_int_eq(r.strays, 0);
     run_free(&r);
 }
 END_TEST
@@ -506,8 +467,7 @@ START_TEST(summary_counts_every_item)
     struct run r;
     long total = 0;
 
-    run_cmd(&r, "session8/session8 --quiet --range 100 --processes 2 --summary");
-    ck_assert_int_eq(run_exit_code(&r), 0);
+    run_checked(&r, "session8/session8 --quiet --range 100 --processes 2 --summary", 0);
     ck_assert_ptr_nonnull(strstr(r.out, "pool: 2 processes, 100 items, chunksize 13, wall time "));
     for (const char *p = r.out; (p = strstr(p, "\nworker ")) != NULL; p++) {
         long pid, items;
@@ -567,14 +527,9 @@ END_TEST
  * worker is left. */
 START_TEST(a_closed_pipe_ends_the_run_silently_by_sigpipe)
 {
-    struct run r;
-
-    run_cmd(&r, "/bin/bash -c 'session8/session8 --range 100000 | head -1 >/dev/null; "
-                "exit ${PIPESTATUS[0]}'");
-    ck_assert_int_eq(run_exit_code(&r), 128 + SIGPIPE);
-    ck_assert_str_eq(r.err, "");
-    ck_assert_int_eq(r.strays, 0);
-    run_free(&r);
+    assert_run("/bin/bash -c 'session8/session8 --range 100000 | head -1 >/dev/null; "
+               "exit ${PIPESTATUS[0]}'",
+               128 + SIGPIPE, NULL, "");
 }
 END_TEST
 
@@ -583,16 +538,11 @@ START_TEST(sigterm_stops_and_reaps_the_workers)
     char *argv[] = { "session8/session8", "--initializer", "x", "--work", "100000",
                      "--range", "100", "-q", NULL };
     struct spawned s;
-    struct run r;
 
     ck_assert_int_eq(spawn_start(&s, argv), 0);
     ck_assert_int_eq(spawn_wait_for(&s, "Initializing worker", RUN_TIMEOUT), 0);
     kill(s.pid, SIGTERM);
-    spawn_finish(&s, RUN_TIMEOUT, &r);
-    ck_assert_int_eq(r.timed_out, 0);
-    ck_assert_int_eq(run_exit_code(&r), 143);
-    ck_assert_int_eq(r.strays, 0);
-    run_free(&r);
+    assert_finishes(&s, RUN_TIMEOUT, 143);
 }
 END_TEST
 
@@ -644,8 +594,7 @@ START_TEST(summary_of_trivial_work_says_why_the_pool_is_slower)
 {
     struct run r;
 
-    run_cmd(&r, "session8/session8 --quiet --processes 2 --summary");
-    ck_assert_int_eq(run_exit_code(&r), 0);
+    run_checked(&r, "session8/session8 --quiet --processes 2 --summary", 0);
     ck_assert_ptr_null(strstr(r.out, "0.00x"));
     ck_assert_msg(strstr(r.out, "\nspeedup: none, the pool took ") != NULL, "%s", r.out);
     ck_assert_ptr_nonnull(strstr(r.out, "--work 1000"));
@@ -702,10 +651,7 @@ START_TEST(python_twin_prints_the_same_result)
 }
 END_TEST
 
-static const struct {
-    const char *cmd;
-    const char *message;
-} bad_inputs[] = {
+static const struct bad_usage bad_inputs[] = {
     { "session8/session8 --processes 0", "session8: --processes 0 is out of range" },
     { "session8/session8 --processes x", "session8: invalid number 'x' for --processes" },
     { "session8/session8 --chunksize 0", "session8: --chunksize 0 is out of range" },
@@ -721,53 +667,37 @@ static const struct {
     { "session8/session8 --crash-on 9", "session8: --crash-on 9 is not in the list" },
 };
 
-START_TEST(bad_input_exits_2_with_one_line_and_no_child)
-{
-    assert_bad_usage(bad_inputs[_i].cmd, bad_inputs[_i].message);
-}
-END_TEST
+BAD_USAGE_TEST(bad_input_exits_2_with_one_line_and_no_child, bad_inputs)
 
 Suite *suite_session8(void)
 {
     Suite *s = suite_create("session8");
-    TCase *unit = tcase_create("pool");
-    TCase *prog = tcase_create("program");
+    add_case(s, "pool", 20, map_returns_results_in_input_order_with_uneven_work,
+             default_chunksize_is_cpythons, workers_run_whole_chunks,
+             maxtasksperchild_starts_fresh_workers,
+             dead_worker_fails_the_map_and_stops_the_others,
+             worker_killed_while_idle_fails_the_next_map_without_hanging,
+             a_task_hook_runs_around_every_task_in_the_worker,
+             processes_0_means_one_worker_per_cpu,
+             death_is_seen_while_a_grandchild_holds_the_socket, join_needs_close_first,
+             terminate_stops_and_reaps_every_worker, pool_new_refuses_bad_sizes);
+    TCase *prog = add_case(s, "program", 30,
+                           default_run_prints_one_line_per_item_from_workers_then_the_result,
+                           serial_is_the_plain_loop,
+                           positional_numbers_and_range_replace_the_list,
+                           explicit_chunksize_keeps_each_chunk_on_one_worker,
+                           maxtasksperchild_1_gives_every_item_a_new_worker,
+                           initializer_runs_once_in_each_worker_before_its_tasks,
+                           crash_on_names_the_item_and_leaves_no_process,
+                           a_closed_pipe_ends_the_run_silently_by_sigpipe,
+                           crash_inside_a_big_chunk_names_the_exact_item,
+                           summary_counts_every_item, timeline_draws_the_run,
+                           sigterm_stops_and_reaps_the_workers, help_lists_every_option,
+                           verbose_tags_worker_lines_with_pid_and_parent,
+                           summary_of_trivial_work_says_why_the_pool_is_slower,
+                           trace_with_stdout_closed_holds_only_the_trace,
+                           python_twin_prints_the_same_result);
 
-    tcase_set_timeout(unit, 20);
-    tcase_add_test(unit, map_returns_results_in_input_order_with_uneven_work);
-    tcase_add_test(unit, default_chunksize_is_cpythons);
-    tcase_add_test(unit, workers_run_whole_chunks);
-    tcase_add_test(unit, maxtasksperchild_starts_fresh_workers);
-    tcase_add_test(unit, dead_worker_fails_the_map_and_stops_the_others);
-    tcase_add_test(unit, worker_killed_while_idle_fails_the_next_map_without_hanging);
-    tcase_add_test(unit, a_task_hook_runs_around_every_task_in_the_worker);
-    tcase_add_test(unit, processes_0_means_one_worker_per_cpu);
-    tcase_add_test(unit, death_is_seen_while_a_grandchild_holds_the_socket);
-    tcase_add_test(unit, join_needs_close_first);
-    tcase_add_test(unit, terminate_stops_and_reaps_every_worker);
-    tcase_add_test(unit, pool_new_refuses_bad_sizes);
-    suite_add_tcase(s, unit);
-
-    tcase_set_timeout(prog, 30);
-    tcase_add_test(prog, default_run_prints_one_line_per_item_from_workers_then_the_result);
-    tcase_add_test(prog, serial_is_the_plain_loop);
-    tcase_add_test(prog, positional_numbers_and_range_replace_the_list);
-    tcase_add_test(prog, explicit_chunksize_keeps_each_chunk_on_one_worker);
-    tcase_add_test(prog, maxtasksperchild_1_gives_every_item_a_new_worker);
-    tcase_add_test(prog, initializer_runs_once_in_each_worker_before_its_tasks);
-    tcase_add_test(prog, crash_on_names_the_item_and_leaves_no_process);
-    tcase_add_test(prog, a_closed_pipe_ends_the_run_silently_by_sigpipe);
-    tcase_add_test(prog, crash_inside_a_big_chunk_names_the_exact_item);
-    tcase_add_test(prog, summary_counts_every_item);
-    tcase_add_test(prog, timeline_draws_the_run);
-    tcase_add_test(prog, sigterm_stops_and_reaps_the_workers);
-    tcase_add_test(prog, help_lists_every_option);
-    tcase_add_test(prog, verbose_tags_worker_lines_with_pid_and_parent);
-    tcase_add_test(prog, summary_of_trivial_work_says_why_the_pool_is_slower);
-    tcase_add_test(prog, trace_with_stdout_closed_holds_only_the_trace);
-    tcase_add_test(prog, python_twin_prints_the_same_result);
-    tcase_add_loop_test(prog, bad_input_exits_2_with_one_line_and_no_child, 0,
-                        sizeof bad_inputs / sizeof bad_inputs[0]);
-    suite_add_tcase(s, prog);
+    add_loop(prog, bad_input_exits_2_with_one_line_and_no_child, bad_inputs);
     return s;
 }

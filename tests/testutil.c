@@ -456,6 +456,103 @@ void assert_bad_usage(const char *cmdline, const char *message)
     run_free(&r);
 }
 
+void assert_exits_0(pid_t pid)
+{
+    int status;
+
+    ck_assert_int_eq(waitpid(pid, &status, 0), pid);
+    ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == 0,
+                  "child %ld: wait status 0x%x, not exit 0", (long)pid, status);
+}
+
+void assert_finishes(struct spawned *s, double timeout, int exit_code)
+{
+    struct run r;
+
+    spawn_finish(s, timeout, &r);
+    ck_assert_msg(!r.timed_out, "still running after %.0f s: killed", timeout);
+    ck_assert_msg(run_exit_code(&r) == exit_code, "exit %d, expected %d; stderr '%s'",
+                  run_exit_code(&r), exit_code, r.err);
+    ck_assert_msg(r.strays == 0, "%d processes left", r.strays);
+    run_free(&r);
+}
+
+void spawn_kill(struct spawned *s)
+{
+    kill(-s->pid, SIGKILL);
+    waitpid(s->pid, NULL, 0);
+    close(s->out_fd);
+    close(s->err_fd);
+    free(s->out);
+    free(s->err);
+    s->pid = 0;
+}
+
+void run_checked(struct run *r, const char *cmdline, int exit_code)
+{
+    run_cmd(r, cmdline);
+    ck_assert_msg(!r->timed_out, "%s: still running after its deadline: killed", cmdline);
+    ck_assert_msg(run_exit_code(r) == exit_code, "%s: exit %d, expected %d; stderr '%s'",
+                  cmdline, run_exit_code(r), exit_code, r->err);
+    ck_assert_msg(r->strays == 0, "%s: %d processes left", cmdline, r->strays);
+}
+
+void assert_run(const char *cmdline, int exit_code, const char *out, const char *err)
+{
+    struct run r;
+
+    run_checked(&r, cmdline, exit_code);
+    ck_assert_msg(out == NULL || strcmp(r.out, out) == 0,
+                  "%s: stdout\n%s\nexpected\n%s", cmdline, r.out, out);
+    ck_assert_msg(err == NULL || strcmp(r.err, err) == 0,
+                  "%s: stderr\n%s\nexpected\n%s", cmdline, r.err, err);
+    run_free(&r);
+}
+
+void assert_prints_all(const char *cmdline, int exit_code, const char *const texts[])
+{
+    struct run r;
+
+    run_checked(&r, cmdline, exit_code);
+    for (size_t i = 0; texts[i] != NULL; i++)
+        ck_assert_msg(strstr(r.out, texts[i]) != NULL, "%s: stdout\n%s\nhas no '%s'", cmdline,
+                      r.out, texts[i]);
+    run_free(&r);
+}
+
+void assert_same_as_twin(const char *twin, const char *program)
+{
+    struct run py, c;
+
+    if (python3_path() == NULL) {
+        printf("%s: no python3 on PATH, the twin was not compared\n", twin);
+        return;
+    }
+    run_python(&py, twin);
+    run_cmd(&c, program);
+    ck_assert_msg(run_exit_code(&py) == 0, "python3 %s: exit %d; stderr '%s'", twin,
+                  run_exit_code(&py), py.err);
+    ck_assert_msg(py.err_len == 0, "python3 %s: stderr '%s'", twin, py.err);
+    ck_assert_msg(strcmp(py.out, c.out) == 0, "python3 %s printed\n%s\nbut %s printed\n%s",
+                  twin, py.out, program, c.out);
+    ck_assert_msg(py.strays == 0 && c.strays == 0, "%s or its twin left a process behind",
+                  program);
+    run_free(&py);
+    run_free(&c);
+}
+
+TCase *add_case_tests(Suite *s, const char *name, double seconds, const TTest *const tests[])
+{
+    TCase *tc = tcase_create(name);
+
+    if (seconds > 0)
+        tcase_set_timeout(tc, seconds);
+    for (size_t i = 0; tests[i] != NULL; i++)
+        tcase_add_test(tc, tests[i]);
+    suite_add_tcase(s, tc);
+    return tc;
+}
+
 const char *python3_path(void)
 {
     static char found[4096];
@@ -508,4 +605,23 @@ void assert_cited_lines(const char *lesson, const char *page,
     ck_assert_msg(next == n, "%s has %d lines; %s cites line %d", lesson, line, page,
                   next < n ? cited[next].line : 0);
     ck_assert_msg(line <= 150, "%s has %d lines, more than a lesson's 150", lesson, line);
+}
+
+int worker_lines(const char *out, long pids[], int max)
+{
+    int lines = 0;
+
+    for (const char *p = out; p != NULL && *p != '\0'; ) {
+        long n, pid;
+
+        if (sscanf(p, "Worker process id for %ld: %ld", &n, &pid) == 2) {
+            lines++;
+            if (n >= 1 && n <= max)
+                pids[n] = pid;
+        }
+        p = strchr(p, '\n');
+        if (p != NULL)
+            p++;
+    }
+    return lines;
 }

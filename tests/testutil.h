@@ -9,6 +9,7 @@
 #ifndef TESTS_TESTUTIL_H
 #define TESTS_TESTUTIL_H
 
+#include <check.h>
 #include <stddef.h>
 #include <sys/types.h>
 
@@ -62,9 +63,18 @@ int spawn_start_with(struct spawned *s, char *const argv[], enum stdout_to out,
  * -1 on timeout or when the program closed stdout first. */
 int spawn_wait_for(struct spawned *s, const char *text, double timeout);
 
+/* Kills a started program's whole group with SIGKILL, reaps it, and frees
+ * what s holds; s->pid becomes 0. For a test's teardown. */
+void spawn_kill(struct spawned *s);
+
 /* Reads the rest of the output, waits for the program (killing its whole
  * group after timeout seconds), counts strays and kills them, and fills r. */
 void spawn_finish(struct spawned *s, double timeout, struct run *r);
+
+/* spawn_finish, then asserts the program ended by itself within timeout
+ * seconds with exit_code (-1: killed by a signal), leaving no process
+ * behind; frees what it captured. */
+void assert_finishes(struct spawned *s, double timeout, int exit_code);
 
 /* spawn_start + spawn_finish with RUN_TIMEOUT. */
 void run_argv(struct run *r, char *const argv[]);
@@ -82,6 +92,9 @@ void run_cmd_stdout(struct run *r, const char *cmdline, enum stdout_to out);
 /* Splits a command line as run_cmd does into at most max-1 words and a NULL.
  * The words point into *storage, which the caller frees. Returns the count. */
 int split_cmdline(const char *cmdline, char **words, int max, char **storage);
+
+/* Waits for the child pid (forked by the test) and asserts it exited 0. */
+void assert_exits_0(pid_t pid);
 
 /* Exit code, or -1 when the program was killed by a signal. */
 int run_exit_code(const struct run *r);
@@ -130,6 +143,42 @@ void assert_help(const char *program, const char *const mentions[]);
  * and no process left behind. */
 void assert_bad_usage(const char *cmdline, const char *message);
 
+/* The run-then-assert of most program tests, in one call: runs cmdline
+ * (split as run_cmd does, with RUN_TIMEOUT) and asserts its exit code, its
+ * stdout and its stderr (each compared whole; NULL: not compared), and that
+ * no process was left behind. A failure names the command. */
+void assert_run(const char *cmdline, int exit_code, const char *out, const char *err);
+
+/* assert_run for a program whose output varies: its stdout must contain
+ * each text listed (in any order). */
+#define assert_prints(cmdline, exit_code, ...) \
+    assert_prints_all((cmdline), (exit_code), (const char *const[]){ __VA_ARGS__, NULL })
+void assert_prints_all(const char *cmdline, int exit_code, const char *const texts[]);
+
+/* run_cmd, then the same checks (it ended by itself, with that exit code,
+ * leaving no process behind); *r stays filled for the test's own checks of
+ * r->out and r->err (run_free it). */
+void run_checked(struct run *r, const char *cmdline, int exit_code);
+
+/* The Python twin prints what the C program prints: runs `python3 twin`
+ * and `program` (command lines, split as run_cmd does) and asserts the twin
+ * exits 0 with nothing on stderr and the same stdout as the program, and
+ * neither leaves a process behind. Without python3 on PATH there is nothing
+ * to compare: one line on stdout says so, and the test passes. */
+void assert_same_as_twin(const char *twin, const char *program);
+
+/* One bad command line and the start of its message (assert_bad_usage):
+ * each session's tests keep a table of them. */
+struct bad_usage {
+    const char *cmd;
+    const char *message;
+};
+
+/* The test of a session's table of bad command lines: a loop test (add_loop
+ * over the table) that runs assert_bad_usage on row _i. */
+#define BAD_USAGE_TEST(name, table) \
+    START_TEST(name) { assert_bad_usage((table)[_i].cmd, (table)[_i].message); } END_TEST
+
 /* The path of python3 found on PATH, or NULL when there is none (then the
  * Python twins' tests have nothing to compare and say so). */
 const char *python3_path(void);
@@ -137,6 +186,10 @@ const char *python3_path(void);
 /* run_cmd with python3 in front: run_python(&r, "session1/session1.py").
  * Only call it when python3_path() is not NULL. */
 void run_python(struct run *r, const char *cmdline);
+
+/* The Pool's "Worker process id for N: PID" lines (session8 and its MPI
+ * twin): pids[N] = PID for N in 1..max. Returns how many such lines out has. */
+int worker_lines(const char *out, long pids[], int max);
 
 /* A line of a lesson file that a docs page's Python -> C table cites. */
 struct cited_line {
@@ -148,5 +201,28 @@ struct cited_line {
  * it holds, and the lesson stays within 150 lines. */
 void assert_cited_lines(const char *lesson, const char *page,
                         const struct cited_line *cited, size_t n);
+
+/* The test of a lesson's table of cited lines. */
+#define CITED_LINES_TEST(name, lesson, page, table) \
+    START_TEST(name) \
+    { \
+        assert_cited_lines((lesson), (page), (table), sizeof (table) / sizeof (table)[0]); \
+    } \
+    END_TEST
+
+/* A test case in one call: adds to s a case named `name` holding the tests
+ * listed (START_TEST names, run in that order), each with a deadline of
+ * `seconds` (0: Check's default; Check scales it by CK_TIMEOUT_MULTIPLIER),
+ * and returns it, for loop tests and fixtures:
+ *     TCase *tc = add_case(s, "program", 30, default_output, help_names_every_option);
+ *     add_loop(tc, bad_input_exits_2_with_one_line, bad_inputs);
+ */
+#define add_case(s, name, seconds, ...) \
+    add_case_tests((s), (name), (seconds), (const TTest *const[]){ __VA_ARGS__, NULL })
+TCase *add_case_tests(Suite *s, const char *name, double seconds, const TTest *const tests[]);
+
+/* A loop test run once for each row of an array: _i = 0 .. rows - 1. */
+#define add_loop(tc, test, rows) \
+    tcase_add_loop_test((tc), (test), 0, (int)(sizeof (rows) / sizeof (rows)[0]))
 
 #endif

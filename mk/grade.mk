@@ -1,0 +1,45 @@
+# mk/grade.mk - the assignments (assignments/README.md, docs/assignments.md).
+#
+#   make grade                    grades every assignment (the files in assignments/NAME)
+#   make grade-NAME [WORK=dir]    one assignment; WORK=dir grades the files in dir instead
+#   make grade-NAME TESTS="a b"   only tests a and b
+#   make handout                  build/handout/NAME.tar.gz for every assignment
+#   make handout-NAME             one: starter, README, grader, a Makefile; no solution
+#
+# An assignment is a folder assignments/NAME with an assignment.mk;
+# assignments/grade/rules.mk builds and runs its grader, here and in a handout.
+
+ASSIGNMENTS := $(sort $(patsubst assignments/%/assignment.mk,%,$(wildcard assignments/*/assignment.mk)))
+HANDOUT_DIR := $(BUILD)/handout
+
+# A build folder per graded folder, so the solution and each wrong solution
+# keep their own objects.
+grade_out = $(BUILD)/grade/$(1)/$(if $(WORK),$(shell printf '%s' '$(abspath $(WORK))' | cksum | cut -d' ' -f1),starter)
+
+.PHONY: grade handout
+grade:
+	@status=0; for a in $(ASSIGNMENTS); do \
+	    echo "== $$a"; $(MAKE) --no-print-directory grade-$$a WORK= || status=1; \
+	done; exit $$status
+
+handout: $(foreach a,$(ASSIGNMENTS),handout-$(a))
+
+define GRADE_RULE
+.PHONY: grade-$(1) handout-$(1)
+grade-$(1):
+	@$$(MAKE) --no-print-directory -f assignments/grade/rules.mk A=assignments/$(1) \
+	    WORK=$$(or $$(WORK),assignments/$(1)) LIB=assignments/grade OUT=$$(call grade_out,$(1))
+
+# Every file at the top of assignments/NAME (never its solution/ folder), the
+# library in grade/, and handout.mk as the Makefile.
+handout-$(1):
+	@rm -rf $(HANDOUT_DIR)/$(1) && mkdir -p $(HANDOUT_DIR)/$(1)/grade
+	@find assignments/$(1) -maxdepth 1 -type f -exec cp {} $(HANDOUT_DIR)/$(1)/ \;
+	@cp assignments/grade/grade.h assignments/grade/grade.c assignments/grade/rules.mk \
+	    $(HANDOUT_DIR)/$(1)/grade/
+	@cp assignments/grade/handout.mk $(HANDOUT_DIR)/$(1)/Makefile
+	@tar -czf $(HANDOUT_DIR)/$(1).tar.gz -C $(HANDOUT_DIR) $(1)
+	@rm -rf $(HANDOUT_DIR)/$(1)
+	@echo "wrote $(HANDOUT_DIR)/$(1).tar.gz"
+endef
+$(foreach a,$(ASSIGNMENTS),$(eval $(call GRADE_RULE,$(a))))

@@ -1,0 +1,351 @@
+/* test_assignments.c - the graders are tested too (assignments/README.md).
+ *
+ * For every assignment (a folder assignments/NAME with an assignment.mk):
+ * the untouched starter fails the tests tests/assignments/NAME/starter.expect
+ * lists, with the messages it lists, and passes the others; the reference
+ * solution gets full marks; each wrong solution kept in
+ * tests/assignments/NAME/WRONG/ (at least three) loses exactly the tests its
+ * `expect` file lists; and the handout, unpacked in an empty folder, grades
+ * the starter (not full marks) and the solution copied in (full marks), and
+ * holds no solution file.
+ *
+ * An expect file: lines `TEST: text`, each a test that must FAIL with `text`
+ * in its message; `#` starts a comment. Every test not listed must be OK.
+ * `maybe TEST: text` is a test the wrong solution may pass: its bug shows
+ * there only when the scheduler splits two machine instructions (the test
+ * that catches it every time is listed too); when it fails, it must fail
+ * with `text`.
+ */
+#define _GNU_SOURCE             /* mkdtemp, strdup, asprintf */
+#include "testutil.h"
+
+#include <check.h>
+#include <dirent.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#define MAX_CASES 64
+#define GRADE_TIMEOUT 150.0     /* seconds: compiling and a whole assignment */
+
+struct gcase {
+    char name[64];              /* the assignment */
+    char work[256];             /* the folder graded */
+    char expect[300];           /* its expect file, "" for full marks */
+};
+
+static struct gcase wrongs[MAX_CASES];
+static int n_wrongs;
+static char assignments[16][64];
+static int n_assignments;
+
+static int is_dir(const char *path)
+{
+    struct stat st;
+
+    return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+/* The assignments and their wrong solutions, found once, sorted. */
+static int by_name(const void *a, const void *b)
+{
+    return strcmp(a, b);
+}
+
+static int by_work(const void *a, const void *b)
+{
+    return strcmp(((const struct gcase *)a)->work, ((const struct gcase *)b)->work);
+}
+
+static void discover(void)
+{
+    DIR *dir = opendir("assignments");
+    struct dirent *e;
+
+    if (dir == NULL)
+        return;
+    while ((e = readdir(dir)) != NULL && n_assignments < 16) {
+        char mk[300];
+
+        snprintf(mk, sizeof mk, "assignments/%s/assignment.mk", e->d_name);
+        if (e->d_name[0] != '.' && strlen(e->d_name) < 64 && access(mk, R_OK) == 0)
+            snprintf(assignments[n_assignments++], 64, "%.63s", e->d_name);
+    }
+    closedir(dir);
+    qsort(assignments, (size_t)n_assignments, 64, by_name);
+    for (int a = 0; a < n_assignments; a++) {
+        char path[128];
+
+        snprintf(path, sizeof path, "tests/assignments/%.63s", assignments[a]);
+        if ((dir = opendir(path)) == NULL)
+            continue;
+        while ((e = readdir(dir)) != NULL && n_wrongs < MAX_CASES) {
+            struct gcase *c = &wrongs[n_wrongs];
+
+            if (e->d_name[0] == '.' || strlen(e->d_name) > 100)
+                continue;
+            snprintf(c->work, sizeof c->work, "%s/%.100s", path, e->d_name);
+            if (!is_dir(c->work))
+                continue;
+            snprintf(c->name, sizeof c->name, "%.63s", assignments[a]);
+            snprintf(c->expect, sizeof c->expect, "%s/%.100s/expect", path, e->d_name);
+            n_wrongs++;
+        }
+        closedir(dir);
+    }
+    qsort(wrongs, (size_t)n_wrongs, sizeof wrongs[0], by_work);
+}
+
+/* One graded line: "name: OK (10 pts)" or "name: FAIL (0/10 pts): ...". */
+struct line {
+    char test[64];
+    int ok;
+    const char *text;           /* the whole line, in the output */
+};
+
+/* The graded lines of out (the test lines, not the student's output or the
+ * score); returns how many, and sets *score and *total from "Score: N/M". */
+static int parse(char *out, struct line *lines, int max, int *score, int *total)
+{
+    int n = 0;
+
+    *score = *total = -1;
+    for (char *save, *l = strtok_r(out, "\n", &save); l != NULL; l = strtok_r(NULL, "\n", &save)) {
+        const char *colon = strstr(l, ": ");
+
+        if (sscanf(l, "Score: %d/%d", score, total) == 2)
+            continue;
+        if (colon == NULL || l[0] == ' ' || n == max || (size_t)(colon - l) >= 64)
+            continue;
+        if (strncmp(colon, ": OK (", 6) != 0 && strncmp(colon, ": FAIL (", 8) != 0)
+            continue;
+        snprintf(lines[n].test, sizeof lines[n].test, "%.*s", (int)(colon - l), l);
+        lines[n].ok = strncmp(colon, ": OK (", 6) == 0;
+        lines[n].text = l;
+        n++;
+    }
+    return n;
+}
+
+/* Grades with `cmd` (run in `dir`, or the top of the tree when NULL) and
+ * checks the result against the expect file (NULL: full marks). */
+static void grade_and_check(const char *cmd, const char *expect_path)
+{
+    struct line lines[32];
+    struct run r;
+    char *out, want[32][2][256];
+    int n, n_want = 0, score, total, maybe[32] = { 0 };
+
+    setenv("GRADE_TIMEOUT_MULTIPLIER", getenv("CK_TIMEOUT_MULTIPLIER") != NULL
+           ? getenv("CK_TIMEOUT_MULTIPLIER") : "1", 1);
+    if (expect_path != NULL) {
+        FILE *f = fopen(expect_path, "r");
+        char buf[512];
+
+        ck_assert_msg(f != NULL, "%s: missing", expect_path);
+        while (fgets(buf, sizeof buf, f) != NULL && n_want < 32) {
+            char *colon = strstr(buf, ": ");
+
+            buf[strcspn(buf, "\n")] = '\0';
+            if (buf[0] == '#' || colon == NULL)
+                continue;
+            maybe[n_want] = strncmp(buf, "maybe ", 6) == 0;
+            snprintf(want[n_want][0], 256, "%.*s", (int)(colon - buf) - 6 * maybe[n_want],
+                     buf + 6 * maybe[n_want]);
+            snprintf(want[n_want][1], 256, "%s", colon + 2);
+            n_want++;
+        }
+        fclose(f);
+        ck_assert_msg(n_want > 0, "%s: no test listed", expect_path);
+    }
+    run_cmd_timeout(&r, cmd, GRADE_TIMEOUT);
+    ck_assert_msg(!r.timed_out, "%s: did not end", cmd);
+    ck_assert_msg(r.strays == 0, "%s: left %d processes", cmd, r.strays);
+    out = strdup(r.out);
+    ck_assert_ptr_nonnull(out);
+    n = parse(out, lines, 32, &score, &total);
+    ck_assert_msg(n > 0 && total > 0, "%s: no graded lines:\n%s\n%s", cmd, r.out, r.err);
+    for (int i = 0; i < n; i++) {
+        int listed = -1;
+
+        for (int w = 0; w < n_want; w++)
+            if (strcmp(want[w][0], lines[i].test) == 0)
+                listed = w;
+        if (listed < 0)
+            ck_assert_msg(lines[i].ok, "%s: expected OK, got:\n%s", cmd, lines[i].text);
+        else if (maybe[listed] && lines[i].ok)
+            continue;
+        else
+            ck_assert_msg(!lines[i].ok && strstr(lines[i].text, want[listed][1]) != NULL,
+                          "%s: expected FAIL with \"%s\", got:\n%s", cmd, want[listed][1],
+                          lines[i].text);
+    }
+    for (int w = 0; w < n_want; w++) {
+        int seen = 0;
+
+        for (int i = 0; i < n; i++)
+            seen |= strcmp(want[w][0], lines[i].test) == 0;
+        ck_assert_msg(seen, "%s: %s lists test %s, which the grader did not run",
+                      cmd, expect_path, want[w][0]);
+    }
+    if (expect_path == NULL) {
+        ck_assert_msg(score == total && run_exit_code(&r) == 0,
+                      "%s: not full marks (exit %d):\n%s", cmd, run_exit_code(&r), r.out);
+    } else {
+        ck_assert_msg(score < total && run_exit_code(&r) != 0,
+                      "%s: full marks (or exit 0) for a wrong solution:\n%s", cmd, r.out);
+    }
+    free(out);
+    run_free(&r);
+}
+
+START_TEST(test_solution_gets_full_marks)
+{
+    char cmd[256];
+
+    snprintf(cmd, sizeof cmd, "/bin/sh -c 'make -s --no-print-directory grade-%s WORK=assignments/%s/solution'",
+             assignments[_i], assignments[_i]);
+    grade_and_check(cmd, NULL);
+}
+END_TEST
+
+START_TEST(test_starter_fails_its_main_tests)
+{
+    char cmd[256], expect[256];
+
+    snprintf(cmd, sizeof cmd, "/bin/sh -c 'make -s --no-print-directory grade-%s'", assignments[_i]);
+    snprintf(expect, sizeof expect, "tests/assignments/%s/starter.expect", assignments[_i]);
+    grade_and_check(cmd, expect);
+}
+END_TEST
+
+START_TEST(test_wrong_solution_loses_its_points)
+{
+    char cmd[512];
+
+    snprintf(cmd, sizeof cmd, "/bin/sh -c 'make -s --no-print-directory grade-%s WORK=%s'",
+             wrongs[_i].name, wrongs[_i].work);
+    grade_and_check(cmd, wrongs[_i].expect);
+}
+END_TEST
+
+START_TEST(test_three_wrong_solutions_each)
+{
+    for (int a = 0; a < n_assignments; a++) {
+        int n = 0;
+
+        for (int w = 0; w < n_wrongs; w++)
+            n += strcmp(wrongs[w].name, assignments[a]) == 0;
+        ck_assert_msg(n >= 3, "%s: %d wrong solutions in tests/assignments/%s, want 3 or more",
+                      assignments[a], n, assignments[a]);
+    }
+    ck_assert_int_ge(n_assignments, 3);
+}
+END_TEST
+
+/* The contents of a file, or NULL. */
+static char *slurp(const char *path, size_t *len)
+{
+    FILE *f = fopen(path, "rb");
+    char *text = NULL;
+
+    *len = 0;
+    if (f == NULL)
+        return NULL;
+    if (fseek(f, 0, SEEK_END) == 0) {
+        long size = ftell(f);
+
+        rewind(f);
+        text = malloc((size_t)size + 1);
+        if (text != NULL)
+            *len = fread(text, 1, (size_t)size, f);
+    }
+    fclose(f);
+    return text;
+}
+
+/* No file under dir has the contents of solution file sol. */
+static void assert_not_inside(const char *dir, const char *sol)
+{
+    size_t slen, flen;
+    char *want = slurp(sol, &slen), cmd[600];
+    struct run r;
+
+    ck_assert_ptr_nonnull(want);
+    snprintf(cmd, sizeof cmd, "/usr/bin/find %s -type f", dir);
+    run_cmd(&r, cmd);
+    for (char *save, *f = strtok_r(r.out, "\n", &save); f != NULL; f = strtok_r(NULL, "\n", &save)) {
+        char *got = slurp(f, &flen);
+
+        ck_assert_msg(got == NULL || flen != slen || memcmp(got, want, slen) != 0,
+                      "the handout's %s is the solution %s", f, sol);
+        ck_assert_msg(strstr(f, "solution") == NULL, "the handout holds %s", f);
+        free(got);
+    }
+    run_free(&r);
+    free(want);
+}
+
+START_TEST(test_handout_grades_without_the_solution)
+{
+    const char *a = assignments[_i];
+    char tmpl[] = "/tmp/handout-XXXXXX", cmd[1024], sol[300], folder[400];
+    char *dir = mkdtemp(tmpl);
+    struct run r;
+    DIR *d;
+    struct dirent *e;
+
+    ck_assert_ptr_nonnull(dir);
+    snprintf(cmd, sizeof cmd, "/bin/sh -c 'make -s --no-print-directory handout-%s'", a);
+    run_cmd_timeout(&r, cmd, 60);
+    ck_assert_msg(run_exit_code(&r) == 0, "%s: %s", cmd, r.err);
+    run_free(&r);
+    snprintf(cmd, sizeof cmd, "/bin/tar -xzf build/handout/%s.tar.gz -C %s", a, dir);
+    run_cmd(&r, cmd);
+    ck_assert_msg(run_exit_code(&r) == 0, "%s: %s", cmd, r.err);
+    run_free(&r);
+    snprintf(folder, sizeof folder, "%s/%s", dir, a);
+    snprintf(sol, sizeof sol, "assignments/%s/solution", a);
+    ck_assert_ptr_nonnull(d = opendir(sol));
+    while ((e = readdir(d)) != NULL) {
+        char path[600];
+
+        snprintf(path, sizeof path, "%s/%s", sol, e->d_name);
+        if (e->d_name[0] != '.' && !is_dir(path))
+            assert_not_inside(dir, path);
+    }
+    closedir(d);
+    /* The starter, graded in the handout: the starter's expectations. */
+    snprintf(cmd, sizeof cmd, "/bin/sh -c 'make -s --no-print-directory -C %s grade'", folder);
+    snprintf(sol, sizeof sol, "tests/assignments/%s/starter.expect", a);
+    grade_and_check(cmd, sol);
+    /* The solution copied in: full marks. */
+    snprintf(cmd, sizeof cmd, "/bin/sh -c 'cp assignments/%s/solution/* %s/'", a, folder);
+    run_cmd(&r, cmd);
+    ck_assert_msg(run_exit_code(&r) == 0, "%s: %s", cmd, r.err);
+    run_free(&r);
+    snprintf(cmd, sizeof cmd, "/bin/sh -c 'make -s --no-print-directory -C %s grade'", folder);
+    grade_and_check(cmd, NULL);
+    snprintf(cmd, sizeof cmd, "/bin/rm -rf %s", dir);
+    run_cmd(&r, cmd);
+    run_free(&r);
+}
+END_TEST
+
+Suite *suite_assignments(void)
+{
+    Suite *s = suite_create("assignments");
+    TCase *tc = tcase_create("graders");
+
+    discover();
+    tcase_set_timeout(tc, 300);
+    tcase_add_test(tc, test_three_wrong_solutions_each);
+    tcase_add_loop_test(tc, test_solution_gets_full_marks, 0, n_assignments);
+    tcase_add_loop_test(tc, test_starter_fails_its_main_tests, 0, n_assignments);
+    tcase_add_loop_test(tc, test_wrong_solution_loses_its_points, 0, n_wrongs);
+    tcase_add_loop_test(tc, test_handout_grades_without_the_solution, 0, n_assignments);
+    suite_add_tcase(s, tc);
+    return s;
+}
