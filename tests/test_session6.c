@@ -388,16 +388,9 @@ START_TEST(compare_table_puts_the_two_side_by_side)
 }
 END_TEST
 
-START_TEST(help_lists_every_option)
-{
-    static const char *const mentions[] = {
-        "--trials=N", "--iterations=N", "--balance=N", "--summary", "--csv", "--verbose",
-        "--schedule=STEPS", "--interleave", "--value-lock", "at most 200 steps", "taskset", NULL,
-    };
-
-    assert_help("session6/session6", mentions);
-}
-END_TEST
+HELP_TEST(help_lists_every_option, "session6/session6",
+          "--trials=N", "--iterations=N", "--balance=N", "--summary", "--csv", "--verbose",
+          "--schedule=STEPS", "--interleave", "--value-lock", "at most 200 steps", "taskset")
 
 static const struct bad_usage bad_inputs[] = {
     { "session6/session6 --trials 0", "session6: --trials 0 is out of range (accepted: 1..100000)" },
@@ -453,7 +446,7 @@ START_TEST(python_twin_prints_ten_final_balances)
 }
 END_TEST
 
-/* The machinery in common/bank.c, without running a program. */
+/* The machinery in session6/bank.c, without running a program. */
 START_TEST(read_then_write_is_two_steps_that_can_lose_an_update)
 {
     struct bank_options o;

@@ -483,6 +483,17 @@ void assert_finishes(struct spawned *s, double timeout, int exit_code)
     run_free(&r);
 }
 
+pid_t assert_sigint_as_the_child_starts(char *const argv[])
+{
+    struct spawned s;
+
+    ck_assert_int_eq(spawn_start(&s, argv), 0);
+    ck_assert_int_eq(wait_for_children(s.pid, 1, RUN_TIMEOUT), 0);
+    ck_assert_int_eq(kill(s.pid, SIGINT), 0);
+    assert_finishes(&s, RUN_TIMEOUT, 130);
+    return s.pid;
+}
+
 void spawn_kill(struct spawned *s)
 {
     kill(-s->pid, SIGKILL);
@@ -497,6 +508,7 @@ void spawn_kill(struct spawned *s)
 void run_checked(struct run *r, const char *cmdline, int exit_code)
 {
     run_cmd(r, cmdline);
+    ck_assert_msg(r->out != NULL && r->err != NULL, "%s: could not be started", cmdline);
     ck_assert_msg(!r->timed_out, "%s: still running after its deadline: killed", cmdline);
     ck_assert_msg(run_exit_code(r) == exit_code, "%s: exit %d, expected %d; stderr '%s'",
                   cmdline, run_exit_code(r), exit_code, r->err);
@@ -536,6 +548,8 @@ void assert_same_as_twin(const char *twin, const char *program)
     }
     run_python(&py, twin);
     run_cmd(&c, program);
+    ck_assert_msg(py.out != NULL && c.out != NULL, "%s or its twin could not be started",
+                  program);
     ck_assert_msg(run_exit_code(&py) == 0, "python3 %s: exit %d; stderr '%s'", twin,
                   run_exit_code(&py), py.err);
     ck_assert_msg(py.err_len == 0, "python3 %s: stderr '%s'", twin, py.err);
