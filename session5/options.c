@@ -43,7 +43,7 @@ void parse_options(int argc, char *argv[], struct options *opt)
           "not with --oneway or --duplex)", .flag = &opt->lockstep },
         { "bytes", 'b', "N", "send one message of N bytes, {min}..{max} (256 MiB), and\n"
           "check it arrives intact (default: off)",
-          .number = &opt->bytes, 0, (long)PIPE_MAX_MESSAGE },
+          .number = &opt->bytes, 0, (long)PIPE_MAX_MSG },
         { "both-send", 'B', "N", "both ends send N bytes before either reads, {min}..{max}\n"
           "(64 MiB); past what the kernel buffers that is a\n"
           "deadlock, reported within 2 s with exit 1 (default: off)",
