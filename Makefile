@@ -162,6 +162,13 @@ run: $(BUILT)
 present: $(BUILT)
 	@tools/present $(FROM)
 
+# The same walkthrough as one self-contained HTML file, with the programs'
+# real output captured now (tools/slides says how; tests/test_present_slides.c
+# checks it in a headless chromium).
+.PHONY: slides
+slides: $(BUILT)
+	@tools/slides $(BUILD)/slides/index.html
+
 define RUN_RULE
 .PHONY: run-$(1)
 run-$(1): $(1)/$(1)

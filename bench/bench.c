@@ -16,7 +16,6 @@
 #include "proc.h"
 
 #include <errno.h>
-#include <getopt.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -53,32 +52,6 @@ struct spread {
     double median, min, max;
 };
 
-static void usage(void)
-{
-    printf("Usage: bench [OPTION]...\n"
-           "Measures each primitive of the suite, the raw system calls that do the same\n"
-           "job, and CPython's multiprocessing, in turn, round after round; prints the\n"
-           "machine's state, a table of medians, ratios with their range and targets,\n"
-           "and writes them as CSV.\n"
-           "\n"
-           "  -r, --repeat=N      rounds per figure, each runs suite, baseline and\n"
-           "                      CPython once (default 5, accepted 1..99)\n"
-           "  -f, --only=NAMES    measure only these figures, comma-separated names\n"
-           "                      from the table (default: every figure)\n"
-           "  -v, --verbose       print each measurement on stderr as it is taken,\n"
-           "                      in the order taken (default: off)\n"
-           "  -t, --tiny          do a thousandth of the work: checks that every figure\n"
-           "                      runs, the numbers mean nothing (default: off)\n"
-           "  -o, --csv=FILE      where to write the CSV (default bench/results.csv)\n"
-           "  -p, --python=CMD    the CPython interpreter (default python3, found on the\n"
-           "                      PATH; skipped with a note when it is not there)\n"
-           "  -n, --no-python     measure no CPython figures\n"
-           "  -s, --script=FILE   the CPython side (default bench/bench_mp.py)\n"
-           "  -h, --help          print this help and exit\n"
-           "\n"
-           "Explained in docs/performance.md.\n");
-}
-
 static int figure_index(const char *name, size_t len)
 {
     for (int i = 0; i < n_figures; i++)
@@ -111,46 +84,41 @@ static void check_only(const char *only)
 
 static void parse_options(int argc, char *argv[], struct options *o)
 {
-    static const struct option long_options[] = {
-        { "repeat",    required_argument, NULL, 'r' },
-        { "tiny",      no_argument,       NULL, 't' },
-        { "verbose",   no_argument,       NULL, 'v' },
-        { "only",      required_argument, NULL, 'f' },
-        { "csv",       required_argument, NULL, 'o' },
-        { "python",    required_argument, NULL, 'p' },
-        { "no-python", no_argument,       NULL, 'n' },
-        { "script",    required_argument, NULL, 's' },
-        { "help",      no_argument,       NULL, 'h' },
-        { NULL, 0, NULL, 0 },
+    int no_python = 0;
+    const struct arg_option rows[] = {
+        { "repeat", 'r', "N", "rounds per figure, each runs suite, baseline and\n"
+          "CPython once (default 5, accepted {min}..{max})",
+          .number = &o->rounds, 1, MAX_ROUNDS },
+        { "only", 'f', "NAMES", "measure only these figures, comma-separated names\n"
+          "from the table (default: every figure)", .text = &o->only },
+        { "verbose", 'v', NULL, "print each measurement on stderr as it is taken,\n"
+          "in the order taken (default: off)", .flag = &o->verbose },
+        { "tiny", 't', NULL, "do a thousandth of the work: checks that every figure\n"
+          "runs, the numbers mean nothing (default: off)", .flag = &o->tiny },
+        { "csv", 'o', "FILE", "where to write the CSV (default bench/results.csv)",
+          .text = &o->csv },
+        { "python", 'p', "CMD", "the CPython interpreter (default python3, found on the\n"
+          "PATH; skipped with a note when it is not there)", .text = &o->python },
+        { "no-python", 'n', NULL, "measure no CPython figures", .flag = &no_python },
+        { "script", 's', "FILE", "the CPython side (default bench/bench_mp.py)",
+          .text = &o->script },
+        { 0 },
+    };
+    const struct arg_table table = {
+        "Usage: bench [OPTION]...\n"
+        "Measures each primitive of the suite, the raw system calls that do the same\n"
+        "job, and CPython's multiprocessing, in turn, round after round; prints the\n"
+        "machine's state, a table of medians, ratios with their range and targets,\n"
+        "and writes them as CSV.\n\n",
+        .rows = rows, .column = 22, .operands = 0, .end = "\nExplained in docs/performance.md.\n",
     };
     char msg[ARG_MSG_SIZE];
-    int opt;
 
-    *o = (struct options){ 5, 0, 0, "bench/results.csv", "python3", "bench/bench_mp.py", NULL };
-    opterr = 0;
-    while ((opt = getopt_long(argc, argv, ":r:tvf:o:p:ns:h", long_options, NULL)) != -1) {
-        switch (opt) {
-        case 'r':
-            if (arg_long(optarg, "--repeat", 1, MAX_ROUNDS, &o->rounds, msg, sizeof msg) == -1)
-                usage_error("%s", msg);
-            break;
-        case 't': o->tiny = 1; break;
-        case 'v': o->verbose = 1; break;
-        case 'f': o->only = optarg; break;
-        case 'o': o->csv = optarg; break;
-        case 'p': o->python = optarg; break;
-        case 'n': o->python = NULL; break;
-        case 's': o->script = optarg; break;
-        case 'h':
-            usage();
-            exit(0);
-        default:
-            arg_getopt_problem(opt, argv, msg, sizeof msg);
-            usage_error("%s", msg);
-        }
-    }
-    if (optind < argc)
-        usage_error("unexpected argument '%s' (bench takes options only)", argv[optind]);
+    *o = (struct options){ .rounds = 5, .csv = "bench/results.csv", .python = "python3",
+                           .script = "bench/bench_mp.py" };
+    exit_on_usage(arg_parse(argc, argv, &table, o, msg, sizeof msg), msg);
+    if (no_python)
+        o->python = NULL;
     if (o->only != NULL)
         check_only(o->only);
     if (o->csv[0] == '\0' || o->script[0] == '\0' || (o->python && o->python[0] == '\0'))

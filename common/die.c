@@ -28,13 +28,26 @@ static pid_t main_process;     /* the process that called die_init */
 static atomic_int *program_reported;
 static int reported;
 
+/* What program_reported holds: nothing yet, a line printed, or a process
+ * found the reader of stdout gone (then the whole program ends quietly). */
+enum { NOTHING_REPORTED, LINE_PRINTED, READER_GONE };
+
 /* 1 when the caller is the first process of the program to report. */
 static int first_to_report(void)
 {
+    int expected = NOTHING_REPORTED;
+
     if (reported)
         return 0;
     reported = 1;
-    return program_reported == NULL || atomic_exchange(program_reported, 1) == 0;
+    return program_reported == NULL
+           || atomic_compare_exchange_strong(program_reported, &expected, LINE_PRINTED);
+}
+
+/* 1 when a process of the program has found the reader of stdout gone. */
+static int reader_gone(void)
+{
+    return program_reported != NULL && atomic_load(program_reported) == READER_GONE;
 }
 
 /* A descriptor 0, 1 or 2 that is closed gets /dev/null, opened the wrong way
@@ -67,8 +80,40 @@ static int stdout_failure_reason(void)
     return 0;
 }
 
+/* 1 when SIGPIPE was ignored when the program started (nohup, a parent's
+ * choice): that stays so, and a reader gone ends the program "as if". */
+static int sigpipe_ignored_on_entry;
+
+/* See die.h. Async-signal-safe. */
+_Noreturn void die_reader_gone(void)
+{
+    int expected = NOTHING_REPORTED;
+
+    /* Another process of the program that fails because of this one (a
+     * receiver whose sender ended) stays quiet, and ends the same way. */
+    reported = 1;
+    if (program_reported != NULL)
+        atomic_compare_exchange_strong(program_reported, &expected, READER_GONE);
+    if (!sigpipe_ignored_on_entry) {
+        struct sigaction sa;
+        sigset_t pipe_only;
+
+        memset(&sa, 0, sizeof sa);
+        sa.sa_handler = SIG_DFL;
+        sigemptyset(&sa.sa_mask);
+        sigaction(SIGPIPE, &sa, NULL);
+        sigemptyset(&pipe_only);
+        sigaddset(&pipe_only, SIGPIPE);
+        sigprocmask(SIG_UNBLOCK, &pipe_only, NULL);
+        raise(SIGPIPE);
+    }
+    _exit(128 + SIGPIPE);
+}
+
 static int report_write_error(int errnum)
 {
+    if (errnum == EPIPE)
+        die_reader_gone();
     if (first_to_report()) {
         if (errnum != 0)
             fprintf(stderr, "%s: write error: %s\n", name, strerror(errnum));
@@ -113,6 +158,12 @@ void die_init(const char *program_name)
     if (done)
         return;
     done = 1;
+    {
+        struct sigaction pipe_action;
+
+        sigpipe_ignored_on_entry = sigaction(SIGPIPE, NULL, &pipe_action) == 0
+                                   && pipe_action.sa_handler == SIG_IGN;
+    }
     main_process = getpid();
     inherit_repair();
     open_standard_descriptors();
@@ -121,7 +172,7 @@ void die_init(const char *program_name)
     if (program_reported == MAP_FAILED)
         program_reported = NULL;        /* then each process reports for itself */
     else
-        atomic_init(program_reported, 0);
+        atomic_init(program_reported, NOTHING_REPORTED);
     atexit(close_stdout);
 }
 
@@ -130,11 +181,24 @@ const char *program_name(void)
     return name;
 }
 
+/* 1 when an EPIPE came from stdout, whose reader has gone (`| head`), not
+ * from a socket or pipe of the program's own: then it is the quiet end of
+ * a pipeline (die_reader_gone), even for a caller that said
+ * die_child("write error") after its own fflush. */
+static int stdout_reader_gone(int errnum)
+{
+    return errnum == EPIPE && stdout_failure_reason() == EPIPE;
+}
+
 _Noreturn void die_errnum(const char *op, int errnum)
 {
+    if (stdout_reader_gone(errnum))
+        die_reader_gone();
     fflush(stdout);     /* what was printed so far comes before the error */
     if (first_to_report())
         fprintf(stderr, "%s: %s: %s\n", name, op, strerror(errnum));
+    else if (reader_gone())
+        die_reader_gone();      /* this failure only follows from that one */
     exit(1);
 }
 
@@ -147,9 +211,13 @@ _Noreturn void die_child(const char *op)
 {
     int saved = errno;
 
+    if (stdout_reader_gone(saved))
+        die_reader_gone();
     fflush(stdout);     /* the child's own lines, printed once */
     if (first_to_report())
         fprintf(stderr, "%s: %s: %s\n", name, op, strerror(saved));
+    else if (reader_gone())
+        die_reader_gone();
     _exit(1);
 }
 
@@ -190,6 +258,8 @@ _Noreturn void fail(const char *fmt, ...)
         vfprintf(stderr, fmt, ap);
         va_end(ap);
         fputc('\n', stderr);
+    } else if (reader_gone()) {
+        die_reader_gone();
     }
     if (getpid() != main_process)
         _exit(1);
@@ -198,6 +268,8 @@ _Noreturn void fail(const char *fmt, ...)
 
 _Noreturn void exit_reported(void)
 {
+    if (reader_gone())
+        die_reader_gone();
     first_to_report();
     exit(1);
 }

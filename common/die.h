@@ -17,18 +17,30 @@
  * /dev/null, opened so that using it fails), so that no socket, pipe or file
  * the program opens later can get one of those numbers; and registers an
  * at-exit check of stdout, like gnulib's close_stdout: when a write to
- * stdout failed (a full disk, a reader gone, a closed descriptor), the
- * program prints "sessionN: write error: REASON" (unless it has already
- * printed its error line) and its exit status becomes 1. */
+ * stdout failed (a full disk, a closed descriptor), the program prints
+ * "sessionN: write error: REASON" (unless it has already printed its error
+ * line) and its exit status becomes 1. A reader that has gone (`| head`)
+ * is not an error but the end: the program ends quietly, killed by SIGPIPE
+ * as every tool of a pipeline is (or, when SIGPIPE was ignored on entry,
+ * as if: exit status 128 + SIGPIPE, no line). */
 void die_init(const char *program_name);
 const char *program_name(void);
 
 /* Flushes stdout and checks that everything written to it so far arrived.
  * When not, prints "sessionN: write error: REASON" (once: not when this
- * process has already printed its error line) and returns 1; else 0.
+ * process has already printed its error line) and returns 1; else 0. When
+ * the reader has gone, it does not return: the process ends by SIGPIPE.
  * A child started with proc_start does this before _exit; a child forked
  * by hand ends with `if (check_stdout()) _exit(1); _exit(0);`. */
 int check_stdout(void);
+
+/* The reader of stdout has gone (`prog | head` after head's last line), or
+ * a child ended because its reader had: the program ends as every tool of
+ * a pipeline does, quietly, killed by SIGPIPE (the shell shows 141); when
+ * SIGPIPE was ignored on entry (it stays so), as if: no line, exit status
+ * 128 + SIGPIPE. The one place that decides this for every program.
+ * Async-signal-safe. */
+_Noreturn void die_reader_gone(void);
 
 /* "sessionN: OP: strerror(errno)" on stderr, then exit(1). */
 _Noreturn void die(const char *op);

@@ -379,13 +379,9 @@ _Noreturn void fail_child(const char *name, int status)
     proc_terminate_all(SIGTERM);
     if (WIFEXITED(status) && WEXITSTATUS(status) == 1)
         exit_reported();        /* the child's own line said what went wrong */
-    if (WIFSIGNALED(status) && WTERMSIG(status) == SIGPIPE) {
-        /* The child wrote to a pipe whose reader has gone (`| head`): the
-         * program ends the way any program of a pipeline does, silently,
-         * by SIGPIPE (the shell shows 141). */
-        signal(SIGPIPE, SIG_DFL);
-        raise(SIGPIPE);
-    }
+    if ((WIFSIGNALED(status) && WTERMSIG(status) == SIGPIPE)
+        || (WIFEXITED(status) && WEXITSTATUS(status) == 128 + SIGPIPE))
+        die_reader_gone();      /* the child's stdout had no reader left */
     fail("process %s %s", name, proc_describe_status(status, how, sizeof how));
 }
 

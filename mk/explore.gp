@@ -17,7 +17,7 @@ set yrange [0.02:400]
 set style fill solid 0.7 border -1
 set boxwidth 0.38
 set bmargin 9
-set label 1 at screen 0.5, screen 0.1 center sprintf("%s\n%s\n%s\n%s", \
+set label 1 at screen 0.5, screen 0.13 center sprintf("%s\n%s\n%s\n%s", \
     "How many schedules is not how likely. Counting gives every order of the steps the same weight,", \
     "and most orders mix the two loops, so the middle wins. Real processes run in long time slices:", \
     "one often does all its updates before the other starts (100), or all of them between the other's", \

@@ -13,8 +13,11 @@ ASSIGNMENTS := $(sort $(patsubst assignments/%/assignment.mk,%,$(wildcard assign
 HANDOUT_DIR := $(BUILD)/handout
 
 # A build folder per graded folder, so the solution and each wrong solution
-# keep their own objects.
-grade_out = $(BUILD)/grade/$(1)/$(if $(WORK),$(shell printf '%s' '$(abspath $(WORK))' | cksum | cut -d' ' -f1),starter)
+# keep their own objects: $(call grade_out,NAME,FOLDER).
+grade_out = $(BUILD)/grade/$(1)/$(if $(2),$(shell printf '%s' '$(abspath $(2))' | cksum | cut -d' ' -f1),starter)
+grade_rules = $(MAKE) --no-print-directory -f assignments/grade/rules.mk A=assignments/$(1) \
+    WORK=$(or $(2),assignments/$(1)) LIB=assignments/grade OUT=$(call grade_out,$(1),$(2)) \
+    GOUT=$(BUILD)/grade/$(1)/grader
 
 .PHONY: grade handout
 grade:
@@ -27,8 +30,7 @@ handout: $(foreach a,$(ASSIGNMENTS),handout-$(a))
 define GRADE_RULE
 .PHONY: grade-$(1) handout-$(1)
 grade-$(1):
-	@$$(MAKE) --no-print-directory -f assignments/grade/rules.mk A=assignments/$(1) \
-	    WORK=$$(or $$(WORK),assignments/$(1)) LIB=assignments/grade OUT=$$(call grade_out,$(1))
+	@$$(call grade_rules,$(1),$$(WORK))
 
 # Every file at the top of assignments/NAME (never its solution/ folder), the
 # library in grade/, and handout.mk as the Makefile.
@@ -43,3 +45,12 @@ handout-$(1):
 	@echo "wrote $(HANDOUT_DIR)/$(1).tar.gz"
 endef
 $(foreach a,$(ASSIGNMENTS),$(eval $(call GRADE_RULE,$(a))))
+
+# docs/assignments.md shows a wrong solution's grade, which test_docs runs:
+# its grader is built before the tests start, so the docs test's deadline
+# covers the grading only.
+GRADE_DOCS_EXAMPLE := tests/assignments/deadlock/ordered-twice
+check-run: grade-docs-example
+.PHONY: grade-docs-example
+grade-docs-example:
+	@$(call grade_rules,deadlock,$(GRADE_DOCS_EXAMPLE)) $(call grade_out,deadlock,$(GRADE_DOCS_EXAMPLE))/grade

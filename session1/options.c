@@ -3,13 +3,10 @@
 
 #include "args.h"
 #include "die.h"
+#include "output.h"
 #include "trace.h"
 
 #include <limits.h>
-#include <stdint.h>
-#include <stdio.h>
-#include <string.h>
-#include <unistd.h>
 
 /* The largest number whose square fits in a long (64 bits). */
 #define ROOT_OF_LONG_MAX 3037000499L
@@ -17,9 +14,6 @@
 /* The parsed list, kept here until the program ends (the labs return from
  * main too, and every path must leave it reachable, not leaked). */
 static long *list;
-static int verbose;
-static int spawned_child;
-static pid_t main_pid;      /* the process that parsed the options */
 
 static const char *const methods[] = { "fork", "spawn", NULL };
 
@@ -53,6 +47,8 @@ void parse_options(int argc, char *argv[], struct options *opt)
         "A child process gets a copy of its parent's memory: the child fills its\n"
         "list with squares, the parent's list stays empty.\n\n",
         .rows = rows, .column = 22, .operands = 1, .end = "\nExplained in docs/session1.md.\n",
+        .rules = (const struct arg_rule[]){ { "child", ARG_NONE_OF, "start",
+            "--child is internal (how --start spawn starts p1) and takes no --start" }, { 0 } },
     };
     char msg[ARG_MSG_SIZE];
 
@@ -60,12 +56,8 @@ void parse_options(int argc, char *argv[], struct options *opt)
     exit_on_usage(arg_parse(argc, argv, &table, opt, msg, sizeof msg), msg);
     if (start_given)
         opt->start = method == 0 ? START_FORK : START_SPAWN;
-    if (opt->spawned_child) {
-        if (start_given)
-            usage_error("--child is internal (how --start spawn starts p1) "
-                        "and takes no --start");
+    if (opt->spawned_child)
         opt->start = START_SPAWN;
-    }
     exit_on_usage(arg_numbers(argc, argv, LONG_MIN, LONG_MAX, 4, &list, &opt->len,
                               msg, sizeof msg), msg);
     opt->mylist = list;
@@ -74,27 +66,8 @@ void parse_options(int argc, char *argv[], struct options *opt)
         if (list[i] < -ROOT_OF_LONG_MAX || list[i] > ROOT_OF_LONG_MAX)
             usage_error("%ld squared does not fit in a long (accepted: -%ld..%ld)",
                         list[i], ROOT_OF_LONG_MAX, ROOT_OF_LONG_MAX);
-    verbose = opt->verbose;
-    spawned_child = opt->spawned_child;
-    main_pid = getpid();
+    output_tag_init(opt->verbose, opt->spawned_child);
     if (opt->trace != NULL
-        && trace_run(opt->trace, "session1", 2, 1024,
-                     trace_tracks) == -1)
+        && trace_run(opt->trace, "session1", 2, 1024, trace_tracks) == -1)
         die(trace_what(opt->trace));
-}
-
-/* --trace: every print of the shared data names it and says where it is. */
-static const struct trace_kind kind_print = {
-    "print", "memory", 'i', { "address", NULL, NULL, NULL }, "what" };
-
-void verbose_tag(const char *what, const void *addr)
-{
-    trace_text(&kind_print, (long)(uintptr_t)addr, 0, what, strlen(what));
-    if (!verbose)
-        return;
-    if (spawned_child || getpid() != main_pid)      /* a line printed by p1 */
-        printf("  [pid %ld, parent %ld, %s at %p]", (long)getpid(), (long)getppid(),
-               what, addr);
-    else
-        printf("  [pid %ld, %s at %p]", (long)getpid(), what, addr);
 }

@@ -4,7 +4,7 @@
 import multiprocessing
 
 # empty list with global scope
-result = []
+result = []  # line:result
 
 
 def square_list(mylist):
@@ -13,8 +13,8 @@ def square_list(mylist):
     """
     global result
     # append squares of mylist to global list result
-    for num in mylist:
-        result.append(num * num)
+    for num in mylist:  # line:loop
+        result.append(num * num)  # line:append
     # print global list result
     print("Result(in process p1): {}".format(result))
 
@@ -24,11 +24,11 @@ if __name__ == "__main__":
     mylist = [1, 2, 3, 4]
 
     # creating new process
-    p1 = multiprocessing.Process(target=square_list, args=(mylist,))
+    p1 = multiprocessing.Process(target=square_list, args=(mylist,))  # line:process
     # starting process
     p1.start()
     # wait until process is finished
-    p1.join()
+    p1.join()  # line:join
 
     # print global result list
-    print("Result(in main program): {}".format(result))
+    print("Result(in main program): {}".format(result))  # line:print-main

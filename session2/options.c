@@ -3,38 +3,16 @@
 
 #include "args.h"
 #include "die.h"
+#include "output.h"
 #include "trace.h"
+#include "typecode.h"
 
 #include <limits.h>
-#include <stdint.h>
 #include <stdio.h>
-#include <string.h>
-#include <unistd.h>
 
 /* The parsed list, kept here until the program ends (the labs return from
  * main too, and every path must leave it reachable, not leaked). */
 static long *list;
-static int verbose;
-static pid_t main_pid;      /* the process that parsed the options */
-
-/* With typecode 'i', every square and their sum must fit in a C int:
- * overflowing a signed int is undefined behaviour in C, so we refuse
- * before starting anything. */
-static void check_fits_int(const long *mylist, size_t len)
-{
-    const long root = 46340;    /* 46340^2 <= INT_MAX < 46341^2 */
-    long long sum = 0;
-
-    for (size_t i = 0; i < len; i++) {
-        if (mylist[i] < -root || mylist[i] > root)
-            usage_error("%ld squared does not fit in type 'i' (a C int, at most %d); "
-                        "try --type d", mylist[i], INT_MAX);
-        sum += (long long)mylist[i] * mylist[i];
-    }
-    if (sum > INT_MAX)
-        usage_error("the sum of squares, %lld, does not fit in type 'i' "
-                    "(a C int, at most %d); try --type d", sum, INT_MAX);
-}
 
 static int set_type(void *opts, const char *arg, char *msg, size_t msglen)
 {
@@ -80,28 +58,10 @@ void parse_options(int argc, char *argv[], struct options *opt)
     exit_on_usage(arg_numbers(argc, argv, LONG_MIN, LONG_MAX, 4, &list, &opt->len,
                               msg, sizeof msg), msg);
     opt->mylist = list;
-    if (opt->typecode == 'i')
-        check_fits_int(opt->mylist, opt->len);
-    verbose = opt->verbose;
-    main_pid = getpid();
+    if (typecode_fits(opt->typecode, opt->mylist, opt->len, msg, sizeof msg) == -1)
+        usage_error("%s", msg);
+    output_tag_init(opt->verbose, 0);
     if (opt->trace != NULL
-        && trace_run(opt->trace, "session2", 2, 1024,
-                     trace_tracks) == -1)
+        && trace_run(opt->trace, "session2", 2, 1024, trace_tracks) == -1)
         die(trace_what(opt->trace));
-}
-
-/* --trace: every print of the shared data names it and says where it is. */
-static const struct trace_kind kind_print = {
-    "print", "memory", 'i', { "address", NULL, NULL, NULL }, "what" };
-
-void verbose_tag(const char *what, const void *addr)
-{
-    trace_text(&kind_print, (long)(uintptr_t)addr, 0, what, strlen(what));
-    if (!verbose)
-        return;
-    if (getpid() != main_pid)       /* a line printed by p1 */
-        printf("  [pid %ld, parent %ld, %s at %p]", (long)getpid(), (long)getppid(),
-               what, addr);
-    else
-        printf("  [pid %ld, %s at %p]", (long)getpid(), what, addr);
 }

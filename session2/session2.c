@@ -26,7 +26,7 @@ static struct shared shared_new(char typecode, size_t len)
 {
     struct shared s = { typecode, len, NULL };
 
-    s.mem = mmap(NULL, shared_size(&s), PROT_READ | PROT_WRITE,
+    s.mem = mmap(NULL, shared_size(&s), PROT_READ | PROT_WRITE, /* line:mmap */
                  MAP_SHARED | MAP_ANONYMOUS, -1, 0);
     if (s.mem == MAP_FAILED)
         die("mmap");
@@ -38,10 +38,10 @@ static void print_results(const char *who, const struct shared *result,
 {
     printf("Result(in %s): ", who);     /* print("Result(...): {}".format(result[:])) */
     print_array(result);
-    verbose_tag("result", result->mem);
+    fputs(output_tag_at("result", result->mem), stdout);
     printf("\nSum of squares(in %s): ", who);   /* ... .format(square_sum.value) */
     print_value(square_sum);
-    verbose_tag("square_sum", square_sum->mem);
+    fputs(output_tag_at("square_sum", square_sum->mem), stdout);
     putchar('\n');
 }
 
@@ -49,13 +49,13 @@ static void print_results(const char *who, const struct shared *result,
 static void square_list(const long *mylist, struct shared *result,
                         struct shared *square_sum)
 {
-    for (size_t idx = 0; idx < result->len; idx++) {    /* for idx, num in enumerate(mylist): */
+    for (size_t idx = 0; idx < result->len; idx++) {    /* for idx, num in enumerate(mylist): */ /* line:loop */
         double num = (double)mylist[idx];   /* exact for every 'i'; 'd' may pass a long */
 
-        shared_set(result, idx, num * num);             /* result[idx] = num * num */
+        shared_set(result, idx, num * num);             /* result[idx] = num * num */ /* line:store */
     }
-    shared_set(square_sum, 0, shared_sum(result));  /* square_sum.value = sum(result) */
-    print_results("process p1", result, square_sum);    /* print(...) twice: below */
+    shared_set(square_sum, 0, shared_sum(result));  /* square_sum.value = sum(result) */ /* line:sum */
+    print_results("process p1", result, square_sum);    /* print(...) twice: below */ /* line:print-p1 */
 }
 
 int main(int argc, char *argv[])
@@ -67,12 +67,12 @@ int main(int argc, char *argv[])
     int status;
 
     die_init("session2");
-    parse_options(argc, argv, &opt);                /* mylist = [1,2,3,4] */
+    parse_options(argc, argv, &opt);                /* mylist = [1,2,3,4] */ /* line:options */
     if (opt.named)                                  /* --named: shm_open, named.c */
         return lab_named(&opt, square_list, print_results);
 
-    result = shared_new(opt.typecode, opt.len);     /* result = multiprocessing.Array('i', 4) */
-    square_sum = shared_new(opt.typecode, 1);       /* square_sum = multiprocessing.Value('i') */
+    result = shared_new(opt.typecode, opt.len);     /* result = multiprocessing.Array('i', 4) */ /* line:array */
+    square_sum = shared_new(opt.typecode, 1);       /* square_sum = multiprocessing.Value('i') */ /* line:value */
     if (proc_cleanup_on_signals() == -1)            /* Ctrl-C stops p1 too */
         die("sigaction");
 
@@ -80,10 +80,10 @@ int main(int argc, char *argv[])
     parent = getpid();
     if (proc_hold_signals(&before) == -1)           /* Ctrl-C waits until p1 is tracked */
         die("sigprocmask");
-    p1 = fork();                                    /* p1.start() */
+    p1 = fork();                                    /* p1.start() */ /* line:fork */
     if (p1 == -1)
         die("fork");
-    if (p1 == 0) {                                  /* in p1: the same pages, mapped */
+    if (p1 == 0) {                                  /* in p1: the same pages, mapped */ /* line:child */
         proc_child_init(parent);
         proc_release_signals(&before);
         square_list(opt.mylist, &result, &square_sum);
@@ -95,14 +95,14 @@ int main(int argc, char *argv[])
         die("proc_track");
     proc_release_signals(&before);                  /* a Ctrl-C held back arrives now */
 
-    while (waitpid(p1, &status, 0) == -1)           /* p1.join() */
+    while (waitpid(p1, &status, 0) == -1)           /* p1.join() */ /* line:join */
         if (errno != EINTR)
             die("waitpid");
     if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
-        fail_child("p1", status);
+        fail_child("p1", status); /* line:fail */
 
-    print_results("main program", &result, &square_sum);   /* print(...) twice, as p1 */
-    if (munmap(result.mem, shared_size(&result)) == -1
+    print_results("main program", &result, &square_sum);   /* print(...) twice, as p1 */ /* line:print-main */
+    if (munmap(result.mem, shared_size(&result)) == -1 /* line:munmap */
         || munmap(square_sum.mem, shared_size(&square_sum)) == -1)
         die("munmap");
     return fflush(stdout) == 0 ? 0 : 1;

@@ -58,7 +58,7 @@ static int insert_record(void *arg)
     struct manager m;
 
     check(manager_attach(&m, a->records.fd, opt.key, opt.keylen), "authenticate", &m);
-    check(list_append_record(&m, a->records.id, a->new_record), /* records.append(record) */
+    check(list_append_record(&m, a->records.id, a->new_record), /* records.append(record) */ /* line:append */
           "records.append", &m);
     print("p1", "New record added!\n\n");              /* print("New record added!\n") */
     manager_close(&m);
@@ -99,14 +99,14 @@ int main(int argc, char *argv[])
     for (int i = 0; i < task.count; i++)    /* a socket pair each: parent, p1, p2 */
         if (socketpair(AF_UNIX, SOCK_STREAM, 0, task.pairs[i]) == -1)
             die("socketpair");
-    manager_pid = start(manager_process, &task);        /* the manager's server process */
+    manager_pid = start(manager_process, &task);        /* the manager's server process */ /* line:manager */
     for (int i = 0; i < task.count; i++)
         close(task.pairs[i][0]);        /* the manager has its own copy of these ends */
     check(manager_attach(&manager, task.pairs[0][1], opt.key, opt.keylen),
           "authenticate", &manager);
 
     check(manager_list(&manager, &records), "manager.list", &manager);
-    for (size_t i = 0; i < sizeof initial / sizeof initial[0]; i++) /* manager.list([...]) */
+    for (size_t i = 0; i < sizeof initial / sizeof initial[0]; i++) /* manager.list([...]) */ /* line:list */
         check(list_append_record(&manager, records, &initial[i]), "manager.list",
               &manager);
     /* p1 = Process(target=insert_record, args=(new_record, records)) */
@@ -114,7 +114,7 @@ int main(int argc, char *argv[])
     /* p2 = Process(target=print_records, args=(records,)) */
     p2_args = (struct records_proxy){ task.pairs[2][1], records };
 
-    p1 = start(insert_record, &p1_args); /* p1.start() */
+    p1 = start(insert_record, &p1_args); /* p1.start() */ /* line:start */
     close(p1_args.records.fd);              /* that end is p1's now */
     join_or_fail(p1, "p1");                 /* p1.join() */
     p2 = start(print_records, &p2_args); /* p2.start() */

@@ -10,13 +10,13 @@ def print_records(records):
 
 
 def insert_record(record, records):
-    records.append(record)
+    records.append(record)  # line:append
     print("New record added!\n")
 
 
 if __name__ == '__main__':
-    with multiprocessing.Manager() as manager:
-        records = manager.list([('Sam', 10), ('Adam', 9), ('Kevin', 9)])
+    with multiprocessing.Manager() as manager:  # line:manager
+        records = manager.list([('Sam', 10), ('Adam', 9), ('Kevin', 9)])  # line:list
         new_record = ('Jeff', 8)
 
         p1 = multiprocessing.Process(target=insert_record, args=(new_record, records))

@@ -7,7 +7,7 @@
  * options run the labs (options.h). docs/session4.md explains it all.
  */
 #include "die.h"
-#include "options.h"
+#include "labs.h"
 #include "output.h"
 #include "proc.h"
 #include "queue.h"
@@ -29,7 +29,7 @@ static int square_list(void *arg)
     for (size_t i = 0; i < t->len; i++) {                   /* for num in mylist: */
         long square = t->mylist[i] * t->mylist[i];          /* num * num */
 
-        if (queue_put(t->q, &square, sizeof square, QUEUE_FOREVER) != QUEUE_OK) /* q.put() */
+        if (queue_put(t->q, &square, sizeof square, QUEUE_FOREVER) != QUEUE_OK) /* q.put() */ /* line:put */
             die_child("queue_put");
     }
     return 0;
@@ -44,13 +44,13 @@ static int print_queue(void *arg)
     long square;
     size_t len;
 
-    printf("Queue elements:%s\n", tag());                   /* print("Queue elements:") */
-    while (!queue_empty(q)) {                               /* while not q.empty(): */
-        if (queue_get(q, &square, sizeof square, &len, QUEUE_FOREVER) != QUEUE_OK) /* q.get() */
+    printf("Queue elements:%s\n", output_tag());            /* print("Queue elements:") */
+    while (!queue_empty(q)) {                               /* while not q.empty(): */ /* line:empty */
+        if (queue_get(q, &square, sizeof square, &len, QUEUE_FOREVER) != QUEUE_OK) /* q.get() */ /* line:get */
             die_child("queue_get");
-        printf("%ld%s\n", square, tag());                   /* print(...) */
+        printf("%ld%s\n", square, output_tag());            /* print(...) */
     }
-    printf("Queue is now empty!%s\n", tag());               /* print("Queue is now empty!") */
+    printf("Queue is now empty!%s\n", output_tag());        /* print("Queue is now empty!") */
     return 0;
 }
 
@@ -74,7 +74,7 @@ int main(int argc, char *argv[])
     if (opt.counting)
         return lab_many(&opt);
 
-    task.q = queue_new(opt.queue, 0, sizeof(long));         /* q = multiprocessing.Queue() */
+    task.q = queue_new(opt.queue, 0, sizeof(long));         /* q = multiprocessing.Queue() */ /* line:queue */
     if (task.q == NULL)
         die("queue_new");
     task.mylist = mylist;   /* p1 = Process(target=square_list, args=(mylist, q)) */

@@ -9,19 +9,19 @@ import multiprocessing
 
 def square_list(mylist, q):
     for num in mylist:
-        q.put(num * num)
+        q.put(num * num)  # line:put
 
 
 def print_queue(q):
     print("Queue elements:")
-    while not q.empty():
-        print(q.get())
+    while not q.empty():  # line:empty
+        print(q.get())  # line:get
     print("Queue is now empty!")
 
 
 if __name__ == "__main__":
     mylist = [1, 2, 3, 4]
-    q = multiprocessing.Queue()
+    q = multiprocessing.Queue()  # line:queue
     p1 = multiprocessing.Process(target=square_list, args=(mylist, q))
     p2 = multiprocessing.Process(target=print_queue, args=(q,))
     p1.start()

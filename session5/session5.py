@@ -11,9 +11,9 @@ def sender(conn, msgs):
     function to send messages to other end of pipe
     """
     for msg in msgs:
-        conn.send(msg)
+        conn.send(msg)  # line:send
         print("Sent the message: {}".format(msg))
-    conn.close()
+    conn.close()  # line:close
 
 
 def receiver(conn):
@@ -22,8 +22,8 @@ def receiver(conn):
     end of pipe
     """
     while 1:
-        msg = conn.recv()
-        if msg == "END":
+        msg = conn.recv()  # line:recv
+        if msg == "END":  # line:end
             break
         print("Received the message: {}".format(msg))
 
@@ -33,7 +33,7 @@ if __name__ == "__main__":
     msgs = ["hello", "hey", "hru?", "END"]
 
     # creating a pipe
-    parent_conn, child_conn = multiprocessing.Pipe()
+    parent_conn, child_conn = multiprocessing.Pipe()  # line:pipe
 
     # creating new processes
     p1 = multiprocessing.Process(target=sender, args=(parent_conn, msgs))

@@ -81,26 +81,6 @@ int bank_set_interleave(void *opts, const char *arg, char *msg, size_t msglen)
     return bank_set_schedule(opts, "1212", msg, msglen);
 }
 
-int bank_check_options(const struct bank_options *o, char *msg, size_t msglen)
-{
-    if (o->csv && (o->summary || o->verbose)) {
-        snprintf(msg, msglen, "--csv and --%s cannot be combined (--csv prints only numbers)",
-                 o->summary ? "summary" : "verbose");
-        return -1;
-    }
-    if (o->schedule != NULL && (o->csv || o->summary)) {
-        snprintf(msg, msglen, "--schedule and --interleave print their own table and cannot be "
-                 "combined with --csv or --summary");
-        return -1;
-    }
-    if (o->schedule != NULL && (o->trials_given || o->iterations_given)) {
-        snprintf(msg, msglen, "--schedule and --interleave play one trial whose steps they "
-                 "give, so --trials and --iterations do not apply (--balance does)");
-        return -1;
-    }
-    return 0;
-}
-
 /* ------------------------------------------------------ the shared account */
 
 struct account *account_new(const struct bank_options *o)
@@ -200,6 +180,8 @@ static void go_serial(struct bank_options *o, const char *why)
                 "--iterations, session6 runs %ld updates per process so that it is)\n",
                 program_name(), why, o->iterations, BANK_SERIAL_ITERATIONS);
     } else {
+        o->short_trials = o->done;      /* --summary says how long each trial was */
+        o->short_iterations = o->iterations;
         o->iterations = BANK_SERIAL_ITERATIONS;
         fprintf(stderr, "%s: %s, so the two processes take turns: each now runs %ld updates "
                 "per trial, long enough for the scheduler to interrupt it between its read "
@@ -217,6 +199,7 @@ const char *bank_begin(struct bank_options *o)
     if ((o->finals = malloc((size_t)o->trials * sizeof *o->finals)) == NULL)
         return "malloc";
     o->done = 0;
+    o->short_trials = 0;
     if (o->trace != NULL && bank_trace_begin(o) == -1)
         return bank_trace_error(o);
     if (o->lengthen_when_serial && allowed_cpus() == 1)
@@ -254,14 +237,20 @@ static void print_summary(const struct bank_options *o, double seconds_per_trial
         max = o->finals[t] > max ? o->finals[t] : max;
         distance += (double)labs(o->finals[t] - o->balance);
     }
-    printf("\nTrials:                    %ld (%ld updates each way per trial)\n"
-           "Expected final balance:    %ld\n"
+    if (o->short_trials > 0)        /* the start gate gave up after these */
+        printf("\nTrials:                    %ld (%ld updates each way in the first %ld, "
+               "%ld in the other %ld)\n", o->done, o->short_iterations, o->short_trials,
+               o->iterations, o->done - o->short_trials);
+    else
+        printf("\nTrials:                    %ld (%ld updates each way per trial)\n",
+               o->done, o->iterations);
+    printf("Expected final balance:    %ld\n"
            "Wrong final balances:      %ld of %ld\n"
            "Smallest final balance:    %ld\n"
            "Largest final balance:     %ld\n"
            "Mean distance from it:     %.1f\n"
            "Time per trial:            %.3f ms\n",
-           o->done, o->iterations, o->balance, wrong, o->done, min, max,
+           o->balance, wrong, o->done, min, max,
            distance / (double)o->done, seconds_per_trial * 1e3);
 }
 
@@ -377,7 +366,7 @@ static void print_row(const struct schedule *s, int who, const char *what)
     printf("%-*s| %-*s| %ld", COLUMN, who == 1 ? what : "", COLUMN, who == 2 ? what : "",
            bank_trace_peek(s->acc));     /* not one of the process's reads */
     if (s->verbose && who != 0)
-        printf("  [pid %ld, parent %ld]", (long)getpid(), (long)getppid());
+        fputs(output_tag(), stdout);
     printf("\n");
 }
 

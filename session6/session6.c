@@ -13,32 +13,34 @@
 #include <sys/types.h>
 
 /* What each process is given: args=(balance,) */
-struct transaction {
+struct transaction { /* line:transaction */
     struct account *balance;
 };
 
 /* def withdraw(balance): */
-static int withdraw(void *arg)
+static int withdraw(void *arg) /* line:withdraw */
 {
     struct transaction *args = arg;
 
     bank_start_gate(args->balance, 1);              /* both loops start together */
     for (long i = 0; i < args->balance->iterations; i++) {      /* for _ in range(10000): */
-        long current = balance_read(args->balance); /* balance.value = balance.value - 1: read */
-        balance_write(args->balance, current - 1);  /*     ... and its write */
+        /* balance.value = balance.value - 1: a read, then a write */
+        long current = balance_read(args->balance);     /* line:read */
+        balance_write(args->balance, current - 1);      /* line:write */
     }
     return 0;
 }
 
 /* def deposit(balance): */
-static int deposit(void *arg)
+static int deposit(void *arg) /* line:deposit */
 {
     struct transaction *args = arg;
 
     bank_start_gate(args->balance, 2);
     for (long i = 0; i < args->balance->iterations; i++) {      /* for _ in range(10000): */
-        long current = balance_read(args->balance); /* balance.value = balance.value + 1: read */
-        balance_write(args->balance, current + 1);  /*     ... and its write */
+        /* balance.value = balance.value + 1: a read, then a write */
+        long current = balance_read(args->balance);
+        balance_write(args->balance, current + 1);
     }
     return 0;
 }
@@ -46,7 +48,7 @@ static int deposit(void *arg)
 /* def perform_transactions(): */
 static void perform_transactions(struct bank_options *opt)
 {
-    struct account *balance = account_new(opt);     /* balance = multiprocessing.Value('i', 100) */
+    struct account *balance = account_new(opt);     /* balance = multiprocessing.Value('i', 100) */ /* line:value */
     struct transaction args = { balance };
     struct bank_failure failed;
     pid_t p1, p2;
@@ -55,18 +57,18 @@ static void perform_transactions(struct bank_options *opt)
     if (balance == NULL)
         die("mmap");
     /* p1 = multiprocessing.Process(target=withdraw, args=(balance,)); p1.start() */
-    if ((p1 = proc_start(withdraw, &args)) == -1)
+    if ((p1 = proc_start(withdraw, &args)) == -1) /* line:start */
         die("fork");
     /* p2 = multiprocessing.Process(target=deposit, args=(balance,)); p2.start() */
     if ((p2 = proc_start(deposit, &args)) == -1) {
         proc_terminate_all(SIGTERM);
         die("fork");
     }
-    if ((rc = bank_join_both(p1, p2, &failed)) == -1)  /* p1.join(); p2.join() */
+    if ((rc = bank_join_both(p1, p2, &failed)) == -1)  /* p1.join(); p2.join() */ /* line:join */
         die("waitpid");
     if (rc == 1)
         fail_child(failed.name, failed.status);
-    bank_print_final(opt, balance);     /* print("Final balance = {}".format(balance.value)) */
+    bank_print_final(opt, balance);     /* print("Final balance = {}".format(balance.value)) */ /* line:print */
     account_free(balance);
 }
 
@@ -82,7 +84,7 @@ int main(int argc, char *argv[])
         die(failed);
     if (opt.lab != NULL)                    /* --schedule and the other labs: --help */
         return opt.lab(&opt);
-    for (long t = 0; t < opt.trials; t++)   /* for _ in range(10): */
+    for (long t = 0; t < opt.trials; t++)   /* for _ in range(10): */ /* line:trials */
         perform_transactions(&opt);         /*     perform_transactions() */
     bank_end(&opt);                         /* --summary */
     return fflush(stdout) == 0 ? 0 : 1;

@@ -10,9 +10,9 @@
 import multiprocessing
 
 
-def withdraw(balance):
+def withdraw(balance):  # line:withdraw
     for _ in range(10000):
-        balance.value = balance.value - 1
+        balance.value = balance.value - 1  # line:update
 
 
 def deposit(balance):
@@ -21,7 +21,7 @@ def deposit(balance):
 
 
 def perform_transactions():
-    balance = multiprocessing.Value('i', 100)
+    balance = multiprocessing.Value('i', 100)  # line:value
     p1 = multiprocessing.Process(target=withdraw, args=(balance,))
     p2 = multiprocessing.Process(target=deposit, args=(balance,))
     p1.start()

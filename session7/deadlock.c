@@ -5,7 +5,7 @@
  * locks lowest number first, so that cycle cannot form. docs/session7.md
  * ("Deadlock") explains it; docs/diagrams/deadlock.svg draws the cycle.
  */
-#include "options.h"
+#include "labs.h"
 
 #include "clock.h"
 #include "die.h"
@@ -101,14 +101,14 @@ static int transfer(struct bank2 *b, struct party *me)
 {
     int first = me->from, second = me->to;
 
-    if (b->ordered && first > second) {
+    if (b->ordered && first > second) { /* line:ordered */
         first = me->to;
         second = me->from;
     }
     wait_or_die(&me->go);
-    take(b, me, first);
+    take(b, me, first); /* line:first */
     wait_or_die(&me->go);
-    take(b, me, second);
+    take(b, me, second); /* line:second */
     b->balance[me->from] -= me->amount;
     b->balance[me->to] += me->amount;
     give_back(b, me, second);
@@ -209,8 +209,12 @@ static void run(struct bank2 *b)
             wait_for_change(b);
         say(b, p);
     }
-    /* Now both reach for their second lock at once. */
-    printf("P1 and P2 reach for their second lock\n");
+    /* Now both reach for their second lock at once; in the ordered run P2
+     * holds nothing yet and still waits for its first, lock 1. */
+    if (b->ordered)
+        printf("P1 reaches for its second lock; P2, holding none, still waits for lock 1\n");
+    else
+        printf("P1 and P2 reach for their second lock\n");
     if (sem_post(&b->party[0].go) == -1 || sem_post(&b->party[1].go) == -1)
         die("sem_post");
     while (!(b->party[0].done && b->party[1].done)) {

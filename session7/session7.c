@@ -14,37 +14,39 @@
 #include <sys/types.h>
 
 /* What each process is given: args=(balance, lock) */
-struct transaction {
+struct transaction { /* line:transaction */
     struct account *balance;
     struct lock *lock;
 };
 
 /* def withdraw(balance, lock): */
-static int withdraw(void *arg)
+static int withdraw(void *arg) /* line:withdraw */
 {
     struct transaction *args = arg;
 
     bank_start_gate(args->balance, 1);              /* both loops start together */
     for (long i = 0; i < args->balance->iterations; i++) {      /* for _ in range(10000): */
-        lock_acquire_or_die(args->lock);                /* lock.acquire(): sem_wait, lock.c */
-        long current = balance_read(args->balance); /* balance.value = balance.value - 1: read */
-        balance_write(args->balance, current - 1);  /*     ... and its write */
-        lock_release_or_die(args->lock);                /* lock.release(): sem_post */
+        lock_acquire_or_die(args->lock);        /* lock.acquire(): sem_wait, lock.c */ /* line:acquire */
+        /* balance.value = balance.value - 1: a read, then a write */
+        long current = balance_read(args->balance);     /* line:read */
+        balance_write(args->balance, current - 1);      /* line:write */
+        lock_release_or_die(args->lock);        /* lock.release(): sem_post */ /* line:release */
     }
     return 0;
 }
 
 /* def deposit(balance, lock): */
-static int deposit(void *arg)
+static int deposit(void *arg) /* line:deposit */
 {
     struct transaction *args = arg;
 
     bank_start_gate(args->balance, 2);
     for (long i = 0; i < args->balance->iterations; i++) {      /* for _ in range(10000): */
-        lock_acquire_or_die(args->lock);                /* lock.acquire(): sem_wait, lock.c */
-        long current = balance_read(args->balance); /* balance.value = balance.value + 1: read */
-        balance_write(args->balance, current + 1);  /*     ... and its write */
-        lock_release_or_die(args->lock);                /* lock.release(): sem_post */
+        lock_acquire_or_die(args->lock);        /* lock.acquire(): sem_wait, lock.c */
+        /* balance.value = balance.value + 1: a read, then a write */
+        long current = balance_read(args->balance);
+        balance_write(args->balance, current + 1);
+        lock_release_or_die(args->lock);        /* lock.release(): sem_post */
     }
     return 0;
 }
@@ -52,8 +54,8 @@ static int deposit(void *arg)
 /* def perform_transactions(): */
 static void perform_transactions(struct bank_options *opt)
 {
-    struct account *balance = account_new(opt);     /* balance = multiprocessing.Value('i', 100) */
-    struct lock *lock = shared_alloc(sizeof *lock);     /* lock = multiprocessing.Lock() */
+    struct account *balance = account_new(opt);     /* balance = multiprocessing.Value('i', 100) */ /* line:value */
+    struct lock *lock = shared_alloc(sizeof *lock);     /* lock = multiprocessing.Lock() */ /* line:lock */
     struct transaction args = { balance, lock };
     struct bank_failure failed;
     pid_t p1, p2;
@@ -61,22 +63,22 @@ static void perform_transactions(struct bank_options *opt)
 
     if (balance == NULL || lock == NULL)
         die("mmap");
-    if ((rc = lock_init(lock, opt->lock_kind)) != 0)    /* sem_init(&lock->u.sem, 1, 1): lock.c */
+    if ((rc = lock_init(lock, opt->lock_kind)) != 0)    /* sem_init(&lock->u.sem, 1, 1): lock.c */ /* line:lock-init */
         die_errnum("lock_init", rc);
     /* p1 = multiprocessing.Process(target=withdraw, args=(balance, lock)); p1.start() */
-    if ((p1 = proc_start(withdraw, &args)) == -1)
+    if ((p1 = proc_start(withdraw, &args)) == -1) /* line:start */
         die("fork");
     /* p2 = multiprocessing.Process(target=deposit, args=(balance, lock)); p2.start() */
     if ((p2 = proc_start(deposit, &args)) == -1) {
         proc_terminate_all(SIGTERM);
         die("fork");
     }
-    if ((rc = bank_join_both(p1, p2, &failed)) == -1)  /* p1.join(); p2.join() */
+    if ((rc = bank_join_both(p1, p2, &failed)) == -1)  /* p1.join(); p2.join() */ /* line:join */
         die("waitpid");
     if (rc == 1)
         fail_child(failed.name, failed.status);
-    bank_print_final(opt, balance);     /* print("Final balance = {}".format(balance.value)) */
-    lock_destroy(lock);
+    bank_print_final(opt, balance);     /* print("Final balance = {}".format(balance.value)) */ /* line:print */
+    lock_destroy(lock); /* line:destroy */
     shared_free(lock, sizeof *lock);
     account_free(balance);
 }
@@ -93,7 +95,7 @@ int main(int argc, char *argv[])
         die(failed);
     if (opt.lab != NULL)                    /* --schedule and the other labs: --help */
         return opt.lab(&opt);
-    for (long t = 0; t < opt.trials; t++)   /* for _ in range(10): */
+    for (long t = 0; t < opt.trials; t++)   /* for _ in range(10): */ /* line:trials */
         perform_transactions(&opt);         /*     perform_transactions() */
     bank_end(&opt);                         /* --summary */
     return fflush(stdout) == 0 ? 0 : 1;

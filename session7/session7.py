@@ -4,11 +4,11 @@
 import multiprocessing
 
 
-def withdraw(balance, lock):
+def withdraw(balance, lock):  # line:withdraw
     for _ in range(10000):
-        lock.acquire()
-        balance.value = balance.value - 1
-        lock.release()
+        lock.acquire()  # line:acquire
+        balance.value = balance.value - 1  # line:update
+        lock.release()  # line:release
 
 
 def deposit(balance, lock):
@@ -19,8 +19,8 @@ def deposit(balance, lock):
 
 
 def perform_transactions():
-    balance = multiprocessing.Value('i', 100)
-    lock = multiprocessing.Lock()
+    balance = multiprocessing.Value('i', 100)  # line:value
+    lock = multiprocessing.Lock()  # line:lock
     p1 = multiprocessing.Process(target=withdraw, args=(balance, lock))
     p2 = multiprocessing.Process(target=deposit, args=(balance, lock))
     p1.start()

@@ -18,10 +18,10 @@
 #include <unistd.h>
 
 /* The tutorial's square(n): runs in a worker, once for each item. */
-static long square(long n)
+static long square(long n) /* line:square */
 {
     printf("Worker process id for %ld: %ld\n", n, (long)getpid());  /* print(...os.getpid()) */
-    return n * n;                                                   /* return n * n */
+    return n * n;                                                   /* return n * n */ /* line:return */
 }
 
 int main(int argc, char *argv[])
@@ -44,14 +44,14 @@ int main(int argc, char *argv[])
         die("sigaction");
     labs_start(&opt);                       /* --timeline: its clock starts */
 
-    p = pool_new_with(&opt.pool);   /* p = multiprocessing.Pool(): fork()s the workers */
+    p = pool_new_with(&opt.pool);   /* p = multiprocessing.Pool(): fork()s the workers */ /* line:pool */
     if (p == NULL)
         die("starting the pool");
-    if (pool_map(p, square, opt.items, opt.n, (size_t)opt.chunksize,
-                 result) == -1)                         /* result = p.map(square, mylist) */
+    if (pool_map(p, square, opt.items, opt.n, (size_t)opt.chunksize, /* line:map */
+                 result) == -1)                         /* result = p.map(square, mylist) */ /* line:map-end */
         lab_map_failed(p);              /* a worker died: one line, exit 1 */
-    pool_close(p);                      /* no more work: each worker sees EOF */
-    if (pool_join(p) == -1)             /* and exits; every one is reaped */
+    pool_close(p);                      /* no more work: each worker sees EOF */ /* line:close */
+    if (pool_join(p) == -1)             /* and exits; every one is reaped */ /* line:join */
         fail("%s", pool_error(p));
     labs_joined();                      /* --summary: the pool's clock stops */
 

@@ -7,15 +7,15 @@ import multiprocessing
 import os
 
 
-def square(n):
+def square(n):  # line:square
     # flush: into a pipe, print() buffers, and the pool's workers are
     # terminated at exit with their buffers unwritten.
     print("Worker process id for {0}: {1}".format(n, os.getpid()), flush=True)
-    return n * n
+    return n * n  # line:return
 
 
 if __name__ == "__main__":
     mylist = [1, 2, 3, 4, 5]
-    p = multiprocessing.Pool()
-    result = p.map(square, mylist)
+    p = multiprocessing.Pool()  # line:pool
+    result = p.map(square, mylist)  # line:map
     print(result)

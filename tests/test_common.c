@@ -108,7 +108,7 @@ static int parse_demo(char *line, struct demo_options *o, char *msg, size_t msgl
         { "file", 'f', "FILE", "where", .text = &o->file },
         { 0 },
     };
-    const struct arg_table table = { "", rows, 20, 0, "" };
+    const struct arg_table table = { "", rows, 20, 0, "", NULL };
     char *argv[8] = { "demo" };
     int argc = 1;
 
@@ -168,6 +168,59 @@ START_TEST(arg_parse_refuses_operands_when_the_table_takes_none)
     ck_assert_int_eq(parse_demo(line, &o, msg, sizeof msg), -1);
     ck_assert_ptr_nonnull(strstr(msg, "unexpected argument 'extra' ("));
     ck_assert_ptr_nonnull(strstr(msg, " takes options only)"));
+}
+END_TEST
+
+/* Which options go together: a table of four switches and its rules. */
+static int parse_rules(char *line, char *msg, size_t msglen)
+{
+    int a, b, c, d;
+    const struct arg_option rows[] = {
+        { "a", 0, NULL, "", .flag = &a }, { "b", 0, NULL, "", .flag = &b },
+        { "c", 0, NULL, "", .flag = &c }, { "d", 0, NULL, "", .flag = &d }, { 0 },
+    };
+    const struct arg_rule rules[] = {
+        { "a", ARG_NONE_OF, "c d", "--a does not go with --{with}" },
+        { "b", ARG_ONE_OF, "d -", "--b needs --d or an operand" },
+        { "c", ARG_EXACTLY_ONE_OF, "b d", "--c needs exactly one of --b and --d" },
+        { 0 },
+    };
+    const struct arg_table table = { "", rows, 20, 1, "", rules };
+    char *argv[8] = { "demo" };
+    int argc = 1;
+
+    for (char *word = strtok(line, " "); word != NULL && argc < 7; word = strtok(NULL, " "))
+        argv[argc++] = word;
+    argv[argc] = NULL;
+    optind = 0;
+    return arg_parse(argc, argv, &table, NULL, msg, msglen);
+}
+
+static const struct {
+    const char *line, *msg;     /* msg NULL: the rules hold */
+} rule_lines[] = {
+    { "--a", NULL },
+    { "--a --d", "--a does not go with --d" },
+    { "--a --d --c", "--a does not go with --c" },
+    { "--b", "--b needs --d or an operand" },
+    { "--b 7", NULL },
+    { "--b --d", NULL },
+    { "--c", "--c needs exactly one of --b and --d" },
+    { "--c --d", NULL },
+    { "--c --b --d", "--c needs exactly one of --b and --d" },
+};
+
+START_TEST(arg_parse_checks_which_options_go_together)
+{
+    char line[64], msg[ARG_MSG_SIZE] = "";
+
+    snprintf(line, sizeof line, "%s", rule_lines[_i].line);
+    if (rule_lines[_i].msg == NULL) {
+        ck_assert_msg(parse_rules(line, msg, sizeof msg) == 0, "%s: %s", line, msg);
+    } else {
+        ck_assert_int_eq(parse_rules(line, msg, sizeof msg), -1);
+        ck_assert_str_eq(msg, rule_lines[_i].msg);
+    }
 }
 END_TEST
 
@@ -869,12 +922,36 @@ static void program_started_with_sigpipe_ignored(void)
 }
 
 /* A program started with SIGPIPE ignored keeps it ignored in its children
- * (no handler replaces SIG_IGN), so a child whose stdout has no reader
- * gets EPIPE: one line, exit 1, not a silent death by SIGPIPE. */
+ * (no handler replaces SIG_IGN), and a child whose stdout has no reader ends
+ * as every tool of a pipeline does: quietly, as if by SIGPIPE (exit status
+ * 128 + SIGPIPE, since the signal itself stays ignored), and so does the
+ * program: no line about a write error. */
 START_TEST(a_child_ignoring_sigpipe_ends_when_stdout_has_no_reader)
 {
-    assert_demo(program_started_with_sigpipe_ignored, DEMO_READER_GONE, 1 << 8,
-                "demo: write error: Broken pipe\n");
+    assert_demo(program_started_with_sigpipe_ignored, DEMO_READER_GONE, (128 + SIGPIPE) << 8,
+                "");
+}
+END_TEST
+
+/* SIGPIPE ignored before the program started (nohup): it stays ignored,
+ * and the program ends as if by SIGPIPE: no line, exit status 141. */
+static void program_printing_with_sigpipe_ignored(void)
+{
+    signal(SIGPIPE, SIG_IGN);
+    die_init("demo");
+    for (;;)
+        if (printf("%s\n", "more than a pipe holds, at last") < 0 || fflush(stdout) == EOF)
+            break;
+    exit(0);
+}
+
+START_TEST(a_reader_gone_with_sigpipe_ignored_on_entry_ends_as_if_by_sigpipe)
+{
+    struct demo d;
+
+    demo_start(&d, program_printing_with_sigpipe_ignored, DEMO_READER_GONE);
+    ck_assert_int_eq(demo_finish(&d, 5), (128 + SIGPIPE) << 8);
+    ck_assert_str_eq(d.err, "");
 }
 END_TEST
 
@@ -1032,6 +1109,7 @@ Suite *suite_common(void)
     TCase *die_tc = add_case(s, "die", 10, children_never_run_the_parents_atexit_handlers,
                              a_full_stdout_is_one_write_error_line_and_exit_1,
                              a_child_ignoring_sigpipe_ends_when_stdout_has_no_reader,
+                             a_reader_gone_with_sigpipe_ignored_on_entry_ends_as_if_by_sigpipe,
                              a_child_that_failed_first_has_the_only_line,
                              die_init_keeps_descriptors_0_to_2_taken,
                              sigterm_ends_the_program_even_when_a_child_ignores_it,
@@ -1040,5 +1118,6 @@ Suite *suite_common(void)
 
     add_loop(die_tc, each_ending_prints_its_line_and_exit_status, endings);
     add_loop(args, arg_parse_says_what_is_wrong, bad_demo_lines);
+    add_loop(args, arg_parse_checks_which_options_go_together, rule_lines);
     return s;
 }

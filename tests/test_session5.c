@@ -27,7 +27,7 @@ static void expect_message(struct conn *c, const char *want, size_t want_len)
     char *msg;
     size_t len;
 
-    ck_assert_int_eq(conn_recv(c, PIPE_MAX_MESSAGE, &msg, &len), 1);
+    ck_assert_int_eq(conn_recv(c, PIPE_MAX_MSG, &msg, &len), 1);
     ck_assert_uint_eq(len, want_len);
     ck_assert_int_eq(memcmp(msg, want, len), 0);
     free(msg);
@@ -44,7 +44,7 @@ static void round_trip(int duplex)
     conn_close(&sender);
     for (size_t i = 0; i < 4; i++)
         expect_message(&receiver, msgs[i], strlen(msgs[i]));
-    ck_assert_int_eq(conn_recv(&receiver, PIPE_MAX_MESSAGE, &(char *){ NULL }, &(size_t){ 0 }), 0);
+    ck_assert_int_eq(conn_recv(&receiver, PIPE_MAX_MSG, &(char *){ NULL }, &(size_t){ 0 }), 0);
     conn_close(&receiver);
 }
 
@@ -181,7 +181,7 @@ START_TEST(a_message_larger_than_the_pipe_buffer_arrives_intact)
     if (pid == 0)
         _exit(conn_send(&sender, big, size) == 0 ? 0 : 1);
     conn_close(&sender);
-    ck_assert_int_eq(conn_recv(&receiver, PIPE_MAX_MESSAGE, &msg, &len), 1);
+    ck_assert_int_eq(conn_recv(&receiver, PIPE_MAX_MSG, &msg, &len), 1);
     ck_assert_uint_eq(len, size);
     ck_assert_int_eq(memcmp(msg, big, size), 0);
     assert_exits_0(pid);
@@ -220,7 +220,7 @@ START_TEST(an_oversized_length_is_refused_before_allocating)
     ck_assert_int_eq(pipe_new(1, &receiver, &sender), 0);
     frame_encode_header(0xFFFFFFFFu, header);   /* 4 GiB, and nothing follows */
     ck_assert_int_eq(write(sender.wfd, header, sizeof header), (ssize_t)sizeof header);
-    ck_assert_int_eq(conn_recv(&receiver, PIPE_MAX_MESSAGE, &msg, &len), -1);
+    ck_assert_int_eq(conn_recv(&receiver, PIPE_MAX_MSG, &msg, &len), -1);
     ck_assert_int_eq(errno, EMSGSIZE);
     conn_close(&receiver);
     conn_close(&sender);
@@ -717,86 +717,6 @@ START_TEST(the_lesson_file_is_short_and_uses_the_tutorials_names)
 }
 END_TEST
 
-/* Line n (from 1) of path, or "" past the end. */
-static void nth_line(const char *path, int n, char *out, size_t size)
-{
-    FILE *f = fopen(path, "r");
-
-    ck_assert_msg(f != NULL, "cannot open %s", path);
-    out[0] = '\0';
-    for (int i = 1; i <= n && fgets(out, (int)size, f) != NULL; i++)
-        if (i == n) {
-            fclose(f);
-            return;
-        }
-    out[0] = '\0';
-    fclose(f);
-}
-
-/* One citation of the docs' Python -> C table, "`code` (N)": line N of the
- * file holds the code (up to a first "...", ";" or ":", which the table
- * uses to shorten it). Returns 1 when it checked one. */
-static int check_citation(const char *path, const char *code, size_t len, int n)
-{
-    char want[256], line[1024];
-    size_t cut = strcspn(code, ";:");
-
-    if (cut > len)
-        cut = len;
-    snprintf(want, sizeof want, "%.*s", (int)cut, code);
-    if (strstr(want, "...") != NULL)
-        *strstr(want, "...") = '\0';
-    nth_line(path, n, line, sizeof line);
-    ck_assert_msg(strstr(line, want) != NULL, "docs/session5.md cites %s:%d for '%s', "
-                  "but that line is: %s", path, n, want, line);
-    return 1;
-}
-
-/* The line numbers in docs/session5.md's Python -> C table are the lines
- * of session5.py (first column) and session5.c (second) they name. */
-START_TEST(the_docs_table_cites_the_right_lines)
-{
-    static const char *const files[] = { "session5/session5.py", "session5/session5.c" };
-    FILE *f = fopen("docs/session5.md", "r");
-    char row[2048];
-    int in_table = 0, checked = 0;
-
-    ck_assert_ptr_nonnull(f);
-    while (fgets(row, sizeof row, f) != NULL) {
-        char *cell[3], *p = row;
-
-        if (strstr(row, "| Python (`session5.py`) | C (`session5.c`) |") != NULL) {
-            in_table = 1;
-            continue;
-        }
-        if (!in_table)
-            continue;
-        if (row[0] != '|')
-            break;
-        for (int c = 0; c < 3; c++) {
-            cell[c] = p = strchr(p, '|') + 1;
-            ck_assert_ptr_nonnull(strchr(p, '|'));
-        }
-        for (int c = 0; c < 2; c++) {
-            char *end = strchr(cell[c], '|');
-
-            for (char *q = cell[c]; (q = strchr(q, '`')) != NULL && q < end; ) {
-                char *close_tick = strchr(q + 1, '`');
-                int n;
-
-                ck_assert_ptr_nonnull(close_tick);
-                if (sscanf(close_tick + 1, " (%d", &n) == 1 && close_tick[1] == ' '
-                    && close_tick[2] == '(')
-                    checked += check_citation(files[c], q + 1, (size_t)(close_tick - q - 1), n);
-                q = close_tick + 1;
-            }
-        }
-    }
-    fclose(f);
-    ck_assert_int_ge(checked, 25);
-}
-END_TEST
-
 /* --wait: the tutorial's lines in a valid order, then one line with the
  * CPU both processes used. Returns the output without that line. */
 static char *without_cpu_line(const char *out, const char *how)
@@ -855,25 +775,58 @@ END_TEST
  * of lines, and the test stops reading after the first. */
 #define LONG_LIST 30000
 
-START_TEST(wait_spin_maps_no_named_memory_and_stops_on_ctrl_c)
+/* Starts session5 --wait=spin with LONG_LIST messages and returns once
+ * both children run, their pids in kids[0] (p1, the sender) and kids[1]
+ * (p2, the receiver): Linux lists a process's children in the order they
+ * were forked. */
+static void start_long_spin_run(struct spawned *s, pid_t kids[2])
 {
     char **argv = calloc(LONG_LIST + 4, sizeof *argv);
-    struct spawned s;
-    struct run r;
-    pid_t kids[8];
-    int n, argc = 0, anonymous = 0;
+    pid_t found[8];
+    int argc = 0;
 
     ck_assert_ptr_nonnull(argv);
     argv[argc++] = "session5/session5";
     argv[argc++] = "--wait=spin";
     for (int i = 0; i < LONG_LIST; i++)
         argv[argc++] = "a-message";
-    ck_assert_int_eq(spawn_start(&s, argv), 0);
+    ck_assert_int_eq(spawn_start(s, argv), 0);
     free(argv);
-    ck_assert_int_eq(spawn_wait_for(&s, "Sent the message: a-message\n", RUN_TIMEOUT), 0);
-    ck_assert_int_eq(wait_for_children(s.pid, 2, RUN_TIMEOUT), 0);
-    n = children_of(s.pid, kids, 8);
-    ck_assert_int_eq(n, 2);
+    ck_assert_int_eq(spawn_wait_for(s, "Sent the message: a-message\n", RUN_TIMEOUT), 0);
+    ck_assert_int_eq(wait_for_children(s->pid, 2, RUN_TIMEOUT), 0);
+    ck_assert_int_eq(children_of(s->pid, found, 8), 2);
+    kids[0] = found[0];
+    kids[1] = found[1];
+}
+
+/* A spinning sender never learns that its receiver died: it would wait for
+ * the box to empty for ever. The parent joins whichever child ends first,
+ * sees p2 killed, and stops p1: exit 1, one line, nothing left behind. */
+START_TEST(wait_spin_receiver_killed_ends_the_run)
+{
+    struct spawned s;
+    struct run r;
+    pid_t kids[2];
+
+    start_long_spin_run(&s, kids);
+    ck_assert_int_eq(kill(kids[1], SIGKILL), 0);
+    spawn_finish(&s, RUN_TIMEOUT, &r);      /* reads on: the sender goes on sending */
+    ck_assert_msg(!r.timed_out, "the sender spun on after its receiver died");
+    ck_assert_int_eq(run_exit_code(&r), 1);
+    ck_assert_str_eq(r.err, "session5: process p2 (receiver) was killed by SIGKILL\n");
+    ck_assert_int_eq(r.strays, 0);
+    run_free(&r);
+}
+END_TEST
+
+START_TEST(wait_spin_maps_no_named_memory_and_stops_on_ctrl_c)
+{
+    struct spawned s;
+    struct run r;
+    pid_t kids[2];
+    int n = 2, anonymous = 0;
+
+    start_long_spin_run(&s, kids);
     for (int k = 0; k < n; k++) {
         char path[64], line[512];
         FILE *maps;
@@ -899,17 +852,10 @@ END_TEST
 
 /* ---------------------------------------------------------- the contract */
 
-START_TEST(help_names_every_option)
-{
-    static const char *const mentions[] = {
-        "--oneway", "--duplex", "--lockstep", "--bytes", "--both-send", "--verbose",
-        "--wait", "sleep", "spin",
-        "--help", "default: hello hey hru? END", "docs/session5.md", NULL,
-    };
-
-    assert_help("session5/session5", mentions);
-}
-END_TEST
+HELP_TEST(help_names_every_option, "session5/session5",
+          "--oneway", "--duplex", "--lockstep", "--bytes", "--both-send", "--verbose",
+          "--wait", "sleep", "spin",
+          "--help", "default: hello hey hru? END", "docs/session5.md")
 
 static const struct bad_usage bad_inputs[] = {
     { "session5/session5 --bytes 268435457", "session5: --bytes 268435457 is out of range" },
@@ -960,8 +906,7 @@ Suite *suite_session5(void)
                            both_send_below_the_buffers_completes,
                            both_send_above_the_buffers_is_a_reported_deadlock,
                            python_twin_prints_the_same_lines, help_names_every_option,
-                           the_lesson_file_is_short_and_uses_the_tutorials_names,
-                           the_docs_table_cites_the_right_lines);
+                           the_lesson_file_is_short_and_uses_the_tutorials_names);
 
     add_case(s, "spin", 30, spin_messages_arrive_whole_both_ways,
              spin_last_message_before_close_is_not_lost,
@@ -973,5 +918,6 @@ Suite *suite_session5(void)
     add_loop(prog, bad_input_exits_2_with_one_line, bad_inputs);
     add_loop(prog, wait_prints_the_tutorials_lines_then_the_cpu_used, wait_runs);
     tcase_add_test(prog, wait_spin_maps_no_named_memory_and_stops_on_ctrl_c);
+    tcase_add_test(prog, wait_spin_receiver_killed_ends_the_run);
     return s;
 }

@@ -388,16 +388,9 @@ START_TEST(compare_table_puts_the_two_side_by_side)
 }
 END_TEST
 
-START_TEST(help_lists_every_option)
-{
-    static const char *const mentions[] = {
-        "--trials=N", "--iterations=N", "--balance=N", "--summary", "--csv", "--verbose",
-        "--schedule=STEPS", "--interleave", "--value-lock", "at most 200 steps", "taskset", NULL,
-    };
-
-    assert_help("session6/session6", mentions);
-}
-END_TEST
+HELP_TEST(help_lists_every_option, "session6/session6",
+          "--trials=N", "--iterations=N", "--balance=N", "--summary", "--csv", "--verbose",
+          "--schedule=STEPS", "--interleave", "--value-lock", "at most 200 steps", "taskset")
 
 static const struct bad_usage bad_inputs[] = {
     { "session6/session6 --trials 0", "session6: --trials 0 is out of range (accepted: 1..100000)" },
@@ -453,81 +446,7 @@ START_TEST(python_twin_prints_ten_final_balances)
 }
 END_TEST
 
-/* The Python -> C tables of docs/session6.md and docs/session7.md cite
- * lines of the lesson files ("line 49: `account_new(opt)`", "lines 27-28:
- * ...", "lines 29 / 44: ..."): the code named must be on those lines. */
-static char **read_lines(const char *path, int *count)
-{
-    static char *lines[512];
-    static char text[65536];
-    FILE *f = fopen(path, "r");
-    size_t len;
-
-    ck_assert_ptr_nonnull(f);
-    len = fread(text, 1, sizeof text - 1, f);
-    fclose(f);
-    text[len] = '\0';
-    *count = 0;
-    for (char *p = text; *p != '\0' && *count < 512; ) {
-        char *nl = strchr(p, '\n');
-
-        lines[(*count)++] = p;
-        if (nl == NULL)
-            break;
-        *nl = '\0';
-        p = nl + 1;
-    }
-    return lines;
-}
-
-static int check_cited_lines(const char *page, const char *lesson)
-{
-    FILE *f = fopen(page, "r");
-    char row[2048];
-    int count, checked = 0;
-    char **code = read_lines(lesson, &count);
-
-    ck_assert_ptr_nonnull(f);
-    while (fgets(row, sizeof row, f) != NULL) {
-        for (char *p = row; (p = strstr(p, "line")) != NULL; p++) {
-            int first, last = -1, used = 0;
-            char name[128];
-
-            if (sscanf(p, "lines %d-%d: `%n", &first, &last, &used) == 2 && used > 0) {
-            } else if (sscanf(p, "lines %d / %d: `%n", &first, &last, &used) == 2 && used > 0) {
-                first = last = first;   /* the first of the two is checked */
-            } else if (sscanf(p, "line %d: `%n", &first, &used) == 1 && used > 0) {
-                last = first;
-            } else {
-                continue;
-            }
-            snprintf(name, sizeof name, "%.*s", (int)strcspn(p + used, "({`"), p + used);
-            while (strlen(name) > 0 && name[strlen(name) - 1] == ' ')
-                name[strlen(name) - 1] = '\0';
-            ck_assert_msg(first >= 1 && last <= count && first <= last, "%s: line %d", page, first);
-            {
-                int found = 0;
-
-                for (int n = first; n <= last; n++)
-                    found |= strstr(code[n - 1], name) != NULL;
-                ck_assert_msg(found, "%s cites %s lines %d-%d for '%s', which are not there",
-                              page, lesson, first, last, name);
-            }
-            checked++;
-        }
-    }
-    fclose(f);
-    return checked;
-}
-
-START_TEST(docs_cite_real_lines_of_the_lessons)
-{
-    ck_assert_int_ge(check_cited_lines("docs/session6.md", "session6/session6.c"), 6);
-    ck_assert_int_ge(check_cited_lines("docs/session7.md", "session7/session7.c"), 6);
-}
-END_TEST
-
-/* The machinery in common/bank.c, without running a program. */
+/* The machinery in session6/bank.c, without running a program. */
 START_TEST(read_then_write_is_two_steps_that_can_lose_an_update)
 {
     struct bank_options o;
@@ -553,7 +472,7 @@ START_TEST(options_are_parsed_from_one_table)
     char *too_much[] = { "session6", "--balance=1000000001", NULL };
     struct bank_options o;
     const struct arg_option rows[] = { BANK_OPTION_ROWS(&o), { 0 } };
-    const struct arg_table table = { "", rows, 23, 0, "" };
+    const struct arg_table table = { "", rows, 23, 0, "", NULL };
     char msg[256];
 
     bank_options_init(&o);
@@ -571,11 +490,40 @@ START_TEST(options_are_parsed_from_one_table)
     ck_assert_str_eq(msg, "--balance 1000000001 is out of range (accepted: 0..1000000000)");
     ck_assert_int_eq(bank_set_interleave(&o, NULL, msg, sizeof msg), 0);
     ck_assert_str_eq(o.schedule, "1212");
-    o.summary = 0;
-    o.trials_given = 0;
-    ck_assert_int_eq(bank_check_options(&o, msg, sizeof msg), 0);
-    o.csv = o.summary = 1;
-    ck_assert_int_eq(bank_check_options(&o, msg, sizeof msg), -1);
+}
+END_TEST
+
+/* The shared rules: --csv with --summary or --verbose, --schedule or
+ * --interleave with --csv, --summary, --trials or --iterations. */
+static struct {                 /* not const: getopt may permute argv */
+    int argc;
+    char *argv[4];
+    const char *msg;
+} bank_rule_lines[] = {
+    { 3, { "session6", "--csv", "--verbose" }, "--csv and --verbose cannot be combined" },
+    { 3, { "session6", "--interleave", "--summary" }, "--schedule and --interleave print" },
+    { 3, { "session6", "--schedule=1122", "--trials=2" }, "--trials and --iterations do not" },
+    { 3, { "session6", "--interleave", "--balance=5" }, NULL },
+};
+
+START_TEST(shared_options_that_do_not_go_together_are_refused)
+{
+    struct bank_options o;
+    const struct arg_option rows[] = { BANK_OPTION_ROWS(&o), { 0 } };
+    const struct arg_rule rules[] = { BANK_RULES, { 0 } };
+    const struct arg_table table = { "", rows, 23, 0, "", rules };
+    char msg[256] = "";
+
+    bank_options_init(&o);
+    optind = 0;
+    if (bank_rule_lines[_i].msg == NULL) {
+        ck_assert_int_eq(arg_parse(bank_rule_lines[_i].argc, bank_rule_lines[_i].argv, &table,
+                                   &o, msg, sizeof msg), 0);
+    } else {
+        ck_assert_int_eq(arg_parse(bank_rule_lines[_i].argc, bank_rule_lines[_i].argv, &table,
+                                   &o, msg, sizeof msg), -1);
+        ck_assert_ptr_nonnull(strstr(msg, bank_rule_lines[_i].msg));
+    }
 }
 END_TEST
 
@@ -601,8 +549,7 @@ Suite *suite_session6(void)
                               summary_follows_the_balances, verbose_tags_child_lines_with_pids,
                               help_lists_every_option, too_long_a_schedule_is_bad_input,
                               python_twin_prints_ten_final_balances,
-                              compare_table_puts_the_two_side_by_side,
-                              docs_cite_real_lines_of_the_lessons);
+                              compare_table_puts_the_two_side_by_side);
     TCase *schedule = add_case(s, "schedule", 30, interleave_loses_an_update_as_in_the_tutorial,
                                interleave_is_schedule_1212, interleave_is_the_same_every_run,
                                schedules_1122_and_2211_end_correct, longest_schedule_is_played,
@@ -611,11 +558,12 @@ Suite *suite_session6(void)
                               one_cpu_with_iterations_keeps_them_and_warns,
                               one_cpu_forced_schedule_still_loses_the_update,
                               one_cpu_value_lock_makes_the_loops_long_too);
-    add_case(s, "bank", 5, read_then_write_is_two_steps_that_can_lose_an_update,
-             options_are_parsed_from_one_table, schedule_strings_are_checked);
+    TCase *bank = add_case(s, "bank", 5, read_then_write_is_two_steps_that_can_lose_an_update,
+                           options_are_parsed_from_one_table, schedule_strings_are_checked);
 
     add_loop(program, bad_input_exits_2_with_one_line, bad_inputs);
     add_loop(schedule, every_schedule_ends_where_its_steps_say, schedules);
+    add_loop(bank, shared_options_that_do_not_go_together_are_refused, bank_rule_lines);
     tcase_add_checked_fixture(one_cpu, save_cpus, restore_cpus);
     return s;
 }

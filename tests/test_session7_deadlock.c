@@ -53,7 +53,7 @@ START_TEST(one_global_lock_order_completes_both_transfers)
         "Each takes the lock of the lower-numbered account first.\n"
         "P1: holds lock 1\n"
         "P2: waits for lock 1 (P1 holds it)\n"
-        "P1 and P2 reach for their second lock\n"
+        "P1 reaches for its second lock; P2, holding none, still waits for lock 1\n"
         "Account 1 = 80, account 2 = 120 (expected 80 and 120)\n");
     ck_assert_str_eq(r.err, "");
     run_free(&r);
@@ -99,13 +99,8 @@ START_TEST(ordered_transfers_start_from_balance)
 }
 END_TEST
 
-START_TEST(help_mentions_deadlock_and_ordered)
-{
-    static const char *const mentions[] = { "--deadlock", "--ordered", NULL };
-
-    assert_help("session7/session7", mentions);
-}
-END_TEST
+HELP_TEST(help_mentions_deadlock_and_ordered, "session7/session7",
+          "--deadlock", "--ordered")
 
 Suite *suite_session7_deadlock(void)
 {

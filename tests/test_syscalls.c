@@ -1,6 +1,7 @@
 /* test_syscalls.c - tools/syscalls counts what strace saw, and every claim
- * docs/syscalls.md makes about the calls underneath Python (and C) holds in
- * a real strace of the program it names.
+ * the docs make about the calls underneath Python (and C) holds in a real
+ * strace of the program it names (docs/syscalls.md explains the tables; each
+ * session's is on its docs/sessionN-further.md).
  *
  * A claim is a marker on the line before the sentence that makes it:
  *
@@ -15,6 +16,7 @@
 #include "testutil.h"
 
 #include <check.h>
+#include <glob.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,16 +28,8 @@
 struct claim {
     char side[4], what[64], kind[32], op[4];
     long n;
-    int line;
+    char where[64];         /* page:line */
 };
-
-static int have(const char *tool)
-{
-    char cmd[128];
-
-    snprintf(cmd, sizeof cmd, "command -v %s >/dev/null 2>&1", tool);
-    return system(cmd) == 0;
-}
 
 /* The count of kind in "kind count\n..." (tools/syscalls' counts), or -1. */
 static long count_of(const char *counts, const char *kind)
@@ -59,12 +53,13 @@ static int holds(long have_n, const char *op, long n)
     return -1;
 }
 
-static int read_claims(const char *page, struct claim *c, int max)
+/* Adds the claims of one page to c[*n..max-1]. */
+static void read_page_claims(const char *page, struct claim *c, int *n, int max)
 {
     FILE *f = fopen(page, "r");
     char *line = NULL;
     size_t cap = 0;
-    int n = 0, no = 0;
+    int no = 0;
 
     ck_assert_msg(f != NULL, "cannot open %s", page);
     while (getline(&line, &cap, f) != -1) {
@@ -73,16 +68,28 @@ static int read_claims(const char *page, struct claim *c, int max)
         no++;
         if (m == NULL)
             continue;
-        ck_assert_msg(n < max, "%s: more than %d claims", page, max);
-        c[n].line = no;
-        ck_assert_msg(sscanf(m + strlen(MARKER), " %3s %63s %31s %3s %ld -->", c[n].side,
-                             c[n].what, c[n].kind, c[n].op, &c[n].n) == 5,
-                      "%s:%d: a claim is 'SIDE WHAT KIND OP N'", page, no);
-        ck_assert_msg(holds(0, c[n].op, 0) != -1, "%s:%d: OP is ==, >= or <=", page, no);
-        n++;
+        ck_assert_msg(*n < max, "more than %d claims", max);
+        snprintf(c[*n].where, sizeof c[*n].where, "%s:%d", page, no);
+        ck_assert_msg(sscanf(m + strlen(MARKER), " %3s %63s %31s %3s %ld -->", c[*n].side,
+                             c[*n].what, c[*n].kind, c[*n].op, &c[*n].n) == 5,
+                      "%s: a claim is 'SIDE WHAT KIND OP N'", c[*n].where);
+        ck_assert_msg(holds(0, c[*n].op, 0) != -1, "%s: OP is ==, >= or <=", c[*n].where);
+        (*n)++;
     }
     free(line);
     fclose(f);
+}
+
+/* Every claim of every page in docs/. */
+static int read_claims(struct claim *c, int max)
+{
+    glob_t pages;
+    int n = 0;
+
+    ck_assert_int_eq(glob("docs/*.md", 0, NULL, &pages), 0);
+    for (size_t i = 0; i < pages.gl_pathc; i++)
+        read_page_claims(pages.gl_pathv[i], c, &n, max);
+    globfree(&pages);
     return n;
 }
 
@@ -111,20 +118,20 @@ static char *counts_for(const char *side, const char *what)
 START_TEST(test_docs_claims_hold_in_a_real_strace)
 {
     struct claim c[MAX_CLAIMS];
-    int n = read_claims("docs/syscalls.md", c, MAX_CLAIMS);
+    int n = read_claims(c, MAX_CLAIMS);
 
-    ck_assert_msg(n > 0, "docs/syscalls.md makes no syscall-claim");
-    if (!have("strace") || !have("python3")) {
+    ck_assert_msg(n > 0, "docs/ makes no syscall-claim");
+    if (!on_path("strace") || !on_path("python3")) {
         fprintf(stderr, "syscalls: strace or python3 missing, %d claims not checked\n", n);
         return;
     }
     for (int i = 0; i < n; i++) {
         long got = count_of(counts_for(c[i].side, c[i].what), c[i].kind);
 
-        ck_assert_msg(got >= 0, "docs/syscalls.md:%d: no kind '%s'", c[i].line, c[i].kind);
+        ck_assert_msg(got >= 0, "%s: no kind '%s'", c[i].where, c[i].kind);
         ck_assert_msg(holds(got, c[i].op, c[i].n) == 1,
-                      "docs/syscalls.md:%d: claims %s %s %s %s %ld, strace counted %ld",
-                      c[i].line, c[i].side, c[i].what, c[i].kind, c[i].op, c[i].n, got);
+                      "%s: claims %s %s %s %s %ld, strace counted %ld",
+                      c[i].where, c[i].side, c[i].what, c[i].kind, c[i].op, c[i].n, got);
     }
 }
 END_TEST
@@ -133,7 +140,7 @@ END_TEST
 START_TEST(test_every_session_has_claims_on_both_sides)
 {
     struct claim c[MAX_CLAIMS];
-    int n = read_claims("docs/syscalls.md", c, MAX_CLAIMS);
+    int n = read_claims(c, MAX_CLAIMS);
 
     for (int s = 1; s <= 8; s++) {
         char what[4];
@@ -205,7 +212,7 @@ START_TEST(test_table_has_both_sides)
 {
     struct run r;
 
-    if (!have("strace") || !have("python3")) {
+    if (!on_path("strace") || !on_path("python3")) {
         fprintf(stderr, "syscalls: strace or python3 missing, the table is not checked\n");
         return;
     }

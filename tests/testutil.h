@@ -76,6 +76,11 @@ void spawn_finish(struct spawned *s, double timeout, struct run *r);
  * behind; frees what it captured. */
 void assert_finishes(struct spawned *s, double timeout, int exit_code);
 
+/* Starts argv, sends the program SIGINT as soon as it has a child (which
+ * may be before the program has recorded it), and asserts it still ended by
+ * itself with status 130, leaving no process behind. Returns its PID. */
+pid_t assert_sigint_as_the_child_starts(char *const argv[]);
+
 /* spawn_start + spawn_finish with RUN_TIMEOUT. */
 void run_argv(struct run *r, char *const argv[]);
 
@@ -137,6 +142,15 @@ int wait_until_dead(const pid_t *pids, int n, double timeout);
  * each of the NULL-terminated `mentions` somewhere in it, nothing on stderr. */
 void assert_help(const char *program, const char *const mentions[]);
 
+/* The test of a program's --help: assert_help with the texts listed. */
+#define HELP_TEST(name, program, ...) \
+    START_TEST(name) \
+    { \
+        static const char *const mentions[] = { __VA_ARGS__, NULL }; \
+        assert_help((program), mentions); \
+    } \
+    END_TEST
+
 /* The bad-usage contract for one command line (split as run_cmd does):
  * exit 2, nothing on stdout, exactly two lines on stderr, the first starting
  * with `message` and the second "Try 'NAME --help' for more information.",
@@ -179,6 +193,9 @@ struct bad_usage {
 #define BAD_USAGE_TEST(name, table) \
     START_TEST(name) { assert_bad_usage((table)[_i].cmd, (table)[_i].message); } END_TEST
 
+/* 1 when an executable file named tool is in a directory of PATH, else 0. */
+int on_path(const char *tool);
+
 /* The path of python3 found on PATH, or NULL when there is none (then the
  * Python twins' tests have nothing to compare and say so). */
 const char *python3_path(void);
@@ -191,22 +208,14 @@ void run_python(struct run *r, const char *cmdline);
  * twin): pids[N] = PID for N in 1..max. Returns how many such lines out has. */
 int worker_lines(const char *out, long pids[], int max);
 
-/* A line of a lesson file that a docs page's Python -> C table cites. */
-struct cited_line {
-    int line;
-    const char *text;       /* what the line must contain */
-};
+/* The lesson file stays within a lesson's 150 lines. (The docs cite its
+ * lines by labels, which tests/test_docs.c checks.) */
+void assert_lesson_fits(const char *lesson);
 
-/* Each cited line of `lesson` (in line order) still holds what `page` says
- * it holds, and the lesson stays within 150 lines. */
-void assert_cited_lines(const char *lesson, const char *page,
-                        const struct cited_line *cited, size_t n);
-
-/* The test of a lesson's table of cited lines. */
-#define CITED_LINES_TEST(name, lesson, page, table) \
+#define LESSON_FITS_TEST(name, lesson) \
     START_TEST(name) \
     { \
-        assert_cited_lines((lesson), (page), (table), sizeof (table) / sizeof (table)[0]); \
+        assert_lesson_fits(lesson); \
     } \
     END_TEST
 

@@ -216,7 +216,9 @@ static char state_of(pid_t pid)
     fclose(f);
     line[n] = '\0';
     close = strrchr(line, ')');     /* the name may hold spaces and parentheses */
-    return close != NULL && close[1] == ' ' ? close[2] : '?';
+    if (close == NULL || close[1] != ' ')
+        return '?';
+    return close[2];
 }
 
 /* Sleeps about a millisecond: the polls below look 1000 times a second. */
@@ -443,13 +445,22 @@ static void stop_everything(pid_t group)
     snprintf(path, sizeof path, "/proc/self/task/%d/children", (int)getpid());
     for (;;) {
         FILE *f = fopen(path, "r");
-        int child;
+        char list[4096];
+        size_t n = 0;
 
         kill(-group, SIGKILL);
         if (f != NULL) {
-            while (fscanf(f, "%d", &child) == 1)
-                kill(child, SIGKILL);
+            n = fread(list, 1, sizeof list - 1, f);
             fclose(f);
+        }
+        list[n] = '\0';
+        for (char *p = list, *end; *p != '\0'; p = end) {
+            long child = strtol(p, &end, 10);
+
+            if (end == p)
+                break;
+            if (child > 0)
+                kill((pid_t)child, SIGKILL);
         }
         if (waitpid(-1, NULL, 0) == -1 && errno == ECHILD)
             return;
@@ -503,6 +514,41 @@ static void show_output(FILE *out)
 }
 
 /* Runs one test; returns 1 when it passed. */
+/* The test's own process: its output into OUT, then the test. */
+static _Noreturn void run_in_child(const struct grade_test *t, FILE *out,
+                                   const sigset_t *before)
+{
+    setpgid(0, 0);
+    sigprocmask(SIG_SETMASK, before, NULL);
+    if (out != NULL) {
+        dup2(fileno(out), 1);
+        dup2(fileno(out), 2);
+    }
+    if (t->one_cpu)
+        grade_pin_one_cpu();
+    t->run();
+    fflush(NULL);
+    _exit(0);
+}
+
+/* "name: OK (N pts)", or "name: FAIL (0/N pts): WHY." with the hint and
+ * what the test printed. */
+static void report(const struct grade_test *t, const char *why, FILE *out)
+{
+    if (why[0] == '\0') {
+        printf("%s: OK (%d pts)\n", t->name, t->points);
+    } else {
+        size_t n = strlen(why);
+        const char *end = n > 0 && strchr(".?!", why[n - 1]) != NULL ? "" : ".";
+
+        printf("%s: FAIL (0/%d pts): %s%s", t->name, t->points, why, end);
+        if (t->hint != NULL)
+            printf(" Hint: %s", t->hint);
+        printf("\n");
+        show_output(out);
+    }
+}
+
 static int run_test(const struct grade_test *t, int index)
 {
     FILE *out = tmpfile();
@@ -522,17 +568,7 @@ static int run_test(const struct grade_test *t, int index)
     if (pid == -1) {
         snprintf(why, sizeof why, "the grader could not fork: %s", strerror(errno));
     } else if (pid == 0) {
-        setpgid(0, 0);
-        sigprocmask(SIG_SETMASK, &before, NULL);
-        if (out != NULL) {
-            dup2(fileno(out), 1);
-            dup2(fileno(out), 2);
-        }
-        if (t->one_cpu)
-            grade_pin_one_cpu();
-        t->run();
-        fflush(NULL);
-        _exit(0);
+        run_in_child(t, out, &before);
     } else {
         setpgid(pid, pid);
         status = wait_until(pid, now() + limit);
@@ -556,18 +592,7 @@ static int run_test(const struct grade_test *t, int index)
     if (why[0] == '\0' && left > 0)
         snprintf(why, sizeof why, "left %d object%s in /dev/shm (removed now): is every "
                  "shm_open or sem_open matched by an unlink?", left, left == 1 ? "" : "s");
-    if (why[0] == '\0') {
-        printf("%s: OK (%d pts)\n", t->name, t->points);
-    } else {
-        size_t n = strlen(why);
-        const char *end = n > 0 && strchr(".?!", why[n - 1]) != NULL ? "" : ".";
-
-        printf("%s: FAIL (0/%d pts): %s%s", t->name, t->points, why, end);
-        if (t->hint != NULL)
-            printf(" Hint: %s", t->hint);
-        printf("\n");
-        show_output(out);
-    }
+    report(t, why, out);
     if (out != NULL)
         fclose(out);
     fflush(stdout);

@@ -6,6 +6,8 @@
 #   WORK  the folder with the student's files (default: A)
 #   LIB   the grader library's folder: grade.h, grade.c, this file
 #   OUT   where objects and the grader program go
+#   GOUT  where the grader's own objects go (default: OUT), so that several
+#         folders graded one after the other compile the grader once
 #   TESTS the tests to run (default: all), e.g. make grade TESTS=bank_updates
 # A's assignment.mk says what is what:
 #   FILES          the .c files the student writes (taken from WORK)
@@ -17,6 +19,7 @@ A    ?= .
 WORK ?= $(A)
 LIB  ?= grade
 OUT  ?= build
+GOUT ?= $(OUT)
 CC   ?= cc
 CFLAGS ?= -O2 -g
 
@@ -41,8 +44,8 @@ GRADE_CFLAGS := -std=c11 -D_POSIX_C_SOURCE=200809L -Wall -Wextra -Werror -pedant
 GRADE_LDFLAGS := -Wl,--wrap=fork
 
 WORK_OBJ  := $(patsubst %.c,$(OUT)/work/%.o,$(FILES))
-GIVEN_OBJ := $(patsubst %.c,$(OUT)/given/%.o,$(GIVEN) grade.c)
-LIB_OBJ   := $(OUT)/lib/grade.o
+GIVEN_OBJ := $(patsubst %.c,$(GOUT)/given/%.o,$(GIVEN) grade.c)
+LIB_OBJ   := $(GOUT)/lib/grade.o
 
 .PHONY: grade
 grade: $(OUT)/grade
@@ -57,12 +60,12 @@ $(OUT)/work/%.o: $(WORK)/%.c
 	$(gsay) CC $<
 	$(GQ)$(CC) $(GRADE_CFLAGS) $(STUDENT_CFLAGS) -c -o $@ $<
 
-$(OUT)/given/%.o: $(A)/%.c
+$(GOUT)/given/%.o: $(A)/%.c
 	@mkdir -p $(@D)
 	$(gsay) CC $<
 	$(GQ)$(CC) $(GRADE_CFLAGS) -c -o $@ $<
 
-$(OUT)/lib/%.o: $(LIB)/%.c
+$(GOUT)/lib/%.o: $(LIB)/%.c
 	@mkdir -p $(@D)
 	$(gsay) CC $<
 	$(GQ)$(CC) $(GRADE_CFLAGS) -c -o $@ $<

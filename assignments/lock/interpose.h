@@ -17,10 +17,6 @@
 #ifndef INTERPOSE_H
 #define INTERPOSE_H
 
-#ifndef _DEFAULT_SOURCE
-#define _DEFAULT_SOURCE         /* syscall() in <unistd.h> */
-#endif
-
 #include <stdatomic.h>
 
 void lock_atomic_hook(void);
@@ -114,6 +110,7 @@ static inline int interposed_fetch_and(volatile atomic_int *p, int v)
 #define atomic_fetch_and(p, v) interposed_fetch_and(p, v)
 #define atomic_fetch_and_explicit(p, v, mo) ((void)(mo), interposed_fetch_and(p, v))
 
+/* Declared here, so that it is whatever <unistd.h> declares (or not). */
 #define syscall lock_syscall
 
 #endif
