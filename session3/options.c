@@ -66,9 +66,9 @@ void parse_options(int argc, char *argv[], struct options *opt)
           "regular file only its owner can read (chmod 600;\n"
           "default: the environment variable MANAGER_AUTHKEY;\n"
           "one final newline of the file is ignored)", .text = &keyfile },
-        { "trace", 0, "FILE", "write every proxy call and the manager's handling of it\n"
-          "to FILE as Trace Event Format JSON, for Perfetto\n"
-          "(default: off)", .text = &opt->trace },
+        { "trace", 0, "FILE", "write every proxy call and the manager's\n"
+          "handling of it to FILE as Trace Event Format\n"
+          "JSON, for Perfetto (default: off)", .text = &opt->trace },
         { 0 },
     };
     const struct arg_table table = {

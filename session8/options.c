@@ -37,10 +37,12 @@ void parse_options(int argc, char *argv[], struct options *o)
           "core (default: 0)", .number = &o->work, 0, WORK_MAX },
         { "summary", 's', NULL, "print wall time, items per worker and the speedup\n"
           "over the serial loop for the same work", .flag = &o->summary },
-        { "timeline", 't', "FILE", "draw which worker ran which chunk and task, and when,\n"
-          "in FILE (an SVG; needs gnuplot; default: none)", .text = &o->timeline },
-        { "trace", 0, "FILE", "write every chunk and task of every worker to FILE as\n"
-          "Trace Event Format JSON, for Perfetto (default: none)", .text = &o->trace },
+        { "timeline", 't', "FILE", "draw which worker ran which chunk and task,\n"
+          "and when, in FILE (an SVG; needs gnuplot;\n"
+          "default: none)", .text = &o->timeline },
+        { "trace", 0, "FILE", "write every chunk and task of every worker to\n"
+          "FILE as Trace Event Format JSON, for Perfetto\n"
+          "(default: none)", .text = &o->trace },
         { "crash-on", 0, "ITEM", "the task for ITEM kills its own worker with SIGKILL\n"
           "(default: none), to show how the pool fails",
           .number = &o->crash_on, -ITEM_MAX, ITEM_MAX, .seen = &o->crash_on_set },
