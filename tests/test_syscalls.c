@@ -121,7 +121,7 @@ START_TEST(test_docs_claims_hold_in_a_real_strace)
     int n = read_claims(c, MAX_CLAIMS);
 
     ck_assert_msg(n > 0, "docs/ makes no syscall-claim");
-    if (!on_path("strace") || !on_path("python3")) {
+    if (!tool_on_path("strace") || !tool_on_path("python3")) {
         fprintf(stderr, "syscalls: strace or python3 missing, %d claims not checked\n", n);
         return;
     }
@@ -212,7 +212,7 @@ START_TEST(test_table_has_both_sides)
 {
     struct run r;
 
-    if (!on_path("strace") || !on_path("python3")) {
+    if (!tool_on_path("strace") || !tool_on_path("python3")) {
         fprintf(stderr, "syscalls: strace or python3 missing, the table is not checked\n");
         return;
     }

@@ -573,7 +573,7 @@ TCase *add_case_tests(Suite *s, const char *name, double seconds, const TTest *c
     return tc;
 }
 
-int on_path(const char *tool)
+int tool_on_path(const char *tool)
 {
     const char *path = getenv("PATH");
     char candidate[4096];
