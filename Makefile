@@ -71,7 +71,17 @@ PROGRAMS := session1/session1 session2/session2 session3/session3 session4/sessi
 objects_of = $(patsubst %.c,$(BUILD)/%.o,$(filter-out $($(1)_APART),$(wildcard $(1)/*.c))) \
              $(foreach u,$($(1)_USES),$(patsubst %,$(BUILD)/$(u)/%.o,$($(u)_SHARED)))
 modules_of = $(filter-out $(BUILD)/$(1)/$(1).o,$(call objects_of,$(1)))
-COMMON_OBJ := $(patsubst %.c,$(BUILD)/%.o,$(wildcard common/*.c))
+# --trace writes JSON with json-c (common/trace_json.c); without libjson-c-dev
+# common/trace_without_json.c stands in for both (and trace_timeline.c, which
+# reads a trace back to draw it), and --trace says what it needs.
+ifneq ($(filter libjson-c-dev,$(SETUP_MISSING)),)
+  COMMON_SRC := $(filter-out common/trace_json.c common/trace_timeline.c,$(wildcard common/*.c))
+  TRACE_LIBS :=
+else
+  COMMON_SRC := $(filter-out common/trace_without_json.c,$(wildcard common/*.c))
+  TRACE_LIBS := -ljson-c
+endif
+COMMON_OBJ := $(patsubst %.c,$(BUILD)/%.o,$(COMMON_SRC))
 LIBCOMMON  := $(BUILD)/libcommon.a
 
 # Per-session additions, in sessionN/build.mk: sessionN_CFLAGS and
@@ -128,7 +138,7 @@ session8/session8: $(call objects_of,session8)
 # folder: session3/session3 gets session3_LDLIBS).
 $(PROGRAMS): $(LIBCOMMON)
 	$(say) LD $@
-	$(Q)$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $(filter %.o,$^) $(LIBCOMMON) $($(@D)_LDLIBS) $(LDLIBS)
+	$(Q)$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $(filter %.o,$^) $(LIBCOMMON) $($(@D)_LDLIBS) $(TRACE_LIBS) $(LDLIBS)
 
 # ---------------------------------------------------------------- run
 
@@ -175,7 +185,7 @@ $(foreach s,$(SESSIONS),$(eval $(call RUN_RULE,$(s))))
 # G_TEST_LDLIBS add to a cross-cutting program (fuzz links session3's
 # decoder). make check runs them all, one after the other, and
 # tools/run-tests adds their results up into one Check summary line.
-TEST_GROUPS   := $(SESSIONS) common docs hardening present packages bench fuzz mpi assignments syscalls
+TEST_GROUPS   := $(SESSIONS) common docs hardening present packages bench fuzz mpi syscalls assignments trace
 test_files_of  = $(sort $(wildcard tests/test_$(1).c tests/test_$(1)_*.c))
 TEST_PROGRAMS := $(foreach g,$(TEST_GROUPS),$(BUILD)/tests/$(g)-tests)
 TESTUTIL_OBJ  := $(BUILD)/tests/testutil.o
@@ -230,7 +240,7 @@ $(BUILD)/tests/$(1)-tests: $(BUILD)/tests/$(1)/runner.o \
         $(patsubst tests/%.c,$(BUILD)/tests/%.o,$(call test_files_of,$(1))) \
         $($(1)_TEST_OBJ) $(TESTUTIL_OBJ) $(LIBCOMMON)
 	$$(say) LD $$@
-	$$(Q)$$(CC) $$(ALL_CFLAGS) $$(LDFLAGS) -o $$@ $$^ $$($(1)_TEST_LDLIBS) $$(CHECK_LIBS) $$(LDLIBS)
+	$$(Q)$$(CC) $$(ALL_CFLAGS) $$(LDFLAGS) -o $$@ $$^ $$($(1)_TEST_LDLIBS) $$(TRACE_LIBS) $$(CHECK_LIBS) $$(LDLIBS)
 endef
 $(foreach g,$(TEST_GROUPS),$(eval $(call TEST_PROGRAM,$(g))))
 

@@ -15,7 +15,7 @@ BENCH_OBJ := $(BUILD)/bench/bench.o $(BUILD)/bench/figures.o \
 bench_CFLAGS := -pthread
 # Their headers, by their plain names (-I for each of these sessions).
 bench_USES   := session3 session4 session5 session7 session8
-bench_LDLIBS := -pthread -lm $(session3_LDLIBS)
+bench_LDLIBS := -pthread -lm $(session3_LDLIBS) $(TRACE_LIBS)
 
 bench/bench: $(BENCH_OBJ) $(LIBCOMMON)
 	$(say) LD $@

@@ -2,6 +2,7 @@
 #include "frame.h"
 
 #include "io.h"
+#include "trace.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -21,7 +22,7 @@ uint32_t frame_decode_header(const unsigned char header[FRAME_HEADER_SIZE])
          | (uint32_t)header[2] << 8 | (uint32_t)header[3];
 }
 
-int frame_send(int fd, const void *payload, size_t len)
+static int send_frame(int fd, const void *payload, size_t len)
 {
     unsigned char header[FRAME_HEADER_SIZE];
 
@@ -46,7 +47,7 @@ int frame_send(int fd, const void *payload, size_t len)
     return write_all(fd, payload, len);
 }
 
-int frame_recv(int fd, size_t max, char **payload, size_t *len)
+static int recv_frame(int fd, size_t max, char **payload, size_t *len)
 {
     unsigned char header[FRAME_HEADER_SIZE];
     ssize_t got;
@@ -82,4 +83,39 @@ int frame_recv(int fd, size_t max, char **payload, size_t *len)
     *payload = buf;
     *len = size;
     return 1;
+}
+
+/* --trace: each send and recv is a span (a recv waits for its message, a
+ * send for room in the kernel's buffer), with the message's first bytes
+ * (session5's conn.send()/conn.recv(); session3's and session8's messages). */
+static const struct trace_kind kind_send_begin = {
+    "send", "message", 'B', { "bytes", NULL, NULL, NULL }, "message" };
+static const struct trace_kind kind_send_end = {
+    "send", "message", 'E', { "result", NULL, NULL, NULL }, NULL };
+static const struct trace_kind kind_recv_begin = {
+    "recv", "message", 'B', { NULL, NULL, NULL, NULL }, NULL };
+static const struct trace_kind kind_recv_end = {
+    "recv", "message", 'E', { "result", "bytes", NULL, NULL }, "message" };
+
+int frame_send(int fd, const void *payload, size_t len)
+{
+    int rc;
+
+    trace_text(&kind_send_begin, (long)len, 0, payload, len);
+    rc = send_frame(fd, payload, len);
+    trace_event(&kind_send_end, rc, 0, 0, 0);
+    return rc;
+}
+
+int frame_recv(int fd, size_t max, char **payload, size_t *len)
+{
+    int rc;
+
+    trace_event(&kind_recv_begin, 0, 0, 0, 0);
+    rc = recv_frame(fd, max, payload, len);
+    if (rc == 1)
+        trace_text(&kind_recv_end, rc, (long)*len, *payload, *len);
+    else
+        trace_text(&kind_recv_end, rc, 0, "", 0);
+    return rc;
 }

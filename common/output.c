@@ -1,7 +1,11 @@
 /* output.c - see output.h. */
 #include "output.h"
 
+#include "trace.h"
+
+#include <stdint.h>
 #include <stdio.h>
+#include <string.h>
 #include <unistd.h>
 
 static int tag_on;
@@ -18,11 +22,17 @@ void output_tag_init(int on, int child)
     tag_main = child ? 0 : getpid();
 }
 
+/* --trace: every print of shared data that names it says where it is. */
+static const struct trace_kind kind_print = {
+    "print", "memory", 'i', { "address", NULL, NULL, NULL }, "what" };
+
 const char *output_tag_at(const char *what, const void *addr)
 {
     static char tag[160];
     int used;
 
+    if (what != NULL)
+        trace_text(&kind_print, (long)(uintptr_t)addr, 0, what, strlen(what));
     if (!tag_on)
         return "";
     used = snprintf(tag, sizeof tag, "  [pid %ld", (long)getpid());

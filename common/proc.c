@@ -3,6 +3,7 @@
 #include "proc.h"
 #include "die.h"
 #include "inherit.h"
+#include "trace.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -63,6 +64,7 @@ void proc_child_init(pid_t parent)
     prctl(PR_SET_PDEATHSIG, SIGKILL);
     if (getppid() != parent)
         _exit(1);       /* the parent died before the line above */
+    trace_child_begin();    /* --trace: this process records on its own track */
 }
 
 int proc_track(pid_t pid)
@@ -71,6 +73,7 @@ int proc_track(pid_t pid)
         errno = EAGAIN;
         return -1;
     }
+    trace_forked(pid);
     return 0;
 }
 
@@ -109,6 +112,8 @@ pid_t proc_start(proc_fn fn, void *arg)
      * signal in between could leave an orphan behind. */
     if (proc_hold_signals(&before) == -1)
         return -1;
+
+    trace_fork_track();     /* --trace: the track the child will record on */
     pid = fork();
     if (pid == 0) {
         int status;
@@ -123,10 +128,13 @@ pid_t proc_start(proc_fn fn, void *arg)
             status = 1; /* its line is printed: the parent adds none */
         else
             fflush(stdout);
+        trace_child_end(status);
         _exit(status);  /* not exit(): no atexit handlers, no second flush */
     }
-    if (pid > 0)
+    if (pid > 0) {
         remember(pid);  /* cannot fail: a free slot was checked above */
+        trace_forked(pid);
+    }
     proc_release_signals(&before);
     return pid;         /* -1 with errno from fork() when it failed */
 }
@@ -139,6 +147,7 @@ int proc_join(pid_t pid, int *status)
         if (errno != EINTR)
             return -1;
     forget(pid);
+    trace_joined(pid, st);
     if (status != NULL)
         *status = st;
     return 0;
@@ -157,6 +166,7 @@ int proc_try_join(pid_t pid, int *status)
     if (done == 0)
         return 0;
     forget(pid);
+    trace_joined(pid, st);
     if (status != NULL)
         *status = st;
     return 1;
@@ -171,6 +181,7 @@ pid_t proc_join_any(int *status)
         if (errno != EINTR)
             return -1;
     forget(pid);
+    trace_joined(pid, st);
     if (status != NULL)
         *status = st;
     return pid;

@@ -1,5 +1,6 @@
 /* pylist.c - Python-style list and float formatting; see pylist.h. */
 #include "pylist.h"
+#include "trace.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -73,8 +74,15 @@ static int print_double(FILE *out, const void *item)
     return py_print_double(out, *(const double *)item);
 }
 
+/* --trace: which list a process printed, where it lives and how long it
+ * was (session1: p1's copy of `result` and main's, at one address). */
+static const struct trace_kind kind_print = {
+    "print list", "memory", 'i', { "length", "address", "first", "last" }, NULL };
+
 int pylist_print_longs(FILE *out, const long *items, size_t count)
 {
+    trace_event(&kind_print, (long)count, (long)(uintptr_t)items, count > 0 ? items[0] : 0,
+                count > 0 ? items[count - 1] : 0);
     return print_list(out, items, sizeof *items, count, print_long);
 }
 

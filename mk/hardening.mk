@@ -147,7 +147,7 @@ $(FUZZ_OUT)/$(1)_fuzz: $$(FUZZ_SRC_$(1))
 	$$(say) FUZZCC $$@
 	@mkdir -p $$(@D)
 	$$(Q)$$(FUZZ_CC) $$(STD) $$(WARNINGS) $$(FUZZ_FLAGS) -Icommon -Itests -Isession3 \
-	    $$($(1)_FUZZ_CFLAGS) -o $$@ $$^ $$($(1)_FUZZ_LDLIBS)
+	    $$($(1)_FUZZ_CFLAGS) -o $$@ $$^ $$($(1)_FUZZ_LDLIBS) $(TRACE_LIBS)
 endef
 $(foreach t,$(FUZZ_TARGETS),$(eval $(call FUZZ_RULE,$(t))))
 
@@ -173,7 +173,7 @@ $(FUZZ_OUT)/manager_seeds: fuzz/manager_seeds.c $(MANAGER_FUZZ_SRC)
 	$(say) LD $@
 	@mkdir -p $(@D)
 	$(Q)$(CC) $(STD) $(WARNINGS) $(CFLAGS) -Icommon -Itests -Isession3 $(session3_CFLAGS) \
-	    -o $@ $^ $(session3_LDLIBS)
+	    -o $@ $^ $(session3_LDLIBS) $(TRACE_LIBS)
 
 fuzz-seeds: $(FUZZ_OUT)/manager_seeds
 	@mkdir -p fuzz/corpus/manager

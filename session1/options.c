@@ -4,6 +4,7 @@
 #include "args.h"
 #include "die.h"
 #include "output.h"
+#include "trace.h"
 
 #include <limits.h>
 
@@ -15,6 +16,9 @@
 static long *list;
 
 static const char *const methods[] = { "fork", "spawn", NULL };
+
+/* --trace: the tracks of the processes, named as the tutorial names them. */
+static const char *const trace_tracks[] = { "p1", NULL };
 
 void parse_options(int argc, char *argv[], struct options *opt)
 {
@@ -33,6 +37,9 @@ void parse_options(int argc, char *argv[], struct options *opt)
           "tutorial's output)", .choice = &method, .choices = methods, .seen = &start_given },
         { "child", 0, NULL, "internal: how --start spawn starts p1 (p1 then runs\n"
           "square_list on NUMBER... and exits)", .flag = &opt->spawned_child },
+        { "trace", 0, "FILE", "write the fork and p1's and main's prints of result\n"
+          "(where it lives, how long it is) to FILE as Trace Event\n"
+          "Format JSON, for Perfetto (default: off)", .text = &opt->trace },
         { 0 },
     };
     const struct arg_table table = {
@@ -60,4 +67,7 @@ void parse_options(int argc, char *argv[], struct options *opt)
             usage_error("%ld squared does not fit in a long (accepted: -%ld..%ld)",
                         list[i], ROOT_OF_LONG_MAX, ROOT_OF_LONG_MAX);
     output_tag_init(opt->verbose, opt->spawned_child);
+    if (opt->trace != NULL
+        && trace_run(opt->trace, "session1", 2, 1024, trace_tracks) == -1)
+        die(trace_what(opt->trace));
 }

@@ -14,6 +14,7 @@
 enum start_method { START_TUTORIAL, START_FORK, START_SPAWN };
 
 struct options {
+    const char *trace;          /* --trace FILE, or NULL */
     const long *mylist;     /* the input list (default 1 2 3 4), kept until exit */
     size_t len;
     int verbose;            /* tag each line with who printed it */

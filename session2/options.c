@@ -4,6 +4,7 @@
 #include "args.h"
 #include "die.h"
 #include "output.h"
+#include "trace.h"
 #include "typecode.h"
 
 #include <limits.h>
@@ -23,6 +24,9 @@ static int set_type(void *opts, const char *arg, char *msg, size_t msglen)
     return 0;
 }
 
+/* --trace: the tracks of the processes, named as the tutorial names them. */
+static const char *const trace_tracks[] = { "p1", NULL };
+
 void parse_options(int argc, char *argv[], struct options *opt)
 {
     const struct arg_option rows[] = {
@@ -36,6 +40,9 @@ void parse_options(int argc, char *argv[], struct options *opt)
           "anonymous mapping, print its name, and unlink it at once,\n"
           "so that nothing is left in /dev/shm even after a SIGKILL\n"
           "(default: anonymous mmap, no name at all)", .flag = &opt->named },
+        { "trace", 0, "FILE", "write the fork, every write into the shared Array and\n"
+          "Value and every print of them (with their addresses) to\n"
+          "FILE as Trace Event Format JSON, for Perfetto (default: off)", .text = &opt->trace },
         { 0 },
     };
     const struct arg_table table = {
@@ -54,4 +61,7 @@ void parse_options(int argc, char *argv[], struct options *opt)
     if (typecode_fits(opt->typecode, opt->mylist, opt->len, msg, sizeof msg) == -1)
         usage_error("%s", msg);
     output_tag_init(opt->verbose, 0);
+    if (opt->trace != NULL
+        && trace_run(opt->trace, "session2", 2, 1024, trace_tracks) == -1)
+        die(trace_what(opt->trace));
 }

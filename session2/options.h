@@ -10,6 +10,7 @@
 #include <stddef.h>
 
 struct options {
+    const char *trace;          /* --trace FILE, or NULL */
     const long *mylist;     /* the input list (default 1 2 3 4), kept until exit */
     size_t len;
     char typecode;          /* 'i' (default) or 'd' */

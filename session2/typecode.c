@@ -2,8 +2,10 @@
 #include "typecode.h"
 
 #include "pylist.h"
+#include "trace.h"
 
 #include <limits.h>
+#include <stdint.h>
 #include <stdio.h>
 
 int typecode_fits(char typecode, const long *list, size_t len, char *msg, size_t msglen)
@@ -41,8 +43,13 @@ double shared_get(const struct shared *s, size_t idx)
     return ((const double *)s->mem)[idx];
 }
 
+/* --trace: each write into shared memory, its place and its value. */
+static const struct trace_kind kind_write = {
+    "shared write", "memory", 'i', { "index", "value", "address", NULL }, NULL };
+
 void shared_set(struct shared *s, size_t idx, double x)
 {
+    trace_event(&kind_write, (long)idx, (long)x, (long)(uintptr_t)s->mem, 0);
     if (s->typecode == 'i')
         ((int *)s->mem)[idx] = (int)x;
     else

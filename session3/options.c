@@ -6,6 +6,7 @@
 #include "args.h"
 #include "authkey.h"
 #include "die.h"
+#include "trace.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -32,6 +33,9 @@ static const struct arg_rule rules[] = {
 _Static_assert(TIMEOUT_DEFAULT == 10, "--help says default: 10");
 
 static const char *const demos[] = { "list", "dict", NULL };
+
+/* --trace: the tracks of the processes, named as the tutorial names them. */
+static const char *const trace_tracks[] = { "manager", "p1", "p2", NULL };
 
 void parse_options(int argc, char *argv[], struct options *opt)
 {
@@ -62,6 +66,9 @@ void parse_options(int argc, char *argv[], struct options *opt)
           "regular file only its owner can read (chmod 600;\n"
           "default: the environment variable MANAGER_AUTHKEY;\n"
           "one final newline of the file is ignored)", .text = &keyfile },
+        { "trace", 0, "FILE", "write every proxy call and the manager's\n"
+          "handling of it to FILE as Trace Event Format\n"
+          "JSON, for Perfetto (default: off)", .text = &opt->trace },
         { 0 },
     };
     const struct arg_table table = {
@@ -86,4 +93,8 @@ void parse_options(int argc, char *argv[], struct options *opt)
     exit_on_usage(arg_check(rows, rules, msg, sizeof msg), msg);
     if (opt->serve != NULL || opt->connect != NULL)
         read_authkey(keyfile, opt);
+    if (opt->trace != NULL
+        && trace_run(opt->trace, "session3", 8, TRACE_CAPACITY / 4,
+                     trace_tracks) == -1)
+        die(trace_what(opt->trace));
 }

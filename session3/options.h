@@ -23,6 +23,7 @@ struct options {
     long timeout;               /* --timeout SECONDS for --connect */
     unsigned char key[AUTH_KEY_MAX];
     size_t keylen;
+    const char *trace;          /* --trace FILE, or NULL */
 };
 
 /* Fills opt from the command line; bad usage ends the program (exit 2),

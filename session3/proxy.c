@@ -1,6 +1,7 @@
 /* proxy.c - read 2nd, after session3.c: a proxy call packs a request, sends
  * it in one frame and waits for the reply (proxy.h). Next: protocol.c. */
 #include "proxy.h"
+#include "trace.h"
 
 #include "args.h"
 #include "auth.h"
@@ -219,6 +220,12 @@ void record_pack(const struct record *r, msgpack_sbuffer *buf)
     pack_record(&pk, r);
 }
 
+/* --trace: each call of a proxy's method, from the request to the reply. */
+static const struct trace_kind kind_call_begin = {
+    "proxy call", "manager", 'B', { "object id", NULL, NULL, NULL }, "method" };
+static const struct trace_kind kind_call_end = {
+    "proxy call", "manager", 'E', { "result", NULL, NULL, NULL }, NULL };
+
 static int proxy_call(struct manager *m, const struct call_args *a, take_fn take, void *out)
 {
     msgpack_sbuffer request;
@@ -240,11 +247,13 @@ static int proxy_call(struct manager *m, const struct call_args *a, take_fn take
     if (a->has_int)
         msgpack_pack_int64(&pk, a->integer);
     msgpack_unpacked_init(&unpacked);
+    trace_text(&kind_call_begin, (long)a->id, 0, a->method, strlen(a->method));
     rc = call(m, &request, &unpacked, &result, &reply);
     if (rc == 0 && take != NULL && take(&result, out) == -1) {
         errno = EPROTO;
         rc = -1;
     }
+    trace_event(&kind_call_end, rc, 0, 0, 0);
     msgpack_unpacked_destroy(&unpacked);
     msgpack_sbuffer_destroy(&request);
     free(reply);

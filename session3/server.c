@@ -1,6 +1,7 @@
 /* server.c - read 5th: the manager's one poll() loop; each client has its own
  * input and output buffers, so none blocks the others. Next: auth.c. */
 #include "server.h"
+#include "trace.h"
 
 #include "auth.h"
 #include "frame.h"
@@ -275,11 +276,31 @@ static int out_of_memory(struct server *srv, struct conn *c)
     return -1;
 }
 
+/* --trace: each request the manager handles, named by its method (the
+ * request is [method, id, ...]: a fixarray, then a fixstr). */
+static const struct trace_kind kind_handle_begin = {
+    "handle request", "manager", 'B', { "bytes", NULL, NULL, NULL }, "method" };
+static const struct trace_kind kind_handle_end = {
+    "handle request", "manager", 'E', { "result", NULL, NULL, NULL }, NULL };
+
+static void trace_request(const char *msg, size_t len)
+{
+    const unsigned char *m = (const unsigned char *)msg;
+    size_t name = len >= 2 && (m[1] & 0xe0) == 0xa0 ? (size_t)(m[1] & 0x1f) : 0;
+
+    if (len >= 2 + name && (m[0] & 0xf0) == 0x90 && name > 0)
+        trace_text(&kind_handle_begin, (long)len, 0, msg + 2, name);
+    else
+        trace_text(&kind_handle_begin, (long)len, 0, "?", 1);
+}
+
 static int handle_request(struct server *srv, struct conn *c, const char *msg, size_t len)
 {
     msgpack_sbuffer reply;
     int rc;
 
+    if (trace_self != NULL)
+        trace_request(msg, len);
     msgpack_sbuffer_init(&reply);
     rc = protocol_handle(srv->store, msg, len, &reply, &srv->shutdown);
     if (rc == 0) {
@@ -291,6 +312,7 @@ static int handle_request(struct server *srv, struct conn *c, const char *msg, s
         rc = out_of_memory(srv, c);
     }
     msgpack_sbuffer_destroy(&reply);
+    trace_event(&kind_handle_end, rc, 0, 0, 0);
     return rc;
 }
 

@@ -6,6 +6,7 @@
 #include "args.h"
 #include "die.h"
 #include "output.h"
+#include "trace.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -59,6 +60,10 @@ static void check_combinations(const struct options *o, const struct arg_option 
 
 _Static_assert(QUEUE_DEFAULT_MAXSIZE == 32768, "--help says 0 is 32768");
 
+/* --trace: the tracks of the processes, named as the tutorial names them
+ * (a lab's processes are "process N", in the order they start). */
+static const char *const trace_tracks[] = { "p1", "p2", NULL };
+
 void parse_options(int argc, char *argv[], struct options *o)
 {
     const struct arg_option rows[] = {
@@ -80,6 +85,9 @@ void parse_options(int argc, char *argv[], struct options *o)
           "gh-73983, detected within 2 s, exit 1 (default off)", .flag = &o->join_before_drain },
         { "verbose", 'v', NULL, "tag each line a child prints with its pid and its\n"
           "parent's (default off)", .flag = &o->verbose },
+        { "trace", 0, "FILE", "write every put and get (the item, and how long it\n"
+          "waited) of every process to FILE as Trace Event Format\n"
+          "JSON, for Perfetto (default off)", .text = &o->trace },
         { 0 },
     };
     const struct arg_table table = {
@@ -96,5 +104,9 @@ void parse_options(int argc, char *argv[], struct options *o)
     exit_on_usage(arg_parse(argc, argv, &table, o, msg, sizeof msg), msg);
     o->counting |= o->count_given;
     output_tag_init(o->verbose, 0);
+    if (o->trace != NULL
+        && trace_run(o->trace, "session4", 16, TRACE_CAPACITY / 4,
+                     o->counting || o->concurrent ? NULL : trace_tracks) == -1)
+        die(trace_what(o->trace));
     check_combinations(o, rows);
 }

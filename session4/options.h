@@ -17,6 +17,7 @@ struct options {
     int concurrent;
     int join_before_drain;
     int verbose;
+    const char *trace;              /* --trace FILE, or NULL */
 };
 
 /* Fills *o from argv; bad usage ends the program (exit 2). */

@@ -4,10 +4,12 @@
  */
 #include "queue.h"
 #include "queue_impl.h"
+#include "trace.h"
 
 #include <errno.h>
 #include <stdint.h>
 #include <stdlib.h>
+#include <string.h>
 
 /* The handle lives in the creator's own memory: every child forked after
  * queue_new has a copy of it, pointing at the same shared state. */
@@ -41,23 +43,55 @@ struct queue *queue_new(enum queue_kind kind, size_t maxsize, size_t max_msg)
     return q;
 }
 
+/* --trace: each put and get is a span, so the time it waited on a full or
+ * an empty queue is its length; the item is the message read as a long. */
+static const struct trace_kind kind_put_begin = {
+    "q.put()", "queue", 'B', { "item", "bytes", NULL, NULL }, NULL };
+static const struct trace_kind kind_put_end = {
+    "q.put()", "queue", 'E', { "result", NULL, NULL, NULL }, NULL };
+static const struct trace_kind kind_get_begin = {
+    "q.get()", "queue", 'B', { NULL, NULL, NULL, NULL }, NULL };
+static const struct trace_kind kind_get_end = {
+    "q.get()", "queue", 'E', { "result", "item", "bytes", NULL }, NULL };
+
+static long item_of(const void *msg, size_t len)
+{
+    long item = 0;
+
+    memcpy(&item, msg, len < sizeof item ? len : sizeof item);
+    return item;
+}
+
 enum queue_result queue_put(struct queue *q, const void *msg, size_t len, double timeout)
 {
+    enum queue_result r;
+
     if (len > q->max_msg) {
         errno = EMSGSIZE;
         return QUEUE_ERROR;
     }
-    return q->ops->put(q->shared, msg, len, timeout);
+    if (trace_self != NULL)
+        trace_event(&kind_put_begin, item_of(msg, len), (long)len, 0, 0);
+    r = q->ops->put(q->shared, msg, len, timeout);
+    trace_event(&kind_put_end, r, 0, 0, 0);
+    return r;
 }
 
 enum queue_result queue_get(struct queue *q, void *buf, size_t bufsize, size_t *len,
                             double timeout)
 {
+    enum queue_result r;
+
     if (bufsize < q->max_msg) {
         errno = EINVAL;
         return QUEUE_ERROR;
     }
-    return q->ops->get(q->shared, buf, len, timeout);
+    trace_event(&kind_get_begin, 0, 0, 0, 0);
+    r = q->ops->get(q->shared, buf, len, timeout);
+    if (trace_self != NULL)
+        trace_event(&kind_get_end, r, r == QUEUE_OK ? item_of(buf, *len) : 0,
+                    r == QUEUE_OK ? (long)*len : 0, 0);
+    return r;
 }
 
 void queue_close(struct queue *q)

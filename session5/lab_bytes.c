@@ -45,7 +45,7 @@ static int receiver(void *arg)
     int r;
 
     conn_close(&p->send_end);
-    r = conn_recv(&p->receive_end, PIPE_MAX_MESSAGE, &msg, &len);
+    r = conn_recv(&p->receive_end, PIPE_MAX_MSG, &msg, &len);
     if (r == -1)
         die_child("recv");
     if (r == 0)

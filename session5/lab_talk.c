@@ -29,7 +29,7 @@ static void await_answer(struct conn *c)
 {
     char *reply;
     size_t len;
-    int r = conn_recv(c, PIPE_MAX_MESSAGE, &reply, &len);
+    int r = conn_recv(c, PIPE_MAX_MSG, &reply, &len);
 
     if (r == -1)
         die_child("recv");
@@ -86,7 +86,7 @@ static int receiver(void *arg)
     int r;
 
     conn_close(&p->send_end);
-    while ((r = conn_recv(&p->receive_end, PIPE_MAX_MESSAGE, &msg, &len)) == 1
+    while ((r = conn_recv(&p->receive_end, PIPE_MAX_MSG, &msg, &len)) == 1
            && !is_end(msg, len)) {
         printf("Received the message: %s%s\n", msg, output_tag());
         if (mode != NO_ANSWER)
@@ -100,7 +100,7 @@ static int receiver(void *arg)
         return 0;
     }
     free(msg);
-    while ((r = conn_recv(&p->receive_end, PIPE_MAX_MESSAGE, &msg, &len)) == 1)
+    while ((r = conn_recv(&p->receive_end, PIPE_MAX_MSG, &msg, &len)) == 1)
         free(msg);                  /* after END: read, never printed */
     if (r == -1)
         die_child("recv");

@@ -41,7 +41,7 @@ static int recv_msg(struct channel *c, char **msg, size_t *len)
 {
     if (c->spin)
         return spin_recv(&c->spin_receive, msg, len);
-    return conn_recv(&c->receive_end, PIPE_MAX_MESSAGE, msg, len);
+    return conn_recv(&c->receive_end, PIPE_MAX_MSG, msg, len);
 }
 
 static int sender(void *arg)

@@ -4,6 +4,7 @@
 #include "args.h"
 #include "die.h"
 #include "output.h"
+#include "trace.h"
 #include "pipe.h"
 
 #include <stdio.h>
@@ -13,6 +14,9 @@
 
 /* The options that pick a lab each run their own pair of processes, so at
  * most one of them; --oneway changes the Pipe under the tutorial and --bytes. */
+/* --trace: the tracks of the processes, named as the tutorial names them. */
+static const char *const trace_tracks[] = { "p1 (sender)", "p2 (receiver)", NULL };
+
 static const struct arg_rule rules[] = {
     { "oneway", ARG_NONE_OF, "duplex lockstep both-send",
       "--{with} needs both ends to talk; it does not go with --oneway" },
@@ -43,7 +47,7 @@ void parse_options(int argc, char *argv[], struct options *opt)
           "not with --oneway or --duplex)", .flag = &opt->lockstep },
         { "bytes", 'b', "N", "send one message of N bytes, {min}..{max} (256 MiB), and\n"
           "check it arrives intact (default: off)",
-          .number = &opt->bytes, 0, (long)PIPE_MAX_MESSAGE },
+          .number = &opt->bytes, 0, (long)PIPE_MAX_MSG },
         { "both-send", 'B', "N", "both ends send N bytes before either reads, {min}..{max}\n"
           "(64 MiB); past what the kernel buffers that is a\n"
           "deadlock, reported within 2 s with exit 1 (default: off)",
@@ -54,6 +58,9 @@ void parse_options(int argc, char *argv[], struct options *opt)
           "(default: sleep, without that line)", .choice = &wait, .choices = wait_words },
         { "verbose", 'v', NULL, "tag each line with the pid of the process that printed\n"
           "it and of its parent (default: off)", .flag = &opt->verbose },
+        { "trace", 0, "FILE", "write every send and recv (the message) of every process\n"
+          "to FILE as Trace Event Format JSON, for Perfetto\n"
+          "(default: off)", .text = &opt->trace },
         { 0 },
     };
     const struct arg_table table = {
@@ -69,6 +76,10 @@ void parse_options(int argc, char *argv[], struct options *opt)
     exit_on_usage(arg_parse(argc, argv, &table, opt, msg, sizeof msg), msg);
     opt->wait = wait < 0 ? WAIT_UNSET : wait == 0 ? WAIT_SLEEP : WAIT_SPIN;
     output_tag_init(opt->verbose, 0);
+    if (opt->trace != NULL
+        && trace_run(opt->trace, "session5", 4, TRACE_CAPACITY / 4,
+                     trace_tracks) == -1)
+        die(trace_what(opt->trace));
     opt->msgs = optind < argc ? argv + optind : tutorial_msgs;
     opt->count = optind < argc ? (size_t)(argc - optind) : 4;
 }

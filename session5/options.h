@@ -20,6 +20,7 @@ struct options {
     long bytes;             /* --bytes N, or -1 */
     long both_send;         /* --both-send N, or -1 */
     enum wait_how wait;     /* --wait sleep|spin, or WAIT_UNSET */
+    const char *trace;      /* --trace FILE, or NULL */
 };
 
 /* Fills *opt from the command line; --help prints the usage and exits 0,

@@ -14,7 +14,7 @@
 /* The largest message a receiver accepts (session5's one limit: the
  * tutorial's receiver, the labs, and --bytes N at most this): longer frames
  * are refused (EMSGSIZE) before anything is allocated. */
-#define PIPE_MAX_MESSAGE (256UL * 1024 * 1024)
+#define PIPE_MAX_MSG (256UL * 1024 * 1024)
 
 /* One end of a Pipe: where it reads and where it writes (-1: it cannot).
  * In a duplex Pipe both are the same socket. */

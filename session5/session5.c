@@ -64,7 +64,7 @@ static int receiver(void *arg)                          /* def receiver(conn): *
 
     if (close(a->parent_conn) == -1)                    /* the sender's end */
         die_child("close");
-    while ((r = frame_recv(conn, PIPE_MAX_MESSAGE, &msg, &len)) == 1) { /* while 1: msg = conn.recv() */ /* line:recv */
+    while ((r = frame_recv(conn, PIPE_MAX_MSG, &msg, &len)) == 1) {  /* while 1: msg = conn.recv() */ /* line:recv */
         if (is_end(msg, len))                           /* if msg == "END": */ /* line:end */
             break;                                      /*     break */
         printf("Received the message: %s%s\n", msg, output_tag()); /* print("Received ...") */
@@ -79,7 +79,7 @@ static int receiver(void *arg)                          /* def receiver(conn): *
     free(msg);
     /* Messages after END are read and dropped until the sender closes, so
      * it never writes into a socket that nobody reads (EPIPE). */
-    while ((r = frame_recv(conn, PIPE_MAX_MESSAGE, &msg, &len)) == 1)
+    while ((r = frame_recv(conn, PIPE_MAX_MSG, &msg, &len)) == 1)
         free(msg);
     if (r == -1)
         die_child("recv");

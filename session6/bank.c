@@ -4,6 +4,7 @@
  */
 #define _GNU_SOURCE             /* sched_getaffinity and CPU_COUNT (Linux) */
 #include "bank.h"
+#include "bank_trace.h"
 
 #include "args.h"
 #include "clock.h"
@@ -11,6 +12,7 @@
 #include "output.h"
 #include "proc.h"
 #include "shm.h"
+#include "trace.h"
 
 #include <errno.h>
 #include <sched.h>
@@ -88,6 +90,7 @@ struct account *account_new(const struct bank_options *o)
     if (acc != NULL) {
         acc->iterations = o->iterations;
         acc->verbose = o->verbose;
+        acc->tagged = o->trace != NULL;
         balance_write(acc, o->balance);
     }
     return acc;
@@ -100,12 +103,17 @@ void account_free(struct account *acc)
 
 long balance_read(struct account *acc)
 {
-    return atomic_load_explicit(&acc->balance, memory_order_relaxed);
+    long word = atomic_load_explicit(&acc->balance, memory_order_relaxed);
+
+    return acc->tagged ? bank_trace_read(word) : word;     /* --trace: bank_trace.c */
 }
 
 void balance_write(struct account *acc, long value)
 {
-    atomic_store_explicit(&acc->balance, value, memory_order_relaxed);
+    if (acc->tagged)
+        bank_trace_write(&acc->balance, value);
+    else
+        atomic_store_explicit(&acc->balance, value, memory_order_relaxed);
 }
 
 static const char *process_name(int who)
@@ -118,6 +126,11 @@ static const char *process_name(int who)
  * other core: a process that is waiting for a CPU cannot count. Having seen
  * that, a process says so and keeps beating until the other has seen it
  * too; then both leave the gate within a few hundred nanoseconds. */
+static const struct trace_kind gate_begin = {
+    "start gate", "process", 'B', { NULL, NULL, NULL, NULL }, NULL };
+static const struct trace_kind gate_end = {
+    "start gate", "process", 'E', { "gave up", NULL, NULL, NULL }, NULL };
+
 void bank_start_gate(struct account *acc, int who)
 {
     const int me = who - 1, other = 2 - who, beats_to_see = 3;
@@ -128,12 +141,14 @@ void bank_start_gate(struct account *acc, int who)
     if (acc->verbose)
         printf("%s: pid %ld, parent pid %ld, %ld updates\n", process_name(who),
                (long)getpid(), (long)getppid(), acc->iterations);
+    trace_event(&gate_begin, 0, 0, 0, 0);
     clock_gettime(CLOCK_MONOTONIC, &started);
     while (!(atomic_load(&acc->through_gate[me]) && atomic_load(&acc->through_gate[other]))) {
         unsigned long beat;
 
         if (seconds_since(&started) > BANK_GATE_SECONDS) {
             atomic_store(&acc->gate_gave_up, 1);
+            trace_event(&gate_end, 1, 0, 0, 0);
             return;
         }
         atomic_fetch_add(&acc->heartbeat[me], 1);
@@ -142,6 +157,7 @@ void bank_start_gate(struct account *acc, int who)
             atomic_store(&acc->through_gate[me], 1);
         last = beat;
     }
+    trace_event(&gate_end, 0, 0, 0, 0);
 }
 
 /* --------------------------------------------------------------- trials */
@@ -184,6 +200,8 @@ const char *bank_begin(struct bank_options *o)
         return "malloc";
     o->done = 0;
     o->short_trials = 0;
+    if (o->trace != NULL && bank_trace_begin(o) == -1)
+        return bank_trace_error(o);
     if (o->lengthen_when_serial && allowed_cpus() == 1)
         go_serial(o, "only one CPU is allowed to this program (sched_getaffinity)");
     clock_gettime(CLOCK_MONOTONIC, &o->started);
@@ -200,6 +218,8 @@ void bank_print_final(struct bank_options *o, struct account *balance)
         printf("Final balance = %ld\n", value);
     if (o->done < o->trials)
         o->finals[o->done++] = value;
+    if (o->trace != NULL)
+        bank_trace_trial(o, balance);   /* after the join: the trial's events to FILE */
     if (o->lengthen_when_serial && atomic_load(&balance->gate_gave_up)) {
         fflush(stdout);
         go_serial(o, "the start gate never saw both processes running at once");
@@ -240,6 +260,8 @@ void bank_end(struct bank_options *o)
         print_summary(o, seconds_since(&o->started) / (double)o->done);
     free(o->finals);
     o->finals = NULL;
+    if (o->trace != NULL)
+        bank_trace_end(o);
 }
 
 int bank_join_both(pid_t p1, pid_t p2, struct bank_failure *failed)
@@ -342,7 +364,7 @@ static void make_plan(struct schedule *s, const char *steps, int whole_update)
 static void print_row(const struct schedule *s, int who, const char *what)
 {
     printf("%-*s| %-*s| %ld", COLUMN, who == 1 ? what : "", COLUMN, who == 2 ? what : "",
-           balance_read(s->acc));
+           bank_trace_peek(s->acc));     /* not one of the process's reads */
     if (s->verbose && who != 0)
         fputs(output_tag(), stdout);
     printf("\n");
@@ -487,9 +509,12 @@ int bank_play_schedule(const struct bank_options *o, const struct bank_lock *loc
             goto out;
     printf("%-*s| %-*s| BALANCE\n", COLUMN, "P1 (withdraw)", COLUMN, "P2 (deposit)");
     print_row(s, 0, "");
-    if ((rc = run_schedule(s, failed, op)) == 0)
+    if ((rc = run_schedule(s, failed, op)) == 0) {
         printf("Final balance = %ld (expected %ld)\n", balance_read(s->acc),
                o->balance + expected_change(o->schedule));
+        if (o->trace != NULL)
+            bank_trace_trial(o, s->acc);
+    }
 out:
     for (int k = 0; k < initialised; k++)
         sem_destroy(&s->turn[k]);

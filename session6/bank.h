@@ -25,6 +25,7 @@ struct bank_options {
     int csv;                /* print only the final balances, one per line */
     int verbose;            /* children print a line tagged with their pid */
     const char *schedule;   /* --schedule STEPS (--interleave is "1212") */
+    const char *trace;      /* --trace FILE (bank_trace.c); NULL: off */
     int trials_given;       /* --trials was given */
     int iterations_given;   /* --iterations was given */
     int lengthen_when_serial; /* session6 trials: long loops when the two cannot overlap */
@@ -48,7 +49,7 @@ struct bank_options {
 
 /* The rows both programs have, to put at the start of each program's table
  * (args.h); o is the struct bank_options they fill: --trials, --iterations,
- * --balance, --summary, --csv, --verbose, --schedule, --interleave. */
+ * --balance, --summary, --csv, --verbose, --schedule, --interleave, --trace. */
 #define BANK_OPTION_ROWS(o) \
     { "trials", 0, "N", "how many trials to run (default 10; accepted {min}..{max})", \
       .number = &(o)->trials, 1, BANK_MAX_TRIALS, .seen = &(o)->trials_given }, \
@@ -70,7 +71,10 @@ struct bank_options {
       "read, write, read, write..., so each digit appears an\n" \
       "even number of times (at most 200 steps; default off)", .set = bank_set_schedule }, \
     { "interleave", 0, NULL, "the tutorial's table: the same as --schedule 1212\n" \
-      "(default off)", .set = bank_set_interleave }
+      "(default off)", .set = bank_set_interleave }, \
+    { "trace", 0, "FILE", "write every read and write of the balance (and each\n" \
+      "process's start and end) to FILE as Trace Event\n" \
+      "Format JSON, for Perfetto (default off)", .text = &(o)->trace }
 
 #define BANK_MAX_TRIALS     100000L
 #define BANK_MAX_ITERATIONS 10000000L
@@ -103,7 +107,8 @@ int bank_check_schedule(const char *steps, char *msg, size_t msglen);
 /* multiprocessing.Value('i', 100): one balance in shared memory, and the
  * start gate both processes meet at. */
 struct account {
-    _Atomic long balance;
+    _Atomic long balance;   /* with --trace: the value and its writer's tag (bank_trace.h) */
+    int tagged;             /* --trace is on */
     long iterations;        /* updates per process */
     int verbose;
     _Atomic unsigned long heartbeat[2]; /* the start gate: see bank_start_gate */

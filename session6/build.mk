@@ -15,4 +15,4 @@ session6_APART  := $(filter-out session6/$(EXPLORE_COUNT).c,session6/explore_cou
                                 session6/explore_without_gmp.c)
 # What session7 links of session6 (session7 is session6 plus the lock): all
 # but the lesson, its options and its own labs (schedule.c, value_lock.c).
-session6_SHARED := bank explore $(EXPLORE_COUNT)
+session6_SHARED := bank bank_trace explore $(EXPLORE_COUNT)

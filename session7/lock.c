@@ -3,6 +3,7 @@
  * what each costs and what happens when a holder dies.
  */
 #include "lock.h"
+#include "trace.h"
 
 #include "clock.h"
 #include "die.h"
@@ -11,6 +12,17 @@
 #include <sched.h>
 #include <string.h>
 #include <time.h>
+
+/* --trace: how long each process waited for the lock, and held it (the
+ * inline lock_acquire_or_die and lock_release_or_die record them). */
+const struct trace_kind lock_wait_begin = {
+    "waits for the lock", "lock", 'B', { NULL, NULL, NULL, NULL }, NULL };
+const struct trace_kind lock_wait_end = {
+    "waits for the lock", "lock", 'E', { NULL, NULL, NULL, NULL }, NULL };
+const struct trace_kind lock_hold_begin = {
+    "holds the lock", "lock", 'B', { NULL, NULL, NULL, NULL }, NULL };
+const struct trace_kind lock_hold_end = {
+    "holds the lock", "lock", 'E', { NULL, NULL, NULL, NULL }, NULL };
 
 const char *const lock_kind_names[] = { "semaphore", "mutex", "spin", NULL };
 

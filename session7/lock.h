@@ -5,6 +5,8 @@
 #ifndef SESSION7_LOCK_H
 #define SESSION7_LOCK_H
 
+#include "trace.h"
+
 #include <pthread.h>
 #include <semaphore.h>
 #include <errno.h>
@@ -89,18 +91,28 @@ static inline int lock_release(void *lock)
     return lock_release_slow(l);
 }
 
+/* --trace: the wait for the lock and the hold, as spans (lock.c). */
+extern const struct trace_kind lock_wait_begin, lock_wait_end, lock_hold_begin, lock_hold_end;
+
 static inline void lock_acquire_or_die(struct lock *l)
 {
-    int err = lock_acquire(l);
+    int err;
 
+    trace_event(&lock_wait_begin, 0, 0, 0, 0);
+    err = lock_acquire(l);
+    trace_event(&lock_wait_end, 0, 0, 0, 0);
     if (err != 0)
         lock_acquire_failed(l, err);
+    trace_event(&lock_hold_begin, 0, 0, 0, 0);
 }
 
 static inline void lock_release_or_die(struct lock *l)
 {
-    int err = lock_release(l);
+    int err;
 
+    /* Before the release: once it is released, the other may take it. */
+    trace_event(&lock_hold_end, 0, 0, 0, 0);
+    err = lock_release(l);
     if (err != 0)
         lock_release_failed(err);
 }

@@ -1,5 +1,5 @@
 /* labs.c - session8's labs: --initializer, --quiet, --verbose, --work,
- * --crash-on, --timeline, --summary and --serial (see labs.h).
+ * --crash-on, --trace, --timeline, --summary and --serial (see labs.h).
  *
  * Each lab that touches a worker does it through the pool's hooks:
  * init_worker() (Pool(initializer=...)) and around_task() (a hook the pool
@@ -12,6 +12,7 @@
 #include "io.h"
 #include "output.h"
 #include "pylist.h"
+#include "trace.h"
 
 #include <fcntl.h>
 #include <signal.h>
@@ -23,8 +24,7 @@
 
 /* What the hooks read in the workers: set before the pool forks them. */
 static const struct options *settings;
-static int timeline_fd = -1;
-static struct timespec t0;      /* time 0 of the run, for --timeline and --summary */
+static struct timespec t0;      /* time 0 of the run, for --summary */
 static double pool_seconds;     /* from t0 to the pool's join, for --summary */
 
 /* Spends CPU time on purpose, so that the pool has something to speed up:
@@ -75,23 +75,9 @@ static void init_worker(void *initargs)
         die_child("setvbuf");
 }
 
-/* One line per task in the --timeline file: worker, item, start, end. The
- * file is opened O_APPEND and each line is a single write(), so lines from
- * different workers never mix. */
-static void timeline_write(long n, double start, double end)
-{
-    char line[128];
-    int len = snprintf(line, sizeof line, "%ld %ld %.6f %.6f\n",
-                       (long)getpid(), n, start, end);
-
-    if (write_all(timeline_fd, line, (size_t)len) == -1)
-        die_child("write timeline");
-}
-
 /* The hook the pool runs around every task, in the worker. */
 static long around_task(pool_fn fn, long item, void *unused)
 {
-    double start = timeline_fd >= 0 ? seconds_since(&t0) : 0;
     long result;
 
     (void)unused;
@@ -100,8 +86,6 @@ static long around_task(pool_fn fn, long item, void *unused)
     burn(settings->work);
     tag_next_line();
     result = fn(item);
-    if (timeline_fd >= 0)
-        timeline_write(item, start, seconds_since(&t0));
     return result;
 }
 
@@ -112,7 +96,7 @@ void labs_configure(struct options *o)
         o->pool.initializer = init_worker;
         o->pool.initargs = (void *)o->initializer;
     }
-    if (o->verbose || o->work > 0 || o->crash_on_set || o->timeline != NULL)
+    if (o->verbose || o->work > 0 || o->crash_on_set)
         o->pool.task_hook = around_task;
 }
 
@@ -139,24 +123,62 @@ int lab_serial(const struct options *o)
     return 0;
 }
 
+/* --trace FILE and --timeline FILE.svg: the pool records each chunk and task
+ * (pool.c) on one track per worker; --timeline draws the trace at exit. */
+static char temporary_trace[] = "/tmp/session8-trace-XXXXXX";
+
+static void start_trace(const struct options *o)
+{
+    static const char *const names[] = {
+        "worker 1", "worker 2", "worker 3", "worker 4", "worker 5", "worker 6", "worker 7",
+        "worker 8", "worker 9", "worker 10", "worker 11", "worker 12", "worker 13",
+        "worker 14", "worker 15", "worker 16", "worker 17", "worker 18", "worker 19",
+        "worker 20", "worker 21", "worker 22", "worker 23", "worker 24", "worker 25",
+        "worker 26", "worker 27", "worker 28", "worker 29", "worker 30", "worker 31",
+        "worker 32", "worker 33", "worker 34", "worker 35", "worker 36", "worker 37",
+        "worker 38", "worker 39", "worker 40", "worker 41", "worker 42", "worker 43",
+        "worker 44", "worker 45", "worker 46", "worker 47", "worker 48", "worker 49",
+        "worker 50", "worker 51", "worker 52", "worker 53", "worker 54", "worker 55",
+        "worker 56", "worker 57", "worker 58", "worker 59", "worker 60", "worker 61",
+        "worker 62", "worker 63", NULL };
+    /* Main, each worker, and room for the workers that replace them. */
+    int processes = o->pool.processes > 0 ? o->pool.processes : 16;
+    int tracks = 1 + 4 * processes < TRACE_MAX_TRACKS ? 1 + 4 * processes : TRACE_MAX_TRACKS;
+    const char *path = o->trace;
+    int fd;
+
+    if (o->timeline != NULL) {      /* a picture we cannot write: say so now */
+        if ((fd = open(o->timeline, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644)) == -1)
+            die(o->timeline);
+        close(fd);
+    }
+    if (path == NULL) {
+        if ((fd = mkstemp(temporary_trace)) == -1)
+            die("mkstemp");
+        close(fd);
+        path = temporary_trace;
+    }
+    if (trace_run(path, "session8", tracks, TRACE_CAPACITY / 4, names) == -1) {
+        if (path == temporary_trace)
+            unlink(temporary_trace);
+        die(trace_what(path));
+    }
+    if (o->timeline != NULL) {
+        static char title[160];
+        char day[16];
+        time_t now = time(NULL);
+
+        strftime(day, sizeof day, "%Y-%m-%d", localtime(&now));
+        snprintf(title, sizeof title, "session8 --timeline: each worker's chunks and the tasks "
+                 "inside -- %s, %ld CPUs", day, sysconf(_SC_NPROCESSORS_ONLN));
+        trace_run_picture(o->timeline, title, path == temporary_trace);
+    }
+}
+
 void labs_start(const struct options *o)
 {
-    if (o->timeline != NULL) {
-        int fd = open(o->timeline, O_WRONLY | O_CREAT | O_TRUNC | O_APPEND, 0644);
-
-        if (fd == -1)
-            die(o->timeline);
-        /* Started with stdout closed, the file would be fd 1 and get every
-         * worker's lines: keep it above 0-2 (F_DUPFD takes the lowest >= 3). */
-        if (fd <= STDERR_FILENO) {
-            timeline_fd = fcntl(fd, F_DUPFD, STDERR_FILENO + 1);
-            if (timeline_fd == -1)
-                die(o->timeline);
-            close(fd);
-        } else {
-            timeline_fd = fd;
-        }
-    }
+    if (o->trace != NULL || o->timeline != NULL)
+        start_trace(o);
     clock_gettime(CLOCK_MONOTONIC, &t0);
 }
 
@@ -220,9 +242,6 @@ void labs_joined(void)
 
 void labs_end(struct options *o)
 {
-    if (timeline_fd >= 0 && close(timeline_fd) == -1)
-        die("close timeline");
-    timeline_fd = -1;
     free(o->owned);
     o->owned = NULL;
 }

@@ -37,8 +37,12 @@ void parse_options(int argc, char *argv[], struct options *o)
           "core (default: 0)", .number = &o->work, 0, WORK_MAX },
         { "summary", 's', NULL, "print wall time, items per worker and the speedup\n"
           "over the serial loop for the same work", .flag = &o->summary },
-        { "timeline", 't', "FILE", "write 'worker item start end' for every task to FILE",
-          .text = &o->timeline },
+        { "timeline", 't', "FILE", "draw which worker ran which chunk and task,\n"
+          "and when, in FILE (an SVG; needs gnuplot;\n"
+          "default: none)", .text = &o->timeline },
+        { "trace", 0, "FILE", "write every chunk and task of every worker to\n"
+          "FILE as Trace Event Format JSON, for Perfetto\n"
+          "(default: none)", .text = &o->trace },
         { "crash-on", 0, "ITEM", "the task for ITEM kills its own worker with SIGKILL\n"
           "(default: none), to show how the pool fails",
           .number = &o->crash_on, -ITEM_MAX, ITEM_MAX, .seen = &o->crash_on_set },
@@ -53,9 +57,9 @@ void parse_options(int argc, char *argv[], struct options *o)
         .rows = rows, .column = 28, .operands = 1, .end = "\nExplained in docs/session8.md.\n",
         .rules = (const struct arg_rule[]){
             { "serial", ARG_NONE_OF, "processes chunksize maxtasksperchild initializer summary "
-              "timeline crash-on", "--serial runs no pool: it cannot be combined with "
+              "timeline trace crash-on", "--serial runs no pool: it cannot be combined with "
               "--processes, --chunksize, --maxtasksperchild, --initializer, --summary, "
-              "--timeline or --crash-on" },
+              "--timeline, --trace or --crash-on" },
             { "range", ARG_NONE_OF, "-", "give either --range or a list of numbers, not both" },
             { 0 } },
     };

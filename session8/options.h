@@ -20,7 +20,7 @@ struct options {
     long work;                  /* --work: CPU units each task burns */
     int crash_on_set;
     long crash_on;
-    const char *initializer, *timeline;
+    const char *initializer, *timeline, *trace;
 };
 
 /* Reads argv into *o (o->items and o->n hold the default list on entry).

@@ -5,6 +5,7 @@
  * was running. docs/session8.md draws the chunks and the sockets.
  */
 #include "pool.h"
+#include "trace.h"
 
 #include "clock.h"
 #include "frame.h"
@@ -75,6 +76,21 @@ struct pool {
 
 /* What a worker process runs: the initializer, then chunk after chunk
  * until its socket closes (pool_close) or it has done maxtasksperchild. */
+/* --trace: each chunk a worker runs, each task inside it, and in main each
+ * chunk sent and each chunk of results received. */
+static const struct trace_kind kind_chunk_begin = {
+    "chunk", "pool", 'B', { "first", "count", NULL, NULL }, NULL };
+static const struct trace_kind kind_chunk_end = {
+    "chunk", "pool", 'E', { NULL, NULL, NULL, NULL }, NULL };
+static const struct trace_kind kind_task_begin = {
+    "task", "pool", 'B', { "item", "index", NULL, NULL }, NULL };
+static const struct trace_kind kind_task_end = {
+    "task", "pool", 'E', { "result", NULL, NULL, NULL }, NULL };
+static const struct trace_kind kind_send = {
+    "send chunk", "pool", 'i', { "worker pid", "first", "count", NULL }, NULL };
+static const struct trace_kind kind_results = {
+    "results", "pool", 'i', { "worker pid", "first", "count", NULL }, NULL };
+
 static int worker_main(void *arg)
 {
     struct pool *p = arg;
@@ -115,11 +131,15 @@ static int worker_main(void *arg)
             free(msg);
             return 1;
         }
+        trace_event(&kind_chunk_begin, (long)req.first, (long)req.count, 0, 0);
         for (size_t i = 0; i < req.count; i++) {
             atomic_store_explicit(&p->current[slot], req.first + i, memory_order_relaxed);
+            trace_event(&kind_task_begin, items[i], (long)(req.first + i), 0, 0);
             results[i] = p->task_hook != NULL ? p->task_hook(req.fn, items[i], p->hook_arg)
                                               : req.fn(items[i]);
+            trace_event(&kind_task_end, results[i], 0, 0, 0);
         }
+        trace_event(&kind_chunk_end, 0, 0, 0, 0);
         free(msg);
         got = frame_send(fd, results, req.count * sizeof *results);
         free(results);
@@ -243,6 +263,7 @@ static int send_chunk(struct pool *p, int i, pool_fn fn, const long *items,
     if (write_all(w->fd, head, sizeof head) == -1
         || write_all(w->fd, items + first, count * sizeof *items) == -1)
         return -1;
+    trace_event(&kind_send, (long)w->pid, (long)first, (long)count, 0);
     return 0;
 }
 
@@ -266,6 +287,8 @@ static int receive_results(struct pool *p, int i, long *results)
     got = read_full(w->fd, results + w->first, want);
     if (got == -1)
         return -1;
+    if ((size_t)got == want)
+        trace_event(&kind_results, (long)w->pid, (long)w->first, (long)w->count, 0);
     return (size_t)got == want;
 }
 

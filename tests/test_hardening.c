@@ -394,7 +394,7 @@ static const struct output_run output_runs[] = {
     { 5, "--bytes 100000" },
     { 6, "--csv --trials 3" },
     { 7, "--lock spin" },
-    { 8, "--range 1000 -p 3 --timeline /dev/null" },
+    { 8, "--range 1000 -p 3 --trace /dev/null" },
     { 8, "--serial 1 2 3" },
 };
 

@@ -27,7 +27,7 @@ static void expect_message(struct conn *c, const char *want, size_t want_len)
     char *msg;
     size_t len;
 
-    ck_assert_int_eq(conn_recv(c, PIPE_MAX_MESSAGE, &msg, &len), 1);
+    ck_assert_int_eq(conn_recv(c, PIPE_MAX_MSG, &msg, &len), 1);
     ck_assert_uint_eq(len, want_len);
     ck_assert_int_eq(memcmp(msg, want, len), 0);
     free(msg);
@@ -44,7 +44,7 @@ static void round_trip(int duplex)
     conn_close(&sender);
     for (size_t i = 0; i < 4; i++)
         expect_message(&receiver, msgs[i], strlen(msgs[i]));
-    ck_assert_int_eq(conn_recv(&receiver, PIPE_MAX_MESSAGE, &(char *){ NULL }, &(size_t){ 0 }), 0);
+    ck_assert_int_eq(conn_recv(&receiver, PIPE_MAX_MSG, &(char *){ NULL }, &(size_t){ 0 }), 0);
     conn_close(&receiver);
 }
 
@@ -181,7 +181,7 @@ START_TEST(a_message_larger_than_the_pipe_buffer_arrives_intact)
     if (pid == 0)
         _exit(conn_send(&sender, big, size) == 0 ? 0 : 1);
     conn_close(&sender);
-    ck_assert_int_eq(conn_recv(&receiver, PIPE_MAX_MESSAGE, &msg, &len), 1);
+    ck_assert_int_eq(conn_recv(&receiver, PIPE_MAX_MSG, &msg, &len), 1);
     ck_assert_uint_eq(len, size);
     ck_assert_int_eq(memcmp(msg, big, size), 0);
     assert_exits_0(pid);
@@ -220,7 +220,7 @@ START_TEST(an_oversized_length_is_refused_before_allocating)
     ck_assert_int_eq(pipe_new(1, &receiver, &sender), 0);
     frame_encode_header(0xFFFFFFFFu, header);   /* 4 GiB, and nothing follows */
     ck_assert_int_eq(write(sender.wfd, header, sizeof header), (ssize_t)sizeof header);
-    ck_assert_int_eq(conn_recv(&receiver, PIPE_MAX_MESSAGE, &msg, &len), -1);
+    ck_assert_int_eq(conn_recv(&receiver, PIPE_MAX_MSG, &msg, &len), -1);
     ck_assert_int_eq(errno, EMSGSIZE);
     conn_close(&receiver);
     conn_close(&sender);

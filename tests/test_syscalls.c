@@ -31,14 +31,6 @@ struct claim {
     char where[64];         /* page:line */
 };
 
-static int have(const char *tool)
-{
-    char cmd[128];
-
-    snprintf(cmd, sizeof cmd, "command -v %s >/dev/null 2>&1", tool);
-    return system(cmd) == 0;
-}
-
 /* The count of kind in "kind count\n..." (tools/syscalls' counts), or -1. */
 static long count_of(const char *counts, const char *kind)
 {
@@ -129,7 +121,7 @@ START_TEST(test_docs_claims_hold_in_a_real_strace)
     int n = read_claims(c, MAX_CLAIMS);
 
     ck_assert_msg(n > 0, "docs/ makes no syscall-claim");
-    if (!have("strace") || !have("python3")) {
+    if (!tool_on_path("strace") || !tool_on_path("python3")) {
         fprintf(stderr, "syscalls: strace or python3 missing, %d claims not checked\n", n);
         return;
     }
@@ -220,7 +212,7 @@ START_TEST(test_table_has_both_sides)
 {
     struct run r;
 
-    if (!have("strace") || !have("python3")) {
+    if (!tool_on_path("strace") || !tool_on_path("python3")) {
         fprintf(stderr, "syscalls: strace or python3 missing, the table is not checked\n");
         return;
     }

@@ -573,6 +573,22 @@ TCase *add_case_tests(Suite *s, const char *name, double seconds, const TTest *c
     return tc;
 }
 
+int tool_on_path(const char *tool)
+{
+    const char *path = getenv("PATH");
+    char candidate[4096];
+
+    while (path != NULL && *path != '\0') {
+        size_t n = strcspn(path, ":");
+
+        snprintf(candidate, sizeof candidate, "%.*s/%s", (int)n, path, tool);
+        if (n > 0 && access(candidate, X_OK) == 0)
+            return 1;
+        path += n + (path[n] == ':');
+    }
+    return 0;
+}
+
 const char *python3_path(void)
 {
     static char found[4096];

@@ -193,6 +193,9 @@ struct bad_usage {
 #define BAD_USAGE_TEST(name, table) \
     START_TEST(name) { assert_bad_usage((table)[_i].cmd, (table)[_i].message); } END_TEST
 
+/* 1 when an executable file named tool is in a directory of PATH, else 0. */
+int tool_on_path(const char *tool);
+
 /* The path of python3 found on PATH, or NULL when there is none (then the
  * Python twins' tests have nothing to compare and say so). */
 const char *python3_path(void);
