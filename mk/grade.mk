@@ -30,7 +30,7 @@ handout: $(foreach a,$(ASSIGNMENTS),handout-$(a))
 define GRADE_RULE
 .PHONY: grade-$(1) handout-$(1)
 grade-$(1):
-	@$$(call grade_rules,$(1),$$(WORK))
+	+@$$(call grade_rules,$(1),$$(WORK))
 
 # Every file at the top of assignments/NAME (never its solution/ folder), the
 # library in grade/, and handout.mk as the Makefile.
@@ -53,4 +53,4 @@ GRADE_DOCS_EXAMPLE := tests/assignments/deadlock/ordered-twice
 check-run: grade-docs-example
 .PHONY: grade-docs-example
 grade-docs-example:
-	@$(call grade_rules,deadlock,$(GRADE_DOCS_EXAMPLE)) $(call grade_out,deadlock,$(GRADE_DOCS_EXAMPLE))/grade
+	+@$(call grade_rules,deadlock,$(GRADE_DOCS_EXAMPLE)) $(call grade_out,deadlock,$(GRADE_DOCS_EXAMPLE))/grade
