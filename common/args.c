@@ -94,6 +94,11 @@ void arg_getopt_problem(int opt, char *const argv[], char *msg, size_t msglen)
 
 /* ------------------------------------------------------ the option table */
 
+/* What the last arg_parse() was given, for arg_check(): each row (by its
+ * index), and whether there were operands. */
+static unsigned char given[ARG_MAX_OPTIONS + 8];
+static int operands_given;
+
 static int is_end(const struct arg_option *row)
 {
     return row->name == NULL && row->help == NULL;
@@ -150,6 +155,49 @@ static int row_of_letter(const struct arg_option *rows, int letter)
     return i;
 }
 
+/* How many of the space-separated NAMES were given ("-": the operands);
+ * *first, when not NULL, is set to the first of them given. */
+static int count_given(const struct arg_option *rows, const char *names, const char **first)
+{
+    int count = 0;
+
+    for (const char *p = names; *p != '\0'; p += strspn(p, " ")) {
+        size_t len = strcspn(p, " ");
+
+        if (len == 1 && *p == '-')
+            count += operands_given;
+        for (int i = 0; !is_end(&rows[i]) && i < (int)sizeof given; i++)
+            if (rows[i].name != NULL && strlen(rows[i].name) == len
+                && strncmp(rows[i].name, p, len) == 0 && given[i]) {
+                if (count++ == 0 && first != NULL)
+                    *first = rows[i].name;
+            }
+        p += len;
+    }
+    return count;
+}
+
+int arg_check(const struct arg_option *rows, const struct arg_rule *rules, char *msg,
+              size_t msglen)
+{
+    for (const struct arg_rule *r = rules; r != NULL && r->given != NULL; r++) {
+        const char *name = "", *at = strstr(r->message, "{with}");
+        int with = count_given(rows, r->with, &name);
+
+        if (count_given(rows, r->given, NULL) > 0
+            && ((r->need == ARG_NONE_OF && with > 0) || (r->need == ARG_ONE_OF && with == 0)
+                || (r->need == ARG_EXACTLY_ONE_OF && with != 1))) {
+            if (at == NULL)
+                snprintf(msg, msglen, "%s", r->message);
+            else
+                snprintf(msg, msglen, "%.*s%s%s", (int)(at - r->message), r->message, name,
+                         at + 6);
+            return -1;
+        }
+    }
+    return 0;
+}
+
 int arg_parse(int argc, char *argv[], const struct arg_table *table, void *opts,
               char *msg, size_t msglen)
 {
@@ -176,6 +224,7 @@ int arg_parse(int argc, char *argv[], const struct arg_table *table, void *opts,
     shorts[s] = '\0';
     longopts[n] = (struct option){ "help", no_argument, NULL, 'h' };
     longopts[n + 1] = (struct option){ NULL, 0, NULL, 0 };
+    memset(given, 0, sizeof given);
     opterr = 0;     /* the program prints its own one-line message */
     while ((c = getopt_long(argc, argv, shorts, longopts, NULL)) != -1) {
         if (c == 'h') {
@@ -188,15 +237,18 @@ int arg_parse(int argc, char *argv[], const struct arg_table *table, void *opts,
             arg_getopt_problem(c, argv, msg, msglen);
             return -1;
         }
+        if (c - 256 < (int)sizeof given)
+            given[c - 256] = 1;
         if (take(&rows[c - 256], optarg, opts, msg, msglen) == -1)
             return -1;
     }
+    operands_given = optind < argc;
     if (!table->operands && optind < argc) {
         snprintf(msg, msglen, "unexpected argument '%s' (%s takes options only)",
                  argv[optind], program_name());
         return -1;
     }
-    return 0;
+    return arg_check(rows, table->rules, msg, msglen);
 }
 
 /* One row of --help: LEFT in two columns, then the help from the column on,

@@ -66,13 +66,32 @@ struct arg_option {
     int *seen;
 };
 
-/* What --help prints, and whether operands are allowed. */
+/* Which options go together, checked by arg_parse() last: when any option named
+ * in `given` was given, `with` must hold as `need` says, else `message` is
+ * the bad usage. Names are long names without "--", separated by spaces;
+ * "-" stands for the operands. "{with}" in the message is replaced by the
+ * first option of `with` given. A list of rules ends with { 0 }. */
+enum arg_need {
+    ARG_NONE_OF,        /* none of `with` may be given too */
+    ARG_ONE_OF,         /* at least one of `with` must be given */
+    ARG_EXACTLY_ONE_OF, /* exactly one of `with` must be given */
+};
+
+struct arg_rule {
+    const char *given;          /* "serve connect" */
+    enum arg_need need;
+    const char *with;           /* "demo bench" */
+    const char *message;
+};
+
+/* What --help prints, whether operands are allowed, and the rules. */
 struct arg_table {
     const char *intro;          /* "Usage: ..." and the paragraph, up to the rows */
     const struct arg_option *rows;
     int column;                 /* where the help text of each row starts */
     int operands;               /* 0: an operand is "unexpected argument '...'" */
     const char *end;            /* after the rows: "\nExplained in docs/...\n" */
+    const struct arg_rule *rules;   /* NULL: none */
 };
 
 /* The largest table arg_parse takes. */
@@ -81,10 +100,18 @@ struct arg_table {
 /* Parses argv with the table (getopt_long; -h and --help are added, and the
  * operands start at optind). opts is handed to each row's set(). Returns 0;
  * 1 when --help was asked for and the usage has been printed on stdout; -1
- * with a one-line message in msg for bad usage. The program ends with
+ * with a one-line message in msg for bad usage (a bad value, an unexpected
+ * operand, then the first rule broken). The program ends with
  * exit_on_usage() (die.h). */
 int arg_parse(int argc, char *argv[], const struct arg_table *table, void *opts,
               char *msg, size_t msglen);
+
+/* The first of RULES that the options given to the last arg_parse() of
+ * ROWS break: its message in msg, and -1; 0 when every rule holds. For a
+ * program that checks other things first (arg_parse checks the table's
+ * own rules). */
+int arg_check(const struct arg_option *rows, const struct arg_rule *rules, char *msg,
+              size_t msglen);
 
 /* Prints the usage on stdout: the intro, every row, -h/--help, the end. */
 void arg_usage(const struct arg_table *table);

@@ -181,8 +181,19 @@ const char *program_name(void)
     return name;
 }
 
+/* 1 when an EPIPE came from stdout, whose reader has gone (`| head`), not
+ * from a socket or pipe of the program's own: then it is the quiet end of
+ * a pipeline (die_reader_gone), even for a caller that said
+ * die_child("write error") after its own fflush. */
+static int stdout_reader_gone(int errnum)
+{
+    return errnum == EPIPE && stdout_failure_reason() == EPIPE;
+}
+
 _Noreturn void die_errnum(const char *op, int errnum)
 {
+    if (stdout_reader_gone(errnum))
+        die_reader_gone();
     fflush(stdout);     /* what was printed so far comes before the error */
     if (first_to_report())
         fprintf(stderr, "%s: %s: %s\n", name, op, strerror(errnum));
@@ -200,6 +211,8 @@ _Noreturn void die_child(const char *op)
 {
     int saved = errno;
 
+    if (stdout_reader_gone(saved))
+        die_reader_gone();
     fflush(stdout);     /* the child's own lines, printed once */
     if (first_to_report())
         fprintf(stderr, "%s: %s: %s\n", name, op, strerror(saved));

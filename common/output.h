@@ -12,4 +12,19 @@
 /* Makes stdout line-buffered wherever it goes. Returns 0, or -1. */
 int output_line_buffered(void);
 
+/* --verbose's tag, the one way every program says who printed a line.
+ * output_tag_init() turns it on (or leaves it off) in the process that read
+ * the options; CHILD says that process is itself a child (session1's p1
+ * started by exec). */
+void output_tag_init(int on, int child);
+
+/* With the tag on, "  [pid P, parent Q]" for the calling process, the parent
+ * left out on the lines of the process that called output_tag_init() (unless
+ * it said CHILD); WHAT adds ", WHAT at ADDR" (ADDR printed with %p). With the
+ * tag off, "". The text lives until the next call. */
+const char *output_tag_at(const char *what, const void *addr);
+
+/* output_tag_at(NULL, NULL): "  [pid P, parent Q]". */
+const char *output_tag(void);
+
 #endif

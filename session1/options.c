@@ -3,10 +3,9 @@
 
 #include "args.h"
 #include "die.h"
+#include "output.h"
 
 #include <limits.h>
-#include <stdio.h>
-#include <unistd.h>
 
 /* The largest number whose square fits in a long (64 bits). */
 #define ROOT_OF_LONG_MAX 3037000499L
@@ -14,9 +13,6 @@
 /* The parsed list, kept here until the program ends (the labs return from
  * main too, and every path must leave it reachable, not leaked). */
 static long *list;
-static int verbose;
-static int spawned_child;
-static pid_t main_pid;      /* the process that parsed the options */
 
 static const char *const methods[] = { "fork", "spawn", NULL };
 
@@ -44,6 +40,8 @@ void parse_options(int argc, char *argv[], struct options *opt)
         "A child process gets a copy of its parent's memory: the child fills its\n"
         "list with squares, the parent's list stays empty.\n\n",
         .rows = rows, .column = 22, .operands = 1, .end = "\nExplained in docs/session1.md.\n",
+        .rules = (const struct arg_rule[]){ { "child", ARG_NONE_OF, "start",
+            "--child is internal (how --start spawn starts p1) and takes no --start" }, { 0 } },
     };
     char msg[ARG_MSG_SIZE];
 
@@ -51,12 +49,8 @@ void parse_options(int argc, char *argv[], struct options *opt)
     exit_on_usage(arg_parse(argc, argv, &table, opt, msg, sizeof msg), msg);
     if (start_given)
         opt->start = method == 0 ? START_FORK : START_SPAWN;
-    if (opt->spawned_child) {
-        if (start_given)
-            usage_error("--child is internal (how --start spawn starts p1) "
-                        "and takes no --start");
+    if (opt->spawned_child)
         opt->start = START_SPAWN;
-    }
     exit_on_usage(arg_numbers(argc, argv, LONG_MIN, LONG_MAX, 4, &list, &opt->len,
                               msg, sizeof msg), msg);
     opt->mylist = list;
@@ -65,18 +59,5 @@ void parse_options(int argc, char *argv[], struct options *opt)
         if (list[i] < -ROOT_OF_LONG_MAX || list[i] > ROOT_OF_LONG_MAX)
             usage_error("%ld squared does not fit in a long (accepted: -%ld..%ld)",
                         list[i], ROOT_OF_LONG_MAX, ROOT_OF_LONG_MAX);
-    verbose = opt->verbose;
-    spawned_child = opt->spawned_child;
-    main_pid = getpid();
-}
-
-void verbose_tag(const char *what, const void *addr)
-{
-    if (!verbose)
-        return;
-    if (spawned_child || getpid() != main_pid)      /* a line printed by p1 */
-        printf("  [pid %ld, parent %ld, %s at %p]", (long)getpid(), (long)getppid(),
-               what, addr);
-    else
-        printf("  [pid %ld, %s at %p]", (long)getpid(), what, addr);
+    output_tag_init(opt->verbose, opt->spawned_child);
 }

@@ -5,6 +5,8 @@
 #ifndef SESSION1_OPTIONS_H
 #define SESSION1_OPTIONS_H
 
+#include "output.h"     /* output_tag_at(): what --verbose adds to a line */
+
 #include <stddef.h>
 
 /* How p1 is started: as in the tutorial (fork, its exact output), or the
@@ -22,9 +24,5 @@ struct options {
 /* Parses argv into *opt. --help prints the usage and exits 0; bad usage is
  * reported by usage_error (exit 2) before anything else happens. */
 void parse_options(int argc, char *argv[], struct options *opt);
-
-/* With --verbose, prints "  [pid P, parent Q, WHAT at ADDR]" (the parent only
- * on a line printed by a child); without it, nothing. */
-void verbose_tag(const char *what, const void *addr);
 
 #endif

@@ -27,7 +27,7 @@ static void print_result(const char *who)
 {
     printf("Result(in %s): ", who);
     pylist_print_longs(stdout, result, result_len);
-    verbose_tag("result", result);                  /* --verbose: who printed this */
+    fputs(output_tag_at("result", result), stdout); /* --verbose: who printed this */
     putchar('\n');
 }
 

@@ -10,6 +10,7 @@
 #include "start.h"
 
 #include "die.h"
+#include "output.h"
 #include "proc.h"
 
 #include <limits.h>
@@ -26,7 +27,7 @@ static int configured;
 static void print_configured(const char *who)
 {
     printf("configured(in %s): %d", who, configured);
-    verbose_tag("configured", &configured);
+    fputs(output_tag_at("configured", &configured), stdout);
     putchar('\n');
 }
 

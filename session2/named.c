@@ -10,6 +10,7 @@
 #include "named.h"
 
 #include "die.h"
+#include "output.h"
 #include "proc.h"
 
 #include <errno.h>
@@ -69,7 +70,7 @@ static void print_name(const char *who, void *mem)
     snprintf(path, sizeof path, "/dev/shm%s", name);
     printf("Shared memory(in %s): %s, %s", who, name,
            access(path, F_OK) == 0 ? "still in /dev/shm!" : "not in /dev/shm");
-    verbose_tag("segment", mem);
+    fputs(output_tag_at("segment", mem), stdout);
     putchar('\n');
 }
 

@@ -3,35 +3,15 @@
 
 #include "args.h"
 #include "die.h"
+#include "output.h"
+#include "typecode.h"
 
 #include <limits.h>
 #include <stdio.h>
-#include <unistd.h>
 
 /* The parsed list, kept here until the program ends (the labs return from
  * main too, and every path must leave it reachable, not leaked). */
 static long *list;
-static int verbose;
-static pid_t main_pid;      /* the process that parsed the options */
-
-/* With typecode 'i', every square and their sum must fit in a C int:
- * overflowing a signed int is undefined behaviour in C, so we refuse
- * before starting anything. */
-static void check_fits_int(const long *mylist, size_t len)
-{
-    const long root = 46340;    /* 46340^2 <= INT_MAX < 46341^2 */
-    long long sum = 0;
-
-    for (size_t i = 0; i < len; i++) {
-        if (mylist[i] < -root || mylist[i] > root)
-            usage_error("%ld squared does not fit in type 'i' (a C int, at most %d); "
-                        "try --type d", mylist[i], INT_MAX);
-        sum += (long long)mylist[i] * mylist[i];
-    }
-    if (sum > INT_MAX)
-        usage_error("the sum of squares, %lld, does not fit in type 'i' "
-                    "(a C int, at most %d); try --type d", sum, INT_MAX);
-}
 
 static int set_type(void *opts, const char *arg, char *msg, size_t msglen)
 {
@@ -71,19 +51,7 @@ void parse_options(int argc, char *argv[], struct options *opt)
     exit_on_usage(arg_numbers(argc, argv, LONG_MIN, LONG_MAX, 4, &list, &opt->len,
                               msg, sizeof msg), msg);
     opt->mylist = list;
-    if (opt->typecode == 'i')
-        check_fits_int(opt->mylist, opt->len);
-    verbose = opt->verbose;
-    main_pid = getpid();
-}
-
-void verbose_tag(const char *what, const void *addr)
-{
-    if (!verbose)
-        return;
-    if (getpid() != main_pid)       /* a line printed by p1 */
-        printf("  [pid %ld, parent %ld, %s at %p]", (long)getpid(), (long)getppid(),
-               what, addr);
-    else
-        printf("  [pid %ld, %s at %p]", (long)getpid(), what, addr);
+    if (typecode_fits(opt->typecode, opt->mylist, opt->len, msg, sizeof msg) == -1)
+        usage_error("%s", msg);
+    output_tag_init(opt->verbose, 0);
 }

@@ -5,6 +5,8 @@
 #ifndef SESSION2_OPTIONS_H
 #define SESSION2_OPTIONS_H
 
+#include "output.h"     /* output_tag_at(): what --verbose adds to a line */
+
 #include <stddef.h>
 
 struct options {
@@ -19,9 +21,5 @@ struct options {
  * (including a square or a sum that does not fit type 'i') is reported by
  * usage_error (exit 2) before anything else happens. */
 void parse_options(int argc, char *argv[], struct options *opt);
-
-/* With --verbose, prints "  [pid P, parent Q, WHAT at ADDR]" (the parent only
- * on a line printed by a child); without it, nothing. */
-void verbose_tag(const char *what, const void *addr);
 
 #endif

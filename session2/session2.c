@@ -38,10 +38,10 @@ static void print_results(const char *who, const struct shared *result,
 {
     printf("Result(in %s): ", who);     /* print("Result(...): {}".format(result[:])) */
     print_array(result);
-    verbose_tag("result", result->mem);
+    fputs(output_tag_at("result", result->mem), stdout);
     printf("\nSum of squares(in %s): ", who);   /* ... .format(square_sum.value) */
     print_value(square_sum);
-    verbose_tag("square_sum", square_sum->mem);
+    fputs(output_tag_at("square_sum", square_sum->mem), stdout);
     putchar('\n');
 }
 

@@ -3,7 +3,31 @@
 
 #include "pylist.h"
 
+#include <limits.h>
 #include <stdio.h>
+
+int typecode_fits(char typecode, const long *list, size_t len, char *msg, size_t msglen)
+{
+    const long root = 46340;    /* 46340^2 <= INT_MAX < 46341^2 */
+    long long sum = 0;
+
+    if (typecode != 'i')
+        return 0;
+    for (size_t i = 0; i < len; i++) {
+        if (list[i] < -root || list[i] > root) {
+            snprintf(msg, msglen, "%ld squared does not fit in type 'i' (a C int, at most %d); "
+                     "try --type d", list[i], INT_MAX);
+            return -1;
+        }
+        sum += (long long)list[i] * list[i];
+    }
+    if (sum > INT_MAX) {
+        snprintf(msg, msglen, "the sum of squares, %lld, does not fit in type 'i' "
+                 "(a C int, at most %d); try --type d", sum, INT_MAX);
+        return -1;
+    }
+    return 0;
+}
 
 size_t shared_size(const struct shared *s)
 {

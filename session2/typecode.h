@@ -16,6 +16,12 @@ struct shared {
     void *mem;              /* len ints or len doubles */
 };
 
+/* Whether squaring every number of list[0..len-1] and adding the squares up
+ * stays within the typecode: with 'i' a square or the sum past INT_MAX would
+ * overflow a signed int, undefined behaviour in C. Returns 0, or -1 with a
+ * one-line message in msg. Checked before any process starts. */
+int typecode_fits(char typecode, const long *list, size_t len, char *msg, size_t msglen);
+
 /* The bytes the numbers take: len * sizeof(int) or len * sizeof(double). */
 size_t shared_size(const struct shared *s);
 

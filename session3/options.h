@@ -16,7 +16,7 @@ struct options {
     int demo_dict;              /* --demo dict */
     int verbose;                /* --verbose: tag each child's lines with its pid */
     const char *serve, *connect; /* HOST:PORT, as given */
-    char host[256], port[16];   /* the address, brackets of [IPv6] removed */
+    char host[ADDRESS_HOST_SIZE], port[ADDRESS_PORT_SIZE]; /* [IPv6]'s brackets removed */
     int insert, print, shutdown;
     struct record new_record;   /* --insert NAME:SCORE */
     long bench;                 /* --bench N, 0 when not asked */

@@ -2,6 +2,7 @@
  * it in one frame and waits for the reply (proxy.h). Next: protocol.c. */
 #include "proxy.h"
 
+#include "args.h"
 #include "auth.h"
 #include "frame.h"
 #include "protocol.h"
@@ -142,6 +143,66 @@ struct call_args {
 };
 
 typedef int (*take_fn)(const msgpack_object *result, void *out);
+
+int record_parse(const char *text, struct record *r, char *msg, size_t msglen)
+{
+    const char *colon = strrchr(text, ':');
+    size_t namelen;
+    long score;
+
+    if (colon == NULL || colon == text) {
+        snprintf(msg, msglen, "invalid --insert '%s' (accepted: NAME:SCORE, e.g. Jeff:8)", text);
+        return -1;
+    }
+    namelen = (size_t)(colon - text);
+    if (namelen >= RECORD_NAME_MAX) {
+        snprintf(msg, msglen, "--insert name is too long (accepted: at most %d bytes)",
+                 RECORD_NAME_MAX - 1);
+        return -1;
+    }
+    if (arg_long(colon + 1, "score", INT64_MIN, INT64_MAX, &score, msg, msglen) == -1)
+        return -1;
+    memcpy(r->name, text, namelen);
+    r->name[namelen] = '\0';
+    r->score = score;
+    return 0;
+}
+
+int address_parse(const char *text, const char *what, long min_port,
+                  char host[ADDRESS_HOST_SIZE], char port[ADDRESS_PORT_SIZE],
+                  char *msg, size_t msglen)
+{
+    const char *start = text[0] == '[' ? text + 1 : text;
+    const char *end = text[0] == '[' ? strchr(start, ']') : strrchr(text, ':');
+    size_t hostlen;
+    long number;
+
+    if (text[0] == '[') {
+        if (end == NULL || end[1] != ':') {
+            snprintf(msg, msglen, "invalid %s '%s' (accepted: HOST:PORT or [IPV6]:PORT, "
+                     "e.g. [::1]:5000)", what, text);
+            return -1;
+        }
+        end++;
+    }
+    if (end == NULL || end == start || (start != text && end == start + 1)) {
+        snprintf(msg, msglen, "invalid %s '%s' (accepted: HOST:PORT, e.g. 127.0.0.1:5000)",
+                 what, text);
+        return -1;
+    }
+    hostlen = (size_t)(end - start) - (start != text);
+    if (hostlen >= ADDRESS_HOST_SIZE) {
+        snprintf(msg, msglen, "%s host is too long (accepted: at most %d bytes)", what,
+                 ADDRESS_HOST_SIZE - 1);
+        return -1;
+    }
+    if (arg_long(end + 1, "port", min_port, 65535, &number, msg, msglen) == -1)
+        return -1;
+    memcpy(host, start, hostlen);
+    host[hostlen] = '\0';
+    snprintf(port, ADDRESS_PORT_SIZE, "%ld", number);
+    return 0;
+}
 
 static void pack_record(msgpack_packer *pk, const struct record *r)
 {

@@ -26,6 +26,21 @@ struct record {
     int64_t score;
 };
 
+/* "NAME:SCORE" (the last ':' splits) into *r, as --insert takes it.
+ * Returns 0, or -1 with a one-line message in msg. */
+int record_parse(const char *text, struct record *r, char *msg, size_t msglen);
+
+/* Room for the parts of a manager's address. */
+#define ADDRESS_HOST_SIZE 256
+#define ADDRESS_PORT_SIZE 16
+
+/* "HOST:PORT" or "[IPV6]:PORT" into host (without the brackets) and port,
+ * the port in min_port..65535; WHAT ("--serve") names it in the message.
+ * Returns 0, or -1 with a one-line message in msg. */
+int address_parse(const char *text, const char *what, long min_port,
+                  char host[ADDRESS_HOST_SIZE], char port[ADDRESS_PORT_SIZE],
+                  char *msg, size_t msglen);
+
 /* A record's name as it is printed: escaped (py_escape, common/pylist.h),
  * because any client holding the key can insert it. A struct, so that
  * name_shown(r.name).text can go straight into a printf. */

@@ -8,7 +8,7 @@
  * true and already out of date. docs/session4.md, "Going further".
  */
 #include "crew.h"
-#include "options.h"
+#include "labs.h"
 #include "queue.h"
 
 #include "die.h"

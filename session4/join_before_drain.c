@@ -6,7 +6,7 @@
  * end. Neither can go on. main joins with a timeout, sees the full queue,
  * says who waits for whom, stops p1, exits 1. docs/session4.md.
  */
-#include "options.h"
+#include "labs.h"
 #include "queue.h"
 
 #include "clock.h"

@@ -3,7 +3,7 @@
  * and each producer's items in order. docs/session4.md, "Going further".
  */
 #include "crew.h"
-#include "options.h"
+#include "labs.h"
 #include "queue.h"
 
 #include "die.h"

@@ -5,22 +5,10 @@
 
 #include "args.h"
 #include "die.h"
+#include "output.h"
 
 #include <stdio.h>
 #include <string.h>
-#include <unistd.h>
-
-static int verbose;
-
-const char *tag(void)
-{
-    static char tag[64];
-
-    if (!verbose)
-        return "";
-    snprintf(tag, sizeof tag, "  [pid %ld, parent %ld]", (long)getpid(), (long)getppid());
-    return tag;
-}
 
 /* The number of items the queue of the run holds. */
 static long capacity_of(const struct options *o)
@@ -44,13 +32,16 @@ static int set_queue(void *opts, const char *text, char *msg, size_t msglen)
 }
 
 /* Combinations that cannot work, refused before any process starts. */
-static void check_combinations(const struct options *o)
+static void check_combinations(const struct options *o, const struct arg_option *rows)
 {
+    static const struct arg_rule rules[] = { { "concurrent", ARG_NONE_OF, "join-before-drain",
+        "--concurrent and --join-before-drain are two labs (accepted: one of them)" }, { 0 } };
+    char msg[ARG_MSG_SIZE];
+
     if (o->producers * o->count > MAX_ITEMS)
         usage_error("--producers x --count is %ld items (accepted: at most %ld in all)",
                     o->producers * o->count, MAX_ITEMS);
-    if (o->concurrent && o->join_before_drain)
-        usage_error("--concurrent and --join-before-drain are two labs (accepted: one of them)");
+    exit_on_usage(arg_check(rows, rules, msg, sizeof msg), msg);
     if ((o->concurrent || o->join_before_drain) && (o->producers != 1 || o->consumers != 1))
         usage_error("--%s runs %s (accepted with it: --count, --maxsize, --queue)",
                     o->concurrent ? "concurrent" : "join-before-drain",
@@ -104,6 +95,6 @@ void parse_options(int argc, char *argv[], struct options *o)
                               .count = 1000 };
     exit_on_usage(arg_parse(argc, argv, &table, o, msg, sizeof msg), msg);
     o->counting |= o->count_given;
-    verbose = o->verbose;
-    check_combinations(o);
+    output_tag_init(o->verbose, 0);
+    check_combinations(o, rows);
 }

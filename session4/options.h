@@ -1,5 +1,5 @@
-/* options.h - session4's command line (options.c) and the labs it selects
- * (many.c, concurrent.c, join_before_drain.c). session4.c calls these.
+/* options.h - session4's command line (options.c), which picks the tutorial
+ * or one of the labs (labs.h). session4.c calls parse_options.
  */
 #ifndef SESSION4_OPTIONS_H
 #define SESSION4_OPTIONS_H
@@ -21,14 +21,5 @@ struct options {
 
 /* Fills *o from argv; bad usage ends the program (exit 2). */
 void parse_options(int argc, char *argv[], struct options *o);
-
-/* With --verbose, "  [pid P, parent Q]" of the calling process, to tag a
- * line a child prints; "" otherwise. The text lives until the next call. */
-const char *tag(void);
-
-/* The labs: each returns main's exit status. */
-int lab_many(const struct options *o);                    /* many.c */
-int lab_concurrent(const struct options *o);              /* concurrent.c */
-int lab_join_before_drain(const struct options *o); /* join_before_drain.c */
 
 #endif

@@ -7,7 +7,7 @@
  * options run the labs (options.h). docs/session4.md explains it all.
  */
 #include "die.h"
-#include "options.h"
+#include "labs.h"
 #include "output.h"
 #include "proc.h"
 #include "queue.h"
@@ -44,13 +44,13 @@ static int print_queue(void *arg)
     long square;
     size_t len;
 
-    printf("Queue elements:%s\n", tag());                   /* print("Queue elements:") */
+    printf("Queue elements:%s\n", output_tag());            /* print("Queue elements:") */
     while (!queue_empty(q)) {                               /* while not q.empty(): */ /* line:empty */
         if (queue_get(q, &square, sizeof square, &len, QUEUE_FOREVER) != QUEUE_OK) /* q.get() */ /* line:get */
             die_child("queue_get");
-        printf("%ld%s\n", square, tag());                   /* print(...) */
+        printf("%ld%s\n", square, output_tag());            /* print(...) */
     }
-    printf("Queue is now empty!%s\n", tag());               /* print("Queue is now empty!") */
+    printf("Queue is now empty!%s\n", output_tag());        /* print("Queue is now empty!") */
     return 0;
 }
 

@@ -10,6 +10,7 @@
 
 #include "clock.h"
 #include "die.h"
+#include "output.h"
 #include "proc.h"
 
 #include <fcntl.h>
@@ -42,14 +43,14 @@ static int send_then_read(void *arg)
     conn_close(&b->end[1 - b->who]);
     if (buf == NULL)
         die_child("malloc");
-    printf("p%d sends %zu bytes before it reads%s\n", b->who + 1, b->n, tag());
+    printf("p%d sends %zu bytes before it reads%s\n", b->who + 1, b->n, output_tag());
     if (conn_send(mine, buf, b->n) == -1)       /* conn.send(data) */
         die_child("send");
     if ((r = conn_recv(mine, b->n, &got, &len)) == -1)  /* conn.recv() */
         die_child("recv");
     if (r == 0)
         fail("p%d: the other end closed before it sent", b->who + 1);
-    printf("p%d received %zu bytes%s\n", b->who + 1, len, tag());
+    printf("p%d received %zu bytes%s\n", b->who + 1, len, output_tag());
     free(got);
     free(buf);
     return 0;

@@ -6,6 +6,7 @@
 #include "labs.h"
 
 #include "die.h"
+#include "output.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -28,7 +29,7 @@ static int sender(void *arg)
         die_child("malloc");
     for (size_t i = 0; i < n; i++)
         buf[i] = pattern(i);
-    printf("Sending %zu bytes%s\n", n, tag());
+    printf("Sending %zu bytes%s\n", n, output_tag());
     if (conn_send(&p->send_end, buf, n) == -1)
         send_failed();
     free(buf);
@@ -54,7 +55,7 @@ static int receiver(void *arg)
     for (size_t i = 0; i < len; i++)
         if ((unsigned char)msg[i] != pattern(i))
             fail("byte %zu of %zu is wrong", i, len);
-    printf("Received %zu bytes intact%s\n", len, tag());
+    printf("Received %zu bytes intact%s\n", len, output_tag());
     free(msg);
     conn_close(&p->receive_end);
     return 0;

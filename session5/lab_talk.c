@@ -5,6 +5,7 @@
 #include "labs.h"
 
 #include "die.h"
+#include "output.h"
 #include "proc.h"
 
 #include <errno.h>
@@ -35,7 +36,7 @@ static void await_answer(struct conn *c)
     if (r == 0)
         peer_gone();        /* the receiver closed before it answered */
     if (mode == PRINTED_ANSWER)
-        printf("Received the reply: %s%s\n", reply, tag());
+        printf("Received the reply: %s%s\n", reply, output_tag());
     free(reply);
 }
 
@@ -52,7 +53,7 @@ static int sender(void *arg)
         const char *msg = p->opt->msgs[i];
         size_t len = strlen(msg);
 
-        printf("Sent the message: %s%s\n", msg, tag());
+        printf("Sent the message: %s%s\n", msg, output_tag());
         if (conn_send(&p->send_end, msg, len) == -1)
             send_failed();
         if (is_end(msg, len))
@@ -87,7 +88,7 @@ static int receiver(void *arg)
     conn_close(&p->send_end);
     while ((r = conn_recv(&p->receive_end, PIPE_MAX_MESSAGE, &msg, &len)) == 1
            && !is_end(msg, len)) {
-        printf("Received the message: %s%s\n", msg, tag());
+        printf("Received the message: %s%s\n", msg, output_tag());
         if (mode != NO_ANSWER)
             answer(&p->receive_end, msg);   /* after the print: it is the go-ahead */
         free(msg);
@@ -95,7 +96,7 @@ static int receiver(void *arg)
     if (r == -1)
         die_child("recv");
     if (r == 0) {
-        printf("Sender closed the pipe.%s\n", tag());
+        printf("Sender closed the pipe.%s\n", output_tag());
         return 0;
     }
     free(msg);

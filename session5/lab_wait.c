@@ -6,6 +6,7 @@
 #include "labs.h"
 
 #include "die.h"
+#include "output.h"
 #include "spin.h"
 
 #include <signal.h>
@@ -50,7 +51,7 @@ static int sender(void *arg)
     if (!c->spin)
         conn_close(&c->receive_end);
     for (size_t i = 0; i < c->opt->count; i++) {
-        printf("Sent the message: %s%s\n", c->opt->msgs[i], tag());
+        printf("Sent the message: %s%s\n", c->opt->msgs[i], output_tag());
         if (send_msg(c, c->opt->msgs[i]) == -1)
             die_child("send");
     }
@@ -76,13 +77,13 @@ static int receiver(void *arg)
         if (!ended && is_end(msg, len))
             ended = 1;
         else if (!ended)
-            printf("Received the message: %s%s\n", msg, tag());
+            printf("Received the message: %s%s\n", msg, output_tag());
         free(msg);
     }
     if (r == -1)
         die_child("recv");
     if (!ended)
-        printf("Sender closed the pipe.%s\n", tag());
+        printf("Sender closed the pipe.%s\n", output_tag());
     return 0;
 }
 

@@ -3,35 +3,29 @@
 
 #include "args.h"
 #include "die.h"
+#include "output.h"
+#include "pipe.h"
 
 #include <stdio.h>
 #include <unistd.h>
 
-#define MAX_BYTES (256L * 1024 * 1024)      /* --bytes: 256 MiB */
 #define MAX_BOTH_SEND (64L * 1024 * 1024)   /* --both-send: 64 MiB */
-
-static int verbose;
 
 /* The options that pick a lab each run their own pair of processes, so at
  * most one of them; --oneway changes the Pipe under the tutorial and --bytes. */
-static void check_combinations(const struct options *o, int have_msgs)
-{
-    if (o->oneway && (o->duplex || o->lockstep || o->both_send >= 0))
-        usage_error("--%s needs both ends to talk; it does not go with --oneway",
-                    o->duplex ? "duplex" : o->lockstep ? "lockstep" : "both-send");
-    if (o->bytes >= 0 && (have_msgs || o->duplex || o->lockstep || o->both_send >= 0))
-        usage_error("--bytes sends one message one way (accepted with it: --oneway)");
-    if (o->both_send >= 0 && (have_msgs || o->duplex || o->lockstep))
-        usage_error("--both-send sends one message from each end "
-                    "(accepted with it: --verbose)");
-    if (o->wait != WAIT_UNSET && (o->oneway || o->duplex || o->lockstep
-                                     || o->bytes >= 0 || o->both_send >= 0))
-        usage_error("--wait runs the tutorial's sender and receiver "
-                    "(accepted with it: messages, --verbose)");
-    if (o->duplex && o->lockstep)
-        usage_error("--lockstep and --duplex are two ways to wait for the "
-                    "receiver; choose one");
-}
+static const struct arg_rule rules[] = {
+    { "oneway", ARG_NONE_OF, "duplex lockstep both-send",
+      "--{with} needs both ends to talk; it does not go with --oneway" },
+    { "bytes", ARG_NONE_OF, "- duplex lockstep both-send", "--bytes sends one message one way "
+      "(accepted with it: --oneway)" },
+    { "both-send", ARG_NONE_OF, "- duplex lockstep", "--both-send sends one message from each "
+      "end (accepted with it: --verbose)" },
+    { "wait", ARG_NONE_OF, "oneway duplex lockstep bytes both-send", "--wait runs the "
+      "tutorial's sender and receiver (accepted with it: messages, --verbose)" },
+    { "duplex", ARG_NONE_OF, "lockstep", "--lockstep and --duplex are two ways to wait for the "
+      "receiver; choose one" },
+    { 0 },
+};
 
 void parse_options(int argc, char *argv[], struct options *opt)
 {
@@ -48,7 +42,8 @@ void parse_options(int argc, char *argv[], struct options *opt)
           "it sends the next: one fixed order (default: off;\n"
           "not with --oneway or --duplex)", .flag = &opt->lockstep },
         { "bytes", 'b', "N", "send one message of N bytes, {min}..{max} (256 MiB), and\n"
-          "check it arrives intact (default: off)", .number = &opt->bytes, 0, MAX_BYTES },
+          "check it arrives intact (default: off)",
+          .number = &opt->bytes, 0, (long)PIPE_MAX_MESSAGE },
         { "both-send", 'B', "N", "both ends send N bytes before either reads, {min}..{max}\n"
           "(64 MiB); past what the kernel buffers that is a\n"
           "deadlock, reported within 2 s with exit 1 (default: off)",
@@ -66,24 +61,15 @@ void parse_options(int argc, char *argv[], struct options *opt)
         "A sender process sends messages through a Pipe; a receiver process prints\n"
         "them until the message END, or until the sender closes its end.\n\n",
         .rows = rows, .column = 20, .operands = 1, .end = "\nExplained in docs/session5.md.\n",
+        .rules = rules,
     };
     char msg[ARG_MSG_SIZE];
 
     *opt = (struct options){ .bytes = -1, .both_send = -1 };
     exit_on_usage(arg_parse(argc, argv, &table, opt, msg, sizeof msg), msg);
     opt->wait = wait < 0 ? WAIT_UNSET : wait == 0 ? WAIT_SLEEP : WAIT_SPIN;
-    check_combinations(opt, optind < argc);
-    verbose = opt->verbose;
+    output_tag_init(opt->verbose, 0);
     opt->msgs = optind < argc ? argv + optind : tutorial_msgs;
     opt->count = optind < argc ? (size_t)(argc - optind) : 4;
 }
 
-const char *tag(void)
-{
-    static char tag[64];
-
-    if (!verbose)
-        return "";
-    snprintf(tag, sizeof tag, "  [pid %ld, parent %ld]", (long)getpid(), (long)getppid());
-    return tag;
-}

@@ -26,8 +26,4 @@ struct options {
  * bad usage exits 2 (usage_error) before any process is started. */
 void parse_options(int argc, char *argv[], struct options *opt);
 
-/* What a child appends to each line it prints: "" normally, and with
- * --verbose "  [pid 4242, parent 4240]" for the process calling it. */
-const char *tag(void);
-
 #endif

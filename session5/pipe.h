@@ -11,8 +11,9 @@
 
 #include <stddef.h>
 
-/* The largest message a receiver accepts: longer frames are refused
- * (EMSGSIZE) before anything is allocated. */
+/* The largest message a receiver accepts (session5's one limit: the
+ * tutorial's receiver, the labs, and --bytes N at most this): longer frames
+ * are refused (EMSGSIZE) before anything is allocated. */
 #define PIPE_MAX_MESSAGE (256UL * 1024 * 1024)
 
 /* One end of a Pipe: where it reads and where it writes (-1: it cannot).

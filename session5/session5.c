@@ -10,6 +10,7 @@
 #include "labs.h"
 #include "options.h"
 #include "output.h"
+#include "pipe.h"
 #include "proc.h"
 
 #include <signal.h>
@@ -18,8 +19,6 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <unistd.h>
-
-#define MAX_MESSAGE ((size_t)1 << 20)   /* 1 MiB: recv() refuses longer frames */
 
 /* The args=(...) of both processes. fork() gives each child both ends, and
  * each closes the one it does not use: a receiver sees end of file only
@@ -47,7 +46,7 @@ static int sender(void *arg)                            /* def sender(conn, msgs
     for (size_t i = 0; i < a->count; i++) {             /* for msg in msgs: */
         const char *msg = a->msgs[i];
 
-        printf("Sent the message: %s%s\n", msg, tag());     /* print("Sent the message: ...") */
+        printf("Sent the message: %s%s\n", msg, output_tag()); /* print("Sent the message: ...") */
         if (frame_send(conn, msg, strlen(msg)) == -1)   /* conn.send(msg) */ /* line:send */
             send_failed();                           /* the receiver gone: p2 is news */
     }
@@ -65,22 +64,22 @@ static int receiver(void *arg)                          /* def receiver(conn): *
 
     if (close(a->parent_conn) == -1)                    /* the sender's end */
         die_child("close");
-    while ((r = frame_recv(conn, MAX_MESSAGE, &msg, &len)) == 1) {  /* while 1: msg = conn.recv() */ /* line:recv */
+    while ((r = frame_recv(conn, PIPE_MAX_MESSAGE, &msg, &len)) == 1) { /* while 1: msg = conn.recv() */ /* line:recv */
         if (is_end(msg, len))                           /* if msg == "END": */ /* line:end */
             break;                                      /*     break */
-        printf("Received the message: %s%s\n", msg, tag());     /* print("Received ...") */
+        printf("Received the message: %s%s\n", msg, output_tag()); /* print("Received ...") */
         free(msg);
     }
     if (r == -1)
         die_child("recv");
     if (r == 0) {               /* EOF: the sender closed without an END */
-        printf("Sender closed the pipe.%s\n", tag());
+        printf("Sender closed the pipe.%s\n", output_tag());
         return 0;
     }
     free(msg);
     /* Messages after END are read and dropped until the sender closes, so
      * it never writes into a socket that nobody reads (EPIPE). */
-    while ((r = frame_recv(conn, MAX_MESSAGE, &msg, &len)) == 1)
+    while ((r = frame_recv(conn, PIPE_MAX_MESSAGE, &msg, &len)) == 1)
         free(msg);
     if (r == -1)
         die_child("recv");

@@ -79,26 +79,6 @@ int bank_set_interleave(void *opts, const char *arg, char *msg, size_t msglen)
     return bank_set_schedule(opts, "1212", msg, msglen);
 }
 
-int bank_check_options(const struct bank_options *o, char *msg, size_t msglen)
-{
-    if (o->csv && (o->summary || o->verbose)) {
-        snprintf(msg, msglen, "--csv and --%s cannot be combined (--csv prints only numbers)",
-                 o->summary ? "summary" : "verbose");
-        return -1;
-    }
-    if (o->schedule != NULL && (o->csv || o->summary)) {
-        snprintf(msg, msglen, "--schedule and --interleave print their own table and cannot be "
-                 "combined with --csv or --summary");
-        return -1;
-    }
-    if (o->schedule != NULL && (o->trials_given || o->iterations_given)) {
-        snprintf(msg, msglen, "--schedule and --interleave play one trial whose steps they "
-                 "give, so --trials and --iterations do not apply (--balance does)");
-        return -1;
-    }
-    return 0;
-}
-
 /* ------------------------------------------------------ the shared account */
 
 struct account *account_new(const struct bank_options *o)
@@ -364,7 +344,7 @@ static void print_row(const struct schedule *s, int who, const char *what)
     printf("%-*s| %-*s| %ld", COLUMN, who == 1 ? what : "", COLUMN, who == 2 ? what : "",
            balance_read(s->acc));
     if (s->verbose && who != 0)
-        printf("  [pid %ld, parent %ld]", (long)getpid(), (long)getppid());
+        fputs(output_tag(), stdout);
     printf("\n");
 }
 

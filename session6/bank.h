@@ -84,8 +84,16 @@ int bank_set_interleave(void *o, const char *arg, char *msg, size_t msglen);
 /* The defaults above. */
 void bank_options_init(struct bank_options *o);
 
-/* The combinations of shared options that make no sense. 0, or -1 and msg. */
-int bank_check_options(const struct bank_options *o, char *msg, size_t msglen);
+/* The combinations of the shared options that make no sense: the first
+ * rules (args.h) of sessions 6 and 7. */
+#define BANK_RULES \
+    { "csv", ARG_NONE_OF, "summary verbose", "--csv and --{with} cannot be combined (--csv " \
+      "prints only numbers)" }, \
+    { "schedule interleave", ARG_NONE_OF, "csv summary", "--schedule and --interleave print " \
+      "their own table and cannot be combined with --csv or --summary" }, \
+    { "schedule interleave", ARG_NONE_OF, "trials iterations", "--schedule and --interleave " \
+      "play one trial whose steps they give, so --trials and --iterations do not apply " \
+      "(--balance does)" }
 
 /* Checks a --schedule string. 0, or -1 with what is wrong in msg. */
 int bank_check_schedule(const char *steps, char *msg, size_t msglen);

@@ -6,7 +6,9 @@
 
 #include "args.h"
 #include "die.h"
+#include "labs.h"
 #include "explore.h"
+#include "output.h"
 
 _Static_assert(BANK_SERIAL_ITERATIONS == 3000000, "--help says 3000000 updates");
 
@@ -32,17 +34,16 @@ void parse_options(int argc, char *argv[], struct bank_options *o)
         "gate), each process runs 3000000 updates instead, so that the race still\n"
         "shows, and one line on stderr says so.\n\n",
         .rows = rows, .column = 23, .operands = 0, .end = "\nExplained in docs/session6.md.\n",
+        .rules = (const struct arg_rule[]){ BANK_RULES, { "explore", ARG_NONE_OF,
+            "schedule interleave summary verbose trials iterations value-lock", "--explore "
+            "counts schedules instead of running trials: only --csv and --balance go with it" },
+            { 0 } },
     };
     char msg[ARG_MSG_SIZE];
 
     bank_options_init(o);
     exit_on_usage(arg_parse(argc, argv, &table, o, msg, sizeof msg), msg);
-    if (bank_check_options(o, msg, sizeof msg) == -1)
-        usage_error("%s", msg);
-    if (o->explore != 0 && (o->schedule != NULL || o->summary || o->verbose ||
-                            o->trials_given || o->iterations_given || o->value_lock))
-        usage_error("--explore counts schedules instead of running trials: only --csv and "
-                    "--balance go with it");
+    output_tag_init(o->verbose, 0);
     if (o->explore != 0)
         o->lab = lab_explore;
     else if (o->schedule != NULL)

@@ -4,7 +4,7 @@
  * it). With --value-lock each read and each write is locked on its own.
  * docs/session6.md shows the tutorial's three tables.
  */
-#include "options.h"
+#include "labs.h"
 
 #include "die.h"
 #include "proc.h"

@@ -4,7 +4,7 @@
  * still slip in between: the race stays. docs/session6.md, "What Python
  * users run into", puts it beside session7's lock around the whole update.
  */
-#include "options.h"
+#include "labs.h"
 
 #include "die.h"
 #include "proc.h"

@@ -5,7 +5,7 @@
  * locks lowest number first, so that cycle cannot form. docs/session7.md
  * ("Deadlock") explains it; docs/diagrams/deadlock.svg draws the cycle.
  */
-#include "options.h"
+#include "labs.h"
 
 #include "clock.h"
 #include "die.h"

@@ -3,7 +3,7 @@
  * (EOWNERDEAD); a semaphore or a spinlock cannot, and P2 gives up after a
  * bounded wait. docs/session7.md, "When the holder dies".
  */
-#include "options.h"
+#include "labs.h"
 
 #include "clock.h"
 #include "die.h"

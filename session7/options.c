@@ -6,26 +6,27 @@
 
 #include "args.h"
 #include "die.h"
+#include "labs.h"
 #include "explore.h"
+#include "output.h"
 #include "lock.h"
 
 /* --explore and --deadlock are modes of their own: only --csv and
  * --balance go with --explore; --ordered, --balance and --lock with
  * --deadlock. */
-static void check_labs(const struct bank_options *o)
-{
-    int trial_options = o->schedule != NULL || o->summary || o->verbose || o->trials_given ||
-                        o->iterations_given || o->kill_holder;
-
-    if (o->explore != 0 && (trial_options || o->deadlock || o->ordered))
-        usage_error("--explore counts schedules instead of running trials: only --csv and "
-                    "--balance go with it");
-    if (o->deadlock && (trial_options || o->csv))
-        usage_error("--deadlock runs its own two transfers: only --ordered, --balance and "
-                    "--lock go with it");
-    if (o->ordered && !o->deadlock)
-        usage_error("--ordered only applies to --deadlock");
-}
+static const struct arg_rule rules[] = {
+    BANK_RULES,
+    { "kill-holder", ARG_NONE_OF, "schedule interleave csv summary", "--kill-holder cannot be "
+      "combined with --schedule, --interleave, --csv or --summary" },
+    { "explore", ARG_NONE_OF, "schedule interleave summary verbose trials iterations "
+      "kill-holder deadlock ordered", "--explore counts schedules instead of running trials: "
+      "only --csv and --balance go with it" },
+    { "deadlock", ARG_NONE_OF, "schedule interleave summary verbose trials iterations "
+      "kill-holder csv", "--deadlock runs its own two transfers: only --ordered, --balance "
+      "and --lock go with it" },
+    { "ordered", ARG_ONE_OF, "deadlock", "--ordered only applies to --deadlock" },
+    { 0 },
+};
 
 void parse_options(int argc, char *argv[], struct bank_options *o)
 {
@@ -54,18 +55,14 @@ void parse_options(int argc, char *argv[], struct bank_options *o)
         "lock: one withdraws 1 and one deposits 1, ten thousand times each, and\n"
         "the balance ends where it started.\n\n",
         .rows = rows, .column = 23, .operands = 0, .end = "\nExplained in docs/session7.md.\n",
+        .rules = rules,
     };
     char msg[ARG_MSG_SIZE];
 
     bank_options_init(o);
     o->lock_kind = LOCK_SEMAPHORE;
     exit_on_usage(arg_parse(argc, argv, &table, o, msg, sizeof msg), msg);
-    if (bank_check_options(o, msg, sizeof msg) == -1)
-        usage_error("%s", msg);
-    if (o->kill_holder && (o->schedule != NULL || o->csv || o->summary))
-        usage_error("--kill-holder cannot be combined with --schedule, --interleave, --csv "
-                    "or --summary");
-    check_labs(o);
+    output_tag_init(o->verbose, 0);
     if (o->explore != 0)
         o->lab = lab_explore_locked;
     else if (o->deadlock)

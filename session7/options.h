@@ -10,11 +10,4 @@
  * exit 2. Sets o->lab when an option asks for a lab instead of the trials. */
 void parse_options(int argc, char *argv[], struct bank_options *o);
 
-/* The labs: --schedule STEPS (schedule.c), --kill-holder (kill_holder.c)
- * and --deadlock [--ordered] (deadlock.c); --explore N is session6's
- * lab_explore_locked (explore.h). */
-int lab_schedule(struct bank_options *o);
-int lab_kill_holder(struct bank_options *o);
-int lab_deadlock(struct bank_options *o);
-
 #endif

@@ -4,7 +4,7 @@
  * and the table shows it (session6/bank.c plays it). Every schedule ends
  * correct. docs/session7.md shows the tables.
  */
-#include "options.h"
+#include "labs.h"
 
 #include "die.h"
 #include "lock.h"

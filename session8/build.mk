@@ -35,7 +35,7 @@ NP      ?= 3
 HAVE_MPICC := $(shell command -v $(MPICC) 2>/dev/null)
 MPI_PROGRAM := session8/session8-mpi
 MPI_SRC := session8/session8-mpi.c $(wildcard session8/mpi_*.c)
-MPI_OBJ := $(patsubst session8/%.c,$(BUILD)/session8/mpi/%.o,$(MPI_SRC))
+MPI_OBJ := $(patsubst session8/%.c,$(BUILD)/session8/mpi/%.o,$(MPI_SRC) session8/items.c)
 session8_APART := $(MPI_SRC)
 MPIRUN_FLAGS := --oversubscribe $(if $(filter 0,$(shell id -u)),--allow-run-as-root)
 

@@ -10,6 +10,7 @@
 #include "clock.h"
 #include "die.h"
 #include "io.h"
+#include "output.h"
 #include "pylist.h"
 
 #include <fcntl.h>
@@ -51,7 +52,7 @@ static void burn(long units)
 static void tag_next_line(void)
 {
     if (settings->verbose)
-        printf("[pid %ld, parent %ld] ", (long)getpid(), (long)getppid());
+        printf("%s ", output_tag() + 2);        /* as a prefix: "[pid P, parent Q] " */
 }
 
 /* Pool(initializer=init_worker, initargs=(ARG,)), run once in each worker. */

@@ -8,16 +8,13 @@
 
 #include "args.h"
 #include "die.h"
+#include "items.h"
 
 #include <mpi.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <unistd.h>
-
-#define ITEM_MAX 3037000499L    /* the largest |n| whose square fits in a long */
-#define RANGE_MAX 10000000L
-#define WORK_MAX 1000000000L
 
 /* [0]: -1 go on, else the exit status for every rank; then the settings. */
 enum { GO = -1, N_SHARED = 6 };
@@ -63,12 +60,9 @@ static _Noreturn __attribute__((format(printf, 1, 2))) void bad_usage(const char
 static void parse_on_rank0(int argc, char *argv[], struct mpi_options *o)
 {
     long range = 0;
-    int size, found;
+    int size;
     const struct arg_option rows[] = {
-        { .arg = "NUMBER", .help = "the input list (default: 1 2 3 4 5), each in\n"
-          "{min}..{max}; put -- before a\nnegative number", .min = -ITEM_MAX, .max = ITEM_MAX },
-        { "range", 'r', "N", "the list 1..N instead (N in {min}..{max})",
-          .number = &range, 1, RANGE_MAX },
+        ITEMS_ROWS(range),
         { "chunksize", 'c', "C", "items per chunk sent to a worker (default:\n"
           "ceil(items / (4 x workers)), as CPython)", .number = &o->chunksize, 1, RANGE_MAX },
         { "quiet", 'q', NULL, "no 'Worker process id' line per item", .flag = &o->workers.quiet },
@@ -91,6 +85,8 @@ static void parse_on_rank0(int argc, char *argv[], struct mpi_options *o)
         "1..N-1 square them, and rank 0 prints the results in input order.\n\n",
         .rows = rows, .column = 26, .operands = 1,
         .end = "\nNeeds at least 2 ranks (rank 0 is the pool). Explained in docs/beyond.md.\n",
+        .rules = (const struct arg_rule[]){ { "range", ARG_NONE_OF, "-",
+            "give either --range or a list of numbers, not both" }, { 0 } },
     };
     char msg[ARG_MSG_SIZE];
 
@@ -98,21 +94,11 @@ static void parse_on_rank0(int argc, char *argv[], struct mpi_options *o)
     case 1: end_all(0);
     case -1: bad_usage("%s", msg);
     }
-    if (range > 0 && optind < argc)
-        bad_usage("give either --range or a list of numbers, not both");
-    switch (arg_numbers(argc, argv, -ITEM_MAX, ITEM_MAX, range, &o->owned, &o->n, msg,
-                        sizeof msg)) {
+    switch (items_read(argc, argv, range, o->workers.crash_on_set ? &o->workers.crash_on : NULL,
+                       &o->owned, &o->items, &o->n, msg, sizeof msg)) {
     case -2: die(msg);
     case -1: bad_usage("%s", msg);
     }
-    if (o->owned != NULL)
-        o->items = o->owned;
-    found = !o->workers.crash_on_set;
-    for (size_t i = 0; i < o->n && !found; i++)
-        found = o->items[i] == o->workers.crash_on;
-    if (!found)
-        bad_usage("--crash-on %ld is not in the list, so no worker would crash",
-                  o->workers.crash_on);
     MPI_Comm_size(MPI_COMM_WORLD, &size);
     if (size < 2)
         bad_usage("needs at least 2 ranks, rank 0 hands out the work and the others do it "

@@ -5,14 +5,10 @@
 #ifndef SESSION8_OPTIONS_H
 #define SESSION8_OPTIONS_H
 
+#include "items.h"
 #include "pool.h"
 
 #include <stddef.h>
-
-/* The largest |n| whose square fits in a long (3037000499^2 < 2^63). */
-#define ITEM_MAX 3037000499L
-#define RANGE_MAX 10000000L
-#define WORK_MAX 1000000000L
 
 struct options {
     const long *items;          /* the list to map: main's, or --range / NUMBER... */

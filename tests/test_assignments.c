@@ -129,6 +129,34 @@ static int parse(char *out, struct line *lines, int max, int *score, int *total)
     return n;
 }
 
+/* The expect file's lines "TEST: TEXT" (or "maybe TEST: TEXT": that test
+ * may also pass) into want[i] = { TEST, TEXT } and maybe[i]; their count. */
+static int read_expect(const char *expect_path, char want[32][2][256], int maybe[32])
+{
+    int n_want = 0;
+    FILE *f = fopen(expect_path, "r");
+    char buf[512];
+
+    ck_assert_msg(f != NULL, "%s: missing", expect_path);
+    while (fgets(buf, sizeof buf, f) != NULL && n_want < 32) {
+        char *colon = strstr(buf, ": ");
+        const char *name = buf;
+
+        buf[strcspn(buf, "\n")] = '\0';
+        if (buf[0] == '#' || colon == NULL)
+            continue;
+        maybe[n_want] = strncmp(buf, "maybe ", 6) == 0;
+        if (maybe[n_want])
+            name += 6;
+        snprintf(want[n_want][0], 256, "%.*s", (int)(colon - name), name);
+        snprintf(want[n_want][1], 256, "%s", colon + 2);
+        n_want++;
+    }
+    fclose(f);
+    ck_assert_msg(n_want > 0, "%s: no test listed", expect_path);
+    return n_want;
+}
+
 /* Grades with `cmd` (run in `dir`, or the top of the tree when NULL) and
  * checks the result against the expect file (NULL: full marks). */
 static void grade_and_check(const char *cmd, const char *expect_path)
@@ -140,28 +168,8 @@ static void grade_and_check(const char *cmd, const char *expect_path)
     const char *factor = getenv("CK_TIMEOUT_MULTIPLIER");
 
     setenv("GRADE_TIMEOUT_MULTIPLIER", factor != NULL ? factor : "1", 1);
-    if (expect_path != NULL) {
-        FILE *f = fopen(expect_path, "r");
-        char buf[512];
-
-        ck_assert_msg(f != NULL, "%s: missing", expect_path);
-        while (fgets(buf, sizeof buf, f) != NULL && n_want < 32) {
-            char *colon = strstr(buf, ": ");
-            const char *name = buf;
-
-            buf[strcspn(buf, "\n")] = '\0';
-            if (buf[0] == '#' || colon == NULL)
-                continue;
-            maybe[n_want] = strncmp(buf, "maybe ", 6) == 0;
-            if (maybe[n_want])
-                name += 6;
-            snprintf(want[n_want][0], 256, "%.*s", (int)(colon - name), name);
-            snprintf(want[n_want][1], 256, "%s", colon + 2);
-            n_want++;
-        }
-        fclose(f);
-        ck_assert_msg(n_want > 0, "%s: no test listed", expect_path);
-    }
+    if (expect_path != NULL)
+        n_want = read_expect(expect_path, want, maybe);
     run_cmd_timeout(&r, cmd, GRADE_TIMEOUT);
     ck_assert_msg(!r.timed_out, "%s: did not end", cmd);
     ck_assert_msg(r.strays == 0, "%s: left %d processes", cmd, r.strays);

@@ -108,7 +108,7 @@ static int parse_demo(char *line, struct demo_options *o, char *msg, size_t msgl
         { "file", 'f', "FILE", "where", .text = &o->file },
         { 0 },
     };
-    const struct arg_table table = { "", rows, 20, 0, "" };
+    const struct arg_table table = { "", rows, 20, 0, "", NULL };
     char *argv[8] = { "demo" };
     int argc = 1;
 
@@ -168,6 +168,59 @@ START_TEST(arg_parse_refuses_operands_when_the_table_takes_none)
     ck_assert_int_eq(parse_demo(line, &o, msg, sizeof msg), -1);
     ck_assert_ptr_nonnull(strstr(msg, "unexpected argument 'extra' ("));
     ck_assert_ptr_nonnull(strstr(msg, " takes options only)"));
+}
+END_TEST
+
+/* Which options go together: a table of four switches and its rules. */
+static int parse_rules(char *line, char *msg, size_t msglen)
+{
+    int a, b, c, d;
+    const struct arg_option rows[] = {
+        { "a", 0, NULL, "", .flag = &a }, { "b", 0, NULL, "", .flag = &b },
+        { "c", 0, NULL, "", .flag = &c }, { "d", 0, NULL, "", .flag = &d }, { 0 },
+    };
+    const struct arg_rule rules[] = {
+        { "a", ARG_NONE_OF, "c d", "--a does not go with --{with}" },
+        { "b", ARG_ONE_OF, "d -", "--b needs --d or an operand" },
+        { "c", ARG_EXACTLY_ONE_OF, "b d", "--c needs exactly one of --b and --d" },
+        { 0 },
+    };
+    const struct arg_table table = { "", rows, 20, 1, "", rules };
+    char *argv[8] = { "demo" };
+    int argc = 1;
+
+    for (char *word = strtok(line, " "); word != NULL && argc < 7; word = strtok(NULL, " "))
+        argv[argc++] = word;
+    argv[argc] = NULL;
+    optind = 0;
+    return arg_parse(argc, argv, &table, NULL, msg, msglen);
+}
+
+static const struct {
+    const char *line, *msg;     /* msg NULL: the rules hold */
+} rule_lines[] = {
+    { "--a", NULL },
+    { "--a --d", "--a does not go with --d" },
+    { "--a --d --c", "--a does not go with --c" },
+    { "--b", "--b needs --d or an operand" },
+    { "--b 7", NULL },
+    { "--b --d", NULL },
+    { "--c", "--c needs exactly one of --b and --d" },
+    { "--c --d", NULL },
+    { "--c --b --d", "--c needs exactly one of --b and --d" },
+};
+
+START_TEST(arg_parse_checks_which_options_go_together)
+{
+    char line[64], msg[ARG_MSG_SIZE] = "";
+
+    snprintf(line, sizeof line, "%s", rule_lines[_i].line);
+    if (rule_lines[_i].msg == NULL) {
+        ck_assert_msg(parse_rules(line, msg, sizeof msg) == 0, "%s: %s", line, msg);
+    } else {
+        ck_assert_int_eq(parse_rules(line, msg, sizeof msg), -1);
+        ck_assert_str_eq(msg, rule_lines[_i].msg);
+    }
 }
 END_TEST
 
@@ -1065,5 +1118,6 @@ Suite *suite_common(void)
 
     add_loop(die_tc, each_ending_prints_its_line_and_exit_status, endings);
     add_loop(args, arg_parse_says_what_is_wrong, bad_demo_lines);
+    add_loop(args, arg_parse_checks_which_options_go_together, rule_lines);
     return s;
 }

@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #define ENV "/usr/bin/env"
@@ -151,11 +152,12 @@ START_TEST(a_blocked_mask_on_entry_does_not_hold_off_sigterm)
 END_TEST
 
 /* Started with SIGPIPE ignored and nobody reading stdout, each program gets
- * EPIPE and says so in one line, exit 1, also when the writer is a child
- * started with exec (session1 --start spawn): SIG_IGN survives exec, a
- * handler does not. Dying silently by SIGPIPE (141) would mean a handler
- * had replaced the SIG_IGN. */
-START_TEST(sigpipe_ignored_on_entry_is_a_write_error_line_not_a_silent_death)
+ * EPIPE and ends as a program of a pipeline does, quietly, as if killed by
+ * SIGPIPE: exit status 141, no line (die_reader_gone), also when the writer
+ * is a child started with exec (session1 --start spawn): SIG_IGN survives
+ * exec. A death *by* SIGPIPE would mean a handler or the default action had
+ * replaced the SIG_IGN the program was given. */
+START_TEST(sigpipe_ignored_on_entry_stays_ignored_and_the_end_is_quiet)
 {
     const char *cmd = default_runs[_i];
     struct run r;
@@ -163,13 +165,12 @@ START_TEST(sigpipe_ignored_on_entry_is_a_write_error_line_not_a_silent_death)
 
     snprintf(line, sizeof line, ENV " --ignore-signal=PIPE %s", cmd);
     run_cmd_stdout(&r, line, STDOUT_READER_GONE);
-    ck_assert_msg(run_exit_code(&r) == 1, "%s: status 0x%x, stderr '%s'", cmd,
-                  (unsigned)r.status, r.err);
-    /* One line about it (session6 and 7 may add their note on a busy
+    ck_assert_msg(WIFEXITED(r.status) && WEXITSTATUS(r.status) == 128 + SIGPIPE,
+                  "%s: status 0x%x (a death by SIGPIPE: its SIG_IGN was replaced), stderr '%s'",
+                  cmd, (unsigned)r.status, r.err);
+    /* No line about it (session6 and 7 may add their note on a busy
      * machine, which is not about the failure). */
-    ck_assert_msg(strstr(r.err, "write error: Broken pipe\n") != NULL
-                  && strstr(strstr(r.err, "write error") + 1, "write error") == NULL,
-                  "%s: stderr '%s'", cmd, r.err);
+    ck_assert_msg(strstr(r.err, "write error") == NULL, "%s: stderr '%s'", cmd, r.err);
     ck_assert_int_eq(r.strays, 0);
     run_free(&r);
 }
@@ -186,7 +187,7 @@ Suite *suite_hardening_inherit(void)
     tcase_add_loop_test(tc, sigchld_ignored_on_entry_is_reset_so_children_can_be_joined,
                         0, DEFAULT_RUNS);
     tcase_add_loop_test(tc, a_blocked_mask_on_entry_does_not_hold_off_sigterm, 0, LONG_RUNS);
-    tcase_add_loop_test(tc, sigpipe_ignored_on_entry_is_a_write_error_line_not_a_silent_death,
+    tcase_add_loop_test(tc, sigpipe_ignored_on_entry_stays_ignored_and_the_end_is_quiet,
                         0, DEFAULT_RUNS);
     suite_add_tcase(s, tc);
     return s;

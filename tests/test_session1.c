@@ -170,19 +170,8 @@ START_TEST(sigint_right_after_fork_still_reaps_p1)
     argv[argc++] = "--";
     for (int i = 0; i < ITEMS; i++)
         argv[argc++] = "3037000499";
-    for (int n = 0; n < TIMES; n++) {
-        struct spawned s;
-        struct run r;
-
-        ck_assert_int_eq(spawn_start(&s, argv), 0);
-        ck_assert_int_eq(wait_for_children(s.pid, 1, RUN_TIMEOUT), 0);
-        ck_assert_int_eq(kill(s.pid, SIGINT), 0);
-        spawn_finish(&s, RUN_TIMEOUT, &r);
-        ck_assert(!r.timed_out);
-        ck_assert_int_eq(run_exit_code(&r), 130);
-        ck_assert_msg(r.strays == 0, "run %d (%s): p1 left behind", n, kill_modes[_i]);
-        run_free(&r);
-    }
+    for (int n = 0; n < TIMES; n++)
+        assert_sigint_as_the_child_starts(argv);
     free(argv);
 }
 END_TEST
@@ -204,15 +193,8 @@ START_TEST(start_spawn_stops_on_sigterm)
 }
 END_TEST
 
-START_TEST(help_goes_to_stdout_and_exits_0)
-{
-    static const char *const mentions[] = {
-        "--verbose", "--start=METHOD", "fork", "spawn", "--child", "--help", NULL,
-    };
-
-    assert_help("session1/session1", mentions);
-}
-END_TEST
+HELP_TEST(help_goes_to_stdout_and_exits_0, "session1/session1",
+          "--verbose", "--start=METHOD", "fork", "spawn", "--child", "--help")
 
 /* Each bad input: exit 2, nothing on stdout, exactly the message line and
  * the "Try" line on stderr, no child started (so none left behind). */

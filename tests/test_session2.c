@@ -53,15 +53,8 @@ START_TEST(positional_numbers_replace_the_list)
 }
 END_TEST
 
-START_TEST(help_goes_to_stdout_and_exits_0)
-{
-    static const char *const mentions[] = {
-        "--type=CODE", "--verbose", "--named", "/dev/shm", "--help", NULL,
-    };
-
-    assert_help("session2/session2", mentions);
-}
-END_TEST
+HELP_TEST(help_goes_to_stdout_and_exits_0, "session2/session2",
+          "--type=CODE", "--verbose", "--named", "/dev/shm", "--help")
 
 static const struct bad_usage bad_inputs[] = {
     { "session2/session2 50000", "session2: 50000 squared does not fit in type 'i'" },
@@ -241,20 +234,8 @@ START_TEST(sigint_right_after_fork_still_reaps_p1)
     argv[argc++] = "--";
     for (int i = 0; i < ITEMS; i++)
         argv[argc++] = "12";       /* squares and sum fit type i */
-    for (int n = 0; n < TIMES; n++) {
-        struct spawned s;
-        struct run r;
-
-        ck_assert_int_eq(spawn_start(&s, argv), 0);
-        ck_assert_int_eq(wait_for_children(s.pid, 1, RUN_TIMEOUT), 0);
-        ck_assert_int_eq(kill(s.pid, SIGINT), 0);
-        spawn_finish(&s, RUN_TIMEOUT, &r);
-        ck_assert(!r.timed_out);
-        ck_assert_int_eq(run_exit_code(&r), 130);
-        ck_assert_msg(r.strays == 0, "run %d (%s): p1 left behind", n, sigint_modes[_i]);
-        ck_assert_int_eq(shm_entries_of(s.pid), 0);
-        run_free(&r);
-    }
+    for (int n = 0; n < TIMES; n++)
+        ck_assert_int_eq(shm_entries_of(assert_sigint_as_the_child_starts(argv)), 0);
     free(argv);
 }
 END_TEST

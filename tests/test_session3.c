@@ -47,17 +47,9 @@ START_TEST(demo_dict_tells_the_same_story)
 }
 END_TEST
 
-START_TEST(help_goes_to_stdout_and_exits_0)
-{
-    static const char *const mentions[] = {
-        "--verbose", "--demo", "--bench", "--serve", "[::1]:5000", "--connect", "--insert",
-        "--print", "--shutdown", "--timeout", "default: 10", "--authkey-file", "chmod 600",
-        NULL,
-    };
-
-    assert_help("session3/session3", mentions);
-}
-END_TEST
+HELP_TEST(help_goes_to_stdout_and_exits_0, "session3/session3",
+          "--verbose", "--demo", "--bench", "--serve", "[::1]:5000", "--connect", "--insert",
+          "--print", "--shutdown", "--timeout", "default: 10", "--authkey-file", "chmod 600")
 
 /* The lesson file is the story and nothing else: at most 150 lines, and
  * the socket pairs and the processes' start and join in plain sight. */

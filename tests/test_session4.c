@@ -491,15 +491,10 @@ START_TEST(join_before_drain_with_items_that_fit_ends_normally)
 }
 END_TEST
 
-START_TEST(help_names_every_option)
-{
-    static const char *const mentions[] = { "--queue", "textbook", "ring", "--producers",
-        "--consumers", "--count", "--maxsize", "--concurrent", "--join-before-drain",
-        "--verbose", "docs/session4.md", NULL };
-
-    assert_help("session4/session4", mentions);
-}
-END_TEST
+HELP_TEST(help_names_every_option, "session4/session4",
+          "--queue", "textbook", "ring", "--producers",
+          "--consumers", "--count", "--maxsize", "--concurrent", "--join-before-drain",
+          "--verbose", "docs/session4.md")
 
 static const struct bad_usage bad_inputs[] = {
     { "session4/session4 --producers 0", "session4: --producers 0 is out of range" },

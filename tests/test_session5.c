@@ -852,17 +852,10 @@ END_TEST
 
 /* ---------------------------------------------------------- the contract */
 
-START_TEST(help_names_every_option)
-{
-    static const char *const mentions[] = {
-        "--oneway", "--duplex", "--lockstep", "--bytes", "--both-send", "--verbose",
-        "--wait", "sleep", "spin",
-        "--help", "default: hello hey hru? END", "docs/session5.md", NULL,
-    };
-
-    assert_help("session5/session5", mentions);
-}
-END_TEST
+HELP_TEST(help_names_every_option, "session5/session5",
+          "--oneway", "--duplex", "--lockstep", "--bytes", "--both-send", "--verbose",
+          "--wait", "sleep", "spin",
+          "--help", "default: hello hey hru? END", "docs/session5.md")
 
 static const struct bad_usage bad_inputs[] = {
     { "session5/session5 --bytes 268435457", "session5: --bytes 268435457 is out of range" },

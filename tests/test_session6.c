@@ -388,16 +388,9 @@ START_TEST(compare_table_puts_the_two_side_by_side)
 }
 END_TEST
 
-START_TEST(help_lists_every_option)
-{
-    static const char *const mentions[] = {
-        "--trials=N", "--iterations=N", "--balance=N", "--summary", "--csv", "--verbose",
-        "--schedule=STEPS", "--interleave", "--value-lock", "at most 200 steps", "taskset", NULL,
-    };
-
-    assert_help("session6/session6", mentions);
-}
-END_TEST
+HELP_TEST(help_lists_every_option, "session6/session6",
+          "--trials=N", "--iterations=N", "--balance=N", "--summary", "--csv", "--verbose",
+          "--schedule=STEPS", "--interleave", "--value-lock", "at most 200 steps", "taskset")
 
 static const struct bad_usage bad_inputs[] = {
     { "session6/session6 --trials 0", "session6: --trials 0 is out of range (accepted: 1..100000)" },
@@ -453,7 +446,7 @@ START_TEST(python_twin_prints_ten_final_balances)
 }
 END_TEST
 
-/* The machinery in common/bank.c, without running a program. */
+/* The machinery in session6/bank.c, without running a program. */
 START_TEST(read_then_write_is_two_steps_that_can_lose_an_update)
 {
     struct bank_options o;
@@ -479,7 +472,7 @@ START_TEST(options_are_parsed_from_one_table)
     char *too_much[] = { "session6", "--balance=1000000001", NULL };
     struct bank_options o;
     const struct arg_option rows[] = { BANK_OPTION_ROWS(&o), { 0 } };
-    const struct arg_table table = { "", rows, 23, 0, "" };
+    const struct arg_table table = { "", rows, 23, 0, "", NULL };
     char msg[256];
 
     bank_options_init(&o);
@@ -497,11 +490,40 @@ START_TEST(options_are_parsed_from_one_table)
     ck_assert_str_eq(msg, "--balance 1000000001 is out of range (accepted: 0..1000000000)");
     ck_assert_int_eq(bank_set_interleave(&o, NULL, msg, sizeof msg), 0);
     ck_assert_str_eq(o.schedule, "1212");
-    o.summary = 0;
-    o.trials_given = 0;
-    ck_assert_int_eq(bank_check_options(&o, msg, sizeof msg), 0);
-    o.csv = o.summary = 1;
-    ck_assert_int_eq(bank_check_options(&o, msg, sizeof msg), -1);
+}
+END_TEST
+
+/* The shared rules: --csv with --summary or --verbose, --schedule or
+ * --interleave with --csv, --summary, --trials or --iterations. */
+static struct {                 /* not const: getopt may permute argv */
+    int argc;
+    char *argv[4];
+    const char *msg;
+} bank_rule_lines[] = {
+    { 3, { "session6", "--csv", "--verbose" }, "--csv and --verbose cannot be combined" },
+    { 3, { "session6", "--interleave", "--summary" }, "--schedule and --interleave print" },
+    { 3, { "session6", "--schedule=1122", "--trials=2" }, "--trials and --iterations do not" },
+    { 3, { "session6", "--interleave", "--balance=5" }, NULL },
+};
+
+START_TEST(shared_options_that_do_not_go_together_are_refused)
+{
+    struct bank_options o;
+    const struct arg_option rows[] = { BANK_OPTION_ROWS(&o), { 0 } };
+    const struct arg_rule rules[] = { BANK_RULES, { 0 } };
+    const struct arg_table table = { "", rows, 23, 0, "", rules };
+    char msg[256] = "";
+
+    bank_options_init(&o);
+    optind = 0;
+    if (bank_rule_lines[_i].msg == NULL) {
+        ck_assert_int_eq(arg_parse(bank_rule_lines[_i].argc, bank_rule_lines[_i].argv, &table,
+                                   &o, msg, sizeof msg), 0);
+    } else {
+        ck_assert_int_eq(arg_parse(bank_rule_lines[_i].argc, bank_rule_lines[_i].argv, &table,
+                                   &o, msg, sizeof msg), -1);
+        ck_assert_ptr_nonnull(strstr(msg, bank_rule_lines[_i].msg));
+    }
 }
 END_TEST
 
@@ -536,11 +558,12 @@ Suite *suite_session6(void)
                               one_cpu_with_iterations_keeps_them_and_warns,
                               one_cpu_forced_schedule_still_loses_the_update,
                               one_cpu_value_lock_makes_the_loops_long_too);
-    add_case(s, "bank", 5, read_then_write_is_two_steps_that_can_lose_an_update,
-             options_are_parsed_from_one_table, schedule_strings_are_checked);
+    TCase *bank = add_case(s, "bank", 5, read_then_write_is_two_steps_that_can_lose_an_update,
+                           options_are_parsed_from_one_table, schedule_strings_are_checked);
 
     add_loop(program, bad_input_exits_2_with_one_line, bad_inputs);
     add_loop(schedule, every_schedule_ends_where_its_steps_say, schedules);
+    add_loop(bank, shared_options_that_do_not_go_together_are_refused, bank_rule_lines);
     tcase_add_checked_fixture(one_cpu, save_cpus, restore_cpus);
     return s;
 }

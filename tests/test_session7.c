@@ -213,16 +213,9 @@ START_TEST(python_twin_prints_the_same)
 }
 END_TEST
 
-START_TEST(help_lists_the_lock_kinds)
-{
-    static const char *const mentions[] = {
-        "--lock=KIND", "semaphore", "mutex", "spin", "--kill-holder", "--trials=N",
-        "--schedule=STEPS", "--interleave", "--verbose", NULL,
-    };
-
-    assert_help("session7/session7", mentions);
-}
-END_TEST
+HELP_TEST(help_lists_the_lock_kinds, "session7/session7",
+          "--lock=KIND", "semaphore", "mutex", "spin", "--kill-holder", "--trials=N",
+          "--schedule=STEPS", "--interleave", "--verbose")
 
 static const struct bad_usage bad_inputs[] = {
     { "session7/session7 --lock rwlock", "session7: invalid --lock 'rwlock' (accepted: semaphore, mutex, spin)" },

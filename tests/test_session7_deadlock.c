@@ -99,13 +99,8 @@ START_TEST(ordered_transfers_start_from_balance)
 }
 END_TEST
 
-START_TEST(help_mentions_deadlock_and_ordered)
-{
-    static const char *const mentions[] = { "--deadlock", "--ordered", NULL };
-
-    assert_help("session7/session7", mentions);
-}
-END_TEST
+HELP_TEST(help_mentions_deadlock_and_ordered, "session7/session7",
+          "--deadlock", "--ordered")
 
 Suite *suite_session7_deadlock(void)
 {

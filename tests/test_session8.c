@@ -540,17 +540,10 @@ START_TEST(sigterm_stops_and_reaps_the_workers)
 }
 END_TEST
 
-START_TEST(help_lists_every_option)
-{
-    static const char *const names[] = {
-        "--serial", "--processes", "--chunksize", "--maxtasksperchild", "--range",
-        "--quiet", "--verbose", "--initializer", "--work", "--summary", "--timeline",
-        "--crash-on", "--help", NULL,
-    };
-
-    assert_help("session8/session8", names);
-}
-END_TEST
+HELP_TEST(help_lists_every_option, "session8/session8",
+          "--serial", "--processes", "--chunksize", "--maxtasksperchild", "--range",
+          "--quiet", "--verbose", "--initializer", "--work", "--summary", "--timeline",
+          "--crash-on", "--help")
 
 /* Issue 15: every line a worker prints carries its pid and its parent's,
  * and the parent is the program itself. */

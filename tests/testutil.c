@@ -53,6 +53,40 @@ int spawn_start(struct spawned *s, char *const argv[])
     return spawn_start_with(s, argv, STDOUT_CAPTURED, 0);
 }
 
+/* The spawned program's side of spawn_start_with: its descriptors, then exec. */
+static _Noreturn void run_child(char *const argv[], pid_t tester, int out, int err,
+                                enum stdout_to to, int close_stdin)
+{
+    int null = open("/dev/null", O_RDONLY);
+
+    /* If the test process dies (a failed assertion ends a forked Check
+     * test at once, before any cleanup), the program dies with it
+     * instead of serving on as an orphan. Checked after the prctl, in
+     * case the test died before it. */
+    prctl(PR_SET_PDEATHSIG, SIGKILL);
+    if (getppid() != tester)
+        _exit(127);
+    setpgid(0, 0);
+    dup2(null, STDIN_FILENO);
+    if (to == STDOUT_DEV_FULL) {
+        int full = open("/dev/full", O_WRONLY);
+
+        dup2(full, STDOUT_FILENO);
+    } else if (to != STDOUT_CLOSED) {
+        dup2(out, STDOUT_FILENO);
+    }
+    dup2(err, STDERR_FILENO);
+    if (to == STDOUT_CLOSED)
+        close(STDOUT_FILENO);
+    if (close_stdin)
+        close(STDIN_FILENO);
+    /* Every descriptor but 0-2 is close-on-exec (null and full may stay
+     * open above 2: harmless, the program never learns their numbers). */
+    execv(argv[0], argv);
+    fprintf(stderr, "exec %s: %s\n", argv[0], strerror(errno));
+    _exit(127);
+}
+
 int spawn_start_with(struct spawned *s, char *const argv[], enum stdout_to to,
                      int close_stdin)
 {
@@ -77,36 +111,8 @@ int spawn_start_with(struct spawned *s, char *const argv[], enum stdout_to to,
     s->pid = fork();
     if (s->pid == -1)
         goto fail;
-    if (s->pid == 0) {
-        int null = open("/dev/null", O_RDONLY);
-
-        /* If the test process dies (a failed assertion ends a forked Check
-         * test at once, before any cleanup), the program dies with it
-         * instead of serving on as an orphan. Checked after the prctl, in
-         * case the test died before it. */
-        prctl(PR_SET_PDEATHSIG, SIGKILL);
-        if (getppid() != tester)
-            _exit(127);
-        setpgid(0, 0);
-        dup2(null, STDIN_FILENO);
-        if (to == STDOUT_DEV_FULL) {
-            int full = open("/dev/full", O_WRONLY);
-
-            dup2(full, STDOUT_FILENO);
-        } else if (to != STDOUT_CLOSED) {
-            dup2(out[1], STDOUT_FILENO);
-        }
-        dup2(err[1], STDERR_FILENO);
-        if (to == STDOUT_CLOSED)
-            close(STDOUT_FILENO);
-        if (close_stdin)
-            close(STDIN_FILENO);
-        /* Every descriptor but 0-2 is close-on-exec (null and full may stay
-         * open above 2: harmless, the program never learns their numbers). */
-        execv(argv[0], argv);
-        fprintf(stderr, "exec %s: %s\n", argv[0], strerror(errno));
-        _exit(127);
-    }
+    if (s->pid == 0)
+        run_child(argv, tester, out[1], err[1], to, close_stdin);
     setpgid(s->pid, s->pid);    /* also here: whichever runs first wins */
     close(out[1]);
     close(err[1]);
@@ -477,6 +483,17 @@ void assert_finishes(struct spawned *s, double timeout, int exit_code)
     run_free(&r);
 }
 
+pid_t assert_sigint_as_the_child_starts(char *const argv[])
+{
+    struct spawned s;
+
+    ck_assert_int_eq(spawn_start(&s, argv), 0);
+    ck_assert_int_eq(wait_for_children(s.pid, 1, RUN_TIMEOUT), 0);
+    ck_assert_int_eq(kill(s.pid, SIGINT), 0);
+    assert_finishes(&s, RUN_TIMEOUT, 130);
+    return s.pid;
+}
+
 void spawn_kill(struct spawned *s)
 {
     kill(-s->pid, SIGKILL);
@@ -491,6 +508,7 @@ void spawn_kill(struct spawned *s)
 void run_checked(struct run *r, const char *cmdline, int exit_code)
 {
     run_cmd(r, cmdline);
+    ck_assert_msg(r->out != NULL && r->err != NULL, "%s: could not be started", cmdline);
     ck_assert_msg(!r->timed_out, "%s: still running after its deadline: killed", cmdline);
     ck_assert_msg(run_exit_code(r) == exit_code, "%s: exit %d, expected %d; stderr '%s'",
                   cmdline, run_exit_code(r), exit_code, r->err);
@@ -530,6 +548,8 @@ void assert_same_as_twin(const char *twin, const char *program)
     }
     run_python(&py, twin);
     run_cmd(&c, program);
+    ck_assert_msg(py.out != NULL && c.out != NULL, "%s or its twin could not be started",
+                  program);
     ck_assert_msg(run_exit_code(&py) == 0, "python3 %s: exit %d; stderr '%s'", twin,
                   run_exit_code(&py), py.err);
     ck_assert_msg(py.err_len == 0, "python3 %s: stderr '%s'", twin, py.err);

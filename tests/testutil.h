@@ -76,6 +76,11 @@ void spawn_finish(struct spawned *s, double timeout, struct run *r);
  * behind; frees what it captured. */
 void assert_finishes(struct spawned *s, double timeout, int exit_code);
 
+/* Starts argv, sends the program SIGINT as soon as it has a child (which
+ * may be before the program has recorded it), and asserts it still ended by
+ * itself with status 130, leaving no process behind. Returns its PID. */
+pid_t assert_sigint_as_the_child_starts(char *const argv[]);
+
 /* spawn_start + spawn_finish with RUN_TIMEOUT. */
 void run_argv(struct run *r, char *const argv[]);
 
@@ -136,6 +141,15 @@ int wait_until_dead(const pid_t *pids, int n, double timeout);
  * "session1/session1") exits 0, prints "Usage: NAME" first on stdout and
  * each of the NULL-terminated `mentions` somewhere in it, nothing on stderr. */
 void assert_help(const char *program, const char *const mentions[]);
+
+/* The test of a program's --help: assert_help with the texts listed. */
+#define HELP_TEST(name, program, ...) \
+    START_TEST(name) \
+    { \
+        static const char *const mentions[] = { __VA_ARGS__, NULL }; \
+        assert_help((program), mentions); \
+    } \
+    END_TEST
 
 /* The bad-usage contract for one command line (split as run_cmd does):
  * exit 2, nothing on stdout, exactly two lines on stderr, the first starting

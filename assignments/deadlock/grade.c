@@ -20,7 +20,7 @@
 #include <unistd.h>
 
 static const char *const HINT_ORDER =
-    "README.md, \"What to write\" step 1; docs/session7.md, \"Deadlock\" (--ordered)";
+    "README.md, \"What to write\" step 1; docs/session7-further.md, \"Deadlock\" (--ordered)";
 static const char *const HINT_SAME = "README.md, \"What to write\" step 2";
 static const char *const HINT_PATHS = "README.md, \"What to write\" step 3";
 

@@ -514,6 +514,41 @@ static void show_output(FILE *out)
 }
 
 /* Runs one test; returns 1 when it passed. */
+/* The test's own process: its output into OUT, then the test. */
+static _Noreturn void run_in_child(const struct grade_test *t, FILE *out,
+                                   const sigset_t *before)
+{
+    setpgid(0, 0);
+    sigprocmask(SIG_SETMASK, before, NULL);
+    if (out != NULL) {
+        dup2(fileno(out), 1);
+        dup2(fileno(out), 2);
+    }
+    if (t->one_cpu)
+        grade_pin_one_cpu();
+    t->run();
+    fflush(NULL);
+    _exit(0);
+}
+
+/* "name: OK (N pts)", or "name: FAIL (0/N pts): WHY." with the hint and
+ * what the test printed. */
+static void report(const struct grade_test *t, const char *why, FILE *out)
+{
+    if (why[0] == '\0') {
+        printf("%s: OK (%d pts)\n", t->name, t->points);
+    } else {
+        size_t n = strlen(why);
+        const char *end = n > 0 && strchr(".?!", why[n - 1]) != NULL ? "" : ".";
+
+        printf("%s: FAIL (0/%d pts): %s%s", t->name, t->points, why, end);
+        if (t->hint != NULL)
+            printf(" Hint: %s", t->hint);
+        printf("\n");
+        show_output(out);
+    }
+}
+
 static int run_test(const struct grade_test *t, int index)
 {
     FILE *out = tmpfile();
@@ -533,17 +568,7 @@ static int run_test(const struct grade_test *t, int index)
     if (pid == -1) {
         snprintf(why, sizeof why, "the grader could not fork: %s", strerror(errno));
     } else if (pid == 0) {
-        setpgid(0, 0);
-        sigprocmask(SIG_SETMASK, &before, NULL);
-        if (out != NULL) {
-            dup2(fileno(out), 1);
-            dup2(fileno(out), 2);
-        }
-        if (t->one_cpu)
-            grade_pin_one_cpu();
-        t->run();
-        fflush(NULL);
-        _exit(0);
+        run_in_child(t, out, &before);
     } else {
         setpgid(pid, pid);
         status = wait_until(pid, now() + limit);
@@ -567,18 +592,7 @@ static int run_test(const struct grade_test *t, int index)
     if (why[0] == '\0' && left > 0)
         snprintf(why, sizeof why, "left %d object%s in /dev/shm (removed now): is every "
                  "shm_open or sem_open matched by an unlink?", left, left == 1 ? "" : "s");
-    if (why[0] == '\0') {
-        printf("%s: OK (%d pts)\n", t->name, t->points);
-    } else {
-        size_t n = strlen(why);
-        const char *end = n > 0 && strchr(".?!", why[n - 1]) != NULL ? "" : ".";
-
-        printf("%s: FAIL (0/%d pts): %s%s", t->name, t->points, why, end);
-        if (t->hint != NULL)
-            printf(" Hint: %s", t->hint);
-        printf("\n");
-        show_output(out);
-    }
+    report(t, why, out);
     if (out != NULL)
         fclose(out);
     fflush(stdout);

@@ -25,9 +25,9 @@
 #include <unistd.h>
 
 static const char *const HINT_A1 =
-    "README.md, \"Part A\", step 1; docs/session7.md, \"Three kinds of lock\"";
+    "README.md, \"Part A\", step 1; docs/session7-further.md, \"Three kinds of lock\"";
 static const char *const HINT_A2 =
-    "README.md, \"Part A\", step 2; docs/session6.md, \"The tutorial's tables\"";
+    "README.md, \"Part A\", step 2; docs/session6-further.md, \"The tutorial's tables\"";
 static const char *const HINT_B =
     "README.md, \"Part B\"; man 2 futex; Drepper, \"Futexes Are Tricky\", mutex 2";
 

@@ -22,13 +22,13 @@
 #include <unistd.h>
 
 static const char *const HINT_MAP =
-    "README.md, \"What to write\"; docs/session8.md#the-pool-inside-poolc";
+    "README.md, \"What to write\"; docs/session8-further.md#the-pool-inside-poolc";
 static const char *const HINT_WORKERS =
-    "README.md, \"What to write\" steps 1-2; docs/session8.md#the-pool-inside-poolc";
+    "README.md, \"What to write\" steps 1-2; docs/session8-further.md#the-pool-inside-poolc";
 static const char *const HINT_ORDER =
-    "README.md, \"Results in order\"; docs/session8.md#the-pool-inside-poolc";
+    "README.md, \"Results in order\"; docs/session8-further.md#the-pool-inside-poolc";
 static const char *const HINT_CRASH =
-    "README.md, \"When a worker dies\"; docs/session8.md#when-a-worker-dies";
+    "README.md, \"When a worker dies\"; docs/session8-further.md#when-a-worker-dies";
 static const char *const HINT_CLEANUP =
     "README.md, \"Cleaning up\"; man 2 waitpid, man 2 close";
 

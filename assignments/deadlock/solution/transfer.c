@@ -1,7 +1,7 @@
 /* transfer.c - money between two accounts without deadlock: the reference
  * solution. Every process takes the lower-numbered account's lock first, so
  * no process can hold a higher lock while waiting for a lower one, and no
- * cycle of waits can form (docs/session7.md, "Deadlock").
+ * cycle of waits can form (docs/session7-further.md, "Deadlock").
  */
 #include "bank.h"
 
