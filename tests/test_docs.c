@@ -497,9 +497,8 @@ static void check_citation(const char *page, int lineno, const char *file, const
         }
     }
     fclose(f);
-    ck_assert_msg(state == 2, "%s:%d: %s has no %s%s%s", page, lineno, path,
-                  state == 0 ? "line:" : "line:", state == 0 ? first : last,
-                  state == 0 ? "" : " after its first label");
+    ck_assert_msg(state == 2, "%s:%d: %s has no line:%s%s", page, lineno, path,
+                  state == 0 ? first : last, state == 0 ? "" : " after its first label");
     ck_assert_msg(quoted, "%s:%d: %s:%s no longer holds `%s`", page, lineno, path, spec, quote);
 }
 
