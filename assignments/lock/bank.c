@@ -9,7 +9,8 @@
 void withdraw(struct account *a, long times)
 {
     for (long i = 0; i < times; i++) {
-        /* TODO: lock */
+        /* TODO: spin_lock(&a->lock) here, and spin_unlock(&a->lock) after the
+         * write: the read and the write inside one locked stretch. */
         long current = balance_read(a);
         balance_write(a, current - 1);
     }
@@ -18,7 +19,7 @@ void withdraw(struct account *a, long times)
 void deposit(struct account *a, long times)
 {
     for (long i = 0; i < times; i++) {
-        /* TODO: lock */
+        /* TODO: the same lock around the read and the write. */
         long current = balance_read(a);
         balance_write(a, current + 1);
     }

@@ -7,6 +7,7 @@
 #include "lock.h"
 
 #include <linux/futex.h>
+#include <sched.h>              /* sched_yield(), for the spin loop */
 #include <sys/syscall.h>
 #include <unistd.h>
 
