@@ -40,6 +40,23 @@ static void append(char **buf, size_t *len, size_t *cap, const char *data, size_
     (*buf)[*len] = '\0';
 }
 
+int under_a_memory_checker(void)
+{
+#if defined(__SANITIZE_ADDRESS__)
+    return 1;
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+    return 1;
+#endif
+#endif
+    {
+        /* valgrind runs its client with its own libraries preloaded. */
+        const char *preload = getenv("LD_PRELOAD");
+
+        return preload != NULL && strstr(preload, "vgpreload") != NULL;
+    }
+}
+
 double test_seconds(double seconds)
 {
     const char *text = getenv("CK_TIMEOUT_MULTIPLIER");

@@ -193,6 +193,12 @@ struct bad_usage {
 #define BAD_USAGE_TEST(name, table) \
     START_TEST(name) { assert_bad_usage((table)[_i].cmd, (table)[_i].message); } END_TEST
 
+/* 1 when this test program was built with AddressSanitizer (make
+ * check-sanitize) or runs under valgrind (make check-valgrind): both need
+ * far more address space than the program uses, so a test that caps it
+ * (RLIMIT_AS) tests the checker, not the program, and says so instead. */
+int under_a_memory_checker(void);
+
 /* 1 when an executable file named tool is in a directory of PATH, else 0. */
 int tool_on_path(const char *tool);
 
