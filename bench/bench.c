@@ -187,11 +187,15 @@ static double cpu_seconds(void)
 static double load_average(void)
 {
     FILE *f = fopen("/proc/loadavg", "r");
+    char text[64], *end;
     double load = NAN;
 
     if (f != NULL) {
-        if (fscanf(f, "%lf", &load) != 1)
-            load = NAN;
+        if (fgets(text, sizeof text, f) != NULL) {
+            load = strtod(text, &end);
+            if (end == text)
+                load = NAN;
+        }
         fclose(f);
     }
     return load;

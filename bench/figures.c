@@ -444,7 +444,7 @@ static double pipe_roundtrip_spin_suite(long n)
     for (long i = 0; i < n; i++) {
         if (spin_send(&sp.mine, "12345678", 8) == -1)
             die("spin_send");
-        if (spin_recv(&sp.mine, &back, &len) != 1 || len != 8 || memcmp(back, "12345678", 8))
+        if (spin_recv(&sp.mine, &back, &len) != 1 || len != 8 || memcmp(back, "12345678", 8) != 0)
             fail("pipe_roundtrip_spin: the echo did not come back whole");
         free(back);
     }

@@ -188,7 +188,7 @@ START_TEST(rounds_interleave_suite_baseline_and_python)
         ck_assert_int_eq(rounds, 2);
         ck_assert_str_eq(side, sides[k % 3]);
     }
-    ck_assert_int_eq(k, 6 * N_FIGURES);
+    ck_assert_int_eq(k, (intmax_t)6 * N_FIGURES);
     check_csv(2, 1);
     run_free(&r);
 }
