@@ -43,7 +43,7 @@ GRADE_CFLAGS := -std=c11 -D_POSIX_C_SOURCE=200809L -Wall -Wextra -Werror -pedant
 # The student's fork() goes through the grader's counter (grade.c).
 GRADE_LDFLAGS := -Wl,--wrap=fork
 
-WORK_OBJ  := $(patsubst %.c,$(OUT)/work/%.o,$(FILES))
+WORK_OBJ  := $(patsubst %.c,$(OUT)/yours/%.o,$(FILES))
 GIVEN_OBJ := $(patsubst %.c,$(GOUT)/given/%.o,$(GIVEN) grade.c)
 LIB_OBJ   := $(GOUT)/lib/grade.o
 
@@ -55,7 +55,7 @@ $(OUT)/grade: $(WORK_OBJ) $(GIVEN_OBJ) $(LIB_OBJ)
 	$(gsay) LD $@
 	$(GQ)$(CC) $(CFLAGS) $(GRADE_LDFLAGS) -o $@ $^ $(LDLIBS)
 
-$(OUT)/work/%.o: $(WORK)/%.c
+$(OUT)/yours/%.o: $(WORK)/%.c
 	@mkdir -p $(@D)
 	$(gsay) CC $<
 	$(GQ)$(CC) $(GRADE_CFLAGS) $(STUDENT_CFLAGS) -c -o $@ $<
