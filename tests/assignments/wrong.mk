@@ -35,13 +35,13 @@ WORK := $(OUT)/src
 include assignments/grade/rules.mk
 
 # The stamp is written last, so a copy whose patch failed is never graded.
+# One shell for it all: a cold make check runs it for every wrong solution.
 $(WORK)/.patched: $(PATCH) $(wildcard $(SOLUTION)/*)
-	@rm -rf $(WORK) && mkdir -p $(WORK) && cp $(SOLUTION)/* $(WORK)/
-	@patch -d $(WORK) -p1 --batch --forward --fuzz=0 --no-backup-if-mismatch -r - \
-	    <$(PATCH) >$(OUT)/patch.log 2>&1 || { \
-	    echo "$(PATCH) does not apply to $(SOLUTION)/: plant its mistake again in a copy of the solution and diff -u (CONTRIBUTING.md)"; \
-	    sed 's/^/    /' $(OUT)/patch.log; exit 1; } >&2
-	@touch $@
+	@rm -rf $(WORK) && mkdir -p $(WORK) && cp $(SOLUTION)/* $(WORK)/ && \
+	if patch -d $(WORK) -p1 --batch --forward --fuzz=0 --no-backup-if-mismatch -r - \
+	    <$(PATCH) >$(OUT)/patch.log 2>&1; then touch $@; else \
+	    { echo "$(PATCH) does not apply to $(SOLUTION)/: plant its mistake again in a copy of the solution and diff -u (CONTRIBUTING.md)"; \
+	      sed 's/^/    /' $(OUT)/patch.log; } >&2; exit 1; fi
 
 $(addprefix $(WORK)/,$(FILES)): $(WORK)/.patched ;
 $(WORK_OBJ): $(WORK)/.patched
