@@ -406,6 +406,33 @@ static void assert_not_inside(const char *dir, const char *sol)
     free(want);
 }
 
+/* Every link of the handout's README.md ([text](target), not a web address
+ * or an anchor of the page itself) names a file inside the handout: the
+ * docs pages it cites come with it. */
+static void assert_links_resolve(const char *folder)
+{
+    char readme[600];
+    size_t len;
+    char *text;
+
+    snprintf(readme, sizeof readme, "%s/README.md", folder);
+    text = slurp(readme, &len);
+    ck_assert_ptr_nonnull(text);
+    for (char *p = strstr(text, "]("); p != NULL; p = strstr(p + 2, "](")) {
+        char target[300], path[1000];
+        size_t n = strcspn(p + 2, ")#");
+
+        if (n == 0 || n >= sizeof target || strncmp(p + 2, "http", 4) == 0)
+            continue;
+        memcpy(target, p + 2, n);
+        target[n] = '\0';
+        snprintf(path, sizeof path, "%s/%s", folder, target);
+        ck_assert_msg(access(path, R_OK) == 0, "%s links %s, which the handout does not hold",
+                      readme, target);
+    }
+    free(text);
+}
+
 START_TEST(test_handout_grades_without_the_solution)
 {
     const char *a = assignments[_i];
@@ -435,6 +462,7 @@ START_TEST(test_handout_grades_without_the_solution)
             assert_not_inside(dir, path);
     }
     closedir(d);
+    assert_links_resolve(folder);
     /* The starter, graded in the handout: the starter's expectations. */
     snprintf(cmd, sizeof cmd, "/bin/sh -c 'make -s --no-print-directory -C %s grade'", folder);
     snprintf(sol, sizeof sol, "tests/assignments/%s/starter.expect", a);
