@@ -5,20 +5,18 @@
 #ifndef SESSION1_OPTIONS_H
 #define SESSION1_OPTIONS_H
 
-#include "output.h"     /* output_tag_at(): what --verbose adds to a line */
-
 #include <stddef.h>
 
-/* How p1 is started: as in the tutorial (fork, its exact output), or the
- * --start lab (start.c), which also prints the global `configured`. */
-enum start_method { START_TUTORIAL, START_FORK, START_SPAWN };
+/* How p1 is started: the --start lab (start.c), which also prints the
+ * global `configured`, or as in the tutorial (fork, its exact output). */
+enum start_method { START_FORK, START_SPAWN, START_TUTORIAL };
 
 struct options {
     const char *trace;          /* --trace FILE, or NULL */
     const long *mylist;     /* the input list (default 1 2 3 4), kept until exit */
     size_t len;
     int verbose;            /* tag each line with who printed it */
-    enum start_method start;
+    int start;              /* an enum start_method, as --start's choice */
     int spawned_child;      /* --child: this process is p1, exec'd by --start spawn */
 };
 

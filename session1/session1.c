@@ -6,6 +6,7 @@
  */
 #include "die.h"
 #include "options.h"
+#include "output.h"
 #include "proc.h"
 #include "pylist.h"
 #include "start.h"

@@ -5,8 +5,6 @@
 #ifndef SESSION2_OPTIONS_H
 #define SESSION2_OPTIONS_H
 
-#include "output.h"     /* output_tag_at(): what --verbose adds to a line */
-
 #include <stddef.h>
 
 struct options {

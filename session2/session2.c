@@ -8,6 +8,7 @@
 #include "die.h"
 #include "named.h"
 #include "options.h"
+#include "output.h"
 #include "proc.h"
 #include "typecode.h"
 

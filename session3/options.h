@@ -9,9 +9,6 @@
 
 #include <stddef.h>
 
-/* How long --connect waits for the manager at each step, by default. */
-#define TIMEOUT_DEFAULT 10
-
 struct options {
     int demo_dict;              /* --demo dict */
     int verbose;                /* --verbose: tag each child's lines with its pid */

@@ -10,7 +10,7 @@
 #define MAX_ITEMS 100000000L        /* producers x count: one byte each to check */
 
 struct options {
-    enum queue_kind queue;          /* --queue textbook|ring */
+    int queue;                      /* --queue textbook|ring: an enum queue_kind */
     long producers, consumers, count, maxsize;
     int counting;                   /* --producers/--consumers/--count/--maxsize given */
     int count_given;

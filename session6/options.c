@@ -5,7 +5,6 @@
 #include "options.h"
 
 #include "args.h"
-#include "die.h"
 #include "labs.h"
 #include "explore.h"
 #include "output.h"
@@ -26,23 +25,21 @@ void parse_options(int argc, char *argv[], struct bank_options *o)
         { 0 },
     };
     const struct arg_table table = {
-        "Usage: session6 [OPTION]...\n"
         "Two processes share a bank balance with no lock: one withdraws 1 and one\n"
         "deposits 1, ten thousand times each. The balance should end where it\n"
         "started; it rarely does. When the two cannot run at the same time (one\n"
         "CPU allowed, as under taskset -c 0, or a machine too busy for the start\n"
         "gate), each process runs 3000000 updates instead, so that the race still\n"
         "shows, and one line on stderr says so.\n\n",
-        .rows = rows, .column = 23, .operands = 0, .end = "\nExplained in docs/session6.md.\n",
+        .rows = rows, .column = 23,
         .rules = (const struct arg_rule[]){ BANK_RULES, { "explore", ARG_NONE_OF,
             "schedule interleave summary verbose trials iterations value-lock", "--explore "
             "counts schedules instead of running trials: only --csv and --balance go with it" },
             { 0 } },
     };
-    char msg[ARG_MSG_SIZE];
 
     bank_options_init(o);
-    exit_on_usage(arg_parse(argc, argv, &table, o, msg, sizeof msg), msg);
+    arg_read(argc, argv, &table, o);
     output_tag_init(o->verbose, 0);
     if (o->explore != 0)
         o->lab = lab_explore;

@@ -5,7 +5,6 @@
 #include "options.h"
 
 #include "args.h"
-#include "die.h"
 #include "labs.h"
 #include "explore.h"
 #include "output.h"
@@ -50,18 +49,16 @@ void parse_options(int argc, char *argv[], struct bank_options *o)
         { 0 },
     };
     const struct arg_table table = {
-        "Usage: session7 [OPTION]...\n"
         "Two processes share a bank balance, and every update happens inside a\n"
         "lock: one withdraws 1 and one deposits 1, ten thousand times each, and\n"
         "the balance ends where it started.\n\n",
-        .rows = rows, .column = 23, .operands = 0, .end = "\nExplained in docs/session7.md.\n",
+        .rows = rows, .column = 23,
         .rules = rules,
     };
-    char msg[ARG_MSG_SIZE];
 
     bank_options_init(o);
     o->lock_kind = LOCK_SEMAPHORE;
-    exit_on_usage(arg_parse(argc, argv, &table, o, msg, sizeof msg), msg);
+    arg_read(argc, argv, &table, o);
     output_tag_init(o->verbose, 0);
     if (o->explore != 0)
         o->lab = lab_explore_locked;
