@@ -82,7 +82,7 @@ static void check_only(const char *only)
     }
 }
 
-static void parse_options(int argc, char *argv[], struct options *o)
+void parse_options(int argc, char *argv[], struct options *o)
 {
     int no_python = 0;
     const struct arg_option rows[] = {

@@ -138,4 +138,14 @@ int arg_check(const struct arg_option *rows, const struct arg_rule *rules, char 
  * -h/--help, the end. */
 void arg_usage(const struct arg_table *table);
 
+/* ------------------------------------------------------ each program's own */
+
+/* Every program has its command line in a struct options (its options.h;
+ * sessions 6 and 7 share theirs, in bank.h) and fills it with
+ * parse_options(), in its options.c, from its table. The lesson calls it
+ * once. --help prints the usage and exits 0; bad usage is one line and
+ * exit 2 (usage_error), before anything else happens. */
+struct options;
+void parse_options(int argc, char *argv[], struct options *opt);
+
 #endif

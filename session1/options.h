@@ -1,6 +1,6 @@
 /* options.h - session1's command line: the list, --verbose, --start.
- * The lesson (session1.c) makes one call, parse_options; --help lists
- * every option. docs/session1.md explains them.
+ * The lesson (session1.c) makes one call, parse_options (args.h); --help
+ * lists every option. docs/session1.md explains them.
  */
 #ifndef SESSION1_OPTIONS_H
 #define SESSION1_OPTIONS_H
@@ -19,9 +19,5 @@ struct options {
     int start;              /* an enum start_method, as --start's choice */
     int spawned_child;      /* --child: this process is p1, exec'd by --start spawn */
 };
-
-/* Parses argv into *opt. --help prints the usage and exits 0; bad usage is
- * reported by usage_error (exit 2) before anything else happens. */
-void parse_options(int argc, char *argv[], struct options *opt);
 
 #endif

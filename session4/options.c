@@ -6,19 +6,15 @@
 #include "args.h"
 #include "die.h"
 #include "output.h"
+#include "queue.h"
 #include "trace.h"
-
-/* The number of items the queue of the run holds. */
-static long capacity_of(const struct options *o)
-{
-    return o->maxsize > 0 ? o->maxsize : QUEUE_DEFAULT_MAXSIZE;
-}
 
 /* Combinations that cannot work, refused before any process starts. */
 static void check_combinations(const struct options *o, const struct arg_option *rows)
 {
     static const struct arg_rule rules[] = { { "concurrent", ARG_NONE_OF, "join-before-drain",
         "--concurrent and --join-before-drain are two labs (accepted: one of them)" }, { 0 } };
+    long capacity = o->maxsize > 0 ? o->maxsize : QUEUE_DEFAULT_MAXSIZE;  /* of the run's queue */
     char msg[ARG_MSG_SIZE];
 
     if (o->producers * o->count > MAX_ITEMS)
@@ -34,10 +30,10 @@ static void check_combinations(const struct options *o, const struct arg_option 
     /* Queue A holds the first half until consumer A starts, and nobody takes
      * the second half after A stops early: each half must fit, or the
      * producer would wait for room forever. */
-    if (o->concurrent && o->count > 2 * capacity_of(o))
+    if (o->concurrent && o->count > 2 * capacity)
         usage_error("--concurrent --count %ld does not fit: queue A must hold each half "
                     "(accepted: --count at most %ld, twice the queue size)",
-                    o->count, 2 * capacity_of(o));
+                    o->count, 2 * capacity);
 }
 
 _Static_assert(QUEUE_DEFAULT_MAXSIZE == 32768, "--help says 0 is 32768");

@@ -1,10 +1,8 @@
 /* options.h - session4's command line (options.c), which picks the tutorial
- * or one of the labs (labs.h). session4.c calls parse_options.
+ * or one of the labs (labs.h). session4.c calls parse_options (args.h).
  */
 #ifndef SESSION4_OPTIONS_H
 #define SESSION4_OPTIONS_H
-
-#include "queue.h"
 
 #define MAX_PROCS 64
 #define MAX_ITEMS 100000000L        /* producers x count: one byte each to check */
@@ -19,8 +17,5 @@ struct options {
     int verbose;
     const char *trace;              /* --trace FILE, or NULL */
 };
-
-/* Fills *o from argv; bad usage ends the program (exit 2). */
-void parse_options(int argc, char *argv[], struct options *o);
 
 #endif

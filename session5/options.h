@@ -23,8 +23,4 @@ struct options {
     const char *trace;      /* --trace FILE, or NULL */
 };
 
-/* Fills *opt from the command line; --help prints the usage and exits 0,
- * bad usage exits 2 (usage_error) before any process is started. */
-void parse_options(int argc, char *argv[], struct options *opt);
-
 #endif

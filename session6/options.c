@@ -1,17 +1,17 @@
 /* options.c - session6's options: one table (args.h), the shared rows of
- * bank.h first. A new option is one row here. docs/session6.md shows what
- * each does.
+ * bank.h first, and o->lab for an option that runs a lab instead of the
+ * trials. A new option is one row here. docs/session6.md shows what each
+ * does.
  */
-#include "options.h"
-
 #include "args.h"
-#include "labs.h"
+#include "bank.h"
 #include "explore.h"
+#include "labs.h"
 #include "output.h"
 
 _Static_assert(BANK_SERIAL_ITERATIONS == 3000000, "--help says 3000000 updates");
 
-void parse_options(int argc, char *argv[], struct bank_options *o)
+void parse_options(int argc, char *argv[], struct options *o)
 {
     const struct arg_option rows[] = {
         BANK_OPTION_ROWS(o),

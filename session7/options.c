@@ -1,14 +1,14 @@
 /* options.c - session7's options: one table (args.h), the shared rows of
- * bank.h first. A new option is one row here. docs/session7.md shows what
- * each does.
+ * bank.h first, and o->lab for an option that runs a lab instead of the
+ * trials. A new option is one row here. docs/session7.md shows what each
+ * does.
  */
-#include "options.h"
-
 #include "args.h"
-#include "labs.h"
+#include "bank.h"
 #include "explore.h"
-#include "output.h"
+#include "labs.h"
 #include "lock.h"
+#include "output.h"
 
 /* --explore and --deadlock are modes of their own: only --csv and
  * --balance go with --explore; --ordered, --balance and --lock with
@@ -27,7 +27,7 @@ static const struct arg_rule rules[] = {
     { 0 },
 };
 
-void parse_options(int argc, char *argv[], struct bank_options *o)
+void parse_options(int argc, char *argv[], struct options *o)
 {
     const struct arg_option rows[] = {
         BANK_OPTION_ROWS(o),
@@ -52,8 +52,7 @@ void parse_options(int argc, char *argv[], struct bank_options *o)
         "Two processes share a bank balance, and every update happens inside a\n"
         "lock: one withdraws 1 and one deposits 1, ten thousand times each, and\n"
         "the balance ends where it started.\n\n",
-        .rows = rows, .column = 23,
-        .rules = rules,
+        .rows = rows, .column = 23, .rules = rules,
     };
 
     bank_options_init(o);
