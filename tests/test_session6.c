@@ -547,7 +547,7 @@ END_TEST
  * and --summary says so instead of claiming one length for all three. */
 START_TEST(summary_counts_the_trials_before_the_loops_were_made_long)
 {
-    struct bank_options o;
+    struct options o;
     struct account *acc;
     char out[1024] = "", path[] = "/tmp/summary-XXXXXX";
     int fd = mkstemp(path), saved = dup(STDOUT_FILENO), saved_err = dup(STDERR_FILENO);
