@@ -213,16 +213,44 @@ static int count_given(const struct arg_option *rows, const char *names, const c
     return count;
 }
 
+/* 1 when NAME is one of the space-separated NAMES. */
+static int listed(const char *names, const char *name)
+{
+    size_t len = strlen(name);
+
+    for (const char *p = names; *p != '\0'; p += strspn(p, " ")) {
+        size_t n = strcspn(p, " ");
+
+        if (n == len && strncmp(p, name, len) == 0)
+            return 1;
+        p += n;
+    }
+    return 0;
+}
+
+/* For ARG_ONLY: how many options were given that neither of the rule's
+ * lists names (the operands count as one, unless "-" is named). */
+static int count_others(const struct arg_option *rows, const struct arg_rule *r)
+{
+    int count = operands_given && !listed(r->with, "-") && !listed(r->given, "-");
+
+    for (int i = 0; !is_end(&rows[i]) && i < (int)sizeof given; i++)
+        count += rows[i].name != NULL && given[i] && !listed(r->with, rows[i].name)
+                 && !listed(r->given, rows[i].name);
+    return count;
+}
+
 int arg_check(const struct arg_option *rows, const struct arg_rule *rules, char *msg,
               size_t msglen)
 {
     for (const struct arg_rule *r = rules; r != NULL && r->given != NULL; r++) {
         const char *name = "";
-        int with = count_given(rows, r->with, &name);
+        int with = r->need == ARG_ONLY ? count_others(rows, r) : count_given(rows, r->with, &name);
 
         if (count_given(rows, r->given, NULL) > 0
             && ((r->need == ARG_NONE_OF && with > 0) || (r->need == ARG_ONE_OF && with == 0)
-                || (r->need == ARG_EXACTLY_ONE_OF && with != 1))) {
+                || (r->need == ARG_EXACTLY_ONE_OF && with != 1)
+                || (r->need == ARG_ONLY && with > 0))) {
             fill(msg, msglen, r->message, "{with}", name);
             return -1;
         }

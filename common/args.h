@@ -78,6 +78,10 @@ struct arg_option {
     const char *invalid;        /* "unknown --queue '{value}' (accepted: ...)" */
 };
 
+/* A list of words in place, NULL-terminated: a row's choices,
+ * `.choices = ARG_WORDS("fork", "spawn")`, or the names of trace tracks. */
+#define ARG_WORDS(...) ((const char *const[]){ __VA_ARGS__, NULL })
+
 /* Which options go together, checked by arg_parse() last: when any option named
  * in `given` was given, `with` must hold as `need` says, else `message` is
  * the bad usage. Names are long names without "--", separated by spaces;
@@ -87,6 +91,7 @@ enum arg_need {
     ARG_NONE_OF,        /* none of `with` may be given too */
     ARG_ONE_OF,         /* at least one of `with` must be given */
     ARG_EXACTLY_ONE_OF, /* exactly one of `with` must be given */
+    ARG_ONLY,           /* nothing but `with` (and `given`) may be given too */
 };
 
 struct arg_rule {

@@ -11,9 +11,6 @@
 /* The largest number whose square fits in a long (64 bits). */
 #define ROOT_OF_LONG_MAX 3037000499L
 
-/* --start's words, in the order of enum start_method. */
-static const char *const methods[] = { "fork", "spawn", NULL };
-
 void parse_options(int argc, char *argv[], struct options *opt)
 {
     const struct arg_option rows[] = {
@@ -27,7 +24,7 @@ void parse_options(int argc, char *argv[], struct options *opt)
           "exec this program: a fresh image), and show whether p1\n"
           "sees the global `configured` that main set before\n"
           "starting it (default: fork, without that line: the\n"
-          "tutorial's output)", .choice = &opt->start, .choices = methods },
+          "tutorial's output)", .choice = &opt->start, .choices = ARG_WORDS("fork", "spawn") },
         { "child", 0, NULL, "internal: how --start spawn starts p1 (p1 then runs\n"
           "square_list on NUMBER... and exits)", .flag = &opt->spawned_child },
         { "trace", 0, "FILE", "write the fork and p1's and main's prints of result\n"
@@ -56,5 +53,5 @@ void parse_options(int argc, char *argv[], struct options *opt)
             usage_error("%ld squared does not fit in a long (accepted: -%ld..%ld)",
                         opt->mylist[i], ROOT_OF_LONG_MAX, ROOT_OF_LONG_MAX);
     output_tag_init(opt->verbose, opt->spawned_child);
-    trace_run_or_die(opt->trace, 2, 1024, (const char *const[]){ "p1", NULL });
+    trace_run_or_die(opt->trace, 2, 1024, ARG_WORDS("p1"));
 }

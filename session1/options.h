@@ -7,8 +7,8 @@
 
 #include <stddef.h>
 
-/* How p1 is started: the --start lab (start.c), which also prints the
- * global `configured`, or as in the tutorial (fork, its exact output). */
+/* How p1 is started: --start fork|spawn, in this order (start.c, which also
+ * prints the global `configured`), or as in the tutorial (fork, its exact output). */
 enum start_method { START_FORK, START_SPAWN, START_TUTORIAL };
 
 struct options {

@@ -9,9 +9,6 @@
 
 #include <limits.h>
 
-/* --type's words: the typecodes, as Python writes them. */
-static const char *const typecodes[] = { "i", "d", NULL };
-
 void parse_options(int argc, char *argv[], struct options *opt)
 {
     int type = 0;
@@ -19,7 +16,7 @@ void parse_options(int argc, char *argv[], struct options *opt)
         { .arg = "NUMBER", .help = "the input list (default: 1 2 3 4); put -- before a list\n"
           "that starts with a negative number" },
         { "type", 't', "CODE", "the typecode of the shared Array and Value, as in Python:\n"
-          "i (C int, default) or d (C double)", .choice = &type, .choices = typecodes,
+          "i (C int, default) or d (C double)", .choice = &type, .choices = ARG_WORDS("i", "d"),
           .invalid = "invalid --type '{value}' (accepted: i for int, d for double)" },
         { "verbose", 'v', NULL, "also print who printed each line (its PID, and its\n"
           "parent's for a child) and the address of the shared data", .flag = &opt->verbose },
@@ -41,11 +38,11 @@ void parse_options(int argc, char *argv[], struct options *opt)
 
     *opt = (struct options){ 0 };
     exit_on_usage(arg_parse(argc, argv, &table, opt, msg, sizeof msg), msg);
-    opt->typecode = typecodes[type][0];
+    opt->typecode = type == 0 ? 'i' : 'd';
     exit_on_usage(arg_list(argc, argv, LONG_MIN, LONG_MAX, 4, &opt->mylist, &opt->len,
                            msg, sizeof msg), msg);
     if (typecode_fits(opt->typecode, opt->mylist, opt->len, msg, sizeof msg) == -1)
         usage_error("%s", msg);
     output_tag_init(opt->verbose, 0);
-    trace_run_or_die(opt->trace, 2, 1024, (const char *const[]){ "p1", NULL });
+    trace_run_or_die(opt->trace, 2, 1024, ARG_WORDS("p1"));
 }

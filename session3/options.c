@@ -29,8 +29,6 @@ static const struct arg_rule rules[] = {
 #define TIMEOUT_DEFAULT 10
 _Static_assert(TIMEOUT_DEFAULT == 10, "--help says default: 10");
 
-static const char *const demos[] = { "list", "dict", NULL };
-
 void parse_options(int argc, char *argv[], struct options *opt)
 {
     const char *keyfile = NULL, *record = NULL;
@@ -39,7 +37,7 @@ void parse_options(int argc, char *argv[], struct options *opt)
           "parent's pid (default: the tutorial's plain lines)", .flag = &opt->verbose },
         { "demo", 'd', "KIND", "the shared object of the story: list (default) of\n"
           "(name, score) records, or dict of name -> score",
-          .choice = &opt->demo_dict, .choices = demos },
+          .choice = &opt->demo_dict, .choices = ARG_WORDS("list", "dict") },
         { "bench", 'b', "N", "time N manager calls against N shared memory writes\n"
           "({min}..{max}; default: no benchmark)", .number = &opt->bench, 1, 10000000 },
         { "serve", 's', "HOST:PORT", "run only the manager, on TCP (port 0: any free port;\n"
@@ -87,6 +85,5 @@ void parse_options(int argc, char *argv[], struct options *opt)
     exit_on_usage(arg_check(rows, rules, msg, sizeof msg), msg);
     if (opt->serve != NULL || opt->connect != NULL)
         read_authkey(keyfile, opt);
-    trace_run_or_die(opt->trace, 8, TRACE_CAPACITY / 4,
-                     (const char *const[]){ "manager", "p1", "p2", NULL });
+    trace_run_or_die(opt->trace, 8, TRACE_CAPACITY / 4, ARG_WORDS("manager", "p1", "p2"));
 }

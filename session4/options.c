@@ -38,15 +38,12 @@ static void check_combinations(const struct options *o, const struct arg_option 
 
 _Static_assert(QUEUE_DEFAULT_MAXSIZE == 32768, "--help says 0 is 32768");
 
-/* --queue's words, in the order of enum queue_kind. */
-static const char *const queue_kinds[] = { "textbook", "ring", NULL };
-
 void parse_options(int argc, char *argv[], struct options *o)
 {
     const struct arg_option rows[] = {
         { "queue", 'q', "KIND", "textbook: a lock and two counting semaphores;\n"
           "ring: the lock-free ring (default textbook)", .choice = &o->queue,
-          .choices = queue_kinds,
+          .choices = ARG_WORDS("textbook", "ring"),
           .invalid = "unknown --queue '{value}' (accepted: textbook, ring)" },
         { "producers", 'p', "P", "producer processes, {min}..{max} (default 1)",
           .number = &o->producers, 1, MAX_PROCS, .seen = &o->counting },
@@ -84,6 +81,6 @@ void parse_options(int argc, char *argv[], struct options *o)
     output_tag_init(o->verbose, 0);
     /* The tutorial's two processes are named as it names them; a lab's are
      * "process N", in the order they start. */
-    trace_run_or_die(o->trace, 16, TRACE_CAPACITY / 4, o->counting || o->concurrent
-                     ? NULL : (const char *const[]){ "p1", "p2", NULL });
+    trace_run_or_die(o->trace, 16, TRACE_CAPACITY / 4,
+                     o->counting || o->concurrent ? NULL : ARG_WORDS("p1", "p2"));
 }

@@ -8,7 +8,7 @@
 #define MAX_ITEMS 100000000L        /* producers x count: one byte each to check */
 
 struct options {
-    int queue;                      /* --queue textbook|ring: an enum queue_kind */
+    int queue;                      /* --queue textbook|ring: an enum queue_kind, in order */
     long producers, consumers, count, maxsize;
     int counting;                   /* --producers/--consumers/--count/--maxsize given */
     int count_given;

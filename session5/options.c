@@ -29,8 +29,6 @@ static const struct arg_rule rules[] = {
 void parse_options(int argc, char *argv[], struct options *opt)
 {
     static char *tutorial_msgs[] = { "hello", "hey", "hru?", "END" };
-    /* --wait's words, in the order of enum wait_how. */
-    static const char *const wait_words[] = { "sleep", "spin", NULL };
     const struct arg_option rows[] = {
         { .arg = "MESSAGE", .help = "the messages to send (default: hello hey hru? END)" },
         { "oneway", 'o', NULL, "a one-way pipe() instead of a duplex socketpair()\n"
@@ -50,7 +48,8 @@ void parse_options(int argc, char *argv[], struct options *opt)
         { "wait", 'w', "HOW", "how the receiver waits for each message: sleep (in\n"
           "read(), on the socketpair) or spin (on a word in shared\n"
           "memory); prints the CPU both processes used at the end\n"
-          "(default: sleep, without that line)", .choice = &opt->wait, .choices = wait_words },
+          "(default: sleep, without that line)", .choice = &opt->wait,
+          .choices = ARG_WORDS("sleep", "spin") },
         { "verbose", 'v', NULL, "tag each line with the pid of the process that printed\n"
           "it and of its parent (default: off)", .flag = &opt->verbose },
         { "trace", 0, "FILE", "write every send and recv (the message) of every process\n"
@@ -67,8 +66,7 @@ void parse_options(int argc, char *argv[], struct options *opt)
     *opt = (struct options){ .bytes = -1, .both_send = -1, .wait = WAIT_UNSET };
     arg_read(argc, argv, &table, opt);
     output_tag_init(opt->verbose, 0);
-    trace_run_or_die(opt->trace, 4, TRACE_CAPACITY / 4,
-                     (const char *const[]){ "p1 (sender)", "p2 (receiver)", NULL });
+    trace_run_or_die(opt->trace, 4, TRACE_CAPACITY / 4, ARG_WORDS("p1 (sender)", "p2 (receiver)"));
     opt->msgs = optind < argc ? argv + optind : tutorial_msgs;
     opt->count = optind < argc ? (size_t)(argc - optind) : 4;
 }

@@ -7,7 +7,7 @@
 
 #include <stddef.h>
 
-/* --wait: how the receiver waits for a message (lab_wait.c). */
+/* --wait sleep|spin, in this order: how the receiver waits (lab_wait.c). */
 enum wait_how { WAIT_SLEEP, WAIT_SPIN, WAIT_UNSET };
 
 struct options {

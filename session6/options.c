@@ -32,10 +32,9 @@ void parse_options(int argc, char *argv[], struct options *o)
         "gate), each process runs 3000000 updates instead, so that the race still\n"
         "shows, and one line on stderr says so.\n\n",
         .rows = rows, .column = 23,
-        .rules = (const struct arg_rule[]){ BANK_RULES, { "explore", ARG_NONE_OF,
-            "schedule interleave summary verbose trials iterations value-lock", "--explore "
-            "counts schedules instead of running trials: only --csv and --balance go with it" },
-            { 0 } },
+        .rules = (const struct arg_rule[]){ BANK_RULES, { "explore", ARG_ONLY, "csv balance trace",
+            "--explore counts schedules instead of running trials: only --csv and --balance "
+            "go with it" }, { 0 } },
     };
 
     bank_options_init(o);

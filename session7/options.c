@@ -17,12 +17,10 @@ static const struct arg_rule rules[] = {
     BANK_RULES,
     { "kill-holder", ARG_NONE_OF, "schedule interleave csv summary", "--kill-holder cannot be "
       "combined with --schedule, --interleave, --csv or --summary" },
-    { "explore", ARG_NONE_OF, "schedule interleave summary verbose trials iterations "
-      "kill-holder deadlock ordered", "--explore counts schedules instead of running trials: "
-      "only --csv and --balance go with it" },
-    { "deadlock", ARG_NONE_OF, "schedule interleave summary verbose trials iterations "
-      "kill-holder csv", "--deadlock runs its own two transfers: only --ordered, --balance "
-      "and --lock go with it" },
+    { "explore", ARG_ONLY, "csv balance trace lock", "--explore counts schedules instead of "
+      "running trials: only --csv and --balance go with it" },
+    { "deadlock", ARG_ONLY, "ordered balance lock trace", "--deadlock runs its own two "
+      "transfers: only --ordered, --balance and --lock go with it" },
     { "ordered", ARG_ONE_OF, "deadlock", "--ordered only applies to --deadlock" },
     { 0 },
 };

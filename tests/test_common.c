@@ -179,18 +179,20 @@ START_TEST(arg_parse_refuses_operands_when_the_table_takes_none)
 }
 END_TEST
 
-/* Which options go together: a table of four switches and its rules. */
+/* Which options go together: a table of five switches and its rules. */
 static int parse_rules(char *line, char *msg, size_t msglen)
 {
-    int a, b, c, d;
+    int a, b, c, d, e;
     const struct arg_option rows[] = {
         { "a", 0, NULL, "", .flag = &a }, { "b", 0, NULL, "", .flag = &b },
-        { "c", 0, NULL, "", .flag = &c }, { "d", 0, NULL, "", .flag = &d }, { 0 },
+        { "c", 0, NULL, "", .flag = &c }, { "d", 0, NULL, "", .flag = &d },
+        { "e", 0, NULL, "", .flag = &e }, { 0 },
     };
     const struct arg_rule rules[] = {
         { "a", ARG_NONE_OF, "c d", "--a does not go with --{with}" },
         { "b", ARG_ONE_OF, "d -", "--b needs --d or an operand" },
         { "c", ARG_EXACTLY_ONE_OF, "b d", "--c needs exactly one of --b and --d" },
+        { "e", ARG_ONLY, "a", "--e goes with --a only" },
         { 0 },
     };
     const struct arg_table table = { "", rows, 20, 1, "", rules };
@@ -210,6 +212,12 @@ static const struct {
     { "--c", "--c needs exactly one of --b and --d" },
     { "--c --d", NULL },
     { "--c --b --d", "--c needs exactly one of --b and --d" },
+    { "--e", NULL },
+    { "--e --a", NULL },
+    { "--e 7", "--e goes with --a only" },
+    { "--e --c --d", "--e goes with --a only" },
+    { "--a --e --d", "--a does not go with --d" },
+    { "--d --e", "--e goes with --a only" },
 };
 
 START_TEST(arg_parse_checks_which_options_go_together)
