@@ -269,20 +269,13 @@ START_TEST(bad_usage_exits_2_with_one_line)
 }
 END_TEST
 
-Suite *suite_bench(void)
+TEST_SUITE(bench)
 {
-    Suite *s = suite_create("bench");
-    TCase *tc = tcase_create("bench");
+    TCase *tc = add_case(s, "bench", 120, tiny_run_writes_one_csv_row_per_figure,
+                         tiny_run_with_rounds_keeps_every_median_in_its_range,
+                         rounds_interleave_suite_baseline_and_python,
+                         only_measures_the_figures_named, missing_python_is_skipped_with_a_note,
+                         help_goes_to_stdout_and_exits_0);
 
-    tcase_set_timeout(tc, 120);
-    tcase_add_test(tc, tiny_run_writes_one_csv_row_per_figure);
-    tcase_add_test(tc, tiny_run_with_rounds_keeps_every_median_in_its_range);
-    tcase_add_test(tc, rounds_interleave_suite_baseline_and_python);
-    tcase_add_test(tc, only_measures_the_figures_named);
-    tcase_add_test(tc, missing_python_is_skipped_with_a_note);
-    tcase_add_test(tc, help_goes_to_stdout_and_exits_0);
-    tcase_add_loop_test(tc, bad_usage_exits_2_with_one_line, 0,
-                        (int)(sizeof bad_inputs / sizeof bad_inputs[0]));
-    suite_add_tcase(s, tc);
-    return s;
+    add_loop(tc, bad_usage_exits_2_with_one_line, bad_inputs);
 }

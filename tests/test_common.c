@@ -1084,9 +1084,8 @@ START_TEST(a_second_signal_cuts_the_grace_short)
 }
 END_TEST
 
-Suite *suite_common(void)
+TEST_SUITE(common)
 {
-    Suite *s = suite_create("common");
     TCase *args = add_case(s, "args", 0, arg_long_accepts_plain_numbers_in_range,
                            arg_long_rejects_garbage_with_the_text_and_range,
                            arg_long_rejects_out_of_range_and_overflow,
@@ -1119,5 +1118,4 @@ Suite *suite_common(void)
     add_loop(die_tc, each_ending_prints_its_line_and_exit_status, endings);
     add_loop(args, arg_parse_says_what_is_wrong, bad_demo_lines);
     add_loop(args, arg_parse_checks_which_options_go_together, rule_lines);
-    return s;
 }

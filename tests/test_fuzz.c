@@ -88,12 +88,9 @@ START_TEST(manager_seeds_are_what_the_encoder_makes)
 }
 END_TEST
 
-Suite *suite_fuzz(void)
+TEST_SUITE(fuzz)
 {
-    Suite *s = suite_create("fuzz");
     add_case(s, "replay", 30, frame_corpus_and_past_crashes_keep_every_rule,
              manager_corpus_and_past_crashes_keep_every_rule,
              manager_seeds_are_what_the_encoder_makes);
-
-    return s;
 }

@@ -907,9 +907,8 @@ START_TEST(no_source_creates_named_ipc_objects)
 }
 END_TEST
 
-Suite *suite_hardening(void)
+TEST_SUITE(hardening)
 {
-    Suite *s = suite_create("hardening");
     TCase *bad = add_case(s, "bad input", 10, NULL);
     TCase *sig = add_case(s, "signals", 10, NULL);
     TCase *ipc = add_case(s, "cleanup, faults, load", 10, no_source_creates_named_ipc_objects,
@@ -941,5 +940,4 @@ Suite *suite_hardening(void)
 
     tcase_add_loop_test(ipc, a_child_killed_at_a_random_point_never_hangs_the_run, 0,
                         FAULT_SEEDS * (int)(sizeof fault_runs / sizeof fault_runs[0]));
-    return s;
 }

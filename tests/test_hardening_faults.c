@@ -465,24 +465,19 @@ START_TEST(setup_passes_each_package_as_its_own_argument)
 }
 END_TEST
 
-Suite *suite_hardening_faults(void)
+TEST_SUITE(hardening_faults)
 {
-    Suite *s = suite_create("faults");
-    TCase *tc = tcase_create("faults");
+    TCase *tc = add_case(s, "faults", 60, a_full_dev_shm_is_one_line_not_a_sigbus,
+                         the_deadlock_is_reported_when_proc_cannot_be_read,
+                         a_killed_receiver_is_reported_not_the_senders_broken_pipe,
+                         a_stopped_child_dies_with_its_killed_parent,
+                         a_stopped_child_is_continued_so_it_acts_on_sigterm,
+                         a_second_ctrl_c_during_the_grace_reaches_the_handler,
+                         a_child_whose_parent_died_first_ends_also_under_a_subreaper,
+                         a_frame_of_exactly_the_limit_is_accepted_and_one_byte_over_refused,
+                         only_the_exact_message_end_ends_the_receiver,
+                         make_in_a_checkout_the_user_cannot_write_stops_with_one_line,
+                         setup_passes_each_package_as_its_own_argument);
 
-    tcase_set_timeout(tc, 60);
-    tcase_add_test(tc, a_full_dev_shm_is_one_line_not_a_sigbus);
-    tcase_add_test(tc, the_deadlock_is_reported_when_proc_cannot_be_read);
-    tcase_add_test(tc, a_killed_receiver_is_reported_not_the_senders_broken_pipe);
-    tcase_add_test(tc, a_stopped_child_dies_with_its_killed_parent);
-    tcase_add_test(tc, a_stopped_child_is_continued_so_it_acts_on_sigterm);
-    tcase_add_test(tc, a_second_ctrl_c_during_the_grace_reaches_the_handler);
     tcase_add_loop_test(tc, proc_join_and_join_any_retry_when_a_signal_interrupts_them, 0, 2);
-    tcase_add_test(tc, a_child_whose_parent_died_first_ends_also_under_a_subreaper);
-    tcase_add_test(tc, a_frame_of_exactly_the_limit_is_accepted_and_one_byte_over_refused);
-    tcase_add_test(tc, only_the_exact_message_end_ends_the_receiver);
-    tcase_add_test(tc, make_in_a_checkout_the_user_cannot_write_stops_with_one_line);
-    tcase_add_test(tc, setup_passes_each_package_as_its_own_argument);
-    suite_add_tcase(s, tc);
-    return s;
 }

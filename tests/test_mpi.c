@@ -305,9 +305,8 @@ START_TEST(one_rank_is_refused_with_exit_2)
 }
 END_TEST
 
-Suite *suite_mpi(void)
+TEST_SUITE(mpi)
 {
-    Suite *s = suite_create("mpi");
     TCase *tc = add_case(s, "mpirun", 30, three_ranks_print_the_tutorials_output,
                          verbose_names_the_rank_and_host, results_come_back_in_input_order,
                          chunks_run_whole_on_one_rank_and_default_is_cpythons,
@@ -320,5 +319,4 @@ Suite *suite_mpi(void)
     tcase_add_loop_test(tc, bad_input_alone_exits_2_with_one_line, 0, n_bad);
     /* Under mpirun, three kinds: a bad value, a bad list, an item not there. */
     tcase_add_test(tc, bad_input_under_mpirun_exits_2_before_any_work);
-    return s;
 }

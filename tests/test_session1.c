@@ -219,9 +219,8 @@ BAD_USAGE_TEST(bad_input_exits_2_with_one_line, bad_inputs)
 
 LESSON_FITS_TEST(lesson_stays_within_150_lines, "session1/session1.c")
 
-Suite *suite_session1(void)
+TEST_SUITE(session1)
 {
-    Suite *s = suite_create("session1");
     TCase *tc = add_case(s, "program", 30, default_output_is_the_tutorials,
                          lesson_stays_within_150_lines, python_twin_prints_the_same,
                          positional_numbers_replace_the_list,
@@ -235,5 +234,4 @@ Suite *suite_session1(void)
 
     add_loop(start, a_killed_p1_is_reported_by_main, kill_modes);
     add_loop(start, sigint_right_after_fork_still_reaps_p1, kill_modes);
-    return s;
 }

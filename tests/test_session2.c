@@ -252,9 +252,8 @@ END_TEST
 
 LESSON_FITS_TEST(lesson_stays_within_150_lines, "session2/session2.c")
 
-Suite *suite_session2(void)
+TEST_SUITE(session2)
 {
-    Suite *s = suite_create("session2");
     TCase *tc = add_case(s, "program", 30, default_output_is_the_tutorials,
                          lesson_stays_within_150_lines,
                          type_d_prints_floats_like_python, positional_numbers_replace_the_list,
@@ -268,5 +267,4 @@ Suite *suite_session2(void)
 
     add_loop(named, named_sigkill_at_any_line_leaves_nothing_in_dev_shm, kill_points);
     add_loop(named, sigint_right_after_fork_still_reaps_p1, sigint_modes);
-    return s;
 }

@@ -799,9 +799,8 @@ static void stop_a_server_left_running(void)
     }
 }
 
-Suite *suite_session3(void)
+TEST_SUITE(session3)
 {
-    Suite *s = suite_create("session3");
     TCase *tc = add_case(s, "program", 30, default_output_is_the_tutorials,
                          demo_dict_tells_the_same_story, help_goes_to_stdout_and_exits_0,
                          python_twin_prints_the_same_story,
@@ -825,5 +824,4 @@ Suite *suite_session3(void)
     tcase_add_loop_test(sig, story_stops_on_signals_while_the_manager_and_p1_run, 0,
                         2 * STOPS);
     tcase_add_loop_test(sig, held_story_finishes_when_its_output_is_read, 0, 2);
-    return s;
 }

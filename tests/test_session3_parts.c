@@ -460,9 +460,8 @@ START_TEST(server_closes_a_client_that_never_authenticates)
 }
 END_TEST
 
-Suite *suite_session3_parts(void)
+TEST_SUITE(session3_parts)
 {
-    Suite *s = suite_create("session3_parts");
     TCase *tc = add_case(s, "units", 10, store_list_append_get_len_items,
                          store_errors_are_returned_not_crashed,
                          store_dict_set_overwrites_in_place_and_delete_keeps_order,
@@ -477,5 +476,4 @@ Suite *suite_session3_parts(void)
 
     tcase_add_loop_test(tc, auth_client_refuses_a_manager_answer_with_any_one_byte_changed, 0,
                         (int)(AUTH_ANSWER_SIZE * FLIPS) + 1);
-    return s;
 }

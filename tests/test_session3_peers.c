@@ -725,9 +725,8 @@ START_TEST(an_empty_key_file_is_refused)
 }
 END_TEST
 
-Suite *suite_session3_peers(void)
+TEST_SUITE(session3_peers)
 {
-    Suite *s = suite_create("session3_peers");
     TCase *tc = add_case(s, "peers", 30, a_client_that_does_not_read_does_not_stall_the_others,
                          a_client_whose_replies_pile_up_past_the_cap_is_dropped_alone,
                          connect_to_a_silent_manager_gives_up_after_the_timeout,
@@ -745,5 +744,4 @@ Suite *suite_session3_peers(void)
     tcase_add_loop_test(tc, connect_to_a_manager_that_stops_inside_a_reply_ends_with_one_line,
                         0, 2);
     tcase_add_loop_test(tc, a_key_file_open_to_other_users_is_refused, 0, 8);
-    return s;
 }

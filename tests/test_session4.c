@@ -576,9 +576,8 @@ START_TEST(a_killed_child_is_reported_and_the_rest_stopped)
 }
 END_TEST
 
-Suite *suite_session4(void)
+TEST_SUITE(session4)
 {
-    Suite *s = suite_create("session4");
     TCase *unit = add_case(s, "queue", 30, NULL);
     TCase *prog = add_case(s, "program", 30,
                            verbose_tags_each_child_line_with_its_pid_and_parents,
@@ -606,5 +605,4 @@ Suite *suite_session4(void)
     add_loop(prog, bad_input_exits_2_with_one_line, bad_inputs);
     tcase_add_loop_test(prog, sigterm_stops_and_reaps_the_children, 0, N_KINDS);
     tcase_add_loop_test(prog, a_killed_child_is_reported_and_the_rest_stopped, 0, N_KINDS);
-    return s;
 }

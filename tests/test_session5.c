@@ -885,9 +885,8 @@ static const struct bad_usage bad_inputs[] = {
 
 BAD_USAGE_TEST(bad_input_exits_2_with_one_line, bad_inputs)
 
-Suite *suite_session5(void)
+TEST_SUITE(session5)
 {
-    Suite *s = suite_create("session5");
     add_case(s, "pipe", 30, messages_round_trip_whole_and_in_order_duplex,
              messages_round_trip_whole_and_in_order_oneway, duplex_ends_both_send_and_receive,
              oneway_ends_refuse_the_wrong_direction, frames_written_together_are_not_merged,
@@ -919,5 +918,4 @@ Suite *suite_session5(void)
     add_loop(prog, wait_prints_the_tutorials_lines_then_the_cpu_used, wait_runs);
     tcase_add_test(prog, wait_spin_maps_no_named_memory_and_stops_on_ctrl_c);
     tcase_add_test(prog, wait_spin_receiver_killed_ends_the_run);
-    return s;
 }

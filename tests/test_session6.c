@@ -541,9 +541,8 @@ START_TEST(schedule_strings_are_checked)
 }
 END_TEST
 
-Suite *suite_session6(void)
+TEST_SUITE(session6)
 {
-    Suite *s = suite_create("session6");
     TCase *program = add_case(s, "program", 30, default_prints_ten_final_balances,
                               value_lock_runs_the_trials, csv_prints_one_number_per_trial,
                               summary_follows_the_balances, verbose_tags_child_lines_with_pids,
@@ -565,5 +564,4 @@ Suite *suite_session6(void)
     add_loop(schedule, every_schedule_ends_where_its_steps_say, schedules);
     add_loop(bank, shared_options_that_do_not_go_together_are_refused, bank_rule_lines);
     tcase_add_checked_fixture(one_cpu, save_cpus, restore_cpus);
-    return s;
 }

@@ -259,9 +259,8 @@ START_TEST(a_held_lock_is_busy_until_released)
 }
 END_TEST
 
-Suite *suite_session7(void)
+TEST_SUITE(session7)
 {
-    Suite *s = suite_create("session7");
     TCase *program = add_case(s, "program", 30, default_prints_ten_correct_balances,
                               kill_holder_with_a_robust_mutex_recovers,
                               a_waiting_process_runs_its_steps_after_the_release,
@@ -277,5 +276,4 @@ Suite *suite_session7(void)
     add_loop(program, every_schedule_ends_correct_with_every_lock, schedules);
     add_loop(program, bad_input_exits_2_with_one_line, bad_inputs);
     tcase_add_loop_test(unit, a_held_lock_is_busy_until_released, 0, 3);
-    return s;
 }

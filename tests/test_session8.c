@@ -662,9 +662,8 @@ static const struct bad_usage bad_inputs[] = {
 
 BAD_USAGE_TEST(bad_input_exits_2_with_one_line_and_no_child, bad_inputs)
 
-Suite *suite_session8(void)
+TEST_SUITE(session8)
 {
-    Suite *s = suite_create("session8");
     add_case(s, "pool", 20, map_returns_results_in_input_order_with_uneven_work,
              default_chunksize_is_cpythons, workers_run_whole_chunks,
              maxtasksperchild_starts_fresh_workers,
@@ -692,5 +691,4 @@ Suite *suite_session8(void)
                            python_twin_prints_the_same_result);
 
     add_loop(prog, bad_input_exits_2_with_one_line_and_no_child, bad_inputs);
-    return s;
 }

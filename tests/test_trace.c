@@ -815,32 +815,19 @@ START_TEST(a_full_buffer_is_noted_in_the_trace_and_on_stderr)
 }
 END_TEST
 
-Suite *suite_trace(void)
+TEST_SUITE(trace)
 {
-    Suite *s = suite_create("trace");
-    TCase *bank = tcase_create("sessions");
-    TCase *files = tcase_create("files");
+    TCase *bank = add_case(s, "sessions", 120, session6_trace_counts_every_read_and_write,
+                           session6_lost_updates_add_up_to_the_final_balance,
+                           session7_every_read_sees_the_write_before_it,
+                           session8_trace_has_every_task_once, session4_trace_has_every_put_and_get,
+                           session4_many_trace_gets_every_item_put, session5_trace_has_every_message,
+                           session5_trace_escapes_and_cuts_messages,
+                           session1_trace_shows_two_copies_at_one_address,
+                           session2_trace_has_every_shared_write,
+                           session3_every_proxy_call_is_handled_by_the_manager);
 
-    tcase_set_timeout(bank, 120);
-    tcase_add_test(bank, session6_trace_counts_every_read_and_write);
-    tcase_add_test(bank, session6_lost_updates_add_up_to_the_final_balance);
-    tcase_add_loop_test(bank, session6_schedule_trace_names_the_lost_update, 0,
-                        sizeof lost_schedules / sizeof lost_schedules[0]);
-    tcase_add_test(bank, session7_every_read_sees_the_write_before_it);
-    tcase_add_test(bank, session8_trace_has_every_task_once);
-    tcase_add_test(bank, session4_trace_has_every_put_and_get);
-    tcase_add_test(bank, session4_many_trace_gets_every_item_put);
-    tcase_add_test(bank, session5_trace_has_every_message);
-    tcase_add_test(bank, session5_trace_escapes_and_cuts_messages);
-    tcase_add_test(bank, session1_trace_shows_two_copies_at_one_address);
-    tcase_add_test(bank, session2_trace_has_every_shared_write);
-    tcase_add_test(bank, session3_every_proxy_call_is_handled_by_the_manager);
-    suite_add_tcase(s, bank);
-    tcase_set_timeout(files, 60);
-    tcase_add_test(files, timeline_marks_each_lost_update);
-    tcase_add_test(files, trace_to_a_bad_path_is_a_runtime_error);
-    tcase_add_test(files, trace_without_a_file_is_bad_usage);
-    tcase_add_test(files, a_full_buffer_is_noted_in_the_trace_and_on_stderr);
-    suite_add_tcase(s, files);
-    return s;
+    add_case(s, "files", 60, timeline_marks_each_lost_update, trace_to_a_bad_path_is_a_runtime_error,
+             trace_without_a_file_is_bad_usage, a_full_buffer_is_noted_in_the_trace_and_on_stderr);
+    add_loop(bank, session6_schedule_trace_names_the_lost_update, lost_schedules);
 }

@@ -225,6 +225,18 @@ void assert_lesson_fits(const char *lesson);
     } \
     END_TEST
 
+/* The suite of a test file, tests/test_NAME.c: the runner creates it, named
+ * NAME, and calls this function to fill it with the file's cases (add_case):
+ *     TEST_SUITE(session1)
+ *     {
+ *         TCase *tc = add_case(s, "program", 30, default_output, help_names_every_option);
+ *         ...
+ *     }
+ */
+#define TEST_SUITE(name) \
+    void fill_suite_##name(Suite *s); \
+    void fill_suite_##name(Suite *s)
+
 /* A test case in one call: adds to s a case named `name` holding the tests
  * listed (START_TEST names, run in that order), each with a deadline of
  * `seconds` (0: Check's default; Check scales it by CK_TIMEOUT_MULTIPLIER),
