@@ -258,13 +258,11 @@ START_TEST(bad_usage_exits_2_with_one_line)
     struct run r;
     char expected[256];
 
-    run_cmd(&r, bad_inputs[_i].cmd);
-    ck_assert_int_eq(run_exit_code(&r), 2);
+    run_checked(&r, bad_inputs[_i].cmd, 2);
     ck_assert_str_eq(r.out, "");
     snprintf(expected, sizeof expected,
              "%sTry 'bench --help' for more information.\n", bad_inputs[_i].message);
     ck_assert_str_eq(r.err, expected);
-    ck_assert_int_eq(r.strays, 0);
     run_free(&r);
 }
 END_TEST

@@ -276,6 +276,26 @@ int split_cmdline(const char *cmdline, char **words, int max, char **storage)
     return n;
 }
 
+char **argv_with_list(const char *cmdline, const char *item, int count)
+{
+    char *head[16], *storage, *copy;
+    int n = split_cmdline(cmdline, head, 16, &storage);
+    size_t len = strlen(cmdline) + 1;
+    char **argv = malloc((size_t)(n + count + 1) * sizeof *argv + len);
+
+    if (argv == NULL)
+        abort();
+    copy = (char *)(argv + n + count + 1);
+    memcpy(copy, storage, len);
+    for (int i = 0; i < n; i++)
+        argv[i] = copy + (head[i] - storage);
+    for (int i = 0; i < count; i++)
+        argv[n + i] = (char *)item;
+    argv[n + count] = NULL;
+    free(storage);
+    return argv;
+}
+
 /* run_cmd's common part: split, start, finish within `seconds`. */
 static void run_cmd_full(struct run *r, const char *cmdline, enum stdout_to to,
                          double seconds)
@@ -488,15 +508,28 @@ void assert_exits_0(pid_t pid)
                   "child %ld: wait status 0x%x, not exit 0", (long)pid, status);
 }
 
+/* The checks of a run that must have ended by itself: in time, with
+ * exit_code, leaving no process behind. A failure starts with what. */
+static void check_ended(const struct run *r, const char *what, int exit_code)
+{
+    ck_assert_msg(r->out != NULL && r->err != NULL, "%s: could not be started", what);
+    ck_assert_msg(!r->timed_out, "%s: still running after its deadline: killed", what);
+    ck_assert_msg(run_exit_code(r) == exit_code, "%s: exit %d, expected %d; stderr '%s'",
+                  what, run_exit_code(r), exit_code, r->err);
+    ck_assert_msg(r->strays == 0, "%s: %d processes left", what, r->strays);
+}
+
+void finish_checked(struct spawned *s, double timeout, struct run *r, int exit_code)
+{
+    spawn_finish(s, timeout, r);
+    check_ended(r, "the program", exit_code);
+}
+
 void assert_finishes(struct spawned *s, double timeout, int exit_code)
 {
     struct run r;
 
-    spawn_finish(s, timeout, &r);
-    ck_assert_msg(!r.timed_out, "still running after %.0f s: killed", timeout);
-    ck_assert_msg(run_exit_code(&r) == exit_code, "exit %d, expected %d; stderr '%s'",
-                  run_exit_code(&r), exit_code, r.err);
-    ck_assert_msg(r.strays == 0, "%d processes left", r.strays);
+    finish_checked(s, timeout, &r, exit_code);
     run_free(&r);
 }
 
@@ -525,11 +558,7 @@ void spawn_kill(struct spawned *s)
 void run_checked(struct run *r, const char *cmdline, int exit_code)
 {
     run_cmd(r, cmdline);
-    ck_assert_msg(r->out != NULL && r->err != NULL, "%s: could not be started", cmdline);
-    ck_assert_msg(!r->timed_out, "%s: still running after its deadline: killed", cmdline);
-    ck_assert_msg(run_exit_code(r) == exit_code, "%s: exit %d, expected %d; stderr '%s'",
-                  cmdline, run_exit_code(r), exit_code, r->err);
-    ck_assert_msg(r->strays == 0, "%s: %d processes left", cmdline, r->strays);
+    check_ended(r, cmdline, exit_code);
 }
 
 void assert_run(const char *cmdline, int exit_code, const char *out, const char *err)

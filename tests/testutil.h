@@ -73,7 +73,10 @@ void spawn_finish(struct spawned *s, double timeout, struct run *r);
 
 /* spawn_finish, then asserts the program ended by itself within timeout
  * seconds with exit_code (-1: killed by a signal), leaving no process
- * behind; frees what it captured. */
+ * behind; *r stays filled for the test's own checks (run_free it). */
+void finish_checked(struct spawned *s, double timeout, struct run *r, int exit_code);
+
+/* finish_checked, then frees what it captured. */
 void assert_finishes(struct spawned *s, double timeout, int exit_code);
 
 /* Starts argv, sends the program SIGINT as soon as it has a child (which
@@ -97,6 +100,11 @@ void run_cmd_stdout(struct run *r, const char *cmdline, enum stdout_to out);
 /* Splits a command line as run_cmd does into at most max-1 words and a NULL.
  * The words point into *storage, which the caller frees. Returns the count. */
 int split_cmdline(const char *cmdline, char **words, int max, char **storage);
+
+/* The argv of a run with a long list: cmdline's words (split as run_cmd
+ * does), then `item` count times, then NULL. One block: free(argv) frees
+ * it all. */
+char **argv_with_list(const char *cmdline, const char *item, int count);
 
 /* Waits for the child pid (forked by the test) and asserts it exited 0. */
 void assert_exits_0(pid_t pid);
