@@ -135,10 +135,8 @@ START_TEST(tiny_run_writes_one_csv_row_per_figure)
     struct run r;
 
     remove(CSV_PATH);
-    run_cmd_timeout(&r, "bench/bench --tiny --repeat 1 --no-python --csv " CSV_PATH,
-                    test_seconds(30));
-    ck_assert_int_eq(run_exit_code(&r), 0);
-    ck_assert_int_eq(r.strays, 0);
+    run_checked_timeout(&r, "bench/bench --tiny --repeat 1 --no-python --csv " CSV_PATH,
+                        test_seconds(30), 0);
     ck_assert_str_eq(r.err, "");
     ck_assert_ptr_nonnull(strstr(r.out, "figure"));
     check_machine_state(r.out);
@@ -152,10 +150,8 @@ START_TEST(tiny_run_with_rounds_keeps_every_median_in_its_range)
     struct run r;
 
     remove(CSV_PATH);
-    run_cmd_timeout(&r, "bench/bench --tiny --repeat 3 --no-python --csv " CSV_PATH,
-                    test_seconds(40));
-    ck_assert_int_eq(run_exit_code(&r), 0);
-    ck_assert_int_eq(r.strays, 0);
+    run_checked_timeout(&r, "bench/bench --tiny --repeat 3 --no-python --csv " CSV_PATH,
+                        test_seconds(40), 0);
     check_csv(3, 0);
     run_free(&r);
 }
@@ -175,9 +171,7 @@ START_TEST(rounds_interleave_suite_baseline_and_python)
     remove(CSV_PATH);
     snprintf(cmd, sizeof cmd, "bench/bench --tiny --repeat 2 --verbose --python %s --csv "
              CSV_PATH, python3_path());
-    run_cmd_timeout(&r, cmd, test_seconds(40));
-    ck_assert_msg(run_exit_code(&r) == 0, "exit %d, stderr '%s'", run_exit_code(&r), r.err);
-    ck_assert_int_eq(r.strays, 0);
+    run_checked_timeout(&r, cmd, test_seconds(40), 0);
     for (line = strtok_r(r.err, "\n", &save); line != NULL; line = strtok_r(NULL, "\n", &save), k++) {
         char name[64], side[16];
         long round, rounds;
@@ -200,10 +194,8 @@ START_TEST(only_measures_the_figures_named)
     char *csv;
 
     remove(CSV_PATH);
-    run_cmd_timeout(&r, "bench/bench --tiny --repeat 1 --no-python --only "
-                    "pipe_roundtrip_spin,spawn_join --csv " CSV_PATH, test_seconds(30));
-    ck_assert_int_eq(run_exit_code(&r), 0);
-    ck_assert_int_eq(r.strays, 0);
+    run_checked_timeout(&r, "bench/bench --tiny --repeat 1 --no-python --only "
+                        "pipe_roundtrip_spin,spawn_join --csv " CSV_PATH, test_seconds(30), 0);
     ck_assert_ptr_nonnull(strstr(r.out, "\nspawn_join "));
     ck_assert_ptr_nonnull(strstr(r.out, "\npipe_roundtrip_spin "));
     ck_assert_ptr_null(strstr(r.out, "\nlock_uncontended "));
@@ -220,11 +212,9 @@ START_TEST(missing_python_is_skipped_with_a_note)
 {
     struct run r;
 
-    run_cmd_timeout(&r, "bench/bench --tiny --repeat 1 --python no-such-python3 --csv " CSV_PATH,
-                    test_seconds(30));
-    ck_assert_int_eq(run_exit_code(&r), 0);
+    run_checked_timeout(&r, "bench/bench --tiny --repeat 1 --python no-such-python3 --csv "
+                        CSV_PATH, test_seconds(30), 0);
     ck_assert_ptr_nonnull(strstr(r.out, "note: 'no-such-python3' not found, CPython figures skipped"));
-    ck_assert_int_eq(r.strays, 0);
     run_free(&r);
 }
 END_TEST

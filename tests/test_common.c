@@ -96,6 +96,20 @@ struct demo_options {
 
 static const char *const demo_kinds[] = { "a", "b", NULL };
 
+/* The words of line (at most 7, after "demo") into argv; returns argc. Ready
+ * for getopt to start again. */
+static int demo_argv(char *line, char *argv[8])
+{
+    int argc = 1;
+
+    argv[0] = "demo";
+    for (char *word = strtok(line, " "); word != NULL && argc < 7; word = strtok(NULL, " "))
+        argv[argc++] = word;
+    argv[argc] = NULL;
+    optind = 0;
+    return argc;
+}
+
 /* Parses the words of LINE (at most 7) with the demo table; returns what
  * arg_parse returns, msg filled. */
 static int parse_demo(char *line, struct demo_options *o, char *msg, size_t msglen)
@@ -109,14 +123,10 @@ static int parse_demo(char *line, struct demo_options *o, char *msg, size_t msgl
         { 0 },
     };
     const struct arg_table table = { "", rows, 20, 0, "", NULL };
-    char *argv[8] = { "demo" };
-    int argc = 1;
+    char *argv[8];
+    int argc = demo_argv(line, argv);
 
-    for (char *word = strtok(line, " "); word != NULL && argc < 7; word = strtok(NULL, " "))
-        argv[argc++] = word;
-    argv[argc] = NULL;
     *o = (struct demo_options){ .count = 5 };
-    optind = 0;
     return arg_parse(argc, argv, &table, o, msg, msglen);
 }
 
@@ -186,13 +196,9 @@ static int parse_rules(char *line, char *msg, size_t msglen)
         { 0 },
     };
     const struct arg_table table = { "", rows, 20, 1, "", rules };
-    char *argv[8] = { "demo" };
-    int argc = 1;
+    char *argv[8];
+    int argc = demo_argv(line, argv);
 
-    for (char *word = strtok(line, " "); word != NULL && argc < 7; word = strtok(NULL, " "))
-        argv[argc++] = word;
-    argv[argc] = NULL;
-    optind = 0;
     return arg_parse(argc, argv, &table, NULL, msg, msglen);
 }
 

@@ -230,17 +230,11 @@ static int ignore_sigterm_and_wait(void *arg)
 
 static int sigint_blocked(pid_t pid)
 {
-    char path[64], line[256];
+    char value[64];
     unsigned long long mask = 0;
-    FILE *f;
 
-    snprintf(path, sizeof path, "/proc/%ld/status", (long)pid);
-    f = fopen(path, "r");
-    ck_assert_ptr_nonnull(f);
-    while (fgets(line, sizeof line, f) != NULL)
-        if (strncmp(line, "SigBlk:", 7) == 0)
-            mask = strtoull(line + 7, NULL, 16);
-    fclose(f);
+    if (proc_status(pid, "SigBlk:", value, sizeof value) == 0)
+        mask = strtoull(value, NULL, 16);
     return (int)((mask >> (SIGINT - 1)) & 1);
 }
 

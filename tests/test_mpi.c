@@ -20,17 +20,8 @@
 static const char *mpirun_path(void)
 {
     static char found[4096];
-    const char *path = getenv("PATH");
 
-    while (path != NULL && *path != '\0') {
-        size_t n = strcspn(path, ":");
-
-        snprintf(found, sizeof found, "%.*s/mpirun", (int)n, path);
-        if (n > 0 && access(found, X_OK) == 0)
-            return found;
-        path += n + (path[n] == ':');
-    }
-    return NULL;
+    return find_on_path("mpirun", found, sizeof found) == 0 ? found : NULL;
 }
 
 /* 1 when there is something to test; else prints why not. */
@@ -59,7 +50,7 @@ static void allow_root(void)
 /* mpirun --oversubscribe -np NP session8-mpi ARGS. */
 static void run_mpi(struct run *r, int np, const char *args)
 {
-    char cmd[1024];
+    char cmd[8192];
 
     snprintf(cmd, sizeof cmd, "%s --oversubscribe -np %d " PROGRAM " %s", mpirun_path(), np, args);
     run_cmd(r, cmd);

@@ -398,6 +398,25 @@ int descendants_of(pid_t pid, pid_t *out, int max)
     return n;
 }
 
+int proc_status(pid_t pid, const char *field, char *value, size_t size)
+{
+    char path[64], line[256];
+    size_t n = strlen(field);
+    int rc = -1;
+    FILE *f;
+
+    snprintf(path, sizeof path, "/proc/%ld/status", (long)pid);
+    f = fopen(path, "r");
+    ck_assert_msg(f != NULL, "cannot read %s", path);
+    while (fgets(line, sizeof line, f) != NULL)
+        if (strncmp(line, field, n) == 0) {
+            snprintf(value, size, "%s", line + n);
+            rc = 0;
+        }
+    fclose(f);
+    return rc;
+}
+
 char process_state(pid_t pid)
 {
     char path[64], text[512], *paren;
@@ -561,6 +580,12 @@ void run_checked(struct run *r, const char *cmdline, int exit_code)
     check_ended(r, cmdline, exit_code);
 }
 
+void run_checked_timeout(struct run *r, const char *cmdline, double seconds, int exit_code)
+{
+    run_cmd_timeout(r, cmdline, seconds);
+    check_ended(r, cmdline, exit_code);
+}
+
 void assert_run(const char *cmdline, int exit_code, const char *out, const char *err)
 {
     struct run r;
@@ -619,46 +644,44 @@ TCase *add_case_tests(Suite *s, const char *name, double seconds, const TTest *c
     return tc;
 }
 
-int tool_on_path(const char *tool)
+int find_on_path(const char *tool, char *found, size_t size)
 {
     const char *path = getenv("PATH");
-    char candidate[4096];
 
     while (path != NULL && *path != '\0') {
         size_t n = strcspn(path, ":");
 
-        snprintf(candidate, sizeof candidate, "%.*s/%s", (int)n, path, tool);
-        if (n > 0 && access(candidate, X_OK) == 0)
-            return 1;
+        snprintf(found, size, "%.*s/%s", (int)n, path, tool);
+        if (n > 0 && access(found, X_OK) == 0)
+            return 0;
         path += n + (path[n] == ':');
     }
-    return 0;
+    found[0] = '\0';
+    return -1;
+}
+
+int tool_on_path(const char *tool)
+{
+    char candidate[4096];
+
+    return find_on_path(tool, candidate, sizeof candidate) == 0;
 }
 
 const char *python3_path(void)
 {
     static char found[4096];
     static int looked;
-    const char *path = getenv("PATH");
 
-    if (looked)
-        return found[0] != '\0' ? found : NULL;
-    looked = 1;
-    while (path != NULL && *path != '\0') {
-        size_t n = strcspn(path, ":");
-
-        snprintf(found, sizeof found, "%.*s/python3", (int)n, path);
-        if (n > 0 && access(found, X_OK) == 0)
-            return found;
-        path += n + (path[n] == ':');
+    if (!looked) {
+        looked = 1;
+        find_on_path("python3", found, sizeof found);
     }
-    found[0] = '\0';
-    return NULL;
+    return found[0] != '\0' ? found : NULL;
 }
 
 void run_python(struct run *r, const char *cmdline)
 {
-    char full[4096];
+    char full[8192];
     const char *py = python3_path();
 
     snprintf(full, sizeof full, "%s %s", py != NULL ? py : "/nonexistent/python3", cmdline);

@@ -136,6 +136,11 @@ int descendants_of(pid_t pid, pid_t *out, int max);
  * sleeping, 'T' stopped, 'Z' zombie), or '?' when it is gone. */
 char process_state(pid_t pid);
 
+/* The value of a field of /proc/PID/status ("VmSize:", "SigBlk:"): the rest
+ * of its line, copied into value (size bytes). Asserts the file can be read;
+ * returns 0, or -1 when it has no such field. */
+int proc_status(pid_t pid, const char *field, char *value, size_t size);
+
 /* Polls until pid is stopped (state 'T'). Returns 0, or -1 after timeout
  * seconds or when it is gone. */
 int wait_until_stopped(pid_t pid, double timeout);
@@ -182,6 +187,9 @@ void assert_prints_all(const char *cmdline, int exit_code, const char *const tex
  * r->out and r->err (run_free it). */
 void run_checked(struct run *r, const char *cmdline, int exit_code);
 
+/* run_checked with its own deadline, in seconds (as run_cmd_timeout). */
+void run_checked_timeout(struct run *r, const char *cmdline, double seconds, int exit_code);
+
 /* The Python twin prints what the C program prints: runs `python3 twin`
  * and `program` (command lines, split as run_cmd does) and asserts the twin
  * exits 0 with nothing on stderr and the same stdout as the program, and
@@ -206,6 +214,10 @@ struct bad_usage {
  * far more address space than the program uses, so a test that caps it
  * (RLIMIT_AS) tests the checker, not the program, and says so instead. */
 int under_a_memory_checker(void);
+
+/* The first executable file named tool in a directory of PATH: its path in
+ * found (size bytes). Returns 0, or -1 (found empty) when there is none. */
+int find_on_path(const char *tool, char *found, size_t size);
 
 /* 1 when an executable file named tool is in a directory of PATH, else 0. */
 int tool_on_path(const char *tool);
