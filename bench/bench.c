@@ -12,6 +12,7 @@
 #include "figures.h"
 
 #include "args.h"
+#include "clock.h"
 #include "die.h"
 #include "proc.h"
 
@@ -159,14 +160,6 @@ static struct spread ratio_spread(const double *a, const double *b, long n)
 }
 
 /* -------------------------------------------------------- the machine */
-
-static double now(void)
-{
-    struct timespec t;
-
-    clock_gettime(CLOCK_MONOTONIC, &t);
-    return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
-}
 
 /* CPU seconds used so far by this process and by its children already
  * waited for. */
@@ -355,11 +348,11 @@ static double measure(measure_fn fn, long n, double *cpu)
 
     if (fn == NULL)
         return NAN;
-    wall = now();
+    wall = monotonic_seconds();
     used = cpu_seconds();
     value = fn(n);
     if (cpu != NULL)
-        *cpu = (cpu_seconds() - used) / (now() - wall);
+        *cpu = (cpu_seconds() - used) / (monotonic_seconds() - wall);
     return value;
 }
 

@@ -2,6 +2,8 @@
 #define _GNU_SOURCE             /* prctl(PR_SET_CHILD_SUBREAPER), pipe2 */
 #include "testutil.h"
 
+#include "clock.h"
+
 #include <check.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -14,14 +16,6 @@
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
-
-static double now(void)
-{
-    struct timespec ts;
-
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
 
 static void append(char **buf, size_t *len, size_t *cap, const char *data, size_t n)
 {
@@ -156,7 +150,7 @@ static int pump(struct spawned *s, double deadline)
         { .fd = s->out_fd, .events = POLLIN },
         { .fd = s->err_fd, .events = POLLIN },
     };
-    double left = deadline - now();
+    double left = deadline - monotonic_seconds();
     char buf[65536];
     int ready;
 
@@ -191,7 +185,7 @@ static int pump(struct spawned *s, double deadline)
 
 int spawn_wait_for(struct spawned *s, const char *text, double timeout)
 {
-    double deadline = now() + timeout;
+    double deadline = monotonic_seconds() + timeout;
 
     while (strstr(s->out, text) == NULL)
         if (pump(s, deadline) <= 0)
@@ -201,7 +195,7 @@ int spawn_wait_for(struct spawned *s, const char *text, double timeout)
 
 void spawn_finish(struct spawned *s, double timeout, struct run *r)
 {
-    double deadline = now() + timeout;
+    double deadline = monotonic_seconds() + timeout;
     int state;
     pid_t stray;
 
@@ -440,14 +434,14 @@ char process_state(pid_t pid)
 int wait_until_stopped(pid_t pid, double timeout)
 {
     struct timespec pause = { 0, 1000L * 1000 };
-    double deadline = now() + test_seconds(timeout);
+    double deadline = monotonic_seconds() + test_seconds(timeout);
 
     for (;;) {
         char state = process_state(pid);
 
         if (state == 'T')
             return 0;
-        if (state == '?' || state == 'Z' || now() > deadline)
+        if (state == '?' || state == 'Z' || monotonic_seconds() > deadline)
             return -1;
         nanosleep(&pause, NULL);
     }
@@ -456,7 +450,7 @@ int wait_until_stopped(pid_t pid, double timeout)
 int wait_until_dead(const pid_t *pids, int n, double timeout)
 {
     struct timespec pause = { 0, 1000L * 1000 };
-    double deadline = now() + test_seconds(timeout);
+    double deadline = monotonic_seconds() + test_seconds(timeout);
 
     for (;;) {
         int alive = 0;
@@ -466,7 +460,7 @@ int wait_until_dead(const pid_t *pids, int n, double timeout)
 
             alive += state != '?' && state != 'Z';
         }
-        if (alive == 0 || now() > deadline)
+        if (alive == 0 || monotonic_seconds() > deadline)
             return alive;
         nanosleep(&pause, NULL);
     }
