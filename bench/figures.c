@@ -13,13 +13,12 @@
 
 /* The primitives measured: the sessions' own modules (bench/build.mk). */
 #include "lock.h"               /* session7 */
+#include "manager.h"            /* session3, with proxy.h */
 #include "pipe.h"               /* session5, with spin.h */
 #include "pool.h"               /* session8 */
-#include "proxy.h"              /* session3, with server.h and store.h */
+#include "proxy.h"
 #include "queue.h"              /* session4 */
-#include "server.h"
 #include "spin.h"
-#include "store.h"
 
 #include <math.h>
 #include <pthread.h>
@@ -690,25 +689,19 @@ static double pool_speedup_2_suite(long n)
 }
 
 
-/* session3's manager in a child, serving one client over a socketpair. */
+/* session3's manager process, serving one client over the socketpair: it
+ * keeps `there` and closes `here`, the client's end. */
 static const char manager_key[] = "bench";
 
 static int serve_manager(void *arg)
 {
     const struct peer *p = arg;
-    struct store *s = store_new();
-    struct server_config cfg = {
-        .listen_fd = -1, .client_fds = &p->there, .nclients = 1,
-        .key = manager_key, .keylen = sizeof manager_key - 1, .log_fd = STDERR_FILENO,
+    struct manager_task t = {
+        .pairs = { { p->there, p->here } }, .count = 1,
+        .key = (const unsigned char *)manager_key, .keylen = sizeof manager_key - 1,
     };
 
-    close(p->here);
-    if (s == NULL)
-        die_child("malloc");
-    if (server_run(s, &cfg) == -1)
-        die_child("manager poll");
-    store_free(s);
-    return 0;
+    return manager_process(&t);
 }
 
 /* One records.append(x) through a list proxy. */
