@@ -299,17 +299,10 @@ static void python_stop(struct python *py)
  * note printed) when it did not start. */
 static int python_start(struct python *py, const struct options *o)
 {
-    int sv[2];
     char line[256];
 
     *py = (struct python){ o, -1, -1, NULL, -1 };
-    if (socketpair(AF_UNIX, SOCK_STREAM, 0, sv) == -1)
-        die("socketpair");
-    py->fd = sv[0];
-    py->child_fd = sv[1];
-    if ((py->pid = proc_start(exec_python, py)) == -1)
-        die("fork");
-    close(py->child_fd);
+    py->pid = start_on_socketpair(exec_python, py, &py->fd, &py->child_fd);
     if ((py->in = fdopen(py->fd, "r")) == NULL)
         die("fdopen");
     if (python_line(py, line, sizeof line) && strcmp(line, "ready") == 0)

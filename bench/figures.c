@@ -303,17 +303,24 @@ static int echo_raw(void *arg)
     return 0;
 }
 
-static void peer_start(struct peer *p, proc_fn echo)
+pid_t start_on_socketpair(proc_fn fn, void *arg, int *here, int *there)
 {
     int sv[2];
+    pid_t pid;
 
     if (socketpair(AF_UNIX, SOCK_STREAM, 0, sv) == -1)
         die("socketpair");
-    p->here = sv[0];
-    p->there = sv[1];
-    if ((p->pid = proc_start(echo, p)) == -1)
+    *here = sv[0];
+    *there = sv[1];
+    if ((pid = proc_start(fn, arg)) == -1)
         die("fork");
-    close(p->there);
+    close(*there);
+    return pid;
+}
+
+static void peer_start(struct peer *p, proc_fn echo)
+{
+    p->pid = start_on_socketpair(echo, p, &p->here, &p->there);
 }
 
 static void peer_finish(struct peer *p)
