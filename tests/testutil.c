@@ -603,14 +603,31 @@ void assert_prints_all(const char *cmdline, int exit_code, const char *const tex
     run_free(&r);
 }
 
+/* 1 when there is no python3 to run twin with, said in one line. */
+static int no_python_for(const char *twin)
+{
+    if (python3_path() != NULL)
+        return 0;
+    printf("%s: no python3 on PATH, the twin was not run\n", twin);
+    return 1;
+}
+
+int run_twin(struct run *r, const char *twin)
+{
+    if (no_python_for(twin))
+        return 0;
+    run_python(r, twin);
+    check_ended(r, twin, 0);
+    ck_assert_msg(r->err_len == 0, "python3 %s: stderr '%s'", twin, r->err);
+    return 1;
+}
+
 void assert_same_as_twin(const char *twin, const char *program)
 {
     struct run py, c;
 
-    if (python3_path() == NULL) {
-        printf("%s: no python3 on PATH, the twin was not compared\n", twin);
+    if (no_python_for(twin))
         return;
-    }
     run_python(&py, twin);
     run_cmd(&c, program);
     ck_assert_msg(py.out != NULL && c.out != NULL, "%s or its twin could not be started",

@@ -190,6 +190,12 @@ void run_checked(struct run *r, const char *cmdline, int exit_code);
 /* run_checked with its own deadline, in seconds (as run_cmd_timeout). */
 void run_checked_timeout(struct run *r, const char *cmdline, double seconds, int exit_code);
 
+/* Runs `python3 twin` and asserts it exits 0 with nothing on stderr and
+ * leaves no process behind; *r stays filled for the test's checks of its
+ * stdout (run_free it). Returns 1, or 0 without python3 on PATH (one line
+ * on stdout says the twin was not run; then there is nothing to free). */
+int run_twin(struct run *r, const char *twin);
+
 /* The Python twin prints what the C program prints: runs `python3 twin`
  * and `program` (command lines, split as run_cmd does) and asserts the twin
  * exits 0 with nothing on stderr and the same stdout as the program, and
