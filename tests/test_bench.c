@@ -219,23 +219,10 @@ START_TEST(missing_python_is_skipped_with_a_note)
 }
 END_TEST
 
-START_TEST(help_goes_to_stdout_and_exits_0)
-{
-    struct run r;
+HELP_TEST(help_goes_to_stdout_and_exits_0, "bench/bench", "--repeat")
 
-    run_cmd(&r, "bench/bench --help");
-    ck_assert_int_eq(run_exit_code(&r), 0);
-    ck_assert_ptr_nonnull(strstr(r.out, "Usage: bench"));
-    ck_assert_ptr_nonnull(strstr(r.out, "--repeat"));
-    ck_assert_str_eq(r.err, "");
-    run_free(&r);
-}
-END_TEST
-
-static const struct {
-    const char *cmd;
-    const char *message;
-} bad_inputs[] = {
+/* Each message is the whole first line of stderr. */
+static const struct bad_usage bad_inputs[] = {
     { "bench/bench --repeat 0", "bench: --repeat 0 is out of range (accepted: 1..99)\n" },
     { "bench/bench --nope", "bench: unknown or misused option '--nope'\n" },
     { "bench/bench extra", "bench: unexpected argument 'extra' (bench takes options only)\n" },
@@ -243,19 +230,7 @@ static const struct {
       "names from the table, e.g. pipe_roundtrip,pipe_roundtrip_spin)\n" },
 };
 
-START_TEST(bad_usage_exits_2_with_one_line)
-{
-    struct run r;
-    char expected[256];
-
-    run_checked(&r, bad_inputs[_i].cmd, 2);
-    ck_assert_str_eq(r.out, "");
-    snprintf(expected, sizeof expected,
-             "%sTry 'bench --help' for more information.\n", bad_inputs[_i].message);
-    ck_assert_str_eq(r.err, expected);
-    run_free(&r);
-}
-END_TEST
+BAD_USAGE_TEST(bad_usage_exits_2_with_one_line, bad_inputs)
 
 TEST_SUITE(bench)
 {

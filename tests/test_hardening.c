@@ -6,7 +6,6 @@
 #include "testutil.h"
 
 #include <check.h>
-#include <dirent.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -843,44 +842,40 @@ static int is_named_ipc_lab(const char *path)
     return 0;
 }
 
+/* A .c or .h file at path (but a named-IPC lab): fails on a named-IPC call
+ * and returns 1. Any other file: 0. */
+static int scan_file_for_named_ipc(const char *path, void *unused)
+{
+    size_t n = strlen(path);
+    char line[1024];
+    FILE *f;
+    int lineno = 0;
+
+    (void)unused;
+    if (n < 3 || path[n - 2] != '.' || (path[n - 1] != 'c' && path[n - 1] != 'h')
+        || is_named_ipc_lab(path))
+        return 0;
+    f = fopen(path, "r");
+    ck_assert_msg(f != NULL, "cannot read %s", path);
+    while (fgets(line, sizeof line, f) != NULL) {
+        const char *text = line + strspn(line, " \t");
+
+        lineno++;
+        if (text[0] == '*' || strncmp(text, "/*", 2) == 0 || strncmp(text, "//", 2) == 0)
+            continue;       /* a comment may name what the code avoids */
+        for (size_t i = 0; i < sizeof named_ipc_calls / sizeof named_ipc_calls[0]; i++)
+            ck_assert_msg(strstr(line, named_ipc_calls[i]) == NULL,
+                          "%s:%d calls %s): named IPC can outlive the program",
+                          path, lineno, named_ipc_calls[i]);
+    }
+    fclose(f);
+    return 1;
+}
+
 /* Returns how many .c/.h files of dir were read; fails on a named-IPC call. */
 static int scan_for_named_ipc(const char *dir)
 {
-    DIR *d = opendir(dir);
-    struct dirent *e;
-    int files = 0;
-
-    if (d == NULL)
-        return 0;
-    while ((e = readdir(d)) != NULL) {
-        size_t n = strlen(e->d_name);
-        char path[512], line[1024];
-        FILE *f;
-        int lineno = 0;
-
-        if (n < 3 || e->d_name[n - 2] != '.' || (e->d_name[n - 1] != 'c' && e->d_name[n - 1] != 'h'))
-            continue;
-        snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
-        if (is_named_ipc_lab(path))
-            continue;
-        f = fopen(path, "r");
-        ck_assert_msg(f != NULL, "cannot read %s", path);
-        while (fgets(line, sizeof line, f) != NULL) {
-            const char *text = line + strspn(line, " \t");
-
-            lineno++;
-            if (text[0] == '*' || strncmp(text, "/*", 2) == 0 || strncmp(text, "//", 2) == 0)
-                continue;       /* a comment may name what the code avoids */
-            for (size_t i = 0; i < sizeof named_ipc_calls / sizeof named_ipc_calls[0]; i++)
-                ck_assert_msg(strstr(line, named_ipc_calls[i]) == NULL,
-                              "%s:%d calls %s): named IPC can outlive the program",
-                              path, lineno, named_ipc_calls[i]);
-        }
-        fclose(f);
-        files++;
-    }
-    closedir(d);
-    return files;
+    return each_file(dir, scan_file_for_named_ipc, NULL);
 }
 
 START_TEST(no_source_creates_named_ipc_objects)

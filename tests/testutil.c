@@ -5,6 +5,7 @@
 #include "clock.h"
 
 #include <check.h>
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
@@ -268,6 +269,26 @@ int split_cmdline(const char *cmdline, char **words, int max, char **storage)
     }
     words[n] = NULL;
     return n;
+}
+
+int each_file(const char *dir, int (*fn)(const char *path, void *arg), void *arg)
+{
+    DIR *d = opendir(dir);
+    struct dirent *e;
+    int count = 0;
+
+    if (d == NULL)
+        return 0;
+    while ((e = readdir(d)) != NULL) {
+        char path[512];
+
+        if (e->d_name[0] == '.')
+            continue;
+        snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
+        count += fn(path, arg) == 1;
+    }
+    closedir(d);
+    return count;
 }
 
 char **argv_with_list(const char *cmdline, const char *item, int count)

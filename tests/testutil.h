@@ -106,6 +106,10 @@ int split_cmdline(const char *cmdline, char **words, int max, char **storage);
  * it all. */
 char **argv_with_list(const char *cmdline, const char *item, int count);
 
+/* Calls fn("DIR/NAME", arg) for each entry NAME of dir but those starting
+ * with '.', and returns for how many fn returned 1 (a missing dir: 0). */
+int each_file(const char *dir, int (*fn)(const char *path, void *arg), void *arg);
+
 /* Waits for the child pid (forked by the test) and asserts it exited 0. */
 void assert_exits_0(pid_t pid);
 
