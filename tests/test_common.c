@@ -538,11 +538,12 @@ END_TEST
 
 START_TEST(frame_cut_short_is_a_protocol_error)
 {
-    unsigned char frame[FRAME_HEADER_SIZE + 3];
+    static const unsigned char abc[3] = { 'a', 'b', 'c' };
+    unsigned char frame[FRAME_HEADER_SIZE + sizeof abc];
 
     /* A header promising 10 bytes, then only 3 before the end. */
     frame_encode_header(10, frame);
-    memcpy(frame + FRAME_HEADER_SIZE, "abc", 3);
+    memcpy(frame + FRAME_HEADER_SIZE, abc, sizeof abc);
     assert_frame_refused(frame, sizeof frame, 100, EPROTO);
     /* Half a header. */
     assert_frame_refused(frame, 2, 100, EPROTO);
