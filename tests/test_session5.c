@@ -523,8 +523,7 @@ START_TEST(verbose_tags_each_line_with_the_child_and_parent_pid)
     int lines = 0;
 
     ck_assert_int_eq(spawn_start(&s, argv), 0);
-    spawn_finish(&s, RUN_TIMEOUT, &r);
-    ck_assert_int_eq(run_exit_code(&r), 0);
+    finish_checked(&s, RUN_TIMEOUT, &r, 0);
     copy = strdup(r.out);
     for (line = strtok_r(copy, "\n", &save); line != NULL; line = strtok_r(NULL, "\n", &save)) {
         const char *tag = strstr(line, "  [pid ");
@@ -542,7 +541,6 @@ START_TEST(verbose_tags_each_line_with_the_child_and_parent_pid)
     }
     ck_assert_int_eq(lines, 7);
     ck_assert_int_ne(pid[0], pid[1]);
-    ck_assert_int_eq(r.strays, 0);
     free(copy);
     run_free(&r);
 }
@@ -781,15 +779,9 @@ END_TEST
  * were forked. */
 static void start_long_spin_run(struct spawned *s, pid_t kids[2])
 {
-    char **argv = calloc(LONG_LIST + 4, sizeof *argv);
+    char **argv = argv_with_list("session5/session5 --wait=spin", "a-message", LONG_LIST);
     pid_t found[8];
-    int argc = 0;
 
-    ck_assert_ptr_nonnull(argv);
-    argv[argc++] = "session5/session5";
-    argv[argc++] = "--wait=spin";
-    for (int i = 0; i < LONG_LIST; i++)
-        argv[argc++] = "a-message";
     ck_assert_int_eq(spawn_start(s, argv), 0);
     free(argv);
     ck_assert_int_eq(spawn_wait_for(s, "Sent the message: a-message\n", RUN_TIMEOUT), 0);
@@ -842,10 +834,7 @@ START_TEST(wait_spin_maps_no_named_memory_and_stops_on_ctrl_c)
     }
     ck_assert_int_ge(anonymous, 2);     /* the Pipe, in each child */
     ck_assert_int_eq(kill(-s.pid, SIGINT), 0);
-    spawn_finish(&s, RUN_TIMEOUT, &r);
-    ck_assert_int_eq(r.timed_out, 0);
-    ck_assert_int_eq(run_exit_code(&r), 130);
-    ck_assert_int_eq(r.strays, 0);
+    finish_checked(&s, RUN_TIMEOUT, &r, 130);
     run_free(&r);
 }
 END_TEST
@@ -885,9 +874,8 @@ static const struct bad_usage bad_inputs[] = {
 
 BAD_USAGE_TEST(bad_input_exits_2_with_one_line, bad_inputs)
 
-Suite *suite_session5(void)
+TEST_SUITE(session5)
 {
-    Suite *s = suite_create("session5");
     add_case(s, "pipe", 30, messages_round_trip_whole_and_in_order_duplex,
              messages_round_trip_whole_and_in_order_oneway, duplex_ends_both_send_and_receive,
              oneway_ends_refuse_the_wrong_direction, frames_written_together_are_not_merged,
@@ -919,5 +907,4 @@ Suite *suite_session5(void)
     add_loop(prog, wait_prints_the_tutorials_lines_then_the_cpu_used, wait_runs);
     tcase_add_test(prog, wait_spin_maps_no_named_memory_and_stops_on_ctrl_c);
     tcase_add_test(prog, wait_spin_receiver_killed_ends_the_run);
-    return s;
 }
