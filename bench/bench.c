@@ -193,6 +193,38 @@ static double load_average(void)
     return load;
 }
 
+/* CPU seconds the whole machine has spent busy since boot (every CPU's
+ * user, nice, system, irq, softirq and steal time in the first line of
+ * /proc/stat), or NAN without /proc. */
+static double machine_busy_seconds(void)
+{
+    FILE *f = fopen("/proc/stat", "r");
+    unsigned long long t[8];
+    double busy = NAN;
+
+    if (f != NULL) {
+        if (fscanf(f, "cpu %llu %llu %llu %llu %llu %llu %llu %llu", &t[0], &t[1], &t[2], &t[3],
+                   &t[4], &t[5], &t[6], &t[7]) == 8)
+            busy = (double)(t[0] + t[1] + t[2] + t[5] + t[6] + t[7])
+                   / (double)sysconf(_SC_CLK_TCK);
+        fclose(f);
+    }
+    return busy;
+}
+
+/* What the machine did besides this benchmark: the busy CPU time of the
+ * machine minus this process's and its children's, between two moments. */
+struct machine_mark {
+    double busy, own, wall;
+};
+
+static void machine_mark(struct machine_mark *m)
+{
+    m->busy = machine_busy_seconds();
+    m->own = cpu_seconds();
+    m->wall = monotonic_seconds();
+}
+
 /* The CPU model from /proc/cpuinfo, or "unknown". */
 static void cpu_model(char *buf, size_t len)
 {
@@ -226,14 +258,27 @@ static void print_machine(double load_before)
     printf("date: %s; load average before: %.2f\n", date, load_before);
 }
 
-static void print_load_after(double before, double after, long rounds)
+/* The load average after the run counts the benchmark's own processes of
+ * the last minute, so it cannot say whether others ran: the CPU time the
+ * machine spent on other processes during the run can (NAN without /proc). */
+static void print_load_after(double before, const struct machine_mark *start, long rounds)
 {
-    printf("load average after: %.2f (1 minute); %ld round%s per figure\n", after, rounds,
-           rounds == 1 ? "" : "s");
-    if (before > BUSY_LOAD || after > BUSY_LOAD)
-        printf("warning: load average above %.1f: other processes wanted the CPUs, so the "
-               "absolute values are slower and noisier than on an idle machine; the ratios, "
-               "measured side by side, are the figures to compare\n", BUSY_LOAD);
+    struct machine_mark end;
+    double others;
+
+    machine_mark(&end);
+    others = ((end.busy - start->busy) - (end.own - start->own)) / (end.wall - start->wall);
+    others = others < 0 ? 0 : others;   /* clock ticks against rusage's microseconds */
+    printf("load average after: %.2f (1 minute, this run's own processes included); "
+           "%ld round%s per figure\n", load_average(), rounds, rounds == 1 ? "" : "s");
+    printf("other processes: %.2f CPUs busy on average during the run's %.0f s\n", others,
+           end.wall - start->wall);
+    if (before > BUSY_LOAD || others > BUSY_LOAD)
+        printf("warning: %s above %.1f: other processes wanted the CPUs, so the absolute "
+               "values are slower and noisier than on an idle machine; the ratios, measured "
+               "side by side, are the figures to compare\n",
+               before > BUSY_LOAD ? "load average before" : "other processes' CPU use",
+               BUSY_LOAD);
 }
 
 /* ---------------------------------------------------------------- CPython */
@@ -512,6 +557,7 @@ int main(int argc, char *argv[])
     struct python py;
     int have_python = 0;
     double load_before;
+    struct machine_mark start;
 
     die_init("bench");
     parse_options(argc, argv, &o);
@@ -520,6 +566,7 @@ int main(int argc, char *argv[])
 
     load_before = load_average();
     print_machine(load_before);
+    machine_mark(&start);
     if (o.python != NULL)
         have_python = python_start(&py, &o) == 0;
     for (int i = 0; i < n_figures; i++) {
@@ -534,7 +581,7 @@ int main(int argc, char *argv[])
     }
     if (have_python)
         python_stop(&py);
-    print_load_after(load_before, load_average(), o.rounds);
+    print_load_after(load_before, &start, o.rounds);
     print_table(sums);
     write_csv(o.csv, sums);
     return 0;
