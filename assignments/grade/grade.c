@@ -566,7 +566,7 @@ static const char WHY_READ[] = ", waiting for bytes that never come (is a write 
                                "open somewhere?)";
 static const char WHY_WRITE[] = "into a pipe or socket that is full and nobody reads";
 static const char WHY_WAIT[] = "for a child that never exits";
-static const char WHY_READY[] = "for descriptors that never become ready";
+static const char WHY_READY[] = ", waiting for descriptors that never become ready";
 static const char WHY_SIGNAL[] = ", waiting for a signal that never comes";
 
 static const struct call calls[] = {
@@ -963,7 +963,7 @@ static double limit_of(int argc, char *argv[], const struct grade_test *tests, s
         limit = least;
     if (limit > left)
         limit = left;
-    *cut = limit < own;
+    *cut = limit < own - grade_seconds(1);    /* less than a second: not worth a word */
     return left < grade_seconds(1) ? 0 : limit;
 }
 
