@@ -33,13 +33,16 @@ grade-$(1):
 	+@$$(call grade_rules,$(1),$$(WORK))
 
 # Every file at the top of assignments/NAME (never its solution/ folder), the
-# library in grade/, and handout.mk as the Makefile.
+# library in grade/, handout.mk as the Makefile, and in docs/ the pages of the
+# suite the README and the grader's hints name, with their pictures (the
+# README's ../../docs/ links become docs/).
 handout-$(1):
 	@rm -rf $(HANDOUT_DIR)/$(1) && mkdir -p $(HANDOUT_DIR)/$(1)/grade
 	@find assignments/$(1) -maxdepth 1 -type f -exec cp {} $(HANDOUT_DIR)/$(1)/ \;
 	@cp assignments/grade/grade.h assignments/grade/grade.c assignments/grade/rules.mk \
 	    $(HANDOUT_DIR)/$(1)/grade/
 	@cp assignments/grade/handout.mk $(HANDOUT_DIR)/$(1)/Makefile
+	@tools/handout-docs assignments/$(1) $(HANDOUT_DIR)/$(1)
 	@tar -czf $(HANDOUT_DIR)/$(1).tar.gz -C $(HANDOUT_DIR) $(1)
 	@rm -rf $(HANDOUT_DIR)/$(1)
 	@echo "wrote $(HANDOUT_DIR)/$(1).tar.gz"
