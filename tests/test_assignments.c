@@ -25,10 +25,12 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #define MAX_CASES 64
 #define GRADE_TIMEOUT 150.0     /* seconds: compiling and a whole assignment */
+#define GRADE_BUDGET 60.0       /* seconds: a whole assignment, graded (issue: Bounded) */
 
 struct gcase {
     char name[64];              /* the assignment */
@@ -157,21 +159,38 @@ static int read_expect(const char *expect_path, char want[32][2][256], int maybe
     return n_want;
 }
 
+static double monotonic(void)
+{
+    struct timespec t;
+
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
+}
+
 /* Grades with `cmd` (run in `dir`, or the top of the tree when NULL) and
- * checks the result against the expect file (NULL: full marks). */
+ * checks the result against the expect file (NULL: full marks). The whole
+ * run, compiling included when cmd compiles, takes under GRADE_BUDGET
+ * seconds times the multiplier: the grader's budget, which a solution that
+ * hangs test after test meets. */
 static void grade_and_check(const char *cmd, const char *expect_path)
 {
     struct line lines[32];
     struct run r;
     char *out, want[32][2][256];
     int n, n_want = 0, score, total, maybe[32] = { 0 };
+    double started, elapsed;
     const char *factor = getenv("CK_TIMEOUT_MULTIPLIER");
 
     setenv("GRADE_TIMEOUT_MULTIPLIER", factor != NULL ? factor : "1", 1);
     if (expect_path != NULL)
         n_want = read_expect(expect_path, want, maybe);
+    started = monotonic();
     run_cmd_timeout(&r, cmd, GRADE_TIMEOUT);
+    elapsed = monotonic() - started;
     ck_assert_msg(!r.timed_out, "%s: did not end", cmd);
+    ck_assert_msg(elapsed < test_seconds(GRADE_BUDGET), "%s: graded in %.1f s, over the "
+                  "%.0f s a whole assignment may take:\n%s", cmd, elapsed,
+                  test_seconds(GRADE_BUDGET), r.out);
     ck_assert_msg(r.strays == 0, "%s: left %d processes", cmd, r.strays);
     out = strdup(r.out);
     ck_assert_ptr_nonnull(out);
@@ -234,14 +253,22 @@ END_TEST
 START_TEST(test_wrong_solution_loses_its_points)
 {
     const struct gcase *c = &wrongs[_i];
-    char cmd[1024];
+    char cmd[1024], build[1200];
+    struct run r;
 
     /* rules.mk itself, as make grade-NAME WORK=dir calls it, without the
      * suite's set-up check: a second less for each of these many runs. */
     snprintf(cmd, sizeof cmd, "/bin/sh -c 'make -s --no-print-directory -f assignments/grade/rules.mk "
              "A=assignments/%s LIB=assignments/grade WORK=%s OUT=build/grade/%s/wrong/%s "
-             "GOUT=build/grade/%s/grader'", c->name, c->work, c->name,
+             "GOUT=build/grade/%s/grader", c->name, c->work, c->name,
              strrchr(c->work, '/') + 1, c->name);
+    /* Compiled first, so that the grading is timed alone (a wrong solution
+     * may hang in test after test: the grader's budget is what ends it). */
+    snprintf(build, sizeof build, "%s build/grade/%s/wrong/%s/grade'", cmd, c->name,
+             strrchr(c->work, '/') + 1);
+    run_cmd_timeout(&r, build, GRADE_TIMEOUT);
+    run_free(&r);
+    strcat(cmd, "'");
     grade_and_check(cmd, c->expect);
 }
 END_TEST
