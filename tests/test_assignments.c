@@ -253,22 +253,22 @@ END_TEST
 START_TEST(test_wrong_solution_loses_its_points)
 {
     const struct gcase *c = &wrongs[_i];
-    char cmd[1024], build[1200];
+    char make[1024], cmd[1100];
     struct run r;
 
     /* rules.mk itself, as make grade-NAME WORK=dir calls it, without the
      * suite's set-up check: a second less for each of these many runs. */
-    snprintf(cmd, sizeof cmd, "/bin/sh -c 'make -s --no-print-directory -f assignments/grade/rules.mk "
+    snprintf(make, sizeof make, "make -s --no-print-directory -f assignments/grade/rules.mk "
              "A=assignments/%s LIB=assignments/grade WORK=%s OUT=build/grade/%s/wrong/%s "
              "GOUT=build/grade/%s/grader", c->name, c->work, c->name,
              strrchr(c->work, '/') + 1, c->name);
     /* Compiled first, so that the grading is timed alone (a wrong solution
      * may hang in test after test: the grader's budget is what ends it). */
-    snprintf(build, sizeof build, "%s build/grade/%s/wrong/%s/grade'", cmd, c->name,
+    snprintf(cmd, sizeof cmd, "/bin/sh -c '%s build/grade/%s/wrong/%s/grade'", make, c->name,
              strrchr(c->work, '/') + 1);
-    run_cmd_timeout(&r, build, GRADE_TIMEOUT);
+    run_cmd_timeout(&r, cmd, GRADE_TIMEOUT);
     run_free(&r);
-    strcat(cmd, "'");
+    snprintf(cmd, sizeof cmd, "/bin/sh -c '%s'", make);
     grade_and_check(cmd, c->expect);
 }
 END_TEST
