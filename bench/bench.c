@@ -82,7 +82,7 @@ static void check_only(const char *only)
     }
 }
 
-static void parse_options(int argc, char *argv[], struct options *o)
+void parse_options(int argc, char *argv[], struct options *o)
 {
     int no_python = 0;
     const struct arg_option rows[] = {
@@ -105,12 +105,11 @@ static void parse_options(int argc, char *argv[], struct options *o)
         { 0 },
     };
     const struct arg_table table = {
-        "Usage: bench [OPTION]...\n"
         "Measures each primitive of the suite, the raw system calls that do the same\n"
         "job, and CPython's multiprocessing, in turn, round after round; prints the\n"
         "machine's state, a table of medians, ratios with their range and targets,\n"
         "and writes them as CSV.\n\n",
-        .rows = rows, .column = 22, .operands = 0, .end = "\nExplained in docs/performance.md.\n",
+        .rows = rows, .column = 22, .end = "\nExplained in docs/performance.md.\n",
     };
     char msg[ARG_MSG_SIZE];
 

@@ -73,6 +73,16 @@ int arg_numbers(int argc, char *argv[], long min, long max, long count,
     return 0;
 }
 
+int arg_list(int argc, char *argv[], long min, long max, long count,
+             const long **list, size_t *n, char *msg, size_t msglen)
+{
+    static long *kept;
+    int rc = arg_numbers(argc, argv, min, max, count, &kept, n, msg, msglen);
+
+    *list = kept;
+    return rc;
+}
+
 void arg_getopt_problem(int opt, char *const argv[], char *msg, size_t msglen)
 {
     /* For a long option getopt leaves its text just before optind; for a
@@ -104,6 +114,19 @@ static int is_end(const struct arg_option *row)
     return row->name == NULL && row->help == NULL;
 }
 
+/* TEMPLATE into msg, its first KEY ("{with}") replaced by VALUE. */
+static void fill(char *msg, size_t msglen, const char *template, const char *key,
+                 const char *value)
+{
+    const char *at = strstr(template, key);
+
+    if (at == NULL)
+        snprintf(msg, msglen, "%s", template);
+    else
+        snprintf(msg, msglen, "%.*s%s%s", (int)(at - template), template, value,
+                 at + strlen(key));
+}
+
 /* A choice row: the index of ARG among the row's words. */
 static int choose(const struct arg_option *row, const char *arg, char *msg, size_t msglen)
 {
@@ -114,6 +137,10 @@ static int choose(const struct arg_option *row, const char *arg, char *msg, size
             *row->choice = i;
             return 0;
         }
+    if (row->invalid != NULL) {
+        fill(msg, msglen, row->invalid, "{value}", arg);
+        return -1;
+    }
     used = (size_t)snprintf(msg, msglen, "invalid --%s '%s' (accepted: ", row->name, arg);
     for (int i = 0; row->choices[i] != NULL && used < msglen; i++)
         used += (size_t)snprintf(msg + used, msglen - used, "%s%s", i > 0 ? ", " : "",
@@ -142,6 +169,15 @@ static int take(const struct arg_option *row, char *arg, void *opts, char *msg, 
     if (row->choices != NULL && choose(row, arg, msg, msglen) == -1)
         return -1;
     return row->set != NULL ? row->set(opts, arg, msg, msglen) : 0;
+}
+
+/* The operand's row of the table (the first row with no name), or NULL. */
+static const struct arg_option *operand_row(const struct arg_option *rows)
+{
+    for (; !is_end(rows); rows++)
+        if (rows->name == NULL)
+            return rows;
+    return NULL;
 }
 
 /* The index of the row for -LETTER (getopt_long only returns letters of
@@ -177,21 +213,45 @@ static int count_given(const struct arg_option *rows, const char *names, const c
     return count;
 }
 
+/* 1 when NAME is one of the space-separated NAMES. */
+static int listed(const char *names, const char *name)
+{
+    size_t len = strlen(name);
+
+    for (const char *p = names; *p != '\0'; p += strspn(p, " ")) {
+        size_t n = strcspn(p, " ");
+
+        if (n == len && strncmp(p, name, len) == 0)
+            return 1;
+        p += n;
+    }
+    return 0;
+}
+
+/* For ARG_ONLY: how many options were given that neither of the rule's
+ * lists names (the operands count as one, unless "-" is named). */
+static int count_others(const struct arg_option *rows, const struct arg_rule *r)
+{
+    int count = operands_given && !listed(r->with, "-") && !listed(r->given, "-");
+
+    for (int i = 0; !is_end(&rows[i]) && i < (int)sizeof given; i++)
+        count += rows[i].name != NULL && given[i] && !listed(r->with, rows[i].name)
+                 && !listed(r->given, rows[i].name);
+    return count;
+}
+
 int arg_check(const struct arg_option *rows, const struct arg_rule *rules, char *msg,
               size_t msglen)
 {
     for (const struct arg_rule *r = rules; r != NULL && r->given != NULL; r++) {
-        const char *name = "", *at = strstr(r->message, "{with}");
-        int with = count_given(rows, r->with, &name);
+        const char *name = "";
+        int with = r->need == ARG_ONLY ? count_others(rows, r) : count_given(rows, r->with, &name);
 
         if (count_given(rows, r->given, NULL) > 0
             && ((r->need == ARG_NONE_OF && with > 0) || (r->need == ARG_ONE_OF && with == 0)
-                || (r->need == ARG_EXACTLY_ONE_OF && with != 1))) {
-            if (at == NULL)
-                snprintf(msg, msglen, "%s", r->message);
-            else
-                snprintf(msg, msglen, "%.*s%s%s", (int)(at - r->message), r->message, name,
-                         at + 6);
+                || (r->need == ARG_EXACTLY_ONE_OF && with != 1)
+                || (r->need == ARG_ONLY && with > 0))) {
+            fill(msg, msglen, r->message, "{with}", name);
             return -1;
         }
     }
@@ -243,12 +303,19 @@ int arg_parse(int argc, char *argv[], const struct arg_table *table, void *opts,
             return -1;
     }
     operands_given = optind < argc;
-    if (!table->operands && optind < argc) {
+    if (!table->operands && operand_row(rows) == NULL && optind < argc) {
         snprintf(msg, msglen, "unexpected argument '%s' (%s takes options only)",
                  argv[optind], program_name());
         return -1;
     }
     return arg_check(rows, table->rules, msg, msglen);
+}
+
+void arg_read(int argc, char *argv[], const struct arg_table *table, void *opts)
+{
+    char msg[ARG_MSG_SIZE];
+
+    exit_on_usage(arg_parse(argc, argv, table, opts, msg, sizeof msg), msg);
 }
 
 /* One row of --help: LEFT in two columns, then the help from the column on,
@@ -280,8 +347,12 @@ static void print_row(const char *left, const struct arg_option *row, const char
 
 void arg_usage(const struct arg_table *table)
 {
+    const struct arg_option *operand = operand_row(table->rows);
     char left[64];
 
+    if (strncmp(table->intro, "Usage:", 6) != 0)
+        printf("Usage: %s [OPTION]...%s%s%s\n", program_name(), operand ? " [" : "",
+               operand ? operand->arg : "", operand ? "]..." : "");
     fputs(table->intro, stdout);
     for (const struct arg_option *row = table->rows; !is_end(row); row++) {
         if (row->name == NULL)
@@ -295,5 +366,8 @@ void arg_usage(const struct arg_table *table)
         print_row(left, row, row->help, table->column);
     }
     print_row("-h, --help", NULL, "print this help and exit", table->column);
-    fputs(table->end, stdout);
+    if (table->end != NULL)
+        fputs(table->end, stdout);
+    else
+        printf("\nExplained in docs/%s.md.\n", program_name());
 }

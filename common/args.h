@@ -5,7 +5,8 @@
  * strtol() alone accepts "12abc", "" and " 7", and reports overflow only
  * through errno; these wrappers reject all of that and say precisely why.
  * On failure they return -1 and write a one-line message into msg, which the
- * program passes to usage_error() (exit status 2); nothing here exits.
+ * program passes to usage_error() (exit status 2); nothing here exits but
+ * arg_read(), which is that call.
  */
 #ifndef COMMON_ARGS_H
 #define COMMON_ARGS_H
@@ -35,6 +36,13 @@ int arg_long_list(char *const texts[], size_t count, const char *what,
 int arg_numbers(int argc, char *argv[], long min, long max, long count,
                 long **list, size_t *n, char *msg, size_t msglen);
 
+/* arg_numbers() for a list the program keeps to its end: the array stays
+ * here, reachable until exit and never freed (the program returns from main
+ * on several paths, and none may leak it). *list and *n are always set;
+ * returns as arg_numbers() does. */
+int arg_list(int argc, char *argv[], long min, long max, long count,
+             const long **list, size_t *n, char *msg, size_t msglen);
+
 /* After getopt_long() returned '?' (unknown option) or ':' (missing value;
  * give the option string a leading ':' to get it), writes what was wrong:
  * "unknown option '--nope'", "option '--trials' needs a value". The option's
@@ -49,8 +57,11 @@ void arg_getopt_problem(int opt, char *const argv[], char *msg, size_t msglen);
  * text (the value as given), choice with choices (the index of the word
  * given), set (a function of the program's: 0, or -1 with msg). seen,
  * when not NULL, is set to 1 when the option is given. A row with no name is
- * an operand's line in --help only ("NUMBER"). A table ends with { 0 }.
- * min and max follow number, so a row may say `.number = &o->count, 1, 9`. */
+ * an operand's line in --help ("NUMBER"), and says the program takes
+ * operands. A table ends with { 0 }.
+ * min and max follow number, so a row may say `.number = &o->count, 1, 9`.
+ * A word not among the choices is "invalid --kind 'c' (accepted: a, b)", or
+ * the row's own `invalid` message, in which "{value}" is the word given. */
 struct arg_option {
     const char *name;           /* "count" for --count */
     int letter;                 /* 'n' for -n, or 0 */
@@ -64,7 +75,12 @@ struct arg_option {
     const char *const *choices; /* NULL-terminated */
     int (*set)(void *opts, const char *arg, char *msg, size_t msglen);
     int *seen;
+    const char *invalid;        /* "unknown --queue '{value}' (accepted: ...)" */
 };
+
+/* A list of words in place, NULL-terminated: a row's choices,
+ * `.choices = ARG_WORDS("fork", "spawn")`, or the names of trace tracks. */
+#define ARG_WORDS(...) ((const char *const[]){ __VA_ARGS__, NULL })
 
 /* Which options go together, checked by arg_parse() last: when any option named
  * in `given` was given, `with` must hold as `need` says, else `message` is
@@ -75,6 +91,7 @@ enum arg_need {
     ARG_NONE_OF,        /* none of `with` may be given too */
     ARG_ONE_OF,         /* at least one of `with` must be given */
     ARG_EXACTLY_ONE_OF, /* exactly one of `with` must be given */
+    ARG_ONLY,           /* nothing but `with` (and `given`) may be given too */
 };
 
 struct arg_rule {
@@ -84,13 +101,18 @@ struct arg_rule {
     const char *message;
 };
 
-/* What --help prints, whether operands are allowed, and the rules. */
+/* What --help prints, whether operands are allowed, and the rules. --help
+ * starts with the usage line, "Usage: PROGRAM [OPTION]... [NUMBER]...\n"
+ * (the operand's part when a row names one), unless the intro starts with
+ * "Usage:" and says it; and ends with "\nExplained in docs/PROGRAM.md.\n",
+ * unless `end` says it. */
 struct arg_table {
-    const char *intro;          /* "Usage: ..." and the paragraph, up to the rows */
+    const char *intro;          /* the paragraph after the usage line, up to the rows */
     const struct arg_option *rows;
     int column;                 /* where the help text of each row starts */
-    int operands;               /* 0: an operand is "unexpected argument '...'" */
-    const char *end;            /* after the rows: "\nExplained in docs/...\n" */
+    int operands;               /* 1: operands allowed without an operand row; with
+                                 * neither, an operand is "unexpected argument '...'" */
+    const char *end;            /* NULL: "\nExplained in docs/PROGRAM.md.\n" */
     const struct arg_rule *rules;   /* NULL: none */
 };
 
@@ -106,6 +128,10 @@ struct arg_table {
 int arg_parse(int argc, char *argv[], const struct arg_table *table, void *opts,
               char *msg, size_t msglen);
 
+/* arg_parse() for a program that needs nothing else of the command line
+ * checked first: --help exits 0, bad usage exits 2 (exit_on_usage). */
+void arg_read(int argc, char *argv[], const struct arg_table *table, void *opts);
+
 /* The first of RULES that the options given to the last arg_parse() of
  * ROWS break: its message in msg, and -1; 0 when every rule holds. For a
  * program that checks other things first (arg_parse checks the table's
@@ -113,7 +139,18 @@ int arg_parse(int argc, char *argv[], const struct arg_table *table, void *opts,
 int arg_check(const struct arg_option *rows, const struct arg_rule *rules, char *msg,
               size_t msglen);
 
-/* Prints the usage on stdout: the intro, every row, -h/--help, the end. */
+/* Prints the usage on stdout: the usage line, the intro, every row,
+ * -h/--help, the end. */
 void arg_usage(const struct arg_table *table);
+
+/* ------------------------------------------------------ each program's own */
+
+/* Every program has its command line in a struct options (its options.h;
+ * sessions 6 and 7 share theirs, in bank.h) and fills it with
+ * parse_options(), in its options.c, from its table. The lesson calls it
+ * once. --help prints the usage and exits 0; bad usage is one line and
+ * exit 2 (usage_error), before anything else happens. */
+struct options;
+void parse_options(int argc, char *argv[], struct options *opt);
 
 #endif

@@ -433,6 +433,12 @@ int trace_run(const char *path, const char *program, int tracks, long capacity,
     return atexit(close_at_exit) == 0 ? 0 : -1;
 }
 
+void trace_run_or_die(const char *path, int tracks, long capacity, const char *const names[])
+{
+    if (path != NULL && trace_run(path, program_name(), tracks, capacity, names) == -1)
+        die(trace_what(path));
+}
+
 const char *trace_what(const char *path)
 {
     static char what[160];

@@ -120,6 +120,12 @@ int trace_flush(void);
 int trace_run(const char *path, const char *program, int tracks, long capacity,
               const char *const names[]);
 
+/* trace_run for --trace FILE, as a program calls it once its options are
+ * read and checked: nothing when path is NULL (no --trace), the program's
+ * name as die_init() was given it, and the tracks named as the tutorial
+ * names its processes ("p1", "p2"); a failure ends the program (die). */
+void trace_run_or_die(const char *path, int tracks, long capacity, const char *const names[]);
+
 /* After trace_run: at exit, once the trace is written, also draw it in
  * `picture` (timeline_draw, titled `title`), and remove the trace file when
  * remove_trace is 1 (a temporary one). A failure to draw is one line and

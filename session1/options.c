@@ -11,18 +11,8 @@
 /* The largest number whose square fits in a long (64 bits). */
 #define ROOT_OF_LONG_MAX 3037000499L
 
-/* The parsed list, kept here until the program ends (the labs return from
- * main too, and every path must leave it reachable, not leaked). */
-static long *list;
-
-static const char *const methods[] = { "fork", "spawn", NULL };
-
-/* --trace: the tracks of the processes, named as the tutorial names them. */
-static const char *const trace_tracks[] = { "p1", NULL };
-
 void parse_options(int argc, char *argv[], struct options *opt)
 {
-    int method = 0, start_given = 0;
     const struct arg_option rows[] = {
         { .arg = "NUMBER", .help = "the input list (default: 1 2 3 4); each in\n"
           "{min}..{max}, so its square fits in a long\n"
@@ -34,7 +24,7 @@ void parse_options(int argc, char *argv[], struct options *opt)
           "exec this program: a fresh image), and show whether p1\n"
           "sees the global `configured` that main set before\n"
           "starting it (default: fork, without that line: the\n"
-          "tutorial's output)", .choice = &method, .choices = methods, .seen = &start_given },
+          "tutorial's output)", .choice = &opt->start, .choices = ARG_WORDS("fork", "spawn") },
         { "child", 0, NULL, "internal: how --start spawn starts p1 (p1 then runs\n"
           "square_list on NUMBER... and exits)", .flag = &opt->spawned_child },
         { "trace", 0, "FILE", "write the fork and p1's and main's prints of result\n"
@@ -43,31 +33,25 @@ void parse_options(int argc, char *argv[], struct options *opt)
         { 0 },
     };
     const struct arg_table table = {
-        "Usage: session1 [OPTION]... [NUMBER]...\n"
         "A child process gets a copy of its parent's memory: the child fills its\n"
         "list with squares, the parent's list stays empty.\n\n",
-        .rows = rows, .column = 22, .operands = 1, .end = "\nExplained in docs/session1.md.\n",
+        .rows = rows, .column = 22,
         .rules = (const struct arg_rule[]){ { "child", ARG_NONE_OF, "start",
             "--child is internal (how --start spawn starts p1) and takes no --start" }, { 0 } },
     };
     char msg[ARG_MSG_SIZE];
 
-    *opt = (struct options){ 0 };
+    *opt = (struct options){ .start = START_TUTORIAL };
     exit_on_usage(arg_parse(argc, argv, &table, opt, msg, sizeof msg), msg);
-    if (start_given)
-        opt->start = method == 0 ? START_FORK : START_SPAWN;
     if (opt->spawned_child)
         opt->start = START_SPAWN;
-    exit_on_usage(arg_numbers(argc, argv, LONG_MIN, LONG_MAX, 4, &list, &opt->len,
-                              msg, sizeof msg), msg);
-    opt->mylist = list;
+    exit_on_usage(arg_list(argc, argv, LONG_MIN, LONG_MAX, 4, &opt->mylist, &opt->len,
+                           msg, sizeof msg), msg);
     /* Signed overflow is undefined behaviour: refuse before any process starts. */
     for (size_t i = 0; i < opt->len; i++)
-        if (list[i] < -ROOT_OF_LONG_MAX || list[i] > ROOT_OF_LONG_MAX)
+        if (opt->mylist[i] < -ROOT_OF_LONG_MAX || opt->mylist[i] > ROOT_OF_LONG_MAX)
             usage_error("%ld squared does not fit in a long (accepted: -%ld..%ld)",
-                        list[i], ROOT_OF_LONG_MAX, ROOT_OF_LONG_MAX);
+                        opt->mylist[i], ROOT_OF_LONG_MAX, ROOT_OF_LONG_MAX);
     output_tag_init(opt->verbose, opt->spawned_child);
-    if (opt->trace != NULL
-        && trace_run(opt->trace, "session1", 2, 1024, trace_tracks) == -1)
-        die(trace_what(opt->trace));
+    trace_run_or_die(opt->trace, 2, 1024, ARG_WORDS("p1"));
 }

@@ -1,29 +1,23 @@
 /* options.h - session1's command line: the list, --verbose, --start.
- * The lesson (session1.c) makes one call, parse_options; --help lists
- * every option. docs/session1.md explains them.
+ * The lesson (session1.c) makes one call, parse_options (args.h); --help
+ * lists every option. docs/session1.md explains them.
  */
 #ifndef SESSION1_OPTIONS_H
 #define SESSION1_OPTIONS_H
 
-#include "output.h"     /* output_tag_at(): what --verbose adds to a line */
-
 #include <stddef.h>
 
-/* How p1 is started: as in the tutorial (fork, its exact output), or the
- * --start lab (start.c), which also prints the global `configured`. */
-enum start_method { START_TUTORIAL, START_FORK, START_SPAWN };
+/* How p1 is started: --start fork|spawn, in this order (start.c, which also
+ * prints the global `configured`), or as in the tutorial (fork, its exact output). */
+enum start_method { START_FORK, START_SPAWN, START_TUTORIAL };
 
 struct options {
     const char *trace;          /* --trace FILE, or NULL */
     const long *mylist;     /* the input list (default 1 2 3 4), kept until exit */
     size_t len;
     int verbose;            /* tag each line with who printed it */
-    enum start_method start;
+    int start;              /* an enum start_method, as --start's choice */
     int spawned_child;      /* --child: this process is p1, exec'd by --start spawn */
 };
-
-/* Parses argv into *opt. --help prints the usage and exits 0; bad usage is
- * reported by usage_error (exit 2) before anything else happens. */
-void parse_options(int argc, char *argv[], struct options *opt);
 
 #endif

@@ -4,8 +4,10 @@
  * to its copy of the global `result`, and the parent's `result` stays empty.
  * docs/session1.md puts it beside the Python (session1.py) and explains it.
  */
+#include "args.h"
 #include "die.h"
 #include "options.h"
+#include "output.h"
 #include "proc.h"
 #include "pylist.h"
 #include "start.h"

@@ -1,11 +1,9 @@
 /* options.h - session2's command line: the list, --type, --verbose, --named.
- * The lesson (session2.c) makes one call, parse_options; --help lists
- * every option. docs/session2.md explains them.
+ * The lesson (session2.c) makes one call, parse_options (args.h); --help
+ * lists every option. docs/session2.md explains them.
  */
 #ifndef SESSION2_OPTIONS_H
 #define SESSION2_OPTIONS_H
-
-#include "output.h"     /* output_tag_at(): what --verbose adds to a line */
 
 #include <stddef.h>
 
@@ -13,14 +11,9 @@ struct options {
     const char *trace;          /* --trace FILE, or NULL */
     const long *mylist;     /* the input list (default 1 2 3 4), kept until exit */
     size_t len;
-    char typecode;          /* 'i' (default) or 'd' */
+    char typecode;          /* 'i' (default: every square and the sum must fit) or 'd' */
     int verbose;            /* tag each line with who printed it */
     int named;              /* --named: named POSIX shared memory (named.c) */
 };
-
-/* Parses argv into *opt. --help prints the usage and exits 0; bad usage
- * (including a square or a sum that does not fit type 'i') is reported by
- * usage_error (exit 2) before anything else happens. */
-void parse_options(int argc, char *argv[], struct options *opt);
 
 #endif

@@ -5,9 +5,11 @@
  * so main reads what p1 wrote. docs/session2.md puts it beside session2.py.
  */
 #define _DEFAULT_SOURCE         /* MAP_ANONYMOUS: not in POSIX 2008, on every Unix */
+#include "args.h"
 #include "die.h"
 #include "named.h"
 #include "options.h"
+#include "output.h"
 #include "proc.h"
 #include "typecode.h"
 

@@ -8,11 +8,6 @@
 #include "die.h"
 #include "trace.h"
 
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-#include <unistd.h>
-
 /* Which options go together. */
 static const struct arg_rule rules[] = {
     { "serve", ARG_NONE_OF, "connect", "--serve and --connect cannot be used together" },
@@ -30,12 +25,9 @@ static const struct arg_rule rules[] = {
     { 0 },
 };
 
+/* How long --connect waits for the manager at each step, by default. */
+#define TIMEOUT_DEFAULT 10
 _Static_assert(TIMEOUT_DEFAULT == 10, "--help says default: 10");
-
-static const char *const demos[] = { "list", "dict", NULL };
-
-/* --trace: the tracks of the processes, named as the tutorial names them. */
-static const char *const trace_tracks[] = { "manager", "p1", "p2", NULL };
 
 void parse_options(int argc, char *argv[], struct options *opt)
 {
@@ -45,7 +37,7 @@ void parse_options(int argc, char *argv[], struct options *opt)
           "parent's pid (default: the tutorial's plain lines)", .flag = &opt->verbose },
         { "demo", 'd', "KIND", "the shared object of the story: list (default) of\n"
           "(name, score) records, or dict of name -> score",
-          .choice = &opt->demo_dict, .choices = demos },
+          .choice = &opt->demo_dict, .choices = ARG_WORDS("list", "dict") },
         { "bench", 'b', "N", "time N manager calls against N shared memory writes\n"
           "({min}..{max}; default: no benchmark)", .number = &opt->bench, 1, 10000000 },
         { "serve", 's', "HOST:PORT", "run only the manager, on TCP (port 0: any free port;\n"
@@ -78,7 +70,7 @@ void parse_options(int argc, char *argv[], struct options *opt)
         "                [--timeout SECONDS] [--authkey-file FILE]\n"
         "A manager server process holds the records; other processes change and read\n"
         "them through proxies, over an authenticated socket.\n\n",
-        .rows = rows, .column = 27, .operands = 0, .end = "\nExplained in docs/session3.md.\n",
+        .rows = rows, .column = 27,
     };
     char msg[ARG_MSG_SIZE];
 
@@ -93,8 +85,5 @@ void parse_options(int argc, char *argv[], struct options *opt)
     exit_on_usage(arg_check(rows, rules, msg, sizeof msg), msg);
     if (opt->serve != NULL || opt->connect != NULL)
         read_authkey(keyfile, opt);
-    if (opt->trace != NULL
-        && trace_run(opt->trace, "session3", 8, TRACE_CAPACITY / 4,
-                     trace_tracks) == -1)
-        die(trace_what(opt->trace));
+    trace_run_or_die(opt->trace, 8, TRACE_CAPACITY / 4, ARG_WORDS("manager", "p1", "p2"));
 }

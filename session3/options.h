@@ -9,9 +9,6 @@
 
 #include <stddef.h>
 
-/* How long --connect waits for the manager at each step, by default. */
-#define TIMEOUT_DEFAULT 10
-
 struct options {
     int demo_dict;              /* --demo dict */
     int verbose;                /* --verbose: tag each child's lines with its pid */
@@ -21,13 +18,9 @@ struct options {
     struct record new_record;   /* --insert NAME:SCORE */
     long bench;                 /* --bench N, 0 when not asked */
     long timeout;               /* --timeout SECONDS for --connect */
-    unsigned char key[AUTH_KEY_MAX];
+    unsigned char key[AUTH_KEY_MAX];   /* for --serve and --connect, read by parse_options */
     size_t keylen;
     const char *trace;          /* --trace FILE, or NULL */
 };
-
-/* Fills opt from the command line; bad usage ends the program (exit 2),
- * --help too (exit 0). Reads the authkey for --serve and --connect. */
-void parse_options(int argc, char *argv[], struct options *opt);
 
 #endif

@@ -3,6 +3,7 @@
  * tutorial's story; the labs (--demo dict, --bench, --serve, --connect) are
  * in labs.c and remote.c. docs/session3.md explains it and the modules.
  */
+#include "args.h"
 #include "die.h"
 #include "output.h"
 #include "proc.h"

@@ -6,37 +6,15 @@
 #include "args.h"
 #include "die.h"
 #include "output.h"
+#include "queue.h"
 #include "trace.h"
-
-#include <stdio.h>
-#include <string.h>
-
-/* The number of items the queue of the run holds. */
-static long capacity_of(const struct options *o)
-{
-    return o->maxsize > 0 ? o->maxsize : QUEUE_DEFAULT_MAXSIZE;
-}
-
-static int set_queue(void *opts, const char *text, char *msg, size_t msglen)
-{
-    struct options *o = opts;
-
-    if (strcmp(text, "textbook") == 0)
-        o->queue = QUEUE_TEXTBOOK;
-    else if (strcmp(text, "ring") == 0)
-        o->queue = QUEUE_RING;
-    else {
-        snprintf(msg, msglen, "unknown --queue '%s' (accepted: textbook, ring)", text);
-        return -1;
-    }
-    return 0;
-}
 
 /* Combinations that cannot work, refused before any process starts. */
 static void check_combinations(const struct options *o, const struct arg_option *rows)
 {
     static const struct arg_rule rules[] = { { "concurrent", ARG_NONE_OF, "join-before-drain",
         "--concurrent and --join-before-drain are two labs (accepted: one of them)" }, { 0 } };
+    long capacity = o->maxsize > 0 ? o->maxsize : QUEUE_DEFAULT_MAXSIZE;  /* of the run's queue */
     char msg[ARG_MSG_SIZE];
 
     if (o->producers * o->count > MAX_ITEMS)
@@ -52,23 +30,21 @@ static void check_combinations(const struct options *o, const struct arg_option 
     /* Queue A holds the first half until consumer A starts, and nobody takes
      * the second half after A stops early: each half must fit, or the
      * producer would wait for room forever. */
-    if (o->concurrent && o->count > 2 * capacity_of(o))
+    if (o->concurrent && o->count > 2 * capacity)
         usage_error("--concurrent --count %ld does not fit: queue A must hold each half "
                     "(accepted: --count at most %ld, twice the queue size)",
-                    o->count, 2 * capacity_of(o));
+                    o->count, 2 * capacity);
 }
 
 _Static_assert(QUEUE_DEFAULT_MAXSIZE == 32768, "--help says 0 is 32768");
-
-/* --trace: the tracks of the processes, named as the tutorial names them
- * (a lab's processes are "process N", in the order they start). */
-static const char *const trace_tracks[] = { "p1", "p2", NULL };
 
 void parse_options(int argc, char *argv[], struct options *o)
 {
     const struct arg_option rows[] = {
         { "queue", 'q', "KIND", "textbook: a lock and two counting semaphores;\n"
-          "ring: the lock-free ring (default textbook)", .set = set_queue },
+          "ring: the lock-free ring (default textbook)", .choice = &o->queue,
+          .choices = ARG_WORDS("textbook", "ring"),
+          .invalid = "unknown --queue '{value}' (accepted: textbook, ring)" },
         { "producers", 'p', "P", "producer processes, {min}..{max} (default 1)",
           .number = &o->producers, 1, MAX_PROCS, .seen = &o->counting },
         { "consumers", 'c', "C", "consumer processes, {min}..{max} (default 1)",
@@ -91,22 +67,20 @@ void parse_options(int argc, char *argv[], struct options *o)
         { 0 },
     };
     const struct arg_table table = {
-        "Usage: session4 [OPTION]...\n"
         "A Queue in shared memory: p1 puts the squares of 1 2 3 4, p2 takes them out.\n"
         "With --producers, --consumers, --count or --maxsize, many processes share\n"
         "one queue instead.\n\n",
-        .rows = rows, .column = 23, .operands = 0, .end = "\nExplained in docs/session4.md.\n",
+        .rows = rows, .column = 23,
     };
-    char msg[ARG_MSG_SIZE];
 
     *o = (struct options){ .queue = QUEUE_TEXTBOOK, .producers = 1, .consumers = 1,
                               .count = 1000 };
-    exit_on_usage(arg_parse(argc, argv, &table, o, msg, sizeof msg), msg);
+    arg_read(argc, argv, &table, o);
     o->counting |= o->count_given;
-    output_tag_init(o->verbose, 0);
-    if (o->trace != NULL
-        && trace_run(o->trace, "session4", 16, TRACE_CAPACITY / 4,
-                     o->counting || o->concurrent ? NULL : trace_tracks) == -1)
-        die(trace_what(o->trace));
     check_combinations(o, rows);
+    output_tag_init(o->verbose, 0);
+    /* The tutorial's two processes are named as it names them; a lab's are
+     * "process N", in the order they start. */
+    trace_run_or_die(o->trace, 16, TRACE_CAPACITY / 4,
+                     o->counting || o->concurrent ? NULL : ARG_WORDS("p1", "p2"));
 }

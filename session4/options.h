@@ -1,16 +1,14 @@
 /* options.h - session4's command line (options.c), which picks the tutorial
- * or one of the labs (labs.h). session4.c calls parse_options.
+ * or one of the labs (labs.h). session4.c calls parse_options (args.h).
  */
 #ifndef SESSION4_OPTIONS_H
 #define SESSION4_OPTIONS_H
-
-#include "queue.h"
 
 #define MAX_PROCS 64
 #define MAX_ITEMS 100000000L        /* producers x count: one byte each to check */
 
 struct options {
-    enum queue_kind queue;          /* --queue textbook|ring */
+    int queue;                      /* --queue textbook|ring: an enum queue_kind, in order */
     long producers, consumers, count, maxsize;
     int counting;                   /* --producers/--consumers/--count/--maxsize given */
     int count_given;
@@ -19,8 +17,5 @@ struct options {
     int verbose;
     const char *trace;              /* --trace FILE, or NULL */
 };
-
-/* Fills *o from argv; bad usage ends the program (exit 2). */
-void parse_options(int argc, char *argv[], struct options *o);
 
 #endif

@@ -6,6 +6,7 @@
  * semaphores); `--queue ring` swaps in the lock-free ring (ring.c). The
  * options run the labs (options.h). docs/session4.md explains it all.
  */
+#include "args.h"
 #include "die.h"
 #include "labs.h"
 #include "output.h"

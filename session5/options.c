@@ -2,21 +2,16 @@
 #include "options.h"
 
 #include "args.h"
-#include "die.h"
 #include "output.h"
 #include "trace.h"
 #include "pipe.h"
 
-#include <stdio.h>
 #include <unistd.h>
 
 #define MAX_BOTH_SEND (64L * 1024 * 1024)   /* --both-send: 64 MiB */
 
 /* The options that pick a lab each run their own pair of processes, so at
  * most one of them; --oneway changes the Pipe under the tutorial and --bytes. */
-/* --trace: the tracks of the processes, named as the tutorial names them. */
-static const char *const trace_tracks[] = { "p1 (sender)", "p2 (receiver)", NULL };
-
 static const struct arg_rule rules[] = {
     { "oneway", ARG_NONE_OF, "duplex lockstep both-send",
       "--{with} needs both ends to talk; it does not go with --oneway" },
@@ -34,8 +29,6 @@ static const struct arg_rule rules[] = {
 void parse_options(int argc, char *argv[], struct options *opt)
 {
     static char *tutorial_msgs[] = { "hello", "hey", "hru?", "END" };
-    static const char *const wait_words[] = { "sleep", "spin", NULL };
-    int wait = -1;                  /* the index in wait_words, or -1 */
     const struct arg_option rows[] = {
         { .arg = "MESSAGE", .help = "the messages to send (default: hello hey hru? END)" },
         { "oneway", 'o', NULL, "a one-way pipe() instead of a duplex socketpair()\n"
@@ -55,7 +48,8 @@ void parse_options(int argc, char *argv[], struct options *opt)
         { "wait", 'w', "HOW", "how the receiver waits for each message: sleep (in\n"
           "read(), on the socketpair) or spin (on a word in shared\n"
           "memory); prints the CPU both processes used at the end\n"
-          "(default: sleep, without that line)", .choice = &wait, .choices = wait_words },
+          "(default: sleep, without that line)", .choice = &opt->wait,
+          .choices = ARG_WORDS("sleep", "spin") },
         { "verbose", 'v', NULL, "tag each line with the pid of the process that printed\n"
           "it and of its parent (default: off)", .flag = &opt->verbose },
         { "trace", 0, "FILE", "write every send and recv (the message) of every process\n"
@@ -64,22 +58,15 @@ void parse_options(int argc, char *argv[], struct options *opt)
         { 0 },
     };
     const struct arg_table table = {
-        "Usage: session5 [OPTION]... [MESSAGE]...\n"
         "A sender process sends messages through a Pipe; a receiver process prints\n"
         "them until the message END, or until the sender closes its end.\n\n",
-        .rows = rows, .column = 20, .operands = 1, .end = "\nExplained in docs/session5.md.\n",
-        .rules = rules,
+        .rows = rows, .column = 20, .rules = rules,
     };
-    char msg[ARG_MSG_SIZE];
 
-    *opt = (struct options){ .bytes = -1, .both_send = -1 };
-    exit_on_usage(arg_parse(argc, argv, &table, opt, msg, sizeof msg), msg);
-    opt->wait = wait < 0 ? WAIT_UNSET : wait == 0 ? WAIT_SLEEP : WAIT_SPIN;
+    *opt = (struct options){ .bytes = -1, .both_send = -1, .wait = WAIT_UNSET };
+    arg_read(argc, argv, &table, opt);
     output_tag_init(opt->verbose, 0);
-    if (opt->trace != NULL
-        && trace_run(opt->trace, "session5", 4, TRACE_CAPACITY / 4,
-                     trace_tracks) == -1)
-        die(trace_what(opt->trace));
+    trace_run_or_die(opt->trace, 4, TRACE_CAPACITY / 4, ARG_WORDS("p1 (sender)", "p2 (receiver)"));
     opt->msgs = optind < argc ? argv + optind : tutorial_msgs;
     opt->count = optind < argc ? (size_t)(argc - optind) : 4;
 }

@@ -7,8 +7,8 @@
 
 #include <stddef.h>
 
-/* --wait: how the receiver waits for a message (lab_wait.c). */
-enum wait_how { WAIT_UNSET, WAIT_SLEEP, WAIT_SPIN };
+/* --wait sleep|spin, in this order: how the receiver waits (lab_wait.c). */
+enum wait_how { WAIT_SLEEP, WAIT_SPIN, WAIT_UNSET };
 
 struct options {
     char *const *msgs;      /* the messages: the tutorial's four, or argv's */
@@ -19,12 +19,8 @@ struct options {
     int verbose;            /* --verbose: tag each line with its pids */
     long bytes;             /* --bytes N, or -1 */
     long both_send;         /* --both-send N, or -1 */
-    enum wait_how wait;     /* --wait sleep|spin, or WAIT_UNSET */
+    int wait;               /* --wait sleep|spin (an enum wait_how), or WAIT_UNSET */
     const char *trace;      /* --trace FILE, or NULL */
 };
-
-/* Fills *opt from the command line; --help prints the usage and exits 0,
- * bad usage exits 2 (usage_error) before any process is started. */
-void parse_options(int argc, char *argv[], struct options *opt);
 
 #endif

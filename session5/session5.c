@@ -5,6 +5,7 @@
  * bytes), so it arrives whole however the kernel splits or joins the bytes.
  * docs/session5.md explains it; the labs (--duplex, --bytes, ...) are in lab_*.c.
  */
+#include "args.h"
 #include "die.h"
 #include "frame.h"
 #include "labs.h"

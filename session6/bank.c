@@ -24,7 +24,7 @@
 
 /* ---------------------------------------------------------------- options */
 
-void bank_options_init(struct bank_options *o)
+void bank_options_init(struct options *o)
 {
     memset(o, 0, sizeof *o);
     o->trials = 10;
@@ -65,7 +65,7 @@ int bank_check_schedule(const char *steps, char *msg, size_t msglen)
 
 int bank_set_schedule(void *opts, const char *arg, char *msg, size_t msglen)
 {
-    struct bank_options *o = opts;
+    struct options *o = opts;
 
     if (o->schedule != NULL) {
         snprintf(msg, msglen, "only one --schedule (or --interleave) at a time");
@@ -83,7 +83,7 @@ int bank_set_interleave(void *opts, const char *arg, char *msg, size_t msglen)
 
 /* ------------------------------------------------------ the shared account */
 
-struct account *account_new(const struct bank_options *o)
+struct account *account_new(const struct options *o)
 {
     struct account *acc = shared_alloc(sizeof *acc);
 
@@ -172,7 +172,7 @@ static int allowed_cpus(void)
 }
 
 /* The one line that says the loops are now long, and why. */
-static void go_serial(struct bank_options *o, const char *why)
+static void go_serial(struct options *o, const char *why)
 {
     if (o->iterations_given) {
         fprintf(stderr, "%s: %s, so the two processes take turns: with --iterations %ld a "
@@ -190,7 +190,7 @@ static void go_serial(struct bank_options *o, const char *why)
     o->lengthen_when_serial = 0;    /* said once */
 }
 
-const char *bank_begin(struct bank_options *o)
+const char *bank_begin(struct options *o)
 {
     if (output_line_buffered() == -1)
         return "setvbuf";
@@ -208,7 +208,7 @@ const char *bank_begin(struct bank_options *o)
     return NULL;
 }
 
-void bank_print_final(struct bank_options *o, struct account *balance)
+void bank_print_final(struct options *o, struct account *balance)
 {
     long value = balance_read(balance);
 
@@ -226,7 +226,7 @@ void bank_print_final(struct bank_options *o, struct account *balance)
     }
 }
 
-static void print_summary(const struct bank_options *o, double seconds_per_trial)
+static void print_summary(const struct options *o, double seconds_per_trial)
 {
     long wrong = 0, min = o->finals[0], max = o->finals[0];
     double distance = 0;
@@ -254,7 +254,7 @@ static void print_summary(const struct bank_options *o, double seconds_per_trial
            distance / (double)o->done, seconds_per_trial * 1e3);
 }
 
-void bank_end(struct bank_options *o)
+void bank_end(struct options *o)
 {
     if (o->summary && o->done > 0)
         print_summary(o, seconds_since(&o->started) / (double)o->done);
@@ -489,7 +489,7 @@ static long expected_change(const char *steps)
     return change / 2;
 }
 
-int bank_play_schedule(const struct bank_options *o, const struct bank_lock *lock,
+int bank_play_schedule(const struct options *o, const struct bank_lock *lock,
                        struct bank_failure *failed, const char **op)
 {
     struct schedule *s = shared_alloc(sizeof *s);

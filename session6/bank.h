@@ -17,7 +17,7 @@
 
 /* Every option of both programs; the numbers are the defaults. A field that
  * only one program has says which. */
-struct bank_options {
+struct options {
     long trials;            /* 10 */
     long iterations;        /* 10000 updates per process and trial */
     long balance;           /* 100 */
@@ -39,7 +39,7 @@ struct bank_options {
      * place of the trials, and returns what it returns (the exit status).
      * An option row's set() may set it; the program's parse function sets
      * it for --schedule and its own labs. */
-    int (*lab)(struct bank_options *o);
+    int (*lab)(struct options *o);
     /* Filled while the trials run (bank_begin .. bank_end). */
     long *finals, done;
     long short_trials;      /* trials run before the loops were made long (go_serial) */
@@ -48,7 +48,7 @@ struct bank_options {
 };
 
 /* The rows both programs have, to put at the start of each program's table
- * (args.h); o is the struct bank_options they fill: --trials, --iterations,
+ * (args.h); o is the struct options they fill: --trials, --iterations,
  * --balance, --summary, --csv, --verbose, --schedule, --interleave, --trace. */
 #define BANK_OPTION_ROWS(o) \
     { "trials", 0, "N", "how many trials to run (default 10; accepted {min}..{max})", \
@@ -86,7 +86,7 @@ int bank_set_schedule(void *o, const char *arg, char *msg, size_t msglen);
 int bank_set_interleave(void *o, const char *arg, char *msg, size_t msglen);
 
 /* The defaults above. */
-void bank_options_init(struct bank_options *o);
+void bank_options_init(struct options *o);
 
 /* The combinations of the shared options that make no sense: the first
  * rules (args.h) of sessions 6 and 7. */
@@ -118,7 +118,7 @@ struct account {
 
 /* Maps a new account in shared memory (mmap MAP_SHARED, before any fork),
  * with o->balance in it. NULL with errno. */
-struct account *account_new(const struct bank_options *o);
+struct account *account_new(const struct options *o);
 void account_free(struct account *acc);
 
 /* balance.value, read and written as two separate steps. Each step is a
@@ -150,16 +150,16 @@ void bank_start_gate(struct account *acc, int who);
  * o->lengthen_when_serial, when sched_getaffinity allows one CPU, the long
  * loops and one line on stderr saying so. Returns NULL, or the name of the
  * call that failed (errno set). */
-const char *bank_begin(struct bank_options *o);
+const char *bank_begin(struct options *o);
 
 /* print("Final balance = {}".format(balance.value)) (the bare number with
  * --csv), remembered for the summary. When the start gate gave up in this
  * trial, later trials get the long loops and one line on stderr says so. */
-void bank_print_final(struct bank_options *o, struct account *balance);
+void bank_print_final(struct options *o, struct account *balance);
 
 /* After the last trial: the summary block with --summary; frees what
  * bank_begin allocated. A lab that runs no trials calls it too, last. */
-void bank_end(struct bank_options *o);
+void bank_end(struct options *o);
 
 /* A child that did not exit 0: its name for fail_child and its wait status. */
 struct bank_failure {
@@ -194,7 +194,7 @@ struct bank_lock {
  * the P1 | P2 | BALANCE table and "Final balance = N (expected M)". lock is
  * NULL for none. Returns as bank_join_both, and -1 with *op naming the
  * failed call. */
-int bank_play_schedule(const struct bank_options *o, const struct bank_lock *lock,
+int bank_play_schedule(const struct options *o, const struct bank_lock *lock,
                        struct bank_failure *failed, const char **op);
 
 #endif

@@ -78,7 +78,7 @@ void bank_trace_write(_Atomic long *balance, long value)
 
 /* ------------------------------------------------------------ the file */
 
-int bank_trace_begin(struct bank_options *o)
+int bank_trace_begin(struct options *o)
 {
     if (trace_open(o->trace, program_name(), WRITERS, TRACE_CAPACITY) == -1
         || trace_name(1, "p1 (withdraw)") == -1 || trace_name(2, "p2 (deposit)") == -1)
@@ -86,7 +86,7 @@ int bank_trace_begin(struct bank_options *o)
     return 0;
 }
 
-const char *bank_trace_error(const struct bank_options *o)
+const char *bank_trace_error(const struct options *o)
 {
     return trace_what(o->trace);
 }
@@ -184,14 +184,14 @@ out:
     return rc;
 }
 
-void bank_trace_trial(const struct bank_options *o, struct account *balance)
+void bank_trace_trial(const struct options *o, struct account *balance)
 {
     mark_lost_updates(balance, o->balance);
     if (trace_flush() == -1)
         fail("--trace %s: %s", o->trace, strerror(errno));
 }
 
-void bank_trace_end(const struct bank_options *o)
+void bank_trace_end(const struct options *o)
 {
     if (trace_close() == -1)
         fail("--trace %s: %s", o->trace, strerror(errno));

@@ -24,18 +24,18 @@ void bank_trace_write(_Atomic long *balance, long value);
 
 /* bank_begin: opens o->trace and names the tracks. Returns 0, or -1 with
  * errno; bank_trace_error(o) is then the text for die(). */
-int bank_trace_begin(struct bank_options *o);
-const char *bank_trace_error(const struct bank_options *o);
+int bank_trace_begin(struct options *o);
+const char *bank_trace_error(const struct options *o);
 
 /* After a trial's join (bank_print_final): finds the lost updates, marks
  * them in the events, adds main's "lost updates" event, and writes the
  * trial to the file. A write error ends the program (one line, exit 1). */
-void bank_trace_trial(const struct bank_options *o, struct account *balance);
+void bank_trace_trial(const struct options *o, struct account *balance);
 
 /* The balance's value without recording a read (the --schedule table). */
 long bank_trace_peek(struct account *acc);
 
 /* bank_end: closes the file (same on error). */
-void bank_trace_end(const struct bank_options *o);
+void bank_trace_end(const struct options *o);
 
 #endif

@@ -13,7 +13,7 @@
 #include <errno.h>
 #include <stdio.h>
 
-static int explore(struct bank_options *o, int locked)
+static int explore(struct options *o, int locked)
 {
     if (explore_run(stdout, o->explore, locked, o->balance, o->csv) == -1) {
         if (errno == ENOSYS)
@@ -25,12 +25,12 @@ static int explore(struct bank_options *o, int locked)
     return 0;
 }
 
-int lab_explore(struct bank_options *o)
+int lab_explore(struct options *o)
 {
     return explore(o, 0);
 }
 
-int lab_explore_locked(struct bank_options *o)
+int lab_explore_locked(struct options *o)
 {
     return explore(o, 1);
 }

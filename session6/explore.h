@@ -10,7 +10,7 @@
 
 #include <stdio.h>
 
-struct bank_options;
+struct options;
 
 /* The largest N accepted: the count takes (2N+1)^4 additions. */
 #define EXPLORE_MAX_N 40L
@@ -23,7 +23,7 @@ int explore_run(FILE *out, long n, int locked, long start, int csv);
 
 /* The labs (explore.c): explore_run for o->explore updates from o->balance,
  * with no lock (session6) or with the lock (session7); then bank_end. */
-int lab_explore(struct bank_options *o);
-int lab_explore_locked(struct bank_options *o);
+int lab_explore(struct options *o);
+int lab_explore_locked(struct options *o);
 
 #endif

@@ -8,8 +8,8 @@
 
 /* The labs: --schedule STEPS (schedule.c) and --value-lock (value_lock.c);
  * --explore N is explore.h's lab_explore, which session7 shares. */
-int lab_schedule(struct bank_options *o);
-int lab_value_lock(struct bank_options *o);
+int lab_schedule(struct options *o);
+int lab_value_lock(struct options *o);
 
 /* Python's synchronized Value's lock: a process-shared semaphore in shared
  * memory, taken around each read and each write separately (whole_update

@@ -1,18 +1,17 @@
 /* options.c - session6's options: one table (args.h), the shared rows of
- * bank.h first. A new option is one row here. docs/session6.md shows what
- * each does.
+ * bank.h first, and o->lab for an option that runs a lab instead of the
+ * trials. A new option is one row here. docs/session6.md shows what each
+ * does.
  */
-#include "options.h"
-
 #include "args.h"
-#include "die.h"
-#include "labs.h"
+#include "bank.h"
 #include "explore.h"
+#include "labs.h"
 #include "output.h"
 
 _Static_assert(BANK_SERIAL_ITERATIONS == 3000000, "--help says 3000000 updates");
 
-void parse_options(int argc, char *argv[], struct bank_options *o)
+void parse_options(int argc, char *argv[], struct options *o)
 {
     const struct arg_option rows[] = {
         BANK_OPTION_ROWS(o),
@@ -26,23 +25,20 @@ void parse_options(int argc, char *argv[], struct bank_options *o)
         { 0 },
     };
     const struct arg_table table = {
-        "Usage: session6 [OPTION]...\n"
         "Two processes share a bank balance with no lock: one withdraws 1 and one\n"
         "deposits 1, ten thousand times each. The balance should end where it\n"
         "started; it rarely does. When the two cannot run at the same time (one\n"
         "CPU allowed, as under taskset -c 0, or a machine too busy for the start\n"
         "gate), each process runs 3000000 updates instead, so that the race still\n"
         "shows, and one line on stderr says so.\n\n",
-        .rows = rows, .column = 23, .operands = 0, .end = "\nExplained in docs/session6.md.\n",
-        .rules = (const struct arg_rule[]){ BANK_RULES, { "explore", ARG_NONE_OF,
-            "schedule interleave summary verbose trials iterations value-lock", "--explore "
-            "counts schedules instead of running trials: only --csv and --balance go with it" },
-            { 0 } },
+        .rows = rows, .column = 23,
+        .rules = (const struct arg_rule[]){ BANK_RULES, { "explore", ARG_ONLY, "csv balance trace",
+            "--explore counts schedules instead of running trials: only --csv and --balance "
+            "go with it" }, { 0 } },
     };
-    char msg[ARG_MSG_SIZE];
 
     bank_options_init(o);
-    exit_on_usage(arg_parse(argc, argv, &table, o, msg, sizeof msg), msg);
+    arg_read(argc, argv, &table, o);
     output_tag_init(o->verbose, 0);
     if (o->explore != 0)
         o->lab = lab_explore;

@@ -9,7 +9,7 @@
 #include "die.h"
 #include "proc.h"
 
-int lab_schedule(struct bank_options *o)
+int lab_schedule(struct options *o)
 {
     struct bank_lock value_lock;
     struct bank_failure failed;

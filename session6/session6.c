@@ -3,9 +3,9 @@
  * lock. Its shared modules (bank.c, explore.c) build session7 too, which is
  * this program plus the lock. docs/session6.md explains it.
  */
+#include "args.h"
 #include "bank.h"
 #include "die.h"
-#include "options.h"
 #include "proc.h"
 
 #include <signal.h>
@@ -46,7 +46,7 @@ static int deposit(void *arg) /* line:deposit */
 }
 
 /* def perform_transactions(): */
-static void perform_transactions(struct bank_options *opt)
+static void perform_transactions(struct options *opt)
 {
     struct account *balance = account_new(opt);     /* balance = multiprocessing.Value('i', 100) */ /* line:value */
     struct transaction args = { balance };
@@ -75,7 +75,7 @@ static void perform_transactions(struct bank_options *opt)
 /* if __name__ == "__main__": */
 int main(int argc, char *argv[])
 {
-    struct bank_options opt;
+    struct options opt;
     const char *failed;
 
     die_init("session6");

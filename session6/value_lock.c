@@ -111,7 +111,7 @@ static int deposit(void *arg)
     return 0;
 }
 
-static void one_trial(struct bank_options *o, struct bank_lock *lock)
+static void one_trial(struct options *o, struct bank_lock *lock)
 {
     struct synchronized_value v = { account_new(o), lock };
     struct bank_failure failed;
@@ -134,7 +134,7 @@ static void one_trial(struct bank_options *o, struct bank_lock *lock)
     account_free(v.balance);
 }
 
-int lab_value_lock(struct bank_options *o)
+int lab_value_lock(struct options *o)
 {
     struct bank_lock lock;
 

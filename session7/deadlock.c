@@ -231,7 +231,7 @@ static void run(struct bank2 *b)
         join_or_fail(pids[p], names[p]);
 }
 
-static void setup(struct bank2 *b, const struct bank_options *o)
+static void setup(struct bank2 *b, const struct options *o)
 {
     int err;
 
@@ -257,7 +257,7 @@ static void setup(struct bank2 *b, const struct bank_options *o)
 }
 
 /* --deadlock [--ordered]: set up, start P1 and P2, run, report. */
-int lab_deadlock(struct bank_options *o)
+int lab_deadlock(struct options *o)
 {
     struct bank2 *b = shared_alloc(sizeof *b);
 

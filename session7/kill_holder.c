@@ -95,7 +95,7 @@ static void wait_until_holding(struct kill_demo *d)
         }
 }
 
-int lab_kill_holder(struct bank_options *o)
+int lab_kill_holder(struct options *o)
 {
     struct kill_demo *d = shared_alloc(sizeof *d);
     enum lock_kind kind = (enum lock_kind)o->lock_kind;

@@ -9,8 +9,8 @@
 /* The labs: --schedule STEPS (schedule.c), --kill-holder (kill_holder.c)
  * and --deadlock [--ordered] (deadlock.c); --explore N is session6's
  * lab_explore_locked (explore.h). */
-int lab_schedule(struct bank_options *o);
-int lab_kill_holder(struct bank_options *o);
-int lab_deadlock(struct bank_options *o);
+int lab_schedule(struct options *o);
+int lab_kill_holder(struct options *o);
+int lab_deadlock(struct options *o);
 
 #endif

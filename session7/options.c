@@ -1,15 +1,14 @@
 /* options.c - session7's options: one table (args.h), the shared rows of
- * bank.h first. A new option is one row here. docs/session7.md shows what
- * each does.
+ * bank.h first, and o->lab for an option that runs a lab instead of the
+ * trials. A new option is one row here. docs/session7.md shows what each
+ * does.
  */
-#include "options.h"
-
 #include "args.h"
-#include "die.h"
-#include "labs.h"
+#include "bank.h"
 #include "explore.h"
-#include "output.h"
+#include "labs.h"
 #include "lock.h"
+#include "output.h"
 
 /* --explore and --deadlock are modes of their own: only --csv and
  * --balance go with --explore; --ordered, --balance and --lock with
@@ -18,17 +17,15 @@ static const struct arg_rule rules[] = {
     BANK_RULES,
     { "kill-holder", ARG_NONE_OF, "schedule interleave csv summary", "--kill-holder cannot be "
       "combined with --schedule, --interleave, --csv or --summary" },
-    { "explore", ARG_NONE_OF, "schedule interleave summary verbose trials iterations "
-      "kill-holder deadlock ordered", "--explore counts schedules instead of running trials: "
-      "only --csv and --balance go with it" },
-    { "deadlock", ARG_NONE_OF, "schedule interleave summary verbose trials iterations "
-      "kill-holder csv", "--deadlock runs its own two transfers: only --ordered, --balance "
-      "and --lock go with it" },
+    { "explore", ARG_ONLY, "csv balance trace lock", "--explore counts schedules instead of "
+      "running trials: only --csv and --balance go with it" },
+    { "deadlock", ARG_ONLY, "ordered balance lock trace", "--deadlock runs its own two "
+      "transfers: only --ordered, --balance and --lock go with it" },
     { "ordered", ARG_ONE_OF, "deadlock", "--ordered only applies to --deadlock" },
     { 0 },
 };
 
-void parse_options(int argc, char *argv[], struct bank_options *o)
+void parse_options(int argc, char *argv[], struct options *o)
 {
     const struct arg_option rows[] = {
         BANK_OPTION_ROWS(o),
@@ -50,18 +47,15 @@ void parse_options(int argc, char *argv[], struct bank_options *o)
         { 0 },
     };
     const struct arg_table table = {
-        "Usage: session7 [OPTION]...\n"
         "Two processes share a bank balance, and every update happens inside a\n"
         "lock: one withdraws 1 and one deposits 1, ten thousand times each, and\n"
         "the balance ends where it started.\n\n",
-        .rows = rows, .column = 23, .operands = 0, .end = "\nExplained in docs/session7.md.\n",
-        .rules = rules,
+        .rows = rows, .column = 23, .rules = rules,
     };
-    char msg[ARG_MSG_SIZE];
 
     bank_options_init(o);
     o->lock_kind = LOCK_SEMAPHORE;
-    exit_on_usage(arg_parse(argc, argv, &table, o, msg, sizeof msg), msg);
+    arg_read(argc, argv, &table, o);
     output_tag_init(o->verbose, 0);
     if (o->explore != 0)
         o->lab = lab_explore_locked;

@@ -11,7 +11,7 @@
 #include "proc.h"
 #include "shm.h"
 
-int lab_schedule(struct bank_options *o)
+int lab_schedule(struct options *o)
 {
     struct lock *lock = shared_alloc(sizeof *lock);
     struct bank_lock guard = { lock, lock_acquire, lock_try_acquire, lock_release, 1 };

@@ -2,10 +2,10 @@
  * lock.release() around each update, built with session6's shared modules
  * (bank.c, explore.c). diff session6/session6.c shows the lock alone.
  */
+#include "args.h"
 #include "bank.h"
 #include "die.h"
 #include "lock.h"
-#include "options.h"
 #include "proc.h"
 #include "shm.h"
 
@@ -52,7 +52,7 @@ static int deposit(void *arg) /* line:deposit */
 }
 
 /* def perform_transactions(): */
-static void perform_transactions(struct bank_options *opt)
+static void perform_transactions(struct options *opt)
 {
     struct account *balance = account_new(opt);     /* balance = multiprocessing.Value('i', 100) */ /* line:value */
     struct lock *lock = shared_alloc(sizeof *lock);     /* lock = multiprocessing.Lock() */ /* line:lock */
@@ -86,7 +86,7 @@ static void perform_transactions(struct bank_options *opt)
 /* if __name__ == "__main__": */
 int main(int argc, char *argv[])
 {
-    struct bank_options opt;
+    struct options opt;
     const char *failed;
 
     die_init("session7");

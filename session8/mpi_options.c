@@ -83,7 +83,7 @@ static void parse_on_rank0(int argc, char *argv[], struct mpi_options *o)
         "   as: mpirun -np N session8/session8-mpi ... (or make run-session8-mpi NP=N)\n"
         "session8's Pool.map on MPI: rank 0 hands out chunks of the list, ranks\n"
         "1..N-1 square them, and rank 0 prints the results in input order.\n\n",
-        .rows = rows, .column = 26, .operands = 1,
+        .rows = rows, .column = 26,
         .end = "\nNeeds at least 2 ranks (rank 0 is the pool). Explained in docs/beyond.md.\n",
         .rules = (const struct arg_rule[]){ { "range", ARG_NONE_OF, "-",
             "give either --range or a list of numbers, not both" }, { 0 } },

@@ -9,9 +9,6 @@
 #include "labs.h"
 #include "output.h"
 
-#include <stdio.h>
-#include <unistd.h>
-
 void parse_options(int argc, char *argv[], struct options *o)
 {
     long range = 0, processes = 0;
@@ -51,10 +48,9 @@ void parse_options(int argc, char *argv[], struct options *o)
         { 0 },
     };
     const struct arg_table table = {
-        "Usage: session8 [OPTION]... [NUMBER]...\n"
         "A Pool of worker processes maps square() over a list; the results come\n"
         "back in input order whichever worker ran them.\n\n",
-        .rows = rows, .column = 28, .operands = 1, .end = "\nExplained in docs/session8.md.\n",
+        .rows = rows, .column = 28,
         .rules = (const struct arg_rule[]){
             { "serial", ARG_NONE_OF, "processes chunksize maxtasksperchild initializer summary "
               "timeline trace crash-on", "--serial runs no pool: it cannot be combined with "

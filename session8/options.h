@@ -1,6 +1,6 @@
 /* options.h - session8's command line, parsed into one struct.
  *
- * session8.c calls parse_options() once; the labs (labs.h) read the rest.
+ * session8.c calls parse_options() (args.h) once; the labs (labs.h) read the rest.
  */
 #ifndef SESSION8_OPTIONS_H
 #define SESSION8_OPTIONS_H
@@ -11,7 +11,7 @@
 #include <stddef.h>
 
 struct options {
-    const long *items;          /* the list to map: main's, or --range / NUMBER... */
+    const long *items;          /* main's list (set before parse_options), or --range/NUMBER */
     size_t n;
     long *owned;                /* items, when the options made them (freed at exit) */
     struct pool_options pool;   /* --processes, --maxtasksperchild, the labs' hooks */
@@ -22,9 +22,5 @@ struct options {
     long crash_on;
     const char *initializer, *timeline, *trace;
 };
-
-/* Reads argv into *o (o->items and o->n hold the default list on entry).
- * Bad usage ends the program with exit 2 (usage_error), --help with 0. */
-void parse_options(int argc, char *argv[], struct options *o);
 
 #endif

@@ -5,6 +5,7 @@
  * input order. The pool is pool.c, the labs (--summary, --crash-on, ...)
  * labs.c; docs/session8.md explains all three, next to session8.py.
  */
+#include "args.h"
 #include "die.h"
 #include "labs.h"
 #include "options.h"

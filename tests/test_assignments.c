@@ -3,11 +3,17 @@
  * For every assignment (a folder assignments/NAME with an assignment.mk):
  * the untouched starter fails the tests tests/assignments/NAME/starter.expect
  * lists, with the messages it lists, and passes the others; the reference
- * solution gets full marks; each wrong solution kept in
- * tests/assignments/NAME/WRONG/ (at least three) loses exactly the tests its
- * `expect` file lists; and the handout, unpacked in an empty folder, grades
- * the starter (not full marks) and the solution copied in (full marks), and
- * holds no solution file.
+ * solution gets full marks; each wrong solution (at least three) loses
+ * exactly the tests its expect file lists; and the handout, unpacked in an
+ * empty folder, grades the starter (not full marks) and the solution copied
+ * in (full marks), and holds no solution file.
+ *
+ * A wrong solution is the reference solution with one planted mistake, kept
+ * as a patch: tests/assignments/NAME/WRONG.patch, its expect file next to it
+ * (WRONG.expect). tests/assignments/wrong.mk copies the solution into
+ * build/grade/NAME/patched/WRONG/src, applies the patch there and grades that
+ * folder; a patch that no longer applies fails its test with one message
+ * that names it.
  *
  * An expect file: lines `TEST: text`, each a test that must FAIL with `text`
  * in its message; `#` starts a comment. Every test not listed must be OK.
@@ -34,12 +40,17 @@
 
 struct gcase {
     char name[64];              /* the assignment */
-    char work[256];             /* the folder graded */
-    char expect[300];           /* its expect file, "" for full marks */
+    char wrong[100];            /* the wrong solution: WRONG of WRONG.patch */
+    char patch[300];            /* tests/assignments/NAME/WRONG.patch */
+    char expect[300];           /* tests/assignments/NAME/WRONG.expect */
 };
 
 static struct gcase wrongs[MAX_CASES];
 static int n_wrongs;
+/* What tests/assignments/NAME holds besides the patches, expect files and
+ * starter.expect (a folder of the old layout, a stray file): one line each. */
+static char strays[MAX_CASES][400];
+static int n_strays;
 static char assignments[16][64];
 static int n_assignments;
 
@@ -56,9 +67,50 @@ static int by_name(const void *a, const void *b)
     return strcmp(a, b);
 }
 
-static int by_work(const void *a, const void *b)
+static int by_patch(const void *a, const void *b)
 {
-    return strcmp(((const struct gcase *)a)->work, ((const struct gcase *)b)->work);
+    return strcmp(((const struct gcase *)a)->patch, ((const struct gcase *)b)->patch);
+}
+
+/* Whether name ends in suffix; then *stem_len is the length before it. */
+static int ends_in(const char *name, const char *suffix, size_t *stem_len)
+{
+    size_t n = strlen(name), k = strlen(suffix);
+
+    *stem_len = n >= k ? n - k : 0;
+    return n > k && strcmp(name + n - k, suffix) == 0;
+}
+
+/* tests/assignments/NAME: each WRONG.patch into wrongs[], anything else but
+ * the expect files into strays[]. */
+static void discover_wrongs(const char *name)
+{
+    char path[128];
+    DIR *dir;
+    struct dirent *e;
+
+    snprintf(path, sizeof path, "tests/assignments/%.63s", name);
+    if ((dir = opendir(path)) == NULL)
+        return;
+    while ((e = readdir(dir)) != NULL) {
+        struct gcase *c = &wrongs[n_wrongs];
+        size_t stem;
+
+        if (e->d_name[0] == '.' || ends_in(e->d_name, ".expect", &stem))
+            continue;
+        if (!ends_in(e->d_name, ".patch", &stem) || stem >= sizeof c->wrong
+            || n_wrongs == MAX_CASES) {
+            if (n_strays < MAX_CASES)
+                snprintf(strays[n_strays++], sizeof strays[0], "%s/%.255s", path, e->d_name);
+            continue;
+        }
+        snprintf(c->name, sizeof c->name, "%.63s", name);
+        snprintf(c->wrong, sizeof c->wrong, "%.*s", (int)stem, e->d_name);
+        snprintf(c->patch, sizeof c->patch, "%s/%.*s.patch", path, (int)stem, e->d_name);
+        snprintf(c->expect, sizeof c->expect, "%s/%.*s.expect", path, (int)stem, e->d_name);
+        n_wrongs++;
+    }
+    closedir(dir);
 }
 
 static void discover(void)
@@ -77,27 +129,9 @@ static void discover(void)
     }
     closedir(dir);
     qsort(assignments, (size_t)n_assignments, 64, by_name);
-    for (int a = 0; a < n_assignments; a++) {
-        char path[128];
-
-        snprintf(path, sizeof path, "tests/assignments/%.63s", assignments[a]);
-        if ((dir = opendir(path)) == NULL)
-            continue;
-        while ((e = readdir(dir)) != NULL && n_wrongs < MAX_CASES) {
-            struct gcase *c = &wrongs[n_wrongs];
-
-            if (e->d_name[0] == '.' || strlen(e->d_name) > 100)
-                continue;
-            snprintf(c->work, sizeof c->work, "%s/%.100s", path, e->d_name);
-            if (!is_dir(c->work))
-                continue;
-            snprintf(c->name, sizeof c->name, "%.63s", assignments[a]);
-            snprintf(c->expect, sizeof c->expect, "%s/%.100s/expect", path, e->d_name);
-            n_wrongs++;
-        }
-        closedir(dir);
-    }
-    qsort(wrongs, (size_t)n_wrongs, sizeof wrongs[0], by_work);
+    for (int a = 0; a < n_assignments; a++)
+        discover_wrongs(assignments[a]);
+    qsort(wrongs, (size_t)n_wrongs, sizeof wrongs[0], by_patch);
 }
 
 /* One graded line: "name: OK (10 pts)" or "name: FAIL (0/10 pts): ...". */
@@ -168,11 +202,12 @@ static double monotonic(void)
 }
 
 /* Grades with `cmd` (run in `dir`, or the top of the tree when NULL) and
- * checks the result against the expect file (NULL: full marks). The whole
- * run, compiling included when cmd compiles, takes under GRADE_BUDGET
+ * checks the result against the expect file (NULL: full marks). patched: 1
+ * when wrong.mk grades (it applies a wrong solution's patch first). The
+ * whole run, compiling included when cmd compiles, takes under GRADE_BUDGET
  * seconds times the multiplier: the grader's budget, which a solution that
  * hangs test after test meets. */
-static void grade_and_check(const char *cmd, const char *expect_path)
+static void grade_and_check(const char *cmd, const char *expect_path, int patched)
 {
     struct line lines[32];
     struct run r;
@@ -192,6 +227,8 @@ static void grade_and_check(const char *cmd, const char *expect_path)
                   "%.0f s a whole assignment may take:\n%s", cmd, elapsed,
                   test_seconds(GRADE_BUDGET), r.out);
     ck_assert_msg(r.strays == 0, "%s: left %d processes", cmd, r.strays);
+    /* wrong.mk's line names the patch; patch's own lines say which hunk failed. */
+    ck_assert_msg(!patched || strstr(r.err, " does not apply to ") == NULL, "%s", r.err);
     out = strdup(r.out);
     ck_assert_ptr_nonnull(out);
     n = parse(out, lines, 32, &score, &total);
@@ -236,7 +273,7 @@ START_TEST(test_solution_gets_full_marks)
 
     snprintf(cmd, sizeof cmd, "/bin/sh -c 'make -s --no-print-directory grade-%s WORK=assignments/%s/solution'",
              assignments[_i], assignments[_i]);
-    grade_and_check(cmd, NULL);
+    grade_and_check(cmd, NULL, 0);
 }
 END_TEST
 
@@ -246,7 +283,7 @@ START_TEST(test_starter_fails_its_main_tests)
 
     snprintf(cmd, sizeof cmd, "/bin/sh -c 'make -s --no-print-directory grade-%s'", assignments[_i]);
     snprintf(expect, sizeof expect, "tests/assignments/%s/starter.expect", assignments[_i]);
-    grade_and_check(cmd, expect);
+    grade_and_check(cmd, expect, 0);
 }
 END_TEST
 
@@ -256,20 +293,22 @@ START_TEST(test_wrong_solution_loses_its_points)
     char make[1024], cmd[1100];
     struct run r;
 
-    /* rules.mk itself, as make grade-NAME WORK=dir calls it, without the
-     * suite's set-up check: a second less for each of these many runs. */
-    snprintf(make, sizeof make, "make -s --no-print-directory -f assignments/grade/rules.mk "
-             "A=assignments/%s LIB=assignments/grade WORK=%s OUT=build/grade/%s/wrong/%s "
-             "GOUT=build/grade/%s/grader", c->name, c->work, c->name,
-             strrchr(c->work, '/') + 1, c->name);
+    /* wrong.mk patches the solution (a patch that no longer applies fails
+     * here, named) and calls rules.mk itself, as make grade-NAME WRONG=...
+     * does, without the suite's set-up check: a second less for each of
+     * these many runs. */
+    snprintf(make, sizeof make, "make -s --no-print-directory -f tests/assignments/wrong.mk "
+             "NAME=%s WRONG=%s", c->name, c->wrong);
     /* Compiled first, so that the grading is timed alone (a wrong solution
-     * may hang in test after test: the grader's budget is what ends it). */
-    snprintf(cmd, sizeof cmd, "/bin/sh -c '%s build/grade/%s/wrong/%s/grade'", make, c->name,
-             strrchr(c->work, '/') + 1);
+     * may hang in test after test: the grader's budget is what ends it). A
+     * patch that does not apply fails here and again below, where it is
+     * reported. */
+    snprintf(cmd, sizeof cmd, "/bin/sh -c '%s build/grade/%s/patched/%s/grade'", make,
+             c->name, c->wrong);
     run_cmd_timeout(&r, cmd, GRADE_TIMEOUT);
     run_free(&r);
     snprintf(cmd, sizeof cmd, "/bin/sh -c '%s'", make);
-    grade_and_check(cmd, c->expect);
+    grade_and_check(cmd, c->expect, 1);
 }
 END_TEST
 
@@ -280,10 +319,76 @@ START_TEST(test_three_wrong_solutions_each)
 
         for (int w = 0; w < n_wrongs; w++)
             n += strcmp(wrongs[w].name, assignments[a]) == 0;
-        ck_assert_msg(n >= 3, "%s: %d wrong solutions in tests/assignments/%s, want 3 or more",
+        ck_assert_msg(n >= 3, "%s: %d wrong solutions (tests/assignments/%s/*.patch), want 3 or more",
                       assignments[a], n, assignments[a]);
     }
     ck_assert_int_ge(n_assignments, 3);
+}
+END_TEST
+
+/* tests/assignments/NAME holds WRONG.patch and WRONG.expect in pairs, and
+ * starter.expect; nothing else (a folder there would be a wrong solution in
+ * the old layout, never graded). */
+START_TEST(test_every_patch_has_its_expect)
+{
+    for (int w = 0; w < n_wrongs; w++)
+        ck_assert_msg(access(wrongs[w].expect, R_OK) == 0, "%s has no %s", wrongs[w].patch,
+                      wrongs[w].expect);
+    for (int a = 0; a < n_assignments; a++) {
+        char path[128];
+        DIR *dir;
+        struct dirent *e;
+
+        snprintf(path, sizeof path, "tests/assignments/%.63s", assignments[a]);
+        if ((dir = opendir(path)) == NULL)
+            continue;
+        while ((e = readdir(dir)) != NULL) {
+            char patch[400];
+            size_t stem;
+
+            if (!ends_in(e->d_name, ".expect", &stem) || strcmp(e->d_name, "starter.expect") == 0)
+                continue;
+            snprintf(patch, sizeof patch, "%s/%.*s.patch", path, (int)stem, e->d_name);
+            ck_assert_msg(access(patch, R_OK) == 0, "%s/%s has no %s", path, e->d_name, patch);
+        }
+        closedir(dir);
+    }
+    ck_assert_msg(n_strays == 0, "%s: not a WRONG.patch or a WRONG.expect (a wrong solution "
+                  "is a patch against the solution: CONTRIBUTING.md)", strays[0]);
+}
+END_TEST
+
+/* A patch the solution has moved away from stops with one line that names
+ * the patch, and nothing is graded: the first patch, applied to a copy of
+ * its solution with a space after every line (no line of context matches). */
+START_TEST(test_patch_that_does_not_apply_names_itself)
+{
+    const struct gcase *c = &wrongs[0];
+    char tmpl[] = "/tmp/wrong-XXXXXX", cmd[1024], want[400], stamp[600];
+    char *dir = mkdtemp(tmpl);
+    struct run r;
+
+    ck_assert_int_gt(n_wrongs, 0);
+    ck_assert_ptr_nonnull(dir);
+    snprintf(cmd, sizeof cmd, "/bin/sh -c 'mkdir %s/solution && cp assignments/%s/solution/* "
+             "%s/solution/ && sed -i \"s/.*/& /\" %s/solution/*'", dir, c->name, dir, dir);
+    run_checked(&r, cmd, 0);
+    run_free(&r);
+    snprintf(cmd, sizeof cmd, "/bin/sh -c 'make -s --no-print-directory -f tests/assignments/wrong.mk "
+             "NAME=%s WRONG=%s BUILD=%s/build SOLUTION=%s/solution patched'", c->name, c->wrong, dir,
+             dir);
+    run_cmd_timeout(&r, cmd, 30);
+    snprintf(want, sizeof want, "%s does not apply to %s/solution/", c->patch, dir);
+    ck_assert_msg(run_exit_code(&r) != 0 && strstr(r.err, want) != NULL
+                  && strstr(r.err, "FAILED") != NULL,
+                  "%s: exit %d, want a failure that says \"%s\" and which hunk FAILED:\n%s",
+                  cmd, run_exit_code(&r), want, r.err);
+    run_free(&r);
+    snprintf(stamp, sizeof stamp, "%s/build/grade/%s/patched/%s/src/.patched", dir, c->name, c->wrong);
+    ck_assert_msg(access(stamp, F_OK) != 0, "%s: a patch that failed left %s", cmd, stamp);
+    snprintf(cmd, sizeof cmd, "/bin/rm -rf %s", dir);
+    run_cmd(&r, cmd);
+    run_free(&r);
 }
 END_TEST
 
@@ -330,6 +435,33 @@ static void assert_not_inside(const char *dir, const char *sol)
     free(want);
 }
 
+/* Every link of the handout's README.md ([text](target), not a web address
+ * or an anchor of the page itself) names a file inside the handout: the
+ * docs pages it cites come with it. */
+static void assert_links_resolve(const char *folder)
+{
+    char readme[600];
+    size_t len;
+    char *text;
+
+    snprintf(readme, sizeof readme, "%s/README.md", folder);
+    text = slurp(readme, &len);
+    ck_assert_ptr_nonnull(text);
+    for (char *p = strstr(text, "]("); p != NULL; p = strstr(p + 2, "](")) {
+        char target[300], path[1000];
+        size_t n = strcspn(p + 2, ")#");
+
+        if (n == 0 || n >= sizeof target || strncmp(p + 2, "http", 4) == 0)
+            continue;
+        memcpy(target, p + 2, n);
+        target[n] = '\0';
+        snprintf(path, sizeof path, "%s/%s", folder, target);
+        ck_assert_msg(access(path, R_OK) == 0, "%s links %s, which the handout does not hold",
+                      readme, target);
+    }
+    free(text);
+}
+
 START_TEST(test_handout_grades_without_the_solution)
 {
     const char *a = assignments[_i];
@@ -359,17 +491,18 @@ START_TEST(test_handout_grades_without_the_solution)
             assert_not_inside(dir, path);
     }
     closedir(d);
+    assert_links_resolve(folder);
     /* The starter, graded in the handout: the starter's expectations. */
     snprintf(cmd, sizeof cmd, "/bin/sh -c 'make -s --no-print-directory -C %s grade'", folder);
     snprintf(sol, sizeof sol, "tests/assignments/%s/starter.expect", a);
-    grade_and_check(cmd, sol);
+    grade_and_check(cmd, sol, 0);
     /* The solution copied in: full marks. */
     snprintf(cmd, sizeof cmd, "/bin/sh -c 'cp assignments/%s/solution/* %s/'", a, folder);
     run_cmd(&r, cmd);
     ck_assert_msg(run_exit_code(&r) == 0, "%s: %s", cmd, r.err);
     run_free(&r);
     snprintf(cmd, sizeof cmd, "/bin/sh -c 'make -s --no-print-directory -C %s grade'", folder);
-    grade_and_check(cmd, NULL);
+    grade_and_check(cmd, NULL, 0);
     snprintf(cmd, sizeof cmd, "/bin/rm -rf %s", dir);
     run_cmd(&r, cmd);
     run_free(&r);
@@ -384,6 +517,8 @@ Suite *suite_assignments(void)
     discover();
     tcase_set_timeout(tc, 300);
     tcase_add_test(tc, test_three_wrong_solutions_each);
+    tcase_add_test(tc, test_every_patch_has_its_expect);
+    tcase_add_test(tc, test_patch_that_does_not_apply_names_itself);
     tcase_add_loop_test(tc, test_solution_gets_full_marks, 0, n_assignments);
     tcase_add_loop_test(tc, test_starter_fails_its_main_tests, 0, n_assignments);
     tcase_add_loop_test(tc, test_wrong_solution_loses_its_points, 0, n_wrongs);

@@ -87,6 +87,21 @@ START_TEST(arg_long_list_stops_at_the_first_bad_item)
 }
 END_TEST
 
+/* Parses the words of LINE (at most 6) with TABLE as the options of a
+ * program "demo"; returns what arg_parse returns, msg filled. */
+static int parse_line(char *line, const struct arg_table *table, void *opts, char *msg,
+                      size_t msglen)
+{
+    char *argv[8] = { "demo" };
+    int argc = 1;
+
+    for (char *word = strtok(line, " "); word != NULL && argc < 7; word = strtok(NULL, " "))
+        argv[argc++] = word;
+    argv[argc] = NULL;
+    optind = 0;
+    return arg_parse(argc, argv, table, opts, msg, msglen);
+}
+
 /* A table with one row of each kind, for arg_parse. */
 struct demo_options {
     int verbose, kind, count_seen;
@@ -96,8 +111,7 @@ struct demo_options {
 
 static const char *const demo_kinds[] = { "a", "b", NULL };
 
-/* Parses the words of LINE (at most 7) with the demo table; returns what
- * arg_parse returns, msg filled. */
+/* Parses LINE with the demo table (parse_line). */
 static int parse_demo(char *line, struct demo_options *o, char *msg, size_t msglen)
 {
     const struct arg_option rows[] = {
@@ -109,15 +123,9 @@ static int parse_demo(char *line, struct demo_options *o, char *msg, size_t msgl
         { 0 },
     };
     const struct arg_table table = { "", rows, 20, 0, "", NULL };
-    char *argv[8] = { "demo" };
-    int argc = 1;
 
-    for (char *word = strtok(line, " "); word != NULL && argc < 7; word = strtok(NULL, " "))
-        argv[argc++] = word;
-    argv[argc] = NULL;
     *o = (struct demo_options){ .count = 5 };
-    optind = 0;
-    return arg_parse(argc, argv, &table, o, msg, msglen);
+    return parse_line(line, &table, o, msg, msglen);
 }
 
 START_TEST(arg_parse_fills_each_kind_of_row)
@@ -171,29 +179,25 @@ START_TEST(arg_parse_refuses_operands_when_the_table_takes_none)
 }
 END_TEST
 
-/* Which options go together: a table of four switches and its rules. */
+/* Which options go together: a table of five switches and its rules. */
 static int parse_rules(char *line, char *msg, size_t msglen)
 {
-    int a, b, c, d;
+    int a, b, c, d, e;
     const struct arg_option rows[] = {
         { "a", 0, NULL, "", .flag = &a }, { "b", 0, NULL, "", .flag = &b },
-        { "c", 0, NULL, "", .flag = &c }, { "d", 0, NULL, "", .flag = &d }, { 0 },
+        { "c", 0, NULL, "", .flag = &c }, { "d", 0, NULL, "", .flag = &d },
+        { "e", 0, NULL, "", .flag = &e }, { 0 },
     };
     const struct arg_rule rules[] = {
         { "a", ARG_NONE_OF, "c d", "--a does not go with --{with}" },
         { "b", ARG_ONE_OF, "d -", "--b needs --d or an operand" },
         { "c", ARG_EXACTLY_ONE_OF, "b d", "--c needs exactly one of --b and --d" },
+        { "e", ARG_ONLY, "a", "--e goes with --a only" },
         { 0 },
     };
     const struct arg_table table = { "", rows, 20, 1, "", rules };
-    char *argv[8] = { "demo" };
-    int argc = 1;
 
-    for (char *word = strtok(line, " "); word != NULL && argc < 7; word = strtok(NULL, " "))
-        argv[argc++] = word;
-    argv[argc] = NULL;
-    optind = 0;
-    return arg_parse(argc, argv, &table, NULL, msg, msglen);
+    return parse_line(line, &table, NULL, msg, msglen);
 }
 
 static const struct {
@@ -208,6 +212,12 @@ static const struct {
     { "--c", "--c needs exactly one of --b and --d" },
     { "--c --d", NULL },
     { "--c --b --d", "--c needs exactly one of --b and --d" },
+    { "--e", NULL },
+    { "--e --a", NULL },
+    { "--e 7", "--e goes with --a only" },
+    { "--e --c --d", "--e goes with --a only" },
+    { "--a --e --d", "--a does not go with --d" },
+    { "--d --e", "--e goes with --a only" },
 };
 
 START_TEST(arg_parse_checks_which_options_go_together)
@@ -221,6 +231,150 @@ START_TEST(arg_parse_checks_which_options_go_together)
         ck_assert_int_eq(parse_rules(line, msg, sizeof msg), -1);
         ck_assert_str_eq(msg, rule_lines[_i].msg);
     }
+}
+END_TEST
+
+/* A choice row with its own message, and a table whose operand row lets
+ * operands in (its .operands is 0). */
+static int parse_queue(char *line, int *kind, char *msg, size_t msglen)
+{
+    static const char *const kinds[] = { "textbook", "ring", NULL };
+    const struct arg_option rows[] = {
+        { .arg = "NUMBER", .help = "numbers" },
+        { "queue", 'q', "KIND", "textbook or ring", .choice = kind, .choices = kinds,
+          .invalid = "unknown --queue '{value}' (accepted: textbook, ring)" },
+        { 0 },
+    };
+    const struct arg_table table = { "", rows, 20, 0, "", NULL };
+
+    return parse_line(line, &table, NULL, msg, msglen);
+}
+
+START_TEST(arg_parse_says_a_choice_rows_own_message)
+{
+    char ring[] = "--queue ring 7", fast[] = "-q fast", empty[] = "--queue=", msg[ARG_MSG_SIZE];
+    int kind = -1;
+
+    ck_assert_int_eq(parse_queue(ring, &kind, msg, sizeof msg), 0);
+    ck_assert_int_eq(kind, 1);
+    ck_assert_int_eq(optind, 3);        /* the operand 7 is let in, at argv[3] */
+    ck_assert_int_eq(parse_queue(fast, &kind, msg, sizeof msg), -1);
+    ck_assert_str_eq(msg, "unknown --queue 'fast' (accepted: textbook, ring)");
+    ck_assert_int_eq(parse_queue(empty, &kind, msg, sizeof msg), -1);
+    ck_assert_str_eq(msg, "unknown --queue '' (accepted: textbook, ring)");
+    ck_assert_int_eq(kind, 1);
+}
+END_TEST
+
+/* What arg_usage prints for TABLE, in a new string (free it). */
+static char *usage_of(const struct arg_table *table)
+{
+    char *text = calloc(4096, 1);
+    FILE *out = tmpfile();
+    int saved = dup(STDOUT_FILENO);
+
+    ck_assert_ptr_nonnull(text);
+    ck_assert_ptr_nonnull(out);
+    ck_assert_int_ge(saved, 0);
+    fflush(stdout);
+    ck_assert_int_ge(dup2(fileno(out), STDOUT_FILENO), 0);
+    arg_usage(table);
+    fflush(stdout);
+    ck_assert_int_ge(dup2(saved, STDOUT_FILENO), 0);
+    close(saved);
+    rewind(out);
+    ck_assert_uint_lt(fread(text, 1, 4095, out), 4095);
+    fclose(out);
+    return text;
+}
+
+START_TEST(arg_usage_makes_the_usage_line_and_the_docs_line)
+{
+    int flag;
+    const struct arg_option rows[] = {
+        { .arg = "MESSAGE", .help = "what to send" },
+        { "verbose", 'v', NULL, "talk", .flag = &flag },
+        { 0 },
+    };
+    const struct arg_table made = { "A paragraph.\n\n", rows + 1, 16, 0, NULL, NULL };
+    const struct arg_table with_operand = { "A paragraph.\n\n", rows, 16, 0, NULL, NULL };
+    const struct arg_table given = { "Usage: demo --verbose\nA paragraph.\n\n", rows + 1, 16,
+                                     0, "\nEnd.\n", NULL };
+    const char *name = program_name();
+    char expected[512], *text;
+
+    snprintf(expected, sizeof expected, "Usage: %s [OPTION]...\nA paragraph.\n\n"
+             "  -v, --verbose talk\n  -h, --help    print this help and exit\n"
+             "\nExplained in docs/%s.md.\n", name, name);
+    ck_assert_str_eq(text = usage_of(&made), expected);
+    free(text);
+    snprintf(expected, sizeof expected, "Usage: %s [OPTION]... [MESSAGE]...\nA paragraph.\n\n"
+             "  MESSAGE       what to send\n  -v, --verbose talk\n"
+             "  -h, --help    print this help and exit\n\nExplained in docs/%s.md.\n", name, name);
+    ck_assert_str_eq(text = usage_of(&with_operand), expected);
+    free(text);
+    ck_assert_str_eq(text = usage_of(&given), "Usage: demo --verbose\nA paragraph.\n\n"
+                     "  -v, --verbose talk\n  -h, --help    print this help and exit\n\nEnd.\n");
+    free(text);
+}
+END_TEST
+
+START_TEST(arg_list_keeps_the_list_or_makes_the_default)
+{
+    char *given[] = { "demo", "7", "-2", NULL }, *none[] = { "demo", NULL };
+    char *bad[] = { "demo", "7", "x", NULL }, msg[ARG_MSG_SIZE];
+    const long *list = NULL;
+    size_t n = 0;
+
+    optind = 1;
+    ck_assert_int_eq(arg_list(3, given, -9, 9, 4, &list, &n, msg, sizeof msg), 0);
+    ck_assert_uint_eq(n, 2);
+    ck_assert_int_eq(list[0], 7);
+    ck_assert_int_eq(list[1], -2);
+    optind = 1;
+    ck_assert_int_eq(arg_list(1, none, -9, 9, 4, &list, &n, msg, sizeof msg), 0);
+    ck_assert_uint_eq(n, 4);
+    ck_assert_int_eq(list[0], 1);
+    ck_assert_int_eq(list[3], 4);
+    optind = 1;
+    ck_assert_int_eq(arg_list(3, bad, -9, 9, 4, &list, &n, msg, sizeof msg), -1);
+    ck_assert_str_eq(msg, "invalid number 'x' for list item (accepted: -9..9)");
+}
+END_TEST
+
+/* arg_read in a child (its ending is an exit): the exit status for ARG. */
+static int arg_read_status(char *arg)
+{
+    int flag, status;
+    const struct arg_option rows[] = { { "verbose", 'v', NULL, "talk", .flag = &flag },
+                                       { 0 } };
+    const struct arg_table table = { "", rows, 16, 0, "", NULL };
+    char *argv[] = { "demo", arg, NULL };
+    pid_t pid;
+
+    fflush(NULL);
+    pid = fork();
+    ck_assert_int_ge(pid, 0);
+    if (pid == 0) {
+        int null = open("/dev/null", O_WRONLY);
+
+        dup2(null, STDOUT_FILENO);
+        dup2(null, STDERR_FILENO);
+        optind = 0;
+        arg_read(2, argv, &table, NULL);
+        _exit(flag == 1 ? 42 : 43);
+    }
+    ck_assert_int_eq(waitpid(pid, &status, 0), pid);
+    ck_assert(WIFEXITED(status));
+    return WEXITSTATUS(status);
+}
+
+START_TEST(arg_read_exits_0_for_help_2_for_bad_usage_and_returns_otherwise)
+{
+    ck_assert_int_eq(arg_read_status("--help"), 0);
+    ck_assert_int_eq(arg_read_status("--nope"), 2);
+    ck_assert_int_eq(arg_read_status("extra"), 2);
+    ck_assert_int_eq(arg_read_status("-v"), 42);
 }
 END_TEST
 
@@ -1092,7 +1246,11 @@ Suite *suite_common(void)
                            arg_long_rejects_out_of_range_and_overflow,
                            arg_long_list_stops_at_the_first_bad_item,
                            arg_parse_fills_each_kind_of_row,
-                           arg_parse_refuses_operands_when_the_table_takes_none);
+                           arg_parse_refuses_operands_when_the_table_takes_none,
+                           arg_parse_says_a_choice_rows_own_message,
+                           arg_usage_makes_the_usage_line_and_the_docs_line,
+                           arg_list_keeps_the_list_or_makes_the_default,
+                           arg_read_exits_0_for_help_2_for_bad_usage_and_returns_otherwise);
     add_case(s, "pylist", 0, pylist_prints_like_python, py_print_double_matches_python_repr);
     add_case(s, "proc", 0, proc_join_reports_exit_code,
              proc_join_reports_a_killing_signal_by_name, proc_success_is_exit_zero,

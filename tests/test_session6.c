@@ -450,7 +450,7 @@ END_TEST
 /* The machinery in session6/bank.c, without running a program. */
 START_TEST(read_then_write_is_two_steps_that_can_lose_an_update)
 {
-    struct bank_options o;
+    struct options o;
     struct account *acc;
     long p1_current, p2_current;
 
@@ -471,7 +471,7 @@ START_TEST(options_are_parsed_from_one_table)
 {
     char *argv[] = { "session6", "--trials", "25", "--balance=7", "--summary", NULL };
     char *too_much[] = { "session6", "--balance=1000000001", NULL };
-    struct bank_options o;
+    struct options o;
     const struct arg_option rows[] = { BANK_OPTION_ROWS(&o), { 0 } };
     const struct arg_table table = { "", rows, 23, 0, "", NULL };
     char msg[256];
@@ -509,7 +509,7 @@ static struct {                 /* not const: getopt may permute argv */
 
 START_TEST(shared_options_that_do_not_go_together_are_refused)
 {
-    struct bank_options o;
+    struct options o;
     const struct arg_option rows[] = { BANK_OPTION_ROWS(&o), { 0 } };
     const struct arg_rule rules[] = { BANK_RULES, { 0 } };
     const struct arg_table table = { "", rows, 23, 0, "", rules };
@@ -547,7 +547,7 @@ END_TEST
  * and --summary says so instead of claiming one length for all three. */
 START_TEST(summary_counts_the_trials_before_the_loops_were_made_long)
 {
-    struct bank_options o;
+    struct options o;
     struct account *acc;
     char out[1024] = "", path[] = "/tmp/summary-XXXXXX";
     int fd = mkstemp(path), saved = dup(STDOUT_FILENO), saved_err = dup(STDERR_FILENO);

@@ -786,6 +786,39 @@ START_TEST(trace_without_a_file_is_bad_usage)
 }
 END_TEST
 
+/* Bad usage starts nothing, not even the trace: each program's options
+ * refused with --trace FILE given first leave no FILE. */
+static const char *const refused_with_trace[] = {
+    "session1/session1 --trace %s --child --start fork",
+    "session2/session2 --trace %s --type x",
+    "session3/session3 --trace %s --serve a:1 --connect b:2",
+    "session4/session4 --trace %s --concurrent -p 2",
+    "session4/session4 --trace %s -p 64 -n 10000000",
+    "session5/session5 --trace %s --oneway --duplex",
+    "session6/session6 --trace %s --csv --summary",
+    "session7/session7 --trace %s --ordered",
+    "session8/session8 --trace %s --serial",
+};
+
+START_TEST(bad_usage_with_trace_writes_no_file)
+{
+    char path[] = "/tmp/test-trace-XXXXXX", cmd[256];
+    int fd = mkstemp(path);
+    struct run r;
+
+    ck_assert_int_ge(fd, 0);
+    close(fd);
+    unlink(path);
+    snprintf(cmd, sizeof cmd, refused_with_trace[_i], path);
+    run_cmd(&r, cmd);
+    ck_assert_msg(run_exit_code(&r) == 2, "%s: exit %d", cmd, run_exit_code(&r));
+    ck_assert_msg(access(path, F_OK) == -1, "%s: the trace file was written", cmd);
+    ck_assert_int_eq(r.strays, 0);
+    run_free(&r);
+    unlink(path);
+}
+END_TEST
+
 /* A buffer that fills up is said, in the trace and on stderr, never cut
  * silently: 3 updates per process fit in a buffer of 16 events, 20 do not. */
 START_TEST(a_full_buffer_is_noted_in_the_trace_and_on_stderr)
@@ -840,6 +873,7 @@ Suite *suite_trace(void)
     tcase_add_test(files, timeline_marks_each_lost_update);
     tcase_add_test(files, trace_to_a_bad_path_is_a_runtime_error);
     tcase_add_test(files, trace_without_a_file_is_bad_usage);
+    add_loop(files, bad_usage_with_trace_writes_no_file, refused_with_trace);
     tcase_add_test(files, a_full_buffer_is_noted_in_the_trace_and_on_stderr);
     suite_add_tcase(s, files);
     return s;
