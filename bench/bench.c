@@ -12,6 +12,7 @@
 #include "figures.h"
 
 #include "args.h"
+#include "clock.h"
 #include "die.h"
 #include "proc.h"
 
@@ -159,14 +160,6 @@ static struct spread ratio_spread(const double *a, const double *b, long n)
 
 /* -------------------------------------------------------- the machine */
 
-static double now(void)
-{
-    struct timespec t;
-
-    clock_gettime(CLOCK_MONOTONIC, &t);
-    return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
-}
-
 /* CPU seconds used so far by this process and by its children already
  * waited for. */
 static double cpu_seconds(void)
@@ -305,17 +298,10 @@ static void python_stop(struct python *py)
  * note printed) when it did not start. */
 static int python_start(struct python *py, const struct options *o)
 {
-    int sv[2];
     char line[256];
 
     *py = (struct python){ o, -1, -1, NULL, -1 };
-    if (socketpair(AF_UNIX, SOCK_STREAM, 0, sv) == -1)
-        die("socketpair");
-    py->fd = sv[0];
-    py->child_fd = sv[1];
-    if ((py->pid = proc_start(exec_python, py)) == -1)
-        die("fork");
-    close(py->child_fd);
+    py->pid = start_on_socketpair(exec_python, py, &py->fd, &py->child_fd);
     if ((py->in = fdopen(py->fd, "r")) == NULL)
         die("fdopen");
     if (python_line(py, line, sizeof line) && strcmp(line, "ready") == 0)
@@ -354,11 +340,11 @@ static double measure(measure_fn fn, long n, double *cpu)
 
     if (fn == NULL)
         return NAN;
-    wall = now();
+    wall = monotonic_seconds();
     used = cpu_seconds();
     value = fn(n);
     if (cpu != NULL)
-        *cpu = (cpu_seconds() - used) / (now() - wall);
+        *cpu = (cpu_seconds() - used) / (monotonic_seconds() - wall);
     return value;
 }
 

@@ -10,7 +10,7 @@ bench_NEEDS = $(session3_NEEDS)
 # The primitives measured come from the sessions' modules.
 BENCH_OBJ := $(BUILD)/bench/bench.o $(BUILD)/bench/figures.o \
              $(BUILD)/session4/queue.o $(BUILD)/session4/bounded_buffer.o $(BUILD)/session4/ring.o $(BUILD)/session5/pipe.o $(BUILD)/session5/spin.o $(BUILD)/session7/lock.o $(BUILD)/session8/pool.o \
-             $(BUILD)/session3/proxy.o $(BUILD)/session3/server.o \
+             $(BUILD)/session3/proxy.o $(BUILD)/session3/server.o $(BUILD)/session3/manager.o \
              $(BUILD)/session3/store.o $(BUILD)/session3/protocol.o $(BUILD)/session3/auth.o
 bench_CFLAGS := -pthread
 # Their headers, by their plain names (-I for each of these sessions).

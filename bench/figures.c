@@ -5,6 +5,7 @@
  */
 #include "figures.h"
 
+#include "clock.h"
 #include "die.h"
 #include "io.h"
 #include "proc.h"
@@ -12,13 +13,12 @@
 
 /* The primitives measured: the sessions' own modules (bench/build.mk). */
 #include "lock.h"               /* session7 */
+#include "manager.h"            /* session3, with proxy.h */
 #include "pipe.h"               /* session5, with spin.h */
 #include "pool.h"               /* session8 */
-#include "proxy.h"              /* session3, with server.h and store.h */
+#include "proxy.h"
 #include "queue.h"              /* session4 */
-#include "server.h"
 #include "spin.h"
-#include "store.h"
 
 #include <math.h>
 #include <pthread.h>
@@ -33,14 +33,6 @@
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
-
-static double now(void)
-{
-    struct timespec t;
-
-    clock_gettime(CLOCK_MONOTONIC, &t);
-    return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
-}
 
 /* CPU time of this process: for a loop that never blocks, the time it
  * really ran. On a busy machine the wall clock also counts the moments when
@@ -90,7 +82,7 @@ static int do_nothing(void *arg)
 
 static double spawn_join_suite(long n)
 {
-    double start = now();
+    double start = monotonic_seconds();
 
     for (long i = 0; i < n; i++) {
         pid_t pid = proc_start(do_nothing, NULL);
@@ -99,12 +91,12 @@ static double spawn_join_suite(long n)
             die("fork");
         join_ok(pid);
     }
-    return (now() - start) / (double)n * 1e6;
+    return (monotonic_seconds() - start) / (double)n * 1e6;
 }
 
 static double spawn_join_baseline(long n)
 {
-    double start = now();
+    double start = monotonic_seconds();
 
     for (long i = 0; i < n; i++) {
         int status;
@@ -117,7 +109,7 @@ static double spawn_join_baseline(long n)
         if (waitpid(pid, &status, 0) == -1)
             die("waitpid");
     }
-    return (now() - start) / (double)n * 1e6;
+    return (monotonic_seconds() - start) / (double)n * 1e6;
 }
 
 /* ------------------------------------------------------ lock_uncontended */
@@ -200,14 +192,14 @@ static double increment_raw_2proc(int use_mutex, long n)
     pthread_mutex_init(&c->mutex, &attr);
     pthread_mutexattr_destroy(&attr);
     c->n = n;
-    start = now();
+    start = monotonic_seconds();
     if ((p1 = proc_start(increment_raw, c)) == -1)
         die("fork");
     if ((p2 = proc_start(increment_raw, c)) == -1)
         die("fork");
     join_ok(p1);
     join_ok(p2);
-    start = now() - start;
+    start = monotonic_seconds() - start;
     if (c->counter != 2 * n)
         fail("locked increment: expected %ld, got %ld", 2 * n, c->counter);
     sem_destroy(&c->sem);
@@ -259,7 +251,7 @@ static double queue_throughput_baseline(long n)
         die("pipe");
     p.fd = fds[1];
     p.n = n;
-    start = now();
+    start = monotonic_seconds();
     if ((pid = proc_start(produce_one_write_each, &p)) == -1)
         die("fork");
     close(fds[1]);
@@ -272,7 +264,7 @@ static double queue_throughput_baseline(long n)
         if (got != (ssize_t)sizeof item || item != (uint64_t)i)
             fail("queue baseline: item %ld lost or out of order", i);
     }
-    start = now() - start;
+    start = monotonic_seconds() - start;
     close(fds[0]);
     join_ok(pid);
     return (double)n / start;
@@ -311,17 +303,24 @@ static int echo_raw(void *arg)
     return 0;
 }
 
-static void peer_start(struct peer *p, proc_fn echo)
+pid_t start_on_socketpair(proc_fn fn, void *arg, int *here, int *there)
 {
     int sv[2];
+    pid_t pid;
 
     if (socketpair(AF_UNIX, SOCK_STREAM, 0, sv) == -1)
         die("socketpair");
-    p->here = sv[0];
-    p->there = sv[1];
-    if ((p->pid = proc_start(echo, p)) == -1)
+    *here = sv[0];
+    *there = sv[1];
+    if ((pid = proc_start(fn, arg)) == -1)
         die("fork");
-    close(p->there);
+    close(*there);
+    return pid;
+}
+
+static void peer_start(struct peer *p, proc_fn echo)
+{
+    p->pid = start_on_socketpair(echo, p, &p->here, &p->there);
 }
 
 static void peer_finish(struct peer *p)
@@ -337,14 +336,14 @@ static double roundtrip_raw(long n)
     double start;
 
     peer_start(&p, echo_raw);
-    start = now();
+    start = monotonic_seconds();
     for (long i = 0; i < n; i++) {
         if (write_all(p.here, msg, sizeof msg) == -1)
             die("write");
         if (read_full(p.here, back, sizeof back) != (ssize_t)sizeof back)
             die("read");
     }
-    start = now() - start;
+    start = monotonic_seconds() - start;
     peer_finish(&p);
     return start / (double)n * 1e6;
 }
@@ -385,7 +384,7 @@ static double pipe_roundtrip_suite(long n)
     if ((pid = proc_start(echo_pipe, &pp)) == -1)
         die("fork");
     conn_close(&pp.echo);
-    start = now();
+    start = monotonic_seconds();
     for (long i = 0; i < n; i++) {
         if (conn_send(&pp.mine, "12345678", 8) == -1)
             die("conn_send");
@@ -393,7 +392,7 @@ static double pipe_roundtrip_suite(long n)
             die("conn_recv");
         free(back);
     }
-    start = now() - start;
+    start = monotonic_seconds() - start;
     conn_close(&pp.mine);       /* the echo loop sees end of file */
     join_ok(pid);
     return start / (double)n * 1e6;
@@ -440,7 +439,7 @@ static double pipe_roundtrip_spin_suite(long n)
         die("mmap");
     if ((pid = proc_start(echo_spin, &sp)) == -1)
         die("fork");
-    start = now();
+    start = monotonic_seconds();
     for (long i = 0; i < n; i++) {
         if (spin_send(&sp.mine, "12345678", 8) == -1)
             die("spin_send");
@@ -448,7 +447,7 @@ static double pipe_roundtrip_spin_suite(long n)
             fail("pipe_roundtrip_spin: the echo did not come back whole");
         free(back);
     }
-    start = now() - start;
+    start = monotonic_seconds() - start;
     spin_close(&sp.mine);       /* the echo loop sees end of file */
     join_ok(pid);
     spin_pipe_free(p);
@@ -500,13 +499,13 @@ static double pipe_roundtrip_spin_baseline(long n)
         die("mmap");
     if ((pid = proc_start(echo_word, pp)) == -1)
         die("fork");
-    start = now();
+    start = monotonic_seconds();
     for (uint64_t i = 1; i <= (uint64_t)n; i++) {
         atomic_store_explicit(&pp->ping, i, memory_order_release);
         while (atomic_load_explicit(&pp->pong, memory_order_acquire) != i)
             raw_spin_once(&turns);
     }
-    start = now() - start;
+    start = monotonic_seconds() - start;
     atomic_store_explicit(&pp->ping, UINT64_MAX, memory_order_release);
     join_ok(pid);
     shared_free(pp, sizeof *pp);
@@ -571,14 +570,14 @@ static double increment_locked_2proc(enum lock_kind kind, long n)
     if ((err = lock_init(&c->lock, kind)) != 0)
         die_errnum("lock_init", err);
     c->n = n;
-    start = now();
+    start = monotonic_seconds();
     if ((p1 = proc_start(increment_with_lock, c)) == -1)
         die("fork");
     if ((p2 = proc_start(increment_with_lock, c)) == -1)
         die("fork");
     join_ok(p1);
     join_ok(p2);
-    start = now() - start;
+    start = monotonic_seconds() - start;
     if (c->counter != 2 * n)
         fail("locked increment: expected %ld, got %ld", 2 * n, c->counter);
     lock_destroy(&c->lock);
@@ -623,7 +622,7 @@ static double queue_items_per_second(enum queue_kind kind, long n)
 
     if (p.q == NULL)
         die("queue_new");
-    start = now();
+    start = monotonic_seconds();
     if ((pid = proc_start(produce_into_queue, &p)) == -1)
         die("fork");
     for (long i = 0; i < n; i++) {
@@ -635,7 +634,7 @@ static double queue_items_per_second(enum queue_kind kind, long n)
         if (len != sizeof item || item != (uint64_t)i)
             fail("queue: item %ld lost or out of order", i);
     }
-    start = now() - start;
+    start = monotonic_seconds() - start;
     join_ok(pid);
     queue_free(p.q);
     return (double)n / start;
@@ -674,10 +673,10 @@ static double time_pool_map(int processes, pool_fn fn, long n)
         items[i] = i;
     if ((p = pool_new(processes, NULL, NULL, 0)) == NULL)
         die("pool_new");
-    start = now();
+    start = monotonic_seconds();
     if (pool_map(p, fn, items, (size_t)n, 0, results) == -1)
         fail("pool_map: %s", pool_error(p));
-    start = now() - start;
+    start = monotonic_seconds() - start;
     pool_close(p);
     pool_join(p);
     pool_free(p);
@@ -697,25 +696,19 @@ static double pool_speedup_2_suite(long n)
 }
 
 
-/* session3's manager in a child, serving one client over a socketpair. */
+/* session3's manager process, serving one client over the socketpair: it
+ * keeps `there` and closes `here`, the client's end. */
 static const char manager_key[] = "bench";
 
 static int serve_manager(void *arg)
 {
     const struct peer *p = arg;
-    struct store *s = store_new();
-    struct server_config cfg = {
-        .listen_fd = -1, .client_fds = &p->there, .nclients = 1,
-        .key = manager_key, .keylen = sizeof manager_key - 1, .log_fd = STDERR_FILENO,
+    struct manager_task t = {
+        .pairs = { { p->there, p->here } }, .count = 1,
+        .key = (const unsigned char *)manager_key, .keylen = sizeof manager_key - 1,
     };
 
-    close(p->here);
-    if (s == NULL)
-        die_child("malloc");
-    if (server_run(s, &cfg) == -1)
-        die_child("manager poll");
-    store_free(s);
-    return 0;
+    return manager_process(&t);
 }
 
 /* One records.append(x) through a list proxy. */
@@ -733,13 +726,13 @@ static double manager_call_suite(long n)
         die("manager_attach");
     if (manager_list(&m, &id) != 0)
         fail("manager list: %s", m.error);
-    start = now();
+    start = monotonic_seconds();
     for (long i = 0; i < n; i++) {
         r.score = i;
         if (list_append_record(&m, id, &r) != 0)
             fail("list append: %s", m.error);
     }
-    start = now() - start;
+    start = monotonic_seconds() - start;
     if (proxy_len(&m, id, &len) != 0 || len != (size_t)n)
         fail("manager list: expected %ld records", n);
     manager_close(&m);          /* the manager sees its only client go, and ends */
@@ -765,10 +758,10 @@ static double pool_task_overhead_baseline(long n)
 
     if (out == NULL)
         die("malloc");
-    start = now();
+    start = monotonic_seconds();
     for (long i = 0; i < n; i++)
         out[i] = fn(i);
-    start = now() - start;
+    start = monotonic_seconds() - start;
     free(out);
     return start / (double)n * 1e9;
 }
@@ -813,17 +806,17 @@ static double pool_speedup_2_baseline(long n)
 
     if (out == NULL)
         die("mmap");
-    serial = now();
+    serial = monotonic_seconds();
     run_half(&(struct half){ out, 0, n });
-    serial = now() - serial;
-    parallel = now();
+    serial = monotonic_seconds() - serial;
+    parallel = monotonic_seconds();
     if ((p1 = proc_start(run_half, &halves[0])) == -1)
         die("fork");
     if ((p2 = proc_start(run_half, &halves[1])) == -1)
         die("fork");
     join_ok(p1);
     join_ok(p2);
-    parallel = now() - parallel;
+    parallel = monotonic_seconds() - parallel;
     shared_free(out, (size_t)n * sizeof *out);
     return serial / parallel;
 }

@@ -8,6 +8,10 @@
 #ifndef BENCH_FIGURES_H
 #define BENCH_FIGURES_H
 
+#include "proc.h"
+
+#include <sys/types.h>
+
 /* Does the job n times; returns the figure in its unit. Dies on failure. */
 typedef double (*measure_fn)(long n);
 
@@ -38,5 +42,11 @@ struct figure {
 
 extern const struct figure figures[];
 extern const int n_figures;
+
+/* A socket pair, and a child running fn(arg) (proc_start) on one end: *here
+ * is the caller's end, *there the child's, which the child finds through
+ * arg (here and there point into it) and the caller's copy of which is
+ * closed. Returns the child's pid; dies on failure. */
+pid_t start_on_socketpair(proc_fn fn, void *arg, int *here, int *there);
 
 #endif

@@ -1,6 +1,14 @@
 /* clock.c - elapsed time and deadlines; see clock.h. */
 #include "clock.h"
 
+double monotonic_seconds(void)
+{
+    struct timespec t;
+
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
+}
+
 double seconds_since(const struct timespec *start)
 {
     struct timespec now;

@@ -16,6 +16,17 @@ int output_line_buffered(void)
     return setvbuf(stdout, NULL, _IOLBF, BUFSIZ) == 0 ? 0 : -1;
 }
 
+const char *output_to_dev_null(void)
+{
+    if (fflush(stdout) == EOF)
+        return "write error";
+    if (freopen("/dev/null", "w", stdout) == NULL)
+        return "/dev/null";
+    if (setvbuf(stdout, NULL, _IOFBF, BUFSIZ) != 0)
+        return "setvbuf";
+    return NULL;
+}
+
 void output_tag_init(int on, int child)
 {
     tag_on = on;

@@ -12,6 +12,12 @@
 /* Makes stdout line-buffered wherever it goes. Returns 0, or -1. */
 int output_line_buffered(void);
 
+/* Sends stdout to /dev/null, fully buffered (what was printed is flushed
+ * first): a process whose lines nobody reads (session8's workers under
+ * --quiet) prints into nothing at no write() per line. Returns NULL, or what
+ * failed, for die(): "write error", "/dev/null" or "setvbuf". */
+const char *output_to_dev_null(void);
+
 /* --verbose's tag, the one way every program says who printed a line.
  * output_tag_init() turns it on (or leaves it off) in the process that read
  * the options; CHILD says that process is itself a child (session1's p1

@@ -69,29 +69,25 @@ static json_object *header(const struct trace_writer *w, const char *name, const
     return o;
 }
 
-int trace_writer_meta(struct trace_writer *w, int track, const char *name)
+/* A metadata event ("M") of track: its args hold key: value. */
+static int put_meta(struct trace_writer *w, const char *name, int track, const char *key,
+                    json_object *value)
 {
-    json_object *o, *args;
+    json_object *o = header(w, name, "M", track), *args = json_object_new_object();
 
-    if (track == 0) {
-        o = header(w, "process_name", "M", 0);
-        args = json_object_new_object();
-        json_object_object_add(args, "name", json_object_new_string(w->program));
-        json_object_object_add(o, "args", args);
-        if (put(w, o) == -1)
-            return -1;
-    }
-    o = header(w, "thread_name", "M", track);
-    args = json_object_new_object();
-    json_object_object_add(args, "name", json_object_new_string(name));
-    json_object_object_add(o, "args", args);
-    if (put(w, o) == -1)
-        return -1;
-    o = header(w, "thread_sort_index", "M", track);
-    args = json_object_new_object();
-    json_object_object_add(args, "sort_index", json_object_new_int(track));
+    json_object_object_add(args, key, value);
     json_object_object_add(o, "args", args);
     return put(w, o);
+}
+
+int trace_writer_meta(struct trace_writer *w, int track, const char *name)
+{
+    if (track == 0
+        && put_meta(w, "process_name", 0, "name", json_object_new_string(w->program)) == -1)
+        return -1;
+    if (put_meta(w, "thread_name", track, "name", json_object_new_string(name)) == -1)
+        return -1;
+    return put_meta(w, "thread_sort_index", track, "sort_index", json_object_new_int(track));
 }
 
 /* Text from a process (a message, a key) as Python's repr shows it:

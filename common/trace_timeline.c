@@ -89,26 +89,27 @@ static const char *spans[MAX_KINDS];    /* the spans' names; "" a process's life
 static int nspans;
 static long span_rows[MAX_KINDS];
 
+/* The index of name in names (*count of them), added at the end when it is
+ * new; -1 when it is new and names is full (MAX_KINDS). */
+static int name_index(const char **names, int *count, const char *name)
+{
+    for (int i = 0; i < *count; i++)
+        if (strcmp(names[i], name) == 0)
+            return i;
+    if (*count == MAX_KINDS)
+        return -1;
+    names[*count] = name;
+    return (*count)++;
+}
+
 static int span_index(const char *name)
 {
-    for (int i = 0; i < nspans; i++)
-        if (strcmp(spans[i], name) == 0)
-            return i;
-    if (nspans == MAX_KINDS)
-        return -1;
-    spans[nspans] = name;
-    return nspans++;
+    return name_index(spans, &nspans, name);
 }
 
 static int kind_index(const char *name)
 {
-    for (int i = 0; i < nkinds; i++)
-        if (strcmp(kinds[i], name) == 0)
-            return i;
-    if (nkinds == MAX_KINDS)
-        return -1;
-    kinds[nkinds] = name;
-    return nkinds++;
+    return name_index(kinds, &nkinds, name);
 }
 
 /* The script: data blocks, then one plot. */

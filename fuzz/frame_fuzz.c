@@ -6,19 +6,11 @@
  * finds goes into fuzz/regressions/frame/, which `make check` replays.
  */
 #include "fuzz_frame_check.h"
-
-#include <stdio.h>
-#include <stdlib.h>
+#include "target.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    const char *broken = fuzz_frame_check(data, size);
-
-    if (broken != NULL) {
-        fprintf(stderr, "frame rule broken: %s\n", broken);
-        abort();
-    }
-    return 0;
+    return fuzz_one_input(fuzz_frame_check, "frame", data, size);
 }

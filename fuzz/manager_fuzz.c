@@ -8,19 +8,11 @@
  * `make check` replays.
  */
 #include "fuzz_manager_check.h"
-
-#include <stdio.h>
-#include <stdlib.h>
+#include "target.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    const char *broken = fuzz_manager_check(data, size);
-
-    if (broken != NULL) {
-        fprintf(stderr, "manager rule broken: %s\n", broken);
-        abort();
-    }
-    return 0;
+    return fuzz_one_input(fuzz_manager_check, "manager", data, size);
 }

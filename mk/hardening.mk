@@ -133,11 +133,13 @@ FUZZ_CC      := clang
 FUZZ_FLAGS   := -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
 FUZZ_OUT     := $(HARDEN_DIR)/fuzz
 FUZZ_TARGETS := frame manager
-FUZZ_SRC_frame := fuzz/frame_fuzz.c tests/fuzz_frame_check.c common/frame.c common/io.c
+# common/ whole: the framing records its messages for --trace (common/trace.c),
+# which needs the rest of the library.
+FUZZ_SRC_frame := fuzz/frame_fuzz.c tests/fuzz_frame_check.c $(COMMON_SRC)
 # The manager's requests: session3's decoder and store, with msgpack-c
 # (session3/build.mk says how to find it).
 MANAGER_FUZZ_SRC := tests/fuzz_manager_check.c session3/protocol.c session3/store.c \
-                    common/frame.c common/io.c
+                    $(COMMON_SRC)
 FUZZ_SRC_manager := fuzz/manager_fuzz.c $(MANAGER_FUZZ_SRC)
 manager_FUZZ_CFLAGS = $(session3_CFLAGS)
 manager_FUZZ_LDLIBS = $(session3_LDLIBS)

@@ -175,50 +175,50 @@ static enum store_error run_create(struct store *s, enum store_kind kind,
     return e;
 }
 
-/* Packs a value to store it in its canonical encoding. */
+/* Packs a value into *out (initialized here; the caller destroys it) to
+ * store it in its canonical encoding. */
 static enum store_error encode_value(const msgpack_object *v, msgpack_sbuffer *out)
 {
     msgpack_packer pk;
 
+    msgpack_sbuffer_init(out);
     msgpack_packer_init(&pk, out, msgpack_sbuffer_write);
     return msgpack_pack_object(&pk, *v) == 0 ? STORE_OK : STORE_NO_MEMORY;
+}
+
+/* The reply of a call that returns None: nil, when e is STORE_OK. Returns e. */
+static enum store_error reply_none(msgpack_packer *pk, enum store_error e)
+{
+    if (e == STORE_OK) {
+        reply_ok(pk);
+        msgpack_pack_nil(pk);
+    }
+    return e;
 }
 
 static enum store_error run_append(struct store *s, const struct request *r,
                                    msgpack_packer *pk)
 {
     msgpack_sbuffer value;
-    enum store_error e;
+    enum store_error e = encode_value(&r->args[0], &value);
 
-    msgpack_sbuffer_init(&value);
-    e = encode_value(&r->args[0], &value);
     if (e == STORE_OK)
         e = store_list_append(s, r->id, value.data, value.size);
     msgpack_sbuffer_destroy(&value);
-    if (e == STORE_OK) {
-        reply_ok(pk);
-        msgpack_pack_nil(pk);
-    }
-    return e;
+    return reply_none(pk, e);
 }
 
 static enum store_error run_setitem(struct store *s, const struct request *r,
                                     msgpack_packer *pk)
 {
     msgpack_sbuffer value;
-    enum store_error e;
+    enum store_error e = encode_value(&r->args[1], &value);
 
-    msgpack_sbuffer_init(&value);
-    e = encode_value(&r->args[1], &value);
     if (e == STORE_OK)
         e = store_dict_set(s, r->id, r->args[0].via.str.ptr, r->args[0].via.str.size,
                            value.data, value.size);
     msgpack_sbuffer_destroy(&value);
-    if (e == STORE_OK) {
-        reply_ok(pk);
-        msgpack_pack_nil(pk);
-    }
-    return e;
+    return reply_none(pk, e);
 }
 
 /* getitem: an integer index for a list, a string key for a dict. */
@@ -303,12 +303,8 @@ static enum store_error run_simple(struct store *s, const struct request *r,
         return e;
     }
     /* delitem */
-    e = store_dict_delete(s, r->id, r->args[0].via.str.ptr, r->args[0].via.str.size);
-    if (e == STORE_OK) {
-        reply_ok(pk);
-        msgpack_pack_nil(pk);
-    }
-    return e;
+    return reply_none(pk, store_dict_delete(s, r->id, r->args[0].via.str.ptr,
+                                            r->args[0].via.str.size));
 }
 
 /* Checks the arguments' count and types before anything runs. Returns the

@@ -208,40 +208,48 @@ enum store_error store_dict_set(struct store *s, uint64_t id, const char *key,
     return STORE_OK;
 }
 
+/* The dict id and the index of key in it, or why not. */
+static enum store_error find_key(const struct store *s, uint64_t id, const char *key,
+                                 size_t keylen, struct object **o, size_t *at)
+{
+    enum store_error e = find(s, id, STORE_DICT, o);
+    long i;
+
+    if (e != STORE_OK)
+        return e;
+    i = key_index(*o, key, keylen);
+    if (i < 0)
+        return STORE_NO_KEY;
+    *at = (size_t)i;
+    return STORE_OK;
+}
+
 enum store_error store_dict_get(const struct store *s, uint64_t id, const char *key,
                                 size_t keylen, const struct blob **value)
 {
     struct object *o;
-    enum store_error e = find(s, id, STORE_DICT, &o);
-    long at;
+    size_t at;
+    enum store_error e = find_key(s, id, key, keylen, &o, &at);
 
-    if (e != STORE_OK)
-        return e;
-    at = key_index(o, key, keylen);
-    if (at < 0)
-        return STORE_NO_KEY;
-    *value = &o->values[at];
-    return STORE_OK;
+    if (e == STORE_OK)
+        *value = &o->values[at];
+    return e;
 }
 
 enum store_error store_dict_delete(struct store *s, uint64_t id, const char *key,
                                    size_t keylen)
 {
     struct object *o;
-    enum store_error e = find(s, id, STORE_DICT, &o);
-    long at;
+    size_t at;
+    enum store_error e = find_key(s, id, key, keylen, &o, &at);
 
     if (e != STORE_OK)
         return e;
-    at = key_index(o, key, keylen);
-    if (at < 0)
-        return STORE_NO_KEY;
     blob_free(&o->keys[at]);
     blob_free(&o->values[at]);
     /* Close the gap so the remaining keys keep their insertion order. */
-    memmove(&o->keys[at], &o->keys[at + 1], (o->count - (size_t)at - 1) * sizeof *o->keys);
-    memmove(&o->values[at], &o->values[at + 1],
-            (o->count - (size_t)at - 1) * sizeof *o->values);
+    memmove(&o->keys[at], &o->keys[at + 1], (o->count - at - 1) * sizeof *o->keys);
+    memmove(&o->values[at], &o->values[at + 1], (o->count - at - 1) * sizeof *o->values);
     o->count--;
     return STORE_OK;
 }

@@ -149,15 +149,28 @@ static enum queue_result post_sem(sem_t *sem, enum queue_result r)
     return sem_post(sem) == -1 ? QUEUE_ERROR : r;
 }
 
+/* The first half of a put or a get: wait on slots (free or filled), then
+ * take the lock. QUEUE_OK with the lock held; anything else says why not
+ * (would_block: the slot the caller waits for is not there), the lock not
+ * held and a slot taken given back. */
+static enum queue_result take_slot(struct bounded_buffer *b, sem_t *slots,
+                                   enum queue_result would_block, double timeout)
+{
+    if (timed_sem_wait(slots, timeout) == -1)
+        return not_now(b, would_block);
+    if (lock(b) == -1)
+        return post_sem(slots, QUEUE_ERROR);                /* give the slot back */
+    return QUEUE_OK;
+}
+
 static enum queue_result bb_put(void *shared, const void *msg, size_t len, double timeout)
 {
     struct bounded_buffer *b = shared;
+    enum queue_result r = take_slot(b, &b->free_slots, QUEUE_FULL, timeout);   /* a free slot */
     struct slot *s;
 
-    if (timed_sem_wait(&b->free_slots, timeout) == -1)        /* wait for a free slot */
-        return not_now(b, QUEUE_FULL);
-    if (lock(b) == -1)
-        return post_sem(&b->free_slots, QUEUE_ERROR);       /* give the slot back */
+    if (r != QUEUE_OK)
+        return r;
     if (b->closed) {    /* maybe the wake-up of queue_close: pass it on */
         unlock(b);
         return post_sem(&b->free_slots, QUEUE_CLOSED);
@@ -175,12 +188,11 @@ static enum queue_result bb_put(void *shared, const void *msg, size_t len, doubl
 static enum queue_result bb_get(void *shared, void *buf, size_t *len, double timeout)
 {
     struct bounded_buffer *b = shared;
+    enum queue_result r = take_slot(b, &b->filled_slots, QUEUE_EMPTY, timeout); /* a message */
     struct slot *s;
 
-    if (timed_sem_wait(&b->filled_slots, timeout) == -1)      /* wait for a filled slot */
-        return not_now(b, QUEUE_EMPTY);
-    if (lock(b) == -1)
-        return post_sem(&b->filled_slots, QUEUE_ERROR);     /* give the message back */
+    if (r != QUEUE_OK)
+        return r;
     if (b->count == 0) {
         /* Every put posts after it stored, so a filled slot with nothing in
          * the ring is the one wake-up queue_close posted: closed and

@@ -219,20 +219,40 @@ static enum queue_result attempt_put(struct ring *q, void *arg)
     return try_put(q, a->msg, a->len);
 }
 
+/* One side of the ring: the processes asleep on it, and the semaphore they
+ * sleep on (puts wait for "not full", gets for "not empty"). */
+struct side {
+    atomic_int *waiters;
+    sem_t *sem;
+};
+
+/* A put or a get: a few tries spinning (`busy`: the answer that means try
+ * again), then asleep on `mine` until the attempt succeeds, the queue is
+ * closed or the deadline passes; a success wakes one sleeper of `other`. */
+static enum queue_result spin_then_sleep(struct ring *q, attempt_fn attempt, void *arg,
+                                         enum queue_result busy, struct side mine,
+                                         struct side other, double timeout)
+{
+    enum queue_result r;
+
+    for (int i = 0; i < SPIN_TRIES; i++)
+        if ((r = attempt(q, arg)) != busy || timeout == QUEUE_NOWAIT)
+            goto done;
+    r = sleep_until(q, attempt, arg, mine.waiters, mine.sem, timeout);
+done:
+    if (r == QUEUE_OK)
+        wake(other.waiters, other.sem);
+    return r;
+}
+
 static enum queue_result ring_put(void *shared, const void *msg, size_t len, double timeout)
 {
     struct ring *q = shared;
     struct put_args a = { msg, len };
-    enum queue_result r;
 
-    for (int i = 0; i < SPIN_TRIES; i++)
-        if ((r = attempt_put(q, &a)) != QUEUE_FULL || timeout == QUEUE_NOWAIT)
-            goto done;
-    r = sleep_until(q, attempt_put, &a, &q->put_waiters, &q->not_full, timeout);
-done:
-    if (r == QUEUE_OK)
-        wake(&q->get_waiters, &q->not_empty);
-    return r;
+    return spin_then_sleep(q, attempt_put, &a, QUEUE_FULL,
+                           (struct side){ &q->put_waiters, &q->not_full },
+                           (struct side){ &q->get_waiters, &q->not_empty }, timeout);
 }
 
 struct get_args {
@@ -257,16 +277,10 @@ static enum queue_result ring_get(void *shared, void *buf, size_t *len, double t
 {
     struct ring *q = shared;
     struct get_args a = { buf, len };
-    enum queue_result r;
 
-    for (int i = 0; i < SPIN_TRIES; i++)
-        if ((r = attempt_get(q, &a)) != QUEUE_EMPTY || timeout == QUEUE_NOWAIT)
-            goto done;
-    r = sleep_until(q, attempt_get, &a, &q->get_waiters, &q->not_empty, timeout);
-done:
-    if (r == QUEUE_OK)
-        wake(&q->put_waiters, &q->not_full);
-    return r;
+    return spin_then_sleep(q, attempt_get, &a, QUEUE_EMPTY,
+                           (struct side){ &q->get_waiters, &q->not_empty },
+                           (struct side){ &q->put_waiters, &q->not_full }, timeout);
 }
 
 /* Posts one wake-up for every process asleep on sem. */

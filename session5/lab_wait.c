@@ -5,6 +5,7 @@
  */
 #include "labs.h"
 
+#include "clock.h"
 #include "die.h"
 #include "output.h"
 #include "spin.h"
@@ -87,14 +88,6 @@ static int receiver(void *arg)
     return 0;
 }
 
-static double now(void)
-{
-    struct timespec t;
-
-    clock_gettime(CLOCK_MONOTONIC, &t);
-    return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
-}
-
 /* CPU seconds of the children waited for so far. */
 static double children_cpu(void)
 {
@@ -135,7 +128,7 @@ int lab_wait(const struct options *opt)
     } else if (pipe_new(1, &c.receive_end, &c.send_end) == -1) {
         die("socketpair");
     }
-    wall = now();
+    wall = monotonic_seconds();
     cpu = children_cpu();
     if ((p1 = proc_start(sender, &c)) == -1)
         die("fork");
@@ -148,7 +141,7 @@ int lab_wait(const struct options *opt)
         conn_close(&c.receive_end);
     }
     join_both(p1, p2);
-    wall = now() - wall;
+    wall = monotonic_seconds() - wall;
     cpu = children_cpu() - cpu;
     if (shared != NULL && spin_pipe_free(shared) == -1)
         die("munmap");

@@ -58,21 +58,18 @@ static void tag_next_line(void)
 /* Pool(initializer=init_worker, initargs=(ARG,)), run once in each worker. */
 static void init_worker(void *initargs)
 {
+    const char *failed;
+
     if (initargs != NULL) {
         tag_next_line();
         printf("Initializing worker %ld with %s\n", (long)getpid(), (const char *)initargs);
     }
     if (!settings->quiet)
         return;
-    /* --quiet: this worker's stdout goes to /dev/null, so square() prints
-     * its line into nothing (fully buffered: a million lines cost no
-     * write() each); the parent still prints the result. */
-    if (fflush(stdout) == EOF)
-        die_child("write error");
-    if (freopen("/dev/null", "w", stdout) == NULL)
-        die_child("/dev/null");
-    if (setvbuf(stdout, NULL, _IOFBF, BUFSIZ) != 0)
-        die_child("setvbuf");
+    /* --quiet: square() prints its line into nothing; the parent still
+     * prints the result. */
+    if ((failed = output_to_dev_null()) != NULL)
+        die_child(failed);
 }
 
 /* The hook the pool runs around every task, in the worker. */

@@ -9,6 +9,7 @@
 #include "mpi_pool.h"
 
 #include "die.h"
+#include "output.h"
 
 #include <mpi.h>
 #include <signal.h>
@@ -41,16 +42,13 @@ size_t mpi_pool_default_chunksize(size_t n, int workers)
 
 /* ---------------------------------------------------------------- worker */
 
-/* --quiet: this worker's stdout goes to /dev/null (fully buffered), so
- * square() prints into nothing; rank 0 still prints the result. */
+/* --quiet: square() prints into nothing; rank 0 still prints the result. */
 static void silence_stdout(void)
 {
-    if (fflush(stdout) == EOF)
-        die("write error");
-    if (freopen("/dev/null", "w", stdout) == NULL)
-        die("/dev/null");
-    if (setvbuf(stdout, NULL, _IOFBF, BUFSIZ) != 0)
-        die("setvbuf");
+    const char *failed;
+
+    if ((failed = output_to_dev_null()) != NULL)
+        die(failed);
 }
 
 /* What runs around each task, as pool.c's task hook does in session8. */

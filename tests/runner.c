@@ -1,9 +1,10 @@
 /* runner.c - the main of every test program.
  *
  * build/tests/G-tests runs the suites of tests/test_G.c and tests/test_G_*.c:
- * each file defines `Suite *suite_NAME(void)` (NAME: the file's name after
- * test_), and the Makefile lists them in build/tests/G/suites.inc, so a new
- * test file needs no edit here. Check's variables work as usual
+ * each file defines `TEST_SUITE(NAME)` (NAME: the file's name after test_,
+ * also the suite's name), which fills the suite this runner creates, and the
+ * Makefile lists them in build/tests/G/suites.inc, so a new test file needs
+ * no edit here. Check's variables work as usual
  * (CK_RUN_SUITE, CK_RUN_CASE, CK_FORK, CK_VERBOSITY...).
  *
  *   G-tests               Check's own output: the summary line and each failure
@@ -19,9 +20,18 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#define SUITE(name) Suite *suite_##name(void);
+#define SUITE(name) void fill_suite_##name(Suite *s);
 #include "suites.inc"
 #undef SUITE
+
+/* The suite named name, filled by its file's TEST_SUITE. */
+static Suite *new_suite(const char *name, void (*fill)(Suite *s))
+{
+    Suite *s = suite_create(name);
+
+    fill(s);
+    return s;
+}
 
 /* Writes the three numbers to path. Returns 0, or -1. */
 static int write_result(SRunner *runner, const char *path)
@@ -54,7 +64,7 @@ int main(int argc, char *argv[])
     const char *result = argc > 1 ? argv[1] : NULL;
     int failed, rc = 0;
 
-#define SUITE(name) srunner_add_suite(runner, suite_##name());
+#define SUITE(name) srunner_add_suite(runner, new_suite(#name, fill_suite_##name));
 #include "suites.inc"
 #undef SUITE
 

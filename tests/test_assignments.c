@@ -509,20 +509,15 @@ START_TEST(test_handout_grades_without_the_solution)
 }
 END_TEST
 
-Suite *suite_assignments(void)
+TEST_SUITE(assignments)
 {
-    Suite *s = suite_create("assignments");
-    TCase *tc = tcase_create("graders");
+    TCase *tc = add_case(s, "graders", 300, test_three_wrong_solutions_each,
+                         test_every_patch_has_its_expect,
+                         test_patch_that_does_not_apply_names_itself);
 
     discover();
-    tcase_set_timeout(tc, 300);
-    tcase_add_test(tc, test_three_wrong_solutions_each);
-    tcase_add_test(tc, test_every_patch_has_its_expect);
-    tcase_add_test(tc, test_patch_that_does_not_apply_names_itself);
     tcase_add_loop_test(tc, test_solution_gets_full_marks, 0, n_assignments);
     tcase_add_loop_test(tc, test_starter_fails_its_main_tests, 0, n_assignments);
     tcase_add_loop_test(tc, test_wrong_solution_loses_its_points, 0, n_wrongs);
     tcase_add_loop_test(tc, test_handout_grades_without_the_solution, 0, n_assignments);
-    suite_add_tcase(s, tc);
-    return s;
 }

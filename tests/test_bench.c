@@ -135,10 +135,8 @@ START_TEST(tiny_run_writes_one_csv_row_per_figure)
     struct run r;
 
     remove(CSV_PATH);
-    run_cmd_timeout(&r, "bench/bench --tiny --repeat 1 --no-python --csv " CSV_PATH,
-                    test_seconds(30));
-    ck_assert_int_eq(run_exit_code(&r), 0);
-    ck_assert_int_eq(r.strays, 0);
+    run_checked_timeout(&r, "bench/bench --tiny --repeat 1 --no-python --csv " CSV_PATH,
+                        test_seconds(30), 0);
     ck_assert_str_eq(r.err, "");
     ck_assert_ptr_nonnull(strstr(r.out, "figure"));
     check_machine_state(r.out);
@@ -152,10 +150,8 @@ START_TEST(tiny_run_with_rounds_keeps_every_median_in_its_range)
     struct run r;
 
     remove(CSV_PATH);
-    run_cmd_timeout(&r, "bench/bench --tiny --repeat 3 --no-python --csv " CSV_PATH,
-                    test_seconds(40));
-    ck_assert_int_eq(run_exit_code(&r), 0);
-    ck_assert_int_eq(r.strays, 0);
+    run_checked_timeout(&r, "bench/bench --tiny --repeat 3 --no-python --csv " CSV_PATH,
+                        test_seconds(40), 0);
     check_csv(3, 0);
     run_free(&r);
 }
@@ -175,9 +171,7 @@ START_TEST(rounds_interleave_suite_baseline_and_python)
     remove(CSV_PATH);
     snprintf(cmd, sizeof cmd, "bench/bench --tiny --repeat 2 --verbose --python %s --csv "
              CSV_PATH, python3_path());
-    run_cmd_timeout(&r, cmd, test_seconds(40));
-    ck_assert_msg(run_exit_code(&r) == 0, "exit %d, stderr '%s'", run_exit_code(&r), r.err);
-    ck_assert_int_eq(r.strays, 0);
+    run_checked_timeout(&r, cmd, test_seconds(40), 0);
     for (line = strtok_r(r.err, "\n", &save); line != NULL; line = strtok_r(NULL, "\n", &save), k++) {
         char name[64], side[16];
         long round, rounds;
@@ -200,10 +194,8 @@ START_TEST(only_measures_the_figures_named)
     char *csv;
 
     remove(CSV_PATH);
-    run_cmd_timeout(&r, "bench/bench --tiny --repeat 1 --no-python --only "
-                    "pipe_roundtrip_spin,spawn_join --csv " CSV_PATH, test_seconds(30));
-    ck_assert_int_eq(run_exit_code(&r), 0);
-    ck_assert_int_eq(r.strays, 0);
+    run_checked_timeout(&r, "bench/bench --tiny --repeat 1 --no-python --only "
+                        "pipe_roundtrip_spin,spawn_join --csv " CSV_PATH, test_seconds(30), 0);
     ck_assert_ptr_nonnull(strstr(r.out, "\nspawn_join "));
     ck_assert_ptr_nonnull(strstr(r.out, "\npipe_roundtrip_spin "));
     ck_assert_ptr_null(strstr(r.out, "\nlock_uncontended "));
@@ -220,32 +212,17 @@ START_TEST(missing_python_is_skipped_with_a_note)
 {
     struct run r;
 
-    run_cmd_timeout(&r, "bench/bench --tiny --repeat 1 --python no-such-python3 --csv " CSV_PATH,
-                    test_seconds(30));
-    ck_assert_int_eq(run_exit_code(&r), 0);
+    run_checked_timeout(&r, "bench/bench --tiny --repeat 1 --python no-such-python3 --csv "
+                        CSV_PATH, test_seconds(30), 0);
     ck_assert_ptr_nonnull(strstr(r.out, "note: 'no-such-python3' not found, CPython figures skipped"));
-    ck_assert_int_eq(r.strays, 0);
     run_free(&r);
 }
 END_TEST
 
-START_TEST(help_goes_to_stdout_and_exits_0)
-{
-    struct run r;
+HELP_TEST(help_goes_to_stdout_and_exits_0, "bench/bench", "--repeat")
 
-    run_cmd(&r, "bench/bench --help");
-    ck_assert_int_eq(run_exit_code(&r), 0);
-    ck_assert_ptr_nonnull(strstr(r.out, "Usage: bench"));
-    ck_assert_ptr_nonnull(strstr(r.out, "--repeat"));
-    ck_assert_str_eq(r.err, "");
-    run_free(&r);
-}
-END_TEST
-
-static const struct {
-    const char *cmd;
-    const char *message;
-} bad_inputs[] = {
+/* Each message is the whole first line of stderr. */
+static const struct bad_usage bad_inputs[] = {
     { "bench/bench --repeat 0", "bench: --repeat 0 is out of range (accepted: 1..99)\n" },
     { "bench/bench --nope", "bench: unknown or misused option '--nope'\n" },
     { "bench/bench extra", "bench: unexpected argument 'extra' (bench takes options only)\n" },
@@ -253,36 +230,15 @@ static const struct {
       "names from the table, e.g. pipe_roundtrip,pipe_roundtrip_spin)\n" },
 };
 
-START_TEST(bad_usage_exits_2_with_one_line)
+BAD_USAGE_TEST(bad_usage_exits_2_with_one_line, bad_inputs)
+
+TEST_SUITE(bench)
 {
-    struct run r;
-    char expected[256];
+    TCase *tc = add_case(s, "bench", 120, tiny_run_writes_one_csv_row_per_figure,
+                         tiny_run_with_rounds_keeps_every_median_in_its_range,
+                         rounds_interleave_suite_baseline_and_python,
+                         only_measures_the_figures_named, missing_python_is_skipped_with_a_note,
+                         help_goes_to_stdout_and_exits_0);
 
-    run_cmd(&r, bad_inputs[_i].cmd);
-    ck_assert_int_eq(run_exit_code(&r), 2);
-    ck_assert_str_eq(r.out, "");
-    snprintf(expected, sizeof expected,
-             "%sTry 'bench --help' for more information.\n", bad_inputs[_i].message);
-    ck_assert_str_eq(r.err, expected);
-    ck_assert_int_eq(r.strays, 0);
-    run_free(&r);
-}
-END_TEST
-
-Suite *suite_bench(void)
-{
-    Suite *s = suite_create("bench");
-    TCase *tc = tcase_create("bench");
-
-    tcase_set_timeout(tc, 120);
-    tcase_add_test(tc, tiny_run_writes_one_csv_row_per_figure);
-    tcase_add_test(tc, tiny_run_with_rounds_keeps_every_median_in_its_range);
-    tcase_add_test(tc, rounds_interleave_suite_baseline_and_python);
-    tcase_add_test(tc, only_measures_the_figures_named);
-    tcase_add_test(tc, missing_python_is_skipped_with_a_note);
-    tcase_add_test(tc, help_goes_to_stdout_and_exits_0);
-    tcase_add_loop_test(tc, bad_usage_exits_2_with_one_line, 0,
-                        (int)(sizeof bad_inputs / sizeof bad_inputs[0]));
-    suite_add_tcase(s, tc);
-    return s;
+    add_loop(tc, bad_usage_exits_2_with_one_line, bad_inputs);
 }

@@ -380,14 +380,18 @@ END_TEST
 
 /* ------------------------------------------------------------ pylist */
 
-/* Prints with fn into a memory stream and returns the text (caller frees). */
-#define CAPTURE(text, call)                                             \
+/* call, printing into a memory stream named out, returns 0 and prints
+ * exactly want. */
+#define ASSERT_PRINTS_AS(call, want)                                    \
     do {                                                                \
+        char *text_;                                                    \
         size_t size_;                                                   \
-        FILE *out = open_memstream(&(text), &size_);                    \
+        FILE *out = open_memstream(&text_, &size_);                     \
         ck_assert_ptr_nonnull(out);                                     \
         ck_assert_int_eq((call), 0);                                    \
         fclose(out);                                                    \
+        ck_assert_str_eq(text_, (want));                                \
+        free(text_);                                                    \
     } while (0)
 
 START_TEST(pylist_prints_like_python)
@@ -395,20 +399,11 @@ START_TEST(pylist_prints_like_python)
     const long squares[] = { 1, 4, 9, 16 };
     const int ints[] = { -3, 0 };
     const double doubles[] = { 1.0, 4.0, 0.5 };
-    char *text;
 
-    CAPTURE(text, pylist_print_longs(out, squares, 4));
-    ck_assert_str_eq(text, "[1, 4, 9, 16]");
-    free(text);
-    CAPTURE(text, pylist_print_longs(out, squares, 0));
-    ck_assert_str_eq(text, "[]");
-    free(text);
-    CAPTURE(text, pylist_print_ints(out, ints, 2));
-    ck_assert_str_eq(text, "[-3, 0]");
-    free(text);
-    CAPTURE(text, pylist_print_doubles(out, doubles, 3));
-    ck_assert_str_eq(text, "[1.0, 4.0, 0.5]");
-    free(text);
+    ASSERT_PRINTS_AS(pylist_print_longs(out, squares, 4), "[1, 4, 9, 16]");
+    ASSERT_PRINTS_AS(pylist_print_longs(out, squares, 0), "[]");
+    ASSERT_PRINTS_AS(pylist_print_ints(out, ints, 2), "[-3, 0]");
+    ASSERT_PRINTS_AS(pylist_print_doubles(out, doubles, 3), "[1.0, 4.0, 0.5]");
 }
 END_TEST
 
@@ -421,13 +416,8 @@ START_TEST(py_print_double_matches_python_repr)
         { 123456789.125, "123456789.125" }, { 2500000009.0, "2500000009.0" },
         { 1.0 / 3.0, "0.3333333333333333" }, { 1.5e300, "1.5e+300" },
     };
-    char *text;
-
-    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
-        CAPTURE(text, py_print_double(out, cases[i].value));
-        ck_assert_str_eq(text, cases[i].repr);
-        free(text);
-    }
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++)
+        ASSERT_PRINTS_AS(py_print_double(out, cases[i].value), cases[i].repr);
 }
 END_TEST
 
@@ -637,21 +627,29 @@ START_TEST(frames_are_neither_merged_nor_split)
 }
 END_TEST
 
-START_TEST(frame_longer_than_the_maximum_is_refused_before_allocating)
+/* The n bytes at bytes, then the end of the connection: frame_recv with
+ * this max refuses them with err, and allocates nothing. */
+static void assert_frame_refused(const void *bytes, size_t n, size_t max, int err)
 {
     int sv[2];
-    unsigned char header[FRAME_HEADER_SIZE];
     char *msg = NULL;
     size_t len;
 
     ck_assert_int_eq(socketpair(AF_UNIX, SOCK_STREAM, 0, sv), 0);
-    frame_encode_header(0xFFFFFFF0u, header);   /* announces ~4 GiB */
-    ck_assert_int_eq(write_all(sv[0], header, sizeof header), 0);
-    ck_assert_int_eq(frame_recv(sv[1], 1 << 20, &msg, &len), -1);
-    ck_assert_int_eq(errno, EMSGSIZE);
-    ck_assert_ptr_null(msg);
+    ck_assert_int_eq(write_all(sv[0], bytes, n), 0);
     close(sv[0]);
+    ck_assert_int_eq(frame_recv(sv[1], max, &msg, &len), -1);
+    ck_assert_int_eq(errno, err);
+    ck_assert_ptr_null(msg);
     close(sv[1]);
+}
+
+START_TEST(frame_longer_than_the_maximum_is_refused_before_allocating)
+{
+    unsigned char header[FRAME_HEADER_SIZE];
+
+    frame_encode_header(0xFFFFFFF0u, header);   /* announces ~4 GiB */
+    assert_frame_refused(header, sizeof header, 1 << 20, EMSGSIZE);
 }
 END_TEST
 
@@ -688,28 +686,15 @@ END_TEST
 
 START_TEST(frame_cut_short_is_a_protocol_error)
 {
-    int sv[2];
-    unsigned char header[FRAME_HEADER_SIZE];
-    char *msg = NULL;
-    size_t len;
+    static const unsigned char abc[3] = { 'a', 'b', 'c' };
+    unsigned char frame[FRAME_HEADER_SIZE + sizeof abc];
 
     /* A header promising 10 bytes, then only 3 before the end. */
-    ck_assert_int_eq(socketpair(AF_UNIX, SOCK_STREAM, 0, sv), 0);
-    frame_encode_header(10, header);
-    write_all(sv[0], header, sizeof header);
-    write_all(sv[0], "abc", 3);
-    close(sv[0]);
-    ck_assert_int_eq(frame_recv(sv[1], 100, &msg, &len), -1);
-    ck_assert_int_eq(errno, EPROTO);
-    close(sv[1]);
-
+    frame_encode_header(10, frame);
+    memcpy(frame + FRAME_HEADER_SIZE, abc, sizeof abc);
+    assert_frame_refused(frame, sizeof frame, 100, EPROTO);
     /* Half a header. */
-    ck_assert_int_eq(socketpair(AF_UNIX, SOCK_STREAM, 0, sv), 0);
-    write_all(sv[0], header, 2);
-    close(sv[0]);
-    ck_assert_int_eq(frame_recv(sv[1], 100, &msg, &len), -1);
-    ck_assert_int_eq(errno, EPROTO);
-    close(sv[1]);
+    assert_frame_refused(frame, 2, 100, EPROTO);
 }
 END_TEST
 
@@ -1209,15 +1194,22 @@ START_TEST(a_signal_before_proc_track_still_reaps_the_child)
 }
 END_TEST
 
+/* Starts the demo program, waits until it says "ready" (its child runs),
+ * and sends it SIGTERM. */
+static void demo_sigterm_when_ready(struct demo *d, void (*program)(void))
+{
+    demo_start(d, program, DEMO_DEV_NULL);
+    ck_assert_int_eq(demo_read_until(d, "ready\n", 5), 1);
+    ck_assert_int_eq(kill(d->pid, SIGTERM), 0);
+}
+
 /* SIGTERM to the program: a child that does not end on SIGTERM is killed
  * after the grace (2 s), and the program still ends with 143. */
 START_TEST(sigterm_ends_the_program_even_when_a_child_ignores_it)
 {
     struct demo d;
 
-    demo_start(&d, program_with_a_child_that_ignores_sigterm, DEMO_DEV_NULL);
-    ck_assert_int_eq(demo_read_until(&d, "ready\n", 5), 1);
-    ck_assert_int_eq(kill(d.pid, SIGTERM), 0);
+    demo_sigterm_when_ready(&d, program_with_a_child_that_ignores_sigterm);
     ck_assert_int_eq(demo_finish(&d, 5), 143 << 8);
 }
 END_TEST
@@ -1229,18 +1221,15 @@ START_TEST(a_second_signal_cuts_the_grace_short)
 {
     struct demo d;
 
-    demo_start(&d, program_with_a_child_that_catches_sigterm, DEMO_DEV_NULL);
-    ck_assert_int_eq(demo_read_until(&d, "ready\n", 5), 1);
-    ck_assert_int_eq(kill(d.pid, SIGTERM), 0);
+    demo_sigterm_when_ready(&d, program_with_a_child_that_catches_sigterm);
     ck_assert_int_eq(demo_read_until(&d, "term\n", 5), 1);  /* the grace has begun */
     ck_assert_int_eq(kill(d.pid, SIGINT), 0);
     ck_assert_int_eq(demo_finish(&d, 1.0), 143 << 8);
 }
 END_TEST
 
-Suite *suite_common(void)
+TEST_SUITE(common)
 {
-    Suite *s = suite_create("common");
     TCase *args = add_case(s, "args", 0, arg_long_accepts_plain_numbers_in_range,
                            arg_long_rejects_garbage_with_the_text_and_range,
                            arg_long_rejects_out_of_range_and_overflow,
@@ -1277,5 +1266,4 @@ Suite *suite_common(void)
     add_loop(die_tc, each_ending_prints_its_line_and_exit_status, endings);
     add_loop(args, arg_parse_says_what_is_wrong, bad_demo_lines);
     add_loop(args, arg_parse_checks_which_options_go_together, rule_lines);
-    return s;
 }

@@ -669,9 +669,8 @@ static void find_pages(void)
     qsort(doc_files, (size_t)n_docs, sizeof doc_files[0], compare_lines);
 }
 
-Suite *suite_docs(void)
+TEST_SUITE(docs)
 {
-    Suite *s = suite_create("docs");
     TCase *tc = add_case(s, "pages", 120, every_session_page_has_checked_output,
                          every_session_page_has_exercises_with_checked_answers);
 
@@ -679,5 +678,4 @@ Suite *suite_docs(void)
     tcase_add_loop_test(tc, output_blocks_match_the_programs, 0, n_docs);
     tcase_add_loop_test(tc, code_citations_and_quoted_blocks_match_the_files, 0, n_docs);
     tcase_add_test(tc, no_page_cites_code_by_line_number);
-    return s;
 }

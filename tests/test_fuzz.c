@@ -7,7 +7,6 @@
 #include "testutil.h"
 
 #include <check.h>
-#include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,36 +15,34 @@
  * is read in part, and the checker, told a size over its limit, skips it. */
 #define INPUT_MAX (FUZZ_FRAME_INPUT_MAX + FUZZ_MANAGER_INPUT_MAX)
 
+struct checker {
+    const char *(*check)(const uint8_t *data, size_t size);
+};
+
+/* Feeds the file at path to the checker; returns 1. */
+static int replay_file(const char *path, void *arg)
+{
+    const struct checker *c = arg;
+    uint8_t data[INPUT_MAX + 1];
+    size_t size;
+    const char *broken;
+    FILE *f = fopen(path, "rb");
+
+    ck_assert_msg(f != NULL, "cannot open %s", path);
+    size = fread(data, 1, sizeof data, f);
+    fclose(f);
+    broken = c->check(data, size);
+    ck_assert_msg(broken == NULL, "%s: %s", path, broken);
+    return 1;
+}
+
 /* Feeds every file in dir (but dot files) to check; returns how many. A
  * missing directory has no inputs. */
 static int replay_dir(const char *dir, const char *(*check)(const uint8_t *, size_t))
 {
-    DIR *d = opendir(dir);
-    struct dirent *e;
-    int count = 0;
+    struct checker c = { check };
 
-    if (d == NULL)
-        return 0;
-    while ((e = readdir(d)) != NULL) {
-        char path[512];
-        uint8_t data[INPUT_MAX + 1];
-        size_t size;
-        const char *broken;
-        FILE *f;
-
-        if (e->d_name[0] == '.')
-            continue;
-        snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
-        f = fopen(path, "rb");
-        ck_assert_msg(f != NULL, "cannot open %s", path);
-        size = fread(data, 1, sizeof data, f);
-        fclose(f);
-        broken = check(data, size);
-        ck_assert_msg(broken == NULL, "%s: %s", path, broken);
-        count++;
-    }
-    closedir(d);
-    return count;
+    return each_file(dir, replay_file, &c);
 }
 
 /* The seed corpus must be there (else the fuzzer starts blind), and no input
@@ -88,12 +85,9 @@ START_TEST(manager_seeds_are_what_the_encoder_makes)
 }
 END_TEST
 
-Suite *suite_fuzz(void)
+TEST_SUITE(fuzz)
 {
-    Suite *s = suite_create("fuzz");
     add_case(s, "replay", 30, frame_corpus_and_past_crashes_keep_every_rule,
              manager_corpus_and_past_crashes_keep_every_rule,
              manager_seeds_are_what_the_encoder_makes);
-
-    return s;
 }

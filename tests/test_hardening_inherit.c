@@ -176,12 +176,10 @@ START_TEST(sigpipe_ignored_on_entry_stays_ignored_and_the_end_is_quiet)
 }
 END_TEST
 
-Suite *suite_hardening_inherit(void)
+TEST_SUITE(hardening_inherit)
 {
-    Suite *s = suite_create("inherit");
-    TCase *tc = tcase_create("inherit");
+    TCase *tc = add_case(s, "inherit", 60, NULL);
 
-    tcase_set_timeout(tc, 60);
     tcase_add_loop_test(tc, signals_ignored_on_entry_stay_ignored_in_the_program_and_its_children,
                         0, LONG_RUNS);
     tcase_add_loop_test(tc, sigchld_ignored_on_entry_is_reset_so_children_can_be_joined,
@@ -189,6 +187,4 @@ Suite *suite_hardening_inherit(void)
     tcase_add_loop_test(tc, a_blocked_mask_on_entry_does_not_hold_off_sigterm, 0, LONG_RUNS);
     tcase_add_loop_test(tc, sigpipe_ignored_on_entry_stays_ignored_and_the_end_is_quiet,
                         0, DEFAULT_RUNS);
-    suite_add_tcase(s, tc);
-    return s;
 }

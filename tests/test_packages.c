@@ -134,11 +134,8 @@ START_TEST(every_group_is_known)
 }
 END_TEST
 
-Suite *suite_packages(void)
+TEST_SUITE(packages)
 {
-    Suite *s = suite_create("packages");
     add_case(s, "one list", 0, readme_install_line_is_the_list, ci_and_setup_take_the_list,
              every_group_is_known);
-
-    return s;
 }

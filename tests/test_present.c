@@ -414,20 +414,13 @@ START_TEST(on_the_last_screen_enter_ends_and_q_quits_anywhere)
 }
 END_TEST
 
-Suite *suite_present(void)
+TEST_SUITE(present)
 {
-    Suite *s = suite_create("present");
-    TCase *tc = tcase_create("walkthrough");
-
-    tcase_set_timeout(tc, 120);
-    tcase_add_test(tc, without_a_terminal_it_runs_every_screen_straight_through);
-    tcase_add_test(tc, a_missing_label_is_an_error);
-    tcase_add_test(tc, from_starts_at_a_session_and_rejects_others);
-    tcase_add_test(tc, every_screen_fits_100_by_36_with_its_heading_on_top);
-    tcase_add_test(tc, a_key_moves_one_screen_even_as_an_escape_sequence);
-    tcase_add_test(tc, back_never_goes_before_the_first_screen);
-    tcase_add_test(tc, no_color_and_a_dumb_terminal_get_no_escape_codes);
-    tcase_add_test(tc, on_the_last_screen_enter_ends_and_q_quits_anywhere);
-    suite_add_tcase(s, tc);
-    return s;
+    add_case(s, "walkthrough", 120, without_a_terminal_it_runs_every_screen_straight_through,
+             a_missing_label_is_an_error, from_starts_at_a_session_and_rejects_others,
+             every_screen_fits_100_by_36_with_its_heading_on_top,
+             a_key_moves_one_screen_even_as_an_escape_sequence,
+             back_never_goes_before_the_first_screen,
+             no_color_and_a_dumb_terminal_get_no_escape_codes,
+             on_the_last_screen_enter_ends_and_q_quits_anywhere);
 }

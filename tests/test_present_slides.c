@@ -207,15 +207,11 @@ START_TEST(the_printed_pdf_has_one_page_per_slide)
 }
 END_TEST
 
-Suite *suite_present_slides(void)
+TEST_SUITE(present_slides)
 {
-    Suite *s = suite_create("slides");
-    TCase *tc = tcase_create("browser");
+    TCase *tc = add_case(s, "browser", 240,
+                         every_slide_fits_1280x720_and_an_arrow_moves_one_slide,
+                         the_printed_pdf_has_one_page_per_slide);
 
-    tcase_set_timeout(tc, 240);
     tcase_add_unchecked_fixture(tc, build_slides_once, NULL);
-    tcase_add_test(tc, every_slide_fits_1280x720_and_an_arrow_moves_one_slide);
-    tcase_add_test(tc, the_printed_pdf_has_one_page_per_slide);
-    suite_add_tcase(s, tc);
-    return s;
 }

@@ -106,24 +106,23 @@ START_TEST(start_spawn_child_is_a_child_of_main)
 }
 END_TEST
 
-/* session1 with a list longer than a pipe holds, started with `mode`
- * ("" for the lesson, or a --start method), waiting until p1 is printing:
- * the test does not read, so p1 is provably still running. */
+/* session1 with a list longer than a pipe holds, started with `mode` ("" for
+ * the lesson, or a --start method). free() it. */
+static char **long_list_argv(const char *mode)
+{
+    char cmd[64];
+
+    snprintf(cmd, sizeof cmd, "session1/session1%s%s --", mode[0] != '\0' ? " --start " : "",
+             mode);
+    return argv_with_list(cmd, "3037000499", 30000);
+}
+
+/* That run, waiting until p1 is printing: the test does not read, so p1 is
+ * provably still running. */
 static void start_long_run(struct spawned *s, const char *mode)
 {
-    enum { ITEMS = 30000 };
-    char **argv = calloc(ITEMS + 5, sizeof *argv);
-    int argc = 0;
+    char **argv = long_list_argv(mode);
 
-    ck_assert_ptr_nonnull(argv);
-    argv[argc++] = "session1/session1";
-    if (mode[0] != '\0') {
-        argv[argc++] = "--start";
-        argv[argc++] = (char *)mode;
-    }
-    argv[argc++] = "--";
-    for (int i = 0; i < ITEMS; i++)
-        argv[argc++] = "3037000499";
     ck_assert_int_eq(spawn_start(s, argv), 0);
     free(argv);
     ck_assert_int_eq(spawn_wait_for(s, "Result(in process p1): [", RUN_TIMEOUT), 0);
@@ -142,11 +141,8 @@ START_TEST(a_killed_p1_is_reported_by_main)
     start_long_run(&s, kill_modes[_i]);
     ck_assert_int_eq(children_of(s.pid, &p1, 1), 1);
     ck_assert_int_eq(kill(p1, SIGKILL), 0);
-    spawn_finish(&s, RUN_TIMEOUT, &r);
-    ck_assert(!r.timed_out);
-    ck_assert_int_eq(run_exit_code(&r), 1);
+    finish_checked(&s, RUN_TIMEOUT, &r, 1);
     ck_assert_str_eq(r.err, "session1: process p1 was killed by SIGKILL\n");
-    ck_assert_int_eq(r.strays, 0);
     run_free(&r);
 }
 END_TEST
@@ -157,19 +153,9 @@ END_TEST
  * every one of them. */
 START_TEST(sigint_right_after_fork_still_reaps_p1)
 {
-    enum { ITEMS = 30000, TIMES = 10 };
-    char **argv = calloc(ITEMS + 5, sizeof *argv);
-    int argc = 0;
+    enum { TIMES = 10 };
+    char **argv = long_list_argv(kill_modes[_i]);
 
-    ck_assert_ptr_nonnull(argv);
-    argv[argc++] = "session1/session1";
-    if (kill_modes[_i][0] != '\0') {
-        argv[argc++] = "--start";
-        argv[argc++] = (char *)kill_modes[_i];
-    }
-    argv[argc++] = "--";
-    for (int i = 0; i < ITEMS; i++)
-        argv[argc++] = "3037000499";
     for (int n = 0; n < TIMES; n++)
         assert_sigint_as_the_child_starts(argv);
     free(argv);
@@ -185,10 +171,7 @@ START_TEST(start_spawn_stops_on_sigterm)
 
     start_long_run(&s, "spawn");
     ck_assert_int_eq(kill(s.pid, SIGTERM), 0);
-    spawn_finish(&s, RUN_TIMEOUT, &r);
-    ck_assert(!r.timed_out);
-    ck_assert_int_eq(run_exit_code(&r), 143);
-    ck_assert_int_eq(r.strays, 0);
+    finish_checked(&s, RUN_TIMEOUT, &r, 143);
     run_free(&r);
 }
 END_TEST
@@ -219,9 +202,8 @@ BAD_USAGE_TEST(bad_input_exits_2_with_one_line, bad_inputs)
 
 LESSON_FITS_TEST(lesson_stays_within_150_lines, "session1/session1.c")
 
-Suite *suite_session1(void)
+TEST_SUITE(session1)
 {
-    Suite *s = suite_create("session1");
     TCase *tc = add_case(s, "program", 30, default_output_is_the_tutorials,
                          lesson_stays_within_150_lines, python_twin_prints_the_same,
                          positional_numbers_replace_the_list,
@@ -235,5 +217,4 @@ Suite *suite_session1(void)
 
     add_loop(start, a_killed_p1_is_reported_by_main, kill_modes);
     add_loop(start, sigint_right_after_fork_still_reaps_p1, kill_modes);
-    return s;
 }

@@ -131,8 +131,7 @@ START_TEST(named_prints_the_name_and_leaves_nothing)
     char name_main[64], name_child[64], expected[256];
 
     ck_assert_int_eq(spawn_start(&s, argv), 0);
-    spawn_finish(&s, RUN_TIMEOUT, &r);
-    ck_assert_int_eq(run_exit_code(&r), 0);
+    finish_checked(&s, RUN_TIMEOUT, &r, 0);
     ck_assert_int_eq(sscanf(r.out, "Shared memory(in main program): %63[^,], not in /dev/shm\n"
                                    "Shared memory(in process p1): %63[^,], not in /dev/shm\n",
                             name_main, name_child), 2);
@@ -146,7 +145,6 @@ START_TEST(named_prints_the_name_and_leaves_nothing)
                                         "Sum of squares(in main program): 30\n"));
     ck_assert_int_eq(count_lines(r.out), 6);
     ck_assert_str_eq(r.err, "");
-    ck_assert_int_eq(r.strays, 0);
     ck_assert_int_eq(shm_entries_of(s.pid), 0);
     run_free(&r);
 }
@@ -175,20 +173,11 @@ static const struct {
 
 START_TEST(named_sigkill_at_any_line_leaves_nothing_in_dev_shm)
 {
-    enum { ITEMS = 30000 };
-    char **argv = calloc(ITEMS + 5, sizeof *argv);
+    char **argv = argv_with_list("session2/session2 --named --type=d --", "123456", 30000);
     struct spawned s;
     struct run r;
     pid_t target;
-    int argc = 0;
 
-    ck_assert_ptr_nonnull(argv);
-    argv[argc++] = "session2/session2";
-    argv[argc++] = "--named";
-    argv[argc++] = "--type=d";
-    argv[argc++] = "--";
-    while (argc < ITEMS + 4)
-        argv[argc++] = "123456";
     ck_assert_int_eq(spawn_start(&s, argv), 0);
     free(argv);
     ck_assert_msg(spawn_wait_for(&s, kill_points[_i].after, RUN_TIMEOUT) == 0,
@@ -224,16 +213,12 @@ static const char *const sigint_modes[] = { "--type=d", "--named" };
 
 START_TEST(sigint_right_after_fork_still_reaps_p1)
 {
-    enum { ITEMS = 30000, TIMES = 10 };
-    char **argv = calloc(ITEMS + 5, sizeof *argv);
-    int argc = 0;
+    enum { TIMES = 10 };
+    char cmd[64];
+    char **argv;
 
-    ck_assert_ptr_nonnull(argv);
-    argv[argc++] = "session2/session2";
-    argv[argc++] = (char *)sigint_modes[_i];
-    argv[argc++] = "--";
-    for (int i = 0; i < ITEMS; i++)
-        argv[argc++] = "12";       /* squares and sum fit type i */
+    snprintf(cmd, sizeof cmd, "session2/session2 %s --", sigint_modes[_i]);
+    argv = argv_with_list(cmd, "12", 30000);      /* squares and sum fit type i */
     for (int n = 0; n < TIMES; n++)
         ck_assert_int_eq(shm_entries_of(assert_sigint_as_the_child_starts(argv)), 0);
     free(argv);
@@ -252,9 +237,8 @@ END_TEST
 
 LESSON_FITS_TEST(lesson_stays_within_150_lines, "session2/session2.c")
 
-Suite *suite_session2(void)
+TEST_SUITE(session2)
 {
-    Suite *s = suite_create("session2");
     TCase *tc = add_case(s, "program", 30, default_output_is_the_tutorials,
                          lesson_stays_within_150_lines,
                          type_d_prints_floats_like_python, positional_numbers_replace_the_list,
@@ -268,5 +252,4 @@ Suite *suite_session2(void)
 
     add_loop(named, named_sigkill_at_any_line_leaves_nothing_in_dev_shm, kill_points);
     add_loop(named, sigint_right_after_fork_still_reaps_p1, sigint_modes);
-    return s;
 }

@@ -611,14 +611,12 @@ START_TEST(held_story_finishes_when_its_output_is_read)
         got += (size_t)n;
     out[got] = '\0';
     close(held);
-    spawn_finish(&s, RUN_TIMEOUT, &r);
-    ck_assert_int_eq(run_exit_code(&r), 0);
+    finish_checked(&s, RUN_TIMEOUT, &r, 0);
     ck_assert_msg(got > 4096 && strcmp(out + got - strlen(STORY_RECORDS "Name: Jeff\nScore: 8\n\n")
                                        - strlen("New record added!\n\n"),
                                        "New record added!\n\n" STORY_RECORDS
                                        "Name: Jeff\nScore: 8\n\n") == 0,
                   "the story did not end its output as the tutorial does");
-    ck_assert_int_eq(r.strays, 0);
     run_free(&r);
 }
 END_TEST
@@ -799,9 +797,8 @@ static void stop_a_server_left_running(void)
     }
 }
 
-Suite *suite_session3(void)
+TEST_SUITE(session3)
 {
-    Suite *s = suite_create("session3");
     TCase *tc = add_case(s, "program", 30, default_output_is_the_tutorials,
                          demo_dict_tells_the_same_story, help_goes_to_stdout_and_exits_0,
                          python_twin_prints_the_same_story,
@@ -825,5 +822,4 @@ Suite *suite_session3(void)
     tcase_add_loop_test(sig, story_stops_on_signals_while_the_manager_and_p1_run, 0,
                         2 * STOPS);
     tcase_add_loop_test(sig, held_story_finishes_when_its_output_is_read, 0, 2);
-    return s;
 }

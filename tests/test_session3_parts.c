@@ -285,11 +285,12 @@ START_TEST(auth_wrong_key_replay_and_short_answer_are_rejected)
 }
 END_TEST
 
-/* A server side in a child process (deliver, then answer, as the manager
- * does) against auth_client() here. The child reports by exit status. */
-static int handshake(const char *server_key, const char *client_key, int *client_errno)
+/* A socket pair and a child process on one end of it, which runs
+ * child(that end, arg) and exits with what it returns. Returns the child's
+ * pid; *fd is the test's end. */
+static pid_t fork_peer(int (*child)(int fd, const void *arg), const void *arg, int *fd)
 {
-    int sv[2], status, rc;
+    int sv[2];
     pid_t pid;
 
     ck_assert_int_eq(socketpair(AF_UNIX, SOCK_STREAM, 0, sv), 0);
@@ -297,13 +298,31 @@ static int handshake(const char *server_key, const char *client_key, int *client
     ck_assert_int_ne(pid, -1);
     if (pid == 0) {
         close(sv[1]);
-        _exit(auth_deliver_challenge(sv[0], server_key, strlen(server_key)) == 0
-              && auth_answer_challenge(sv[0], server_key, strlen(server_key)) == 0 ? 0 : 1);
+        _exit(child(sv[0], arg));
     }
     close(sv[0]);
-    rc = auth_client(sv[1], client_key, strlen(client_key));
+    *fd = sv[1];
+    return pid;
+}
+
+/* The server side of the handshake, as the manager does it: deliver a
+ * challenge, then answer the client's. 0 when both went through. */
+static int server_side(int fd, const void *key)
+{
+    return auth_deliver_challenge(fd, key, strlen(key)) == 0
+           && auth_answer_challenge(fd, key, strlen(key)) == 0 ? 0 : 1;
+}
+
+/* server_side in a child process against auth_client() here. The child
+ * reports by exit status. */
+static int handshake(const char *server_key, const char *client_key, int *client_errno)
+{
+    int fd, status, rc;
+    pid_t pid = fork_peer(server_side, server_key, &fd);
+
+    rc = auth_client(fd, client_key, strlen(client_key));
     *client_errno = rc == 0 ? 0 : errno;
-    close(sv[1]);
+    close(fd);
     ck_assert_int_eq(waitpid(pid, &status, 0), pid);
     ck_assert(WIFEXITED(status));
     return rc == 0 && WEXITSTATUS(status) == 0;
@@ -384,40 +403,40 @@ END_TEST
  * answers the client's challenge with one byte changed; auth_client (in a
  * child, reporting by exit status) must refuse it with EACCES. _i runs over
  * every (position, change) and one control with the right answer. */
+/* auth_client with the key "key": 0 when it accepts the manager, 1 when it
+ * refuses it with EACCES, 2 for any other failure. */
+static int client_side(int fd, const void *unused)
+{
+    (void)unused;
+    if (auth_client(fd, "key", 3) == 0)
+        return 0;
+    return errno == EACCES ? 1 : 2;
+}
+
 START_TEST(auth_client_refuses_a_manager_answer_with_any_one_byte_changed)
 {
     unsigned char challenge[AUTH_CHALLENGE_SIZE], answer[AUTH_ANSWER_SIZE];
-    int control = _i == (int)(AUTH_ANSWER_SIZE * FLIPS), sv[2], status;
+    int control = _i == (int)(AUTH_ANSWER_SIZE * FLIPS), fd, status;
+    pid_t pid = fork_peer(client_side, NULL, &fd);
     char *msg;
     size_t len;
-    pid_t pid;
 
-    ck_assert_int_eq(socketpair(AF_UNIX, SOCK_STREAM, 0, sv), 0);
-    pid = fork();
-    ck_assert_int_ne(pid, -1);
-    if (pid == 0) {
-        close(sv[0]);
-        if (auth_client(sv[1], "key", 3) == 0)
-            _exit(0);
-        _exit(errno == EACCES ? 1 : 2);
-    }
-    close(sv[1]);
     ck_assert_int_eq(auth_make_challenge(challenge), 0);           /* we check the client */
-    ck_assert_int_eq(frame_send(sv[0], challenge, sizeof challenge), 0);
-    ck_assert_int_eq(frame_recv(sv[0], AUTH_MESSAGE_MAX, &msg, &len), 1);
+    ck_assert_int_eq(frame_send(fd, challenge, sizeof challenge), 0);
+    ck_assert_int_eq(frame_recv(fd, AUTH_MESSAGE_MAX, &msg, &len), 1);
     ck_assert_int_eq(auth_answer_is_right("key", 3, challenge, msg, len), 1);
     free(msg);
-    ck_assert_int_eq(frame_send(sv[0], AUTH_WELCOME, strlen(AUTH_WELCOME)), 0);
-    ck_assert_int_eq(frame_recv(sv[0], AUTH_MESSAGE_MAX, &msg, &len), 1); /* its challenge */
+    ck_assert_int_eq(frame_send(fd, AUTH_WELCOME, strlen(AUTH_WELCOME)), 0);
+    ck_assert_int_eq(frame_recv(fd, AUTH_MESSAGE_MAX, &msg, &len), 1); /* its challenge */
     ck_assert_int_eq(auth_make_answer("key", 3, msg, len, answer), 0);
     free(msg);
     if (!control)
         answer[_i / (int)FLIPS] ^= flips[_i % (int)FLIPS];
-    ck_assert_int_eq(frame_send(sv[0], answer, sizeof answer), 0);
-    ck_assert_int_eq(frame_recv(sv[0], AUTH_MESSAGE_MAX, &msg, &len), 1);
+    ck_assert_int_eq(frame_send(fd, answer, sizeof answer), 0);
+    ck_assert_int_eq(frame_recv(fd, AUTH_MESSAGE_MAX, &msg, &len), 1);
     ck_assert_str_eq(msg, control ? AUTH_WELCOME : AUTH_FAILURE);
     free(msg);
-    close(sv[0]);
+    close(fd);
     ck_assert_int_eq(waitpid(pid, &status, 0), pid);
     ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == (control ? 0 : 1),
                   "byte %d changed by 0x%02x: the client ended with status 0x%x",
@@ -427,6 +446,18 @@ END_TEST
 
 /* ---------------------------------------------------------------- server */
 
+/* server_run on the one connection fd, with 50 ms to authenticate: 0 when
+ * it returns without an error. */
+static int impatient_server(int fd, const void *unused)
+{
+    struct store *s = store_new();
+    struct server_config cfg = { .listen_fd = -1, .client_fds = &fd, .nclients = 1, .key = "k",
+                                 .keylen = 1, .log_fd = -1, .auth_timeout_ms = 50 };
+
+    (void)unused;
+    return s != NULL && server_run(s, &cfg) == 0 ? 0 : 1;
+}
+
 /* A client that connects and never answers the challenge is closed when its
  * time is up; the server (in a child, with a short limit) then has no
  * connection left and returns. We wait for the close, not for a time. */
@@ -435,34 +466,20 @@ START_TEST(server_closes_a_client_that_never_authenticates)
     struct timeval tv = { .tv_sec = 10, .tv_usec = 0 };
     char buf[256];
     ssize_t got;
-    int sv[2];
-    pid_t pid;
+    int fd;
+    pid_t pid = fork_peer(impatient_server, NULL, &fd);
 
-    ck_assert_int_eq(socketpair(AF_UNIX, SOCK_STREAM, 0, sv), 0);
-    pid = fork();
-    ck_assert_int_ne(pid, -1);
-    if (pid == 0) {
-        struct store *s = store_new();
-        struct server_config cfg = { .listen_fd = -1, .client_fds = &sv[0], .nclients = 1,
-                                     .key = "k", .keylen = 1, .log_fd = -1,
-                                     .auth_timeout_ms = 50 };
-
-        close(sv[1]);
-        _exit(s != NULL && server_run(s, &cfg) == 0 ? 0 : 1);
-    }
-    close(sv[0]);
-    setsockopt(sv[1], SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
-    while ((got = read(sv[1], buf, sizeof buf)) > 0)
+    setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+    while ((got = read(fd, buf, sizeof buf)) > 0)
         continue;                       /* the challenge, then end of file */
     ck_assert_int_eq(got, 0);
-    close(sv[1]);
+    close(fd);
     assert_exits_0(pid);
 }
 END_TEST
 
-Suite *suite_session3_parts(void)
+TEST_SUITE(session3_parts)
 {
-    Suite *s = suite_create("session3_parts");
     TCase *tc = add_case(s, "units", 10, store_list_append_get_len_items,
                          store_errors_are_returned_not_crashed,
                          store_dict_set_overwrites_in_place_and_delete_keeps_order,
@@ -477,5 +494,4 @@ Suite *suite_session3_parts(void)
 
     tcase_add_loop_test(tc, auth_client_refuses_a_manager_answer_with_any_one_byte_changed, 0,
                         (int)(AUTH_ANSWER_SIZE * FLIPS) + 1);
-    return s;
 }

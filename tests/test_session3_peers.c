@@ -307,69 +307,73 @@ static int fake_manager(int listener, int then_exit)
     return 3;
 }
 
-START_TEST(connect_to_a_manager_that_stops_inside_a_reply_ends_with_one_line)
+/* Runs the client with options against a peer forked to play
+ * peer(listener, arg) on a port of its own; then kills the peer and asserts
+ * it had not failed (exit 0, or killed while it waited). */
+static void client_against(int (*peer)(int listener, int arg), int arg, const char *options,
+                           struct run *r)
 {
-    static const char *const expected[] = {
-        "session3: records: no answer from the manager within 1 s\n",
-        "session3: records: the manager closed the connection\n",
-    };
-    char address[64], fake_port[16];
-    int listener = silent_listener(fake_port), status;
-    struct run r;
+    char address[64], port[16];
+    int listener = silent_listener(port), status;
     pid_t pid;
 
     write_key();
     pid = fork();
     ck_assert_int_ne(pid, -1);
     if (pid == 0)
-        _exit(fake_manager(listener, _i));
-    snprintf(address, sizeof address, "127.0.0.1:%s", fake_port);
-    run_client(&r, address, "--print --timeout 1");
+        _exit(peer(listener, arg));
+    snprintf(address, sizeof address, "127.0.0.1:%s", port);
+    run_client(r, address, options);
     kill(pid, SIGKILL);
     ck_assert_int_eq(waitpid(pid, &status, 0), pid);
     ck_assert_msg(WIFSIGNALED(status) || WEXITSTATUS(status) == 0,
-                  "the fake manager failed with %d", WEXITSTATUS(status));
+                  "the fake peer failed with %d", WEXITSTATUS(status));
+    close(listener);
+}
+
+START_TEST(connect_to_a_manager_that_stops_inside_a_reply_ends_with_one_line)
+{
+    static const char *const expected[] = {
+        "session3: records: no answer from the manager within 1 s\n",
+        "session3: records: the manager closed the connection\n",
+    };
+    struct run r;
+
+    client_against(fake_manager, _i, "--print --timeout 1", &r);
     ck_assert_msg(!r.timed_out, "the client waited for ever");
     ck_assert_int_eq(run_exit_code(&r), 1);
     ck_assert_str_eq(r.out, "");
     ck_assert_str_eq(r.err, expected[_i]);
     run_free(&r);
-    close(listener);
 }
 END_TEST
+
+/* What an SSH server says first, then it waits for the client's banner. */
+static int ssh_server(int listener, int unused)
+{
+    static const char banner[] = "SSH-2.0-OpenSSH_9.2p1 Debian-2+deb12u3\r\n";
+    int fd = accept(listener, NULL, NULL);
+
+    (void)unused;
+    if (fd == -1 || write(fd, banner, sizeof banner - 1) != (ssize_t)sizeof banner - 1)
+        return 1;
+    pause();
+    return 0;
+}
 
 /* A server of another protocol (here: what an SSH server says first): its
  * greeting read as a frame length is about 1.4 GB. The client says the peer
  * does not speak the manager's protocol, not "Message too long". */
 START_TEST(connect_to_a_server_that_is_not_a_manager_says_so)
 {
-    static const char banner[] = "SSH-2.0-OpenSSH_9.2p1 Debian-2+deb12u3\r\n";
-    char address[64], other_port[16];
-    int listener = silent_listener(other_port), status;
     struct run r;
-    pid_t pid;
 
-    write_key();
-    pid = fork();
-    ck_assert_int_ne(pid, -1);
-    if (pid == 0) {
-        int fd = accept(listener, NULL, NULL);
-
-        if (fd == -1 || write(fd, banner, sizeof banner - 1) != (ssize_t)sizeof banner - 1)
-            _exit(1);
-        pause();        /* an SSH server then waits for the client's banner */
-        _exit(0);
-    }
-    snprintf(address, sizeof address, "127.0.0.1:%s", other_port);
-    run_client(&r, address, "--print --timeout 5");
-    kill(pid, SIGKILL);
-    ck_assert_int_eq(waitpid(pid, &status, 0), pid);
+    client_against(ssh_server, 0, "--print --timeout 5", &r);
     ck_assert_int_eq(run_exit_code(&r), 1);
     ck_assert_str_eq(r.out, "");
     ck_assert_str_eq(r.err, "session3: connect: the peer does not speak the manager's protocol "
                      "(is it a session3 --serve?)\n");
     run_free(&r);
-    close(listener);
 }
 END_TEST
 
@@ -504,18 +508,9 @@ static void append_many(int fd, int n)
 
 static long vm_size_kb(pid_t pid)
 {
-    char path[64], line[256];
-    long kb = -1;
-    FILE *f;
+    char value[64];
 
-    snprintf(path, sizeof path, "/proc/%ld/status", (long)pid);
-    f = fopen(path, "r");
-    ck_assert_ptr_nonnull(f);
-    while (fgets(line, sizeof line, f) != NULL)
-        if (strncmp(line, "VmSize:", 7) == 0)
-            kb = strtol(line + 7, NULL, 10);
-    fclose(f);
-    return kb;
+    return proc_status(pid, "VmSize:", value, sizeof value) == 0 ? strtol(value, NULL, 10) : -1;
 }
 
 /* The manager runs out of memory building a reply (its address space is
@@ -725,9 +720,8 @@ START_TEST(an_empty_key_file_is_refused)
 }
 END_TEST
 
-Suite *suite_session3_peers(void)
+TEST_SUITE(session3_peers)
 {
-    Suite *s = suite_create("session3_peers");
     TCase *tc = add_case(s, "peers", 30, a_client_that_does_not_read_does_not_stall_the_others,
                          a_client_whose_replies_pile_up_past_the_cap_is_dropped_alone,
                          connect_to_a_silent_manager_gives_up_after_the_timeout,
@@ -745,5 +739,4 @@ Suite *suite_session3_peers(void)
     tcase_add_loop_test(tc, connect_to_a_manager_that_stops_inside_a_reply_ends_with_one_line,
                         0, 2);
     tcase_add_loop_test(tc, a_key_file_open_to_other_users_is_refused, 0, 8);
-    return s;
 }

@@ -365,8 +365,7 @@ START_TEST(verbose_tags_each_child_line_with_its_pid_and_parents)
 
     ck_assert_int_eq(spawn_start(&s, argv), 0);
     program = s.pid;
-    spawn_finish(&s, RUN_TIMEOUT, &r);
-    ck_assert_int_eq(run_exit_code(&r), 0);
+    finish_checked(&s, RUN_TIMEOUT, &r, 0);
     for (line = strtok_r(r.out, "\n", &save); line != NULL; line = strtok_r(NULL, "\n", &save), n++) {
         ck_assert_int_lt(n, 6);
         ck_assert_msg(sscanf(line, "%63[^[]  [pid %ld, parent %ld]", text, &pid, &parent) == 3,
@@ -377,7 +376,6 @@ START_TEST(verbose_tags_each_child_line_with_its_pid_and_parents)
         ck_assert_int_ne(pid, program);
     }
     ck_assert_int_eq(n, 6);
-    ck_assert_int_eq(r.strays, 0);
     run_free(&r);
 }
 END_TEST
@@ -565,20 +563,16 @@ START_TEST(a_killed_child_is_reported_and_the_rest_stopped)
     victim = first_child(s.pid);
     ck_assert_int_gt(victim, 0);
     ck_assert_int_eq(kill(victim, SIGKILL), 0);
-    spawn_finish(&s, RUN_TIMEOUT, &r);
-    ck_assert_int_eq(r.timed_out, 0);
-    ck_assert_int_eq(run_exit_code(&r), 1);
+    finish_checked(&s, RUN_TIMEOUT, &r, 1);
     ck_assert_ptr_nonnull(strstr(r.err, "was killed by SIGKILL\n"));
     ck_assert_int_eq(strncmp(r.err, "session4: process ", 18), 0);
     ck_assert_int_eq(count_lines(r.err), 1);
-    ck_assert_int_eq(r.strays, 0);
     run_free(&r);
 }
 END_TEST
 
-Suite *suite_session4(void)
+TEST_SUITE(session4)
 {
-    Suite *s = suite_create("session4");
     TCase *unit = add_case(s, "queue", 30, NULL);
     TCase *prog = add_case(s, "program", 30,
                            verbose_tags_each_child_line_with_its_pid_and_parents,
@@ -606,5 +600,4 @@ Suite *suite_session4(void)
     add_loop(prog, bad_input_exits_2_with_one_line, bad_inputs);
     tcase_add_loop_test(prog, sigterm_stops_and_reaps_the_children, 0, N_KINDS);
     tcase_add_loop_test(prog, a_killed_child_is_reported_and_the_rest_stopped, 0, N_KINDS);
-    return s;
 }

@@ -237,9 +237,8 @@ START_TEST(help_mentions_explore)
 }
 END_TEST
 
-Suite *suite_session6_explore(void)
+TEST_SUITE(session6_explore)
 {
-    Suite *s = suite_create("session6_explore");
     TCase *counts = add_case(s, "counts", 0, twenty_updates_give_a_symmetric_count_past_64_bits,
                              out_of_range_n_is_einval);
     add_case(s, "output", 0, csv_is_one_row_per_reached_balance_ascending,
@@ -252,5 +251,4 @@ Suite *suite_session6_explore(void)
     tcase_add_loop_test(counts, locked_counts_match_brute_force, 1, BRUTE_MAX_N + 1);
     tcase_add_loop_test(counts, racy_total_is_every_arrangement_of_the_steps, 1, 21);
     tcase_add_loop_test(counts, locked_schedules_all_end_correct, 1, 21);
-    return s;
 }

@@ -102,9 +102,8 @@ END_TEST
 HELP_TEST(help_mentions_deadlock_and_ordered, "session7/session7",
           "--deadlock", "--ordered")
 
-Suite *suite_session7_deadlock(void)
+TEST_SUITE(session7_deadlock)
 {
-    Suite *s = suite_create("session7_deadlock");
     TCase *program = add_case(s, "program", 60, opposite_lock_orders_deadlock_and_are_stopped,
                               one_global_lock_order_completes_both_transfers,
                               the_deadlock_happens_every_run,
@@ -112,5 +111,4 @@ Suite *suite_session7_deadlock(void)
                               help_mentions_deadlock_and_ordered);
 
     tcase_add_loop_test(program, every_lock_kind_deadlocks_and_is_stopped, 0, 3);
-    return s;
 }

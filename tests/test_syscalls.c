@@ -252,17 +252,9 @@ START_TEST(test_bad_usage)
 }
 END_TEST
 
-Suite *suite_syscalls(void)
+TEST_SUITE(syscalls)
 {
-    Suite *s = suite_create("syscalls");
-    TCase *tc = tcase_create("syscalls");
-
-    tcase_set_timeout(tc, 300);
-    tcase_add_test(tc, test_classify_counts_only_the_lesson_calls);
-    tcase_add_test(tc, test_bad_usage);
-    tcase_add_test(tc, test_every_session_has_claims_on_both_sides);
-    tcase_add_test(tc, test_table_has_both_sides);
-    tcase_add_test(tc, test_docs_claims_hold_in_a_real_strace);
-    suite_add_tcase(s, tc);
-    return s;
+    add_case(s, "syscalls", 300, test_classify_counts_only_the_lesson_calls, test_bad_usage,
+             test_every_session_has_claims_on_both_sides, test_table_has_both_sides,
+             test_docs_claims_hold_in_a_real_strace);
 }

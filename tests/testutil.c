@@ -2,7 +2,10 @@
 #define _GNU_SOURCE             /* prctl(PR_SET_CHILD_SUBREAPER), pipe2 */
 #include "testutil.h"
 
+#include "clock.h"
+
 #include <check.h>
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
@@ -14,14 +17,6 @@
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
-
-static double now(void)
-{
-    struct timespec ts;
-
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
 
 static void append(char **buf, size_t *len, size_t *cap, const char *data, size_t n)
 {
@@ -156,7 +151,7 @@ static int pump(struct spawned *s, double deadline)
         { .fd = s->out_fd, .events = POLLIN },
         { .fd = s->err_fd, .events = POLLIN },
     };
-    double left = deadline - now();
+    double left = deadline - monotonic_seconds();
     char buf[65536];
     int ready;
 
@@ -191,7 +186,7 @@ static int pump(struct spawned *s, double deadline)
 
 int spawn_wait_for(struct spawned *s, const char *text, double timeout)
 {
-    double deadline = now() + timeout;
+    double deadline = monotonic_seconds() + timeout;
 
     while (strstr(s->out, text) == NULL)
         if (pump(s, deadline) <= 0)
@@ -201,7 +196,7 @@ int spawn_wait_for(struct spawned *s, const char *text, double timeout)
 
 void spawn_finish(struct spawned *s, double timeout, struct run *r)
 {
-    double deadline = now() + timeout;
+    double deadline = monotonic_seconds() + timeout;
     int state;
     pid_t stray;
 
@@ -274,6 +269,46 @@ int split_cmdline(const char *cmdline, char **words, int max, char **storage)
     }
     words[n] = NULL;
     return n;
+}
+
+int each_file(const char *dir, int (*fn)(const char *path, void *arg), void *arg)
+{
+    DIR *d = opendir(dir);
+    struct dirent *e;
+    int count = 0;
+
+    if (d == NULL)
+        return 0;
+    while ((e = readdir(d)) != NULL) {
+        char path[512];
+
+        if (e->d_name[0] == '.')
+            continue;
+        snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
+        count += fn(path, arg) == 1;
+    }
+    closedir(d);
+    return count;
+}
+
+char **argv_with_list(const char *cmdline, const char *item, int count)
+{
+    char *head[16], *storage, *copy;
+    int n = split_cmdline(cmdline, head, 16, &storage);
+    size_t len = strlen(cmdline) + 1;
+    char **argv = malloc((size_t)(n + count + 1) * sizeof *argv + len);
+
+    if (argv == NULL)
+        abort();
+    copy = (char *)(argv + n + count + 1);
+    memcpy(copy, storage, len);
+    for (int i = 0; i < n; i++)
+        argv[i] = copy + (head[i] - storage);
+    for (int i = 0; i < count; i++)
+        argv[n + i] = (char *)item;
+    argv[n + count] = NULL;
+    free(storage);
+    return argv;
 }
 
 /* run_cmd's common part: split, start, finish within `seconds`. */
@@ -378,6 +413,25 @@ int descendants_of(pid_t pid, pid_t *out, int max)
     return n;
 }
 
+int proc_status(pid_t pid, const char *field, char *value, size_t size)
+{
+    char path[64], line[256];
+    size_t n = strlen(field);
+    int rc = -1;
+    FILE *f;
+
+    snprintf(path, sizeof path, "/proc/%ld/status", (long)pid);
+    f = fopen(path, "r");
+    ck_assert_msg(f != NULL, "cannot read %s", path);
+    while (fgets(line, sizeof line, f) != NULL)
+        if (strncmp(line, field, n) == 0) {
+            snprintf(value, size, "%s", line + n);
+            rc = 0;
+        }
+    fclose(f);
+    return rc;
+}
+
 char process_state(pid_t pid)
 {
     char path[64], text[512], *paren;
@@ -401,14 +455,14 @@ char process_state(pid_t pid)
 int wait_until_stopped(pid_t pid, double timeout)
 {
     struct timespec pause = { 0, 1000L * 1000 };
-    double deadline = now() + test_seconds(timeout);
+    double deadline = monotonic_seconds() + test_seconds(timeout);
 
     for (;;) {
         char state = process_state(pid);
 
         if (state == 'T')
             return 0;
-        if (state == '?' || state == 'Z' || now() > deadline)
+        if (state == '?' || state == 'Z' || monotonic_seconds() > deadline)
             return -1;
         nanosleep(&pause, NULL);
     }
@@ -417,7 +471,7 @@ int wait_until_stopped(pid_t pid, double timeout)
 int wait_until_dead(const pid_t *pids, int n, double timeout)
 {
     struct timespec pause = { 0, 1000L * 1000 };
-    double deadline = now() + test_seconds(timeout);
+    double deadline = monotonic_seconds() + test_seconds(timeout);
 
     for (;;) {
         int alive = 0;
@@ -427,7 +481,7 @@ int wait_until_dead(const pid_t *pids, int n, double timeout)
 
             alive += state != '?' && state != 'Z';
         }
-        if (alive == 0 || now() > deadline)
+        if (alive == 0 || monotonic_seconds() > deadline)
             return alive;
         nanosleep(&pause, NULL);
     }
@@ -488,15 +542,28 @@ void assert_exits_0(pid_t pid)
                   "child %ld: wait status 0x%x, not exit 0", (long)pid, status);
 }
 
+/* The checks of a run that must have ended by itself: in time, with
+ * exit_code, leaving no process behind. A failure starts with what. */
+static void check_ended(const struct run *r, const char *what, int exit_code)
+{
+    ck_assert_msg(r->out != NULL && r->err != NULL, "%s: could not be started", what);
+    ck_assert_msg(!r->timed_out, "%s: still running after its deadline: killed", what);
+    ck_assert_msg(run_exit_code(r) == exit_code, "%s: exit %d, expected %d; stderr '%s'",
+                  what, run_exit_code(r), exit_code, r->err);
+    ck_assert_msg(r->strays == 0, "%s: %d processes left", what, r->strays);
+}
+
+void finish_checked(struct spawned *s, double timeout, struct run *r, int exit_code)
+{
+    spawn_finish(s, timeout, r);
+    check_ended(r, "the program", exit_code);
+}
+
 void assert_finishes(struct spawned *s, double timeout, int exit_code)
 {
     struct run r;
 
-    spawn_finish(s, timeout, &r);
-    ck_assert_msg(!r.timed_out, "still running after %.0f s: killed", timeout);
-    ck_assert_msg(run_exit_code(&r) == exit_code, "exit %d, expected %d; stderr '%s'",
-                  run_exit_code(&r), exit_code, r.err);
-    ck_assert_msg(r.strays == 0, "%d processes left", r.strays);
+    finish_checked(s, timeout, &r, exit_code);
     run_free(&r);
 }
 
@@ -525,11 +592,13 @@ void spawn_kill(struct spawned *s)
 void run_checked(struct run *r, const char *cmdline, int exit_code)
 {
     run_cmd(r, cmdline);
-    ck_assert_msg(r->out != NULL && r->err != NULL, "%s: could not be started", cmdline);
-    ck_assert_msg(!r->timed_out, "%s: still running after its deadline: killed", cmdline);
-    ck_assert_msg(run_exit_code(r) == exit_code, "%s: exit %d, expected %d; stderr '%s'",
-                  cmdline, run_exit_code(r), exit_code, r->err);
-    ck_assert_msg(r->strays == 0, "%s: %d processes left", cmdline, r->strays);
+    check_ended(r, cmdline, exit_code);
+}
+
+void run_checked_timeout(struct run *r, const char *cmdline, double seconds, int exit_code)
+{
+    run_cmd_timeout(r, cmdline, seconds);
+    check_ended(r, cmdline, exit_code);
 }
 
 void assert_run(const char *cmdline, int exit_code, const char *out, const char *err)
@@ -555,14 +624,31 @@ void assert_prints_all(const char *cmdline, int exit_code, const char *const tex
     run_free(&r);
 }
 
+/* 1 when there is no python3 to run twin with, said in one line. */
+static int no_python_for(const char *twin)
+{
+    if (python3_path() != NULL)
+        return 0;
+    printf("%s: no python3 on PATH, the twin was not run\n", twin);
+    return 1;
+}
+
+int run_twin(struct run *r, const char *twin)
+{
+    if (no_python_for(twin))
+        return 0;
+    run_python(r, twin);
+    check_ended(r, twin, 0);
+    ck_assert_msg(r->err_len == 0, "python3 %s: stderr '%s'", twin, r->err);
+    return 1;
+}
+
 void assert_same_as_twin(const char *twin, const char *program)
 {
     struct run py, c;
 
-    if (python3_path() == NULL) {
-        printf("%s: no python3 on PATH, the twin was not compared\n", twin);
+    if (no_python_for(twin))
         return;
-    }
     run_python(&py, twin);
     run_cmd(&c, program);
     ck_assert_msg(py.out != NULL && c.out != NULL, "%s or its twin could not be started",
@@ -590,46 +676,44 @@ TCase *add_case_tests(Suite *s, const char *name, double seconds, const TTest *c
     return tc;
 }
 
-int tool_on_path(const char *tool)
+int find_on_path(const char *tool, char *found, size_t size)
 {
     const char *path = getenv("PATH");
-    char candidate[4096];
 
     while (path != NULL && *path != '\0') {
         size_t n = strcspn(path, ":");
 
-        snprintf(candidate, sizeof candidate, "%.*s/%s", (int)n, path, tool);
-        if (n > 0 && access(candidate, X_OK) == 0)
-            return 1;
+        snprintf(found, size, "%.*s/%s", (int)n, path, tool);
+        if (n > 0 && access(found, X_OK) == 0)
+            return 0;
         path += n + (path[n] == ':');
     }
-    return 0;
+    found[0] = '\0';
+    return -1;
+}
+
+int tool_on_path(const char *tool)
+{
+    char candidate[4096];
+
+    return find_on_path(tool, candidate, sizeof candidate) == 0;
 }
 
 const char *python3_path(void)
 {
     static char found[4096];
     static int looked;
-    const char *path = getenv("PATH");
 
-    if (looked)
-        return found[0] != '\0' ? found : NULL;
-    looked = 1;
-    while (path != NULL && *path != '\0') {
-        size_t n = strcspn(path, ":");
-
-        snprintf(found, sizeof found, "%.*s/python3", (int)n, path);
-        if (n > 0 && access(found, X_OK) == 0)
-            return found;
-        path += n + (path[n] == ':');
+    if (!looked) {
+        looked = 1;
+        find_on_path("python3", found, sizeof found);
     }
-    found[0] = '\0';
-    return NULL;
+    return found[0] != '\0' ? found : NULL;
 }
 
 void run_python(struct run *r, const char *cmdline)
 {
-    char full[4096];
+    char full[8192];
     const char *py = python3_path();
 
     snprintf(full, sizeof full, "%s %s", py != NULL ? py : "/nonexistent/python3", cmdline);

@@ -73,7 +73,10 @@ void spawn_finish(struct spawned *s, double timeout, struct run *r);
 
 /* spawn_finish, then asserts the program ended by itself within timeout
  * seconds with exit_code (-1: killed by a signal), leaving no process
- * behind; frees what it captured. */
+ * behind; *r stays filled for the test's own checks (run_free it). */
+void finish_checked(struct spawned *s, double timeout, struct run *r, int exit_code);
+
+/* finish_checked, then frees what it captured. */
 void assert_finishes(struct spawned *s, double timeout, int exit_code);
 
 /* Starts argv, sends the program SIGINT as soon as it has a child (which
@@ -97,6 +100,15 @@ void run_cmd_stdout(struct run *r, const char *cmdline, enum stdout_to out);
 /* Splits a command line as run_cmd does into at most max-1 words and a NULL.
  * The words point into *storage, which the caller frees. Returns the count. */
 int split_cmdline(const char *cmdline, char **words, int max, char **storage);
+
+/* The argv of a run with a long list: cmdline's words (split as run_cmd
+ * does), then `item` count times, then NULL. One block: free(argv) frees
+ * it all. */
+char **argv_with_list(const char *cmdline, const char *item, int count);
+
+/* Calls fn("DIR/NAME", arg) for each entry NAME of dir but those starting
+ * with '.', and returns for how many fn returned 1 (a missing dir: 0). */
+int each_file(const char *dir, int (*fn)(const char *path, void *arg), void *arg);
 
 /* Waits for the child pid (forked by the test) and asserts it exited 0. */
 void assert_exits_0(pid_t pid);
@@ -127,6 +139,11 @@ int descendants_of(pid_t pid, pid_t *out, int max);
 /* The state letter of a process from /proc/PID/stat ('R' running, 'S'
  * sleeping, 'T' stopped, 'Z' zombie), or '?' when it is gone. */
 char process_state(pid_t pid);
+
+/* The value of a field of /proc/PID/status ("VmSize:", "SigBlk:"): the rest
+ * of its line, copied into value (size bytes). Asserts the file can be read;
+ * returns 0, or -1 when it has no such field. */
+int proc_status(pid_t pid, const char *field, char *value, size_t size);
 
 /* Polls until pid is stopped (state 'T'). Returns 0, or -1 after timeout
  * seconds or when it is gone. */
@@ -174,6 +191,15 @@ void assert_prints_all(const char *cmdline, int exit_code, const char *const tex
  * r->out and r->err (run_free it). */
 void run_checked(struct run *r, const char *cmdline, int exit_code);
 
+/* run_checked with its own deadline, in seconds (as run_cmd_timeout). */
+void run_checked_timeout(struct run *r, const char *cmdline, double seconds, int exit_code);
+
+/* Runs `python3 twin` and asserts it exits 0 with nothing on stderr and
+ * leaves no process behind; *r stays filled for the test's checks of its
+ * stdout (run_free it). Returns 1, or 0 without python3 on PATH (one line
+ * on stdout says the twin was not run; then there is nothing to free). */
+int run_twin(struct run *r, const char *twin);
+
 /* The Python twin prints what the C program prints: runs `python3 twin`
  * and `program` (command lines, split as run_cmd does) and asserts the twin
  * exits 0 with nothing on stderr and the same stdout as the program, and
@@ -198,6 +224,10 @@ struct bad_usage {
  * far more address space than the program uses, so a test that caps it
  * (RLIMIT_AS) tests the checker, not the program, and says so instead. */
 int under_a_memory_checker(void);
+
+/* The first executable file named tool in a directory of PATH: its path in
+ * found (size bytes). Returns 0, or -1 (found empty) when there is none. */
+int find_on_path(const char *tool, char *found, size_t size);
 
 /* 1 when an executable file named tool is in a directory of PATH, else 0. */
 int tool_on_path(const char *tool);
@@ -224,6 +254,18 @@ void assert_lesson_fits(const char *lesson);
         assert_lesson_fits(lesson); \
     } \
     END_TEST
+
+/* The suite of a test file, tests/test_NAME.c: the runner creates it, named
+ * NAME, and calls this function to fill it with the file's cases (add_case):
+ *     TEST_SUITE(session1)
+ *     {
+ *         TCase *tc = add_case(s, "program", 30, default_output, help_names_every_option);
+ *         ...
+ *     }
+ */
+#define TEST_SUITE(name) \
+    void fill_suite_##name(Suite *s); \
+    void fill_suite_##name(Suite *s)
 
 /* A test case in one call: adds to s a case named `name` holding the tests
  * listed (START_TEST names, run in that order), each with a deadline of

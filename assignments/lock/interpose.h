@@ -46,29 +46,18 @@ static inline _Bool interposed_cas(volatile atomic_int *p, int *expected, int de
     return atomic_compare_exchange_strong(p, expected, desired);
 }
 
-static inline int interposed_fetch_add(volatile atomic_int *p, int v)
-{
-    lock_atomic_hook();
-    return atomic_fetch_add(p, v);
-}
-
-static inline int interposed_fetch_sub(volatile atomic_int *p, int v)
-{
-    lock_atomic_hook();
-    return atomic_fetch_sub(p, v);
-}
-
-static inline int interposed_fetch_or(volatile atomic_int *p, int v)
-{
-    lock_atomic_hook();
-    return atomic_fetch_or(p, v);
-}
-
-static inline int interposed_fetch_and(volatile atomic_int *p, int v)
-{
-    lock_atomic_hook();
-    return atomic_fetch_and(p, v);
-}
+/* interposed_fetch_add, _sub, _or and _and: the hook, then the operation. */
+#define INTERPOSED_FETCH(op) \
+    static inline int interposed_fetch_##op(volatile atomic_int *p, int v) \
+    { \
+        lock_atomic_hook(); \
+        return atomic_fetch_##op(p, v); \
+    }
+INTERPOSED_FETCH(add)
+INTERPOSED_FETCH(sub)
+INTERPOSED_FETCH(or)
+INTERPOSED_FETCH(and)
+#undef INTERPOSED_FETCH
 
 #undef atomic_load
 #undef atomic_load_explicit
