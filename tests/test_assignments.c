@@ -23,6 +23,7 @@
  * with `text`.
  */
 #define _GNU_SOURCE             /* mkdtemp, strdup, asprintf */
+#include "clock.h"
 #include "testutil.h"
 
 #include <check.h>
@@ -31,7 +32,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <time.h>
 #include <unistd.h>
 
 #define MAX_CASES 64
@@ -193,14 +193,6 @@ static int read_expect(const char *expect_path, char want[32][2][256], int maybe
     return n_want;
 }
 
-static double monotonic(void)
-{
-    struct timespec t;
-
-    clock_gettime(CLOCK_MONOTONIC, &t);
-    return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
-}
-
 /* Grades with `cmd` (run in `dir`, or the top of the tree when NULL) and
  * checks the result against the expect file (NULL: full marks). patched: 1
  * when wrong.mk grades (it applies a wrong solution's patch first). The
@@ -219,9 +211,9 @@ static void grade_and_check(const char *cmd, const char *expect_path, int patche
     setenv("GRADE_TIMEOUT_MULTIPLIER", factor != NULL ? factor : "1", 1);
     if (expect_path != NULL)
         n_want = read_expect(expect_path, want, maybe);
-    started = monotonic();
+    started = monotonic_seconds();
     run_cmd_timeout(&r, cmd, GRADE_TIMEOUT);
-    elapsed = monotonic() - started;
+    elapsed = monotonic_seconds() - started;
     ck_assert_msg(!r.timed_out, "%s: did not end", cmd);
     ck_assert_msg(elapsed < test_seconds(GRADE_BUDGET), "%s: graded in %.1f s, over the "
                   "%.0f s a whole assignment may take:\n%s", cmd, elapsed,
