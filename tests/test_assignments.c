@@ -23,6 +23,7 @@
  * with `text`.
  */
 #define _GNU_SOURCE             /* mkdtemp, strdup, asprintf */
+#include "clock.h"
 #include "testutil.h"
 
 #include <check.h>
@@ -35,6 +36,7 @@
 
 #define MAX_CASES 64
 #define GRADE_TIMEOUT 150.0     /* seconds: compiling and a whole assignment */
+#define GRADE_BUDGET 60.0       /* seconds: a whole assignment, graded (issue: Bounded) */
 
 struct gcase {
     char name[64];              /* the assignment */
@@ -193,20 +195,29 @@ static int read_expect(const char *expect_path, char want[32][2][256], int maybe
 
 /* Grades with `cmd` (run in `dir`, or the top of the tree when NULL) and
  * checks the result against the expect file (NULL: full marks). patched: 1
- * when wrong.mk grades (it applies a wrong solution's patch first). */
+ * when wrong.mk grades (it applies a wrong solution's patch first). The
+ * whole run, compiling included when cmd compiles, takes under GRADE_BUDGET
+ * seconds times the multiplier: the grader's budget, which a solution that
+ * hangs test after test meets. */
 static void grade_and_check(const char *cmd, const char *expect_path, int patched)
 {
     struct line lines[32];
     struct run r;
     char *out, want[32][2][256];
     int n, n_want = 0, score, total, maybe[32] = { 0 };
+    double started, elapsed;
     const char *factor = getenv("CK_TIMEOUT_MULTIPLIER");
 
     setenv("GRADE_TIMEOUT_MULTIPLIER", factor != NULL ? factor : "1", 1);
     if (expect_path != NULL)
         n_want = read_expect(expect_path, want, maybe);
+    started = monotonic_seconds();
     run_cmd_timeout(&r, cmd, GRADE_TIMEOUT);
+    elapsed = monotonic_seconds() - started;
     ck_assert_msg(!r.timed_out, "%s: did not end", cmd);
+    ck_assert_msg(elapsed < test_seconds(GRADE_BUDGET), "%s: graded in %.1f s, over the "
+                  "%.0f s a whole assignment may take:\n%s", cmd, elapsed,
+                  test_seconds(GRADE_BUDGET), r.out);
     ck_assert_msg(r.strays == 0, "%s: left %d processes", cmd, r.strays);
     /* wrong.mk's line names the patch; patch's own lines say which hunk failed. */
     ck_assert_msg(!patched || strstr(r.err, " does not apply to ") == NULL, "%s", r.err);
@@ -271,14 +282,24 @@ END_TEST
 START_TEST(test_wrong_solution_loses_its_points)
 {
     const struct gcase *c = &wrongs[_i];
-    char cmd[1024];
+    char make[1024], cmd[1100];
+    struct run r;
 
     /* wrong.mk patches the solution (a patch that no longer applies fails
      * here, named) and calls rules.mk itself, as make grade-NAME WRONG=...
      * does, without the suite's set-up check: a second less for each of
      * these many runs. */
-    snprintf(cmd, sizeof cmd, "/bin/sh -c 'make -s --no-print-directory -f tests/assignments/wrong.mk "
-             "NAME=%s WRONG=%s'", c->name, c->wrong);
+    snprintf(make, sizeof make, "make -s --no-print-directory -f tests/assignments/wrong.mk "
+             "NAME=%s WRONG=%s", c->name, c->wrong);
+    /* Compiled first, so that the grading is timed alone (a wrong solution
+     * may hang in test after test: the grader's budget is what ends it). A
+     * patch that does not apply fails here and again below, where it is
+     * reported. */
+    snprintf(cmd, sizeof cmd, "/bin/sh -c '%s build/grade/%s/patched/%s/grade'", make,
+             c->name, c->wrong);
+    run_cmd_timeout(&r, cmd, GRADE_TIMEOUT);
+    run_free(&r);
+    snprintf(cmd, sizeof cmd, "/bin/sh -c '%s'", make);
     grade_and_check(cmd, c->expect, 1);
 }
 END_TEST

@@ -8,7 +8,8 @@
  * the group, then every child it still has, and reaps them all. The
  * student's fork() is counted (the grader is linked with -Wl,--wrap=fork):
  * past GRADE_MAX_FORKS it fails with EAGAIN, so a fork loop stops even for
- * root, whom RLIMIT_NPROC does not stop.
+ * root, whom RLIMIT_NPROC does not stop. Its kill() is watched for the one
+ * call that would kill the grader with it (kill(0) from a child).
  */
 #define _GNU_SOURCE             /* sched_setaffinity, prctl, strsignal */
 #include "grade.h"
@@ -34,6 +35,16 @@
 
 #define MESSAGE_MAX 1024
 #define OUTPUT_LINES 8          /* of a failed test's own output, shown */
+#define WAITERS 64              /* processes in a grader's wait at once */
+
+/* A whole assignment grades in BUDGET seconds (times the multiplier): the
+ * last MARGIN of them stop the last test and print the score, and a test
+ * whose own limit would run past what is left gets less, though never less
+ * than FLOOR (or its own limit, when smaller) while some time is left: a
+ * solution that hangs in every test still hears about each of them. */
+#define BUDGET 60.0
+#define MARGIN 5.0
+#define FLOOR 5.0
 
 /* What every process of the running test shares with the grader. */
 struct state {
@@ -41,9 +52,17 @@ struct state {
     atomic_int message_done;    /* 1 once it is complete */
     char message[MESSAGE_MAX];
     atomic_long forks;
+    atomic_int waiting[WAITERS];    /* pids inside a grader's wait (below) */
 };
 
 static struct state *state;     /* NULL outside grade_main */
+
+/* The student's fork() and kill() go through the grader's (below): the
+ * grader is linked with -Wl,--wrap=fork,--wrap=kill. */
+pid_t __real_fork(void);
+pid_t __wrap_fork(void);
+int __real_kill(pid_t pid, int sig);
+int __wrap_kill(pid_t pid, int sig);
 static char shm_prefix[64];     /* "/grade-PID-N" */
 
 /* ------------------------------------------------------------ helpers */
@@ -119,25 +138,44 @@ void grade_fail(const char *format, ...)
 
         nanosleep(&ms, NULL);
     }
-    kill(0, SIGKILL);           /* the test's whole process group, this one too */
+    __real_kill(0, SIGKILL);    /* the test's whole process group, this one too */
     _exit(1);
 }
 
 /* --------------------------------------------------------------- fork */
 
-pid_t __real_fork(void);
-pid_t __wrap_fork(void);
+static int forked_by_student;   /* 1 in a process the student's fork() made */
 
 /* The student's fork(): counted, and refused past the limit. */
 pid_t __wrap_fork(void)
 {
+    pid_t pid;
+
     if (state != NULL && atomic_fetch_add(&state->forks, 1) >= GRADE_MAX_FORKS) {
         record_f("forked more than %d processes (a fork() in a loop that never ends?)",
                  GRADE_MAX_FORKS);
         errno = EAGAIN;
         return -1;
     }
-    return __real_fork();
+    pid = __real_fork();
+    if (pid == 0)
+        forked_by_student = 1;
+    return pid;
+}
+
+/* The student's kill(). kill(0, sig) from a child of theirs signals the
+ * test's whole process group, the grader's process too: almost always a
+ * child that went on into the parent's code, where the pid fork() gave it
+ * (0) stands for a worker's. Said so, rather than "crashed: Killed". */
+int __wrap_kill(pid_t pid, int sig)
+{
+    if (forked_by_student && pid == 0 && sig != 0)
+        record_f("a process forked by your code called kill(0, %s), which signals its whole "
+                 "process group, the grader's process too: did a child go on into the "
+                 "parent's code, where kill(pid) has the 0 that fork() returned to it? End "
+                 "every child with _exit()", sig == SIGKILL ? "SIGKILL"
+                 : sig == SIGTERM ? "SIGTERM" : "a signal");
+    return __real_kill(pid, sig);
 }
 
 pid_t grade_fork(void)
@@ -152,6 +190,31 @@ long grade_forks(void)
 }
 
 /* ------------------------------------------------------- waiting, CPU */
+
+/* A process inside one of the grader's own waits says so, here: when a test
+ * runs out of time, what the grader waits in is not what hangs (see
+ * describe_processes). */
+static void waiting(int on)
+{
+    int me_pid = (int)getpid();
+
+    if (state == NULL)
+        return;
+    for (int i = 0; i < WAITERS; i++) {
+        int expected = on ? 0 : me_pid;
+
+        if (atomic_compare_exchange_strong(&state->waiting[i], &expected, on ? me_pid : 0))
+            return;
+    }
+}
+
+static int is_waiting(pid_t pid)
+{
+    for (int i = 0; i < WAITERS; i++)
+        if (atomic_load(&state->waiting[i]) == (int)pid)
+            return 1;
+    return 0;
+}
 
 /* Waits for pid until the absolute time `until` (CLOCK_MONOTONIC seconds):
  * SIGCHLD is blocked meanwhile and taken with sigtimedwait, so no wake-up is
@@ -189,7 +252,12 @@ static int wait_until(pid_t pid, double until)
 
 int grade_wait(pid_t pid, double seconds)
 {
-    return wait_until(pid, now() + grade_seconds(seconds));
+    int status;
+
+    waiting(1);
+    status = wait_until(pid, now() + grade_seconds(seconds));
+    waiting(0);
+    return status;
 }
 
 double grade_cpu_seconds(pid_t pid)
@@ -232,30 +300,45 @@ static void pause_briefly(void)
 int grade_wait_asleep(pid_t pid, double seconds)
 {
     double until = now() + grade_seconds(seconds);
+    int result;
 
+    waiting(1);
     for (;;) {
-        char state = state_of(pid);
+        char st = state_of(pid);
 
-        if (state == '?' || state == 'Z' || state == 'X')
-            return -1;
-        if (state == 'S')
-            return 1;
-        if (now() >= until)
-            return 0;
+        if (st == '?' || st == 'Z' || st == 'X') {
+            result = -1;
+            break;
+        }
+        if (st == 'S') {
+            result = 1;
+            break;
+        }
+        if (now() >= until) {
+            result = 0;
+            break;
+        }
         pause_briefly();
     }
+    waiting(0);
+    return result;
 }
 
 int grade_wait_until(atomic_int *counter, int value, double seconds)
 {
     double until = now() + grade_seconds(seconds);
+    int result = 1;
 
+    waiting(1);
     while (atomic_load(counter) < value) {
-        if (now() >= until)
-            return 0;
+        if (now() >= until) {
+            result = 0;
+            break;
+        }
         pause_briefly();
     }
-    return 1;
+    waiting(0);
+    return result;
 }
 
 void grade_pin_one_cpu(void)
@@ -294,7 +377,9 @@ static int me = -1;
  * turn holder has the CPU to itself even on one CPU. */
 static void word_wait(atomic_int *word, int seen)
 {
+    waiting(1);
     syscall(SYS_futex, word, FUTEX_WAIT, seen, NULL, NULL, 0);
+    waiting(0);
 }
 
 static void word_set(atomic_int *word, int value)
@@ -467,6 +552,219 @@ static void stop_everything(pid_t group)
     }
 }
 
+/* ------------------------------------ what a test that hung was doing */
+
+/* The system calls a hung process sleeps in most often, by number (from
+ * /proc/PID/syscall), with what waiting there usually means. */
+struct call {
+    long nr;
+    const char *name, *why;
+};
+
+#define CALL(sys, name, why) { sys, name, why },
+static const char WHY_READ[] = ", waiting for bytes that never come (is a write end still "
+                               "open somewhere?)";
+static const char WHY_WRITE[] = "into a pipe or socket that is full and nobody reads";
+static const char WHY_WAIT[] = "for a child that never exits";
+static const char WHY_READY[] = ", waiting for descriptors that never become ready";
+static const char WHY_SIGNAL[] = ", waiting for a signal that never comes";
+
+static const struct call calls[] = {
+    CALL(SYS_read, "read", WHY_READ)
+    CALL(SYS_readv, "readv", WHY_READ)
+    CALL(SYS_recvfrom, "recvfrom", WHY_READ)
+    CALL(SYS_recvmsg, "recvmsg", WHY_READ)
+    CALL(SYS_write, "write", WHY_WRITE)
+    CALL(SYS_writev, "writev", WHY_WRITE)
+    CALL(SYS_sendto, "sendto", WHY_WRITE)
+    CALL(SYS_sendmsg, "sendmsg", WHY_WRITE)
+    CALL(SYS_wait4, "wait4 (waitpid)", WHY_WAIT)
+    CALL(SYS_waitid, "waitid", WHY_WAIT)
+    CALL(SYS_futex, "futex", "on a lock, a semaphore or a wake-up that never comes")
+    CALL(SYS_ppoll, "ppoll", WHY_READY)
+    CALL(SYS_pselect6, "pselect6", WHY_READY)
+    CALL(SYS_epoll_pwait, "epoll_pwait", WHY_READY)
+#ifdef SYS_poll
+    CALL(SYS_poll, "poll", WHY_READY)
+#endif
+#ifdef SYS_select
+    CALL(SYS_select, "select", WHY_READY)
+#endif
+#ifdef SYS_epoll_wait
+    CALL(SYS_epoll_wait, "epoll_wait", WHY_READY)
+#endif
+#ifdef SYS_pause
+    CALL(SYS_pause, "pause", WHY_SIGNAL)
+#endif
+    CALL(SYS_rt_sigsuspend, "sigsuspend", WHY_SIGNAL)
+    CALL(SYS_rt_sigtimedwait, "sigtimedwait", WHY_SIGNAL)
+    CALL(SYS_nanosleep, "nanosleep", "(sleep() in a loop that waits for something?)")
+    CALL(SYS_clock_nanosleep, "clock_nanosleep", "(sleep() in a loop that waits for "
+         "something?)")
+    CALL(SYS_semop, "semop", "on a System V semaphore nobody raises")
+    CALL(SYS_semtimedop, "semtimedop", "on a System V semaphore nobody raises")
+    CALL(SYS_accept, "accept", "for a connection that never comes")
+    CALL(SYS_accept4, "accept4", "for a connection that never comes")
+    CALL(SYS_flock, "flock", "on a file lock nobody releases")
+    CALL(SYS_fcntl, "fcntl", "on a file lock nobody releases")
+    CALL(SYS_openat, "openat", "(a FIFO nobody opens from the other end?)")
+};
+
+/* One kind of thing the processes of a hung test were doing, and how many. */
+struct doing {
+    const struct call *call;    /* blocked in it; NULL: the kind below */
+    char kind;                  /* 'R' running, 'S' asleep elsewhere, 'Z', 'T' */
+    int count;
+    double cpu, age;            /* of the busiest running one */
+};
+
+/* Reads /proc/PID/stat: state, process group, age in seconds. */
+static int stat_of(pid_t pid, char *st, pid_t *pgrp, double *age)
+{
+    char path[64], line[1024], *close;
+    unsigned long long start;
+    struct timespec boot;
+    FILE *f;
+    size_t n;
+    int group;
+
+    snprintf(path, sizeof path, "/proc/%d/stat", (int)pid);
+    if ((f = fopen(path, "r")) == NULL)
+        return -1;
+    n = fread(line, 1, sizeof line - 1, f);
+    fclose(f);
+    line[n] = '\0';
+    close = strrchr(line, ')');
+    /* state ppid pgrp session tty tpgid flags minflt cminflt majflt
+     * cmajflt utime stime cutime cstime priority nice threads itreal start */
+    if (close == NULL || sscanf(close + 2, "%c %*d %d %*d %*d %*d %*u %*u %*u %*u %*u %*u "
+                                "%*u %*d %*d %*d %*d %*d %*d %llu", st, &group, &start) != 3)
+        return -1;
+    *pgrp = (pid_t)group;
+    clock_gettime(CLOCK_BOOTTIME, &boot);
+    *age = (double)boot.tv_sec + (double)boot.tv_nsec / 1e9
+           - (double)start / (double)sysconf(_SC_CLK_TCK);
+    return 0;
+}
+
+/* The call process pid sleeps in, or NULL when not one of the table's. */
+static const struct call *call_of(pid_t pid)
+{
+    char path[64];
+    long nr = -1;
+    FILE *f;
+
+    snprintf(path, sizeof path, "/proc/%d/syscall", (int)pid);
+    if ((f = fopen(path, "r")) == NULL)
+        return NULL;
+    if (fscanf(f, "%ld", &nr) != 1)
+        nr = -1;
+    fclose(f);
+    for (size_t i = 0; i < sizeof calls / sizeof calls[0]; i++)
+        if (calls[i].nr == nr)
+            return &calls[i];
+    return NULL;
+}
+
+/* Adds process pid to what the processes were doing. */
+static void note(struct doing *d, int *n, int max, pid_t pid, char st, double age)
+{
+    const struct call *call = st == 'S' || st == 'D' ? call_of(pid) : NULL;
+    char kind = st == 'D' ? 'S' : st == 't' ? 'T' : st;
+    int i = 0;
+
+    while (i < *n && !(d[i].call == call && d[i].kind == kind))
+        i++;
+    if (i == *n) {
+        if (*n == max)
+            return;
+        memset(&d[i], 0, sizeof d[i]);
+        d[i].call = call;
+        d[i].kind = kind;
+        (*n)++;
+    }
+    d[i].count++;
+    if (kind == 'R') {
+        double cpu = grade_cpu_seconds(pid);
+
+        if (cpu > d[i].cpu) {
+            d[i].cpu = cpu;
+            d[i].age = age;
+        }
+    }
+}
+
+/* One clause: "one process used 9.8 s of CPU in 10 s: a loop that never
+ * ends?", "2 processes were blocked in read, waiting for ...". */
+static void clause(const struct doing *d, double limit, char *out, size_t size)
+{
+    char who[32];
+
+    if (d->count == 1)
+        snprintf(who, sizeof who, "one process was");
+    else
+        snprintf(who, sizeof who, "%d processes were", d->count);
+    if (d->kind == 'R' && d->count == 1)
+        snprintf(out, size, "one process used %.1f s of CPU in %.0f s (a loop that never "
+                 "ends?)", d->cpu, d->age < limit ? d->age : limit);
+    else if (d->kind == 'R')
+        snprintf(out, size, "%d processes were running, the busiest used %.1f s of CPU in "
+                 "%.0f s (loops that never end?)", d->count, d->cpu,
+                 d->age < limit ? d->age : limit);
+    else if (d->call != NULL)
+        snprintf(out, size, "%s blocked in %s%s%s", who, d->call->name,
+                 d->call->why[0] == ',' ? "" : " ", d->call->why);
+    else if (d->kind == 'Z')
+        snprintf(out, size, "%s ended but never waited for (zombies: waitpid?)", who);
+    else if (d->kind == 'T')
+        snprintf(out, size, "%s stopped (SIGSTOP?)", who);
+    else
+        snprintf(out, size, "%s asleep", who);
+}
+
+/* What the processes of test group `group`, out of time after `limit`
+ * seconds, were doing: those in the grader's own waits left out. Writes ""
+ * when it cannot tell. */
+static void describe_processes(pid_t group, double limit, char *out, size_t size)
+{
+    struct doing d[6];
+    int n = 0;
+    size_t used = 0;
+    DIR *dir = opendir("/proc");
+    struct dirent *e;
+
+    out[0] = '\0';
+    if (dir == NULL)
+        return;
+    while ((e = readdir(dir)) != NULL) {
+        pid_t pid = (pid_t)atoi(e->d_name), pgrp;
+        double age;
+        char st;
+
+        if (pid <= 0 || stat_of(pid, &st, &pgrp, &age) == -1 || pgrp != group
+            || is_waiting(pid))
+            continue;
+        note(d, &n, (int)(sizeof d / sizeof d[0]), pid, st, age);
+    }
+    closedir(dir);
+    /* The ones that run first: they are what a student looks at first. */
+    for (int i = 0; i < n; i++)
+        if (d[i].kind == 'R' && i > 0) {
+            struct doing t = d[0];
+
+            d[0] = d[i];
+            d[i] = t;
+        }
+    for (int i = 0; i < n && used + 2 < size; i++) {
+        char part[300];
+
+        clause(&d[i], limit, part, sizeof part);
+        used += (size_t)snprintf(out + used, size - used, "%s%s", i > 0 ? "; " : "", part);
+        if (used >= size)
+            break;
+    }
+}
+
 /* Removes what the test left in /dev/shm under its prefix; returns how many. */
 static int remove_leftovers(void)
 {
@@ -513,7 +811,6 @@ static void show_output(FILE *out)
         printf("    | %s\n", lines[i % OUTPUT_LINES]);
 }
 
-/* Runs one test; returns 1 when it passed. */
 /* The test's own process: its output into OUT, then the test. */
 static _Noreturn void run_in_child(const struct grade_test *t, FILE *out,
                                    const sigset_t *before)
@@ -524,9 +821,17 @@ static _Noreturn void run_in_child(const struct grade_test *t, FILE *out,
         dup2(fileno(out), 1);
         dup2(fileno(out), 2);
     }
+    pid_t own = getpid();
+
     if (t->one_cpu)
         grade_pin_one_cpu();
     t->run();
+    /* A process the student forked that returned instead of ending ran the
+     * rest of the test as a second copy of it: whatever that copy found
+     * would only confuse. */
+    if (getpid() != own)
+        grade_fail("a process forked by your code returned into the grader: end it with "
+                   "_exit()");
     fflush(NULL);
     _exit(0);
 }
@@ -549,12 +854,32 @@ static void report(const struct grade_test *t, const char *why, FILE *out)
     }
 }
 
-static int run_test(const struct grade_test *t, int index)
+/* "did not finish in 10 s ...: what its processes were doing". */
+static void timed_out(pid_t pid, double limit, int cut, char *why, size_t size)
+{
+    char doing[600];
+    int n;
+
+    describe_processes(pid, limit, doing, sizeof doing);
+    n = snprintf(why, size, "did not finish in %.0f s", limit);
+    if (cut)
+        n += snprintf(why + n, size - (size_t)n, " (its limit was cut: the grading's %.0f s "
+                      "were nearly used up by the tests above)", grade_seconds(BUDGET));
+    if (doing[0] != '\0')
+        snprintf(why + n, size - (size_t)n, " and was stopped with every process it "
+                 "started: %s", doing);
+    else
+        snprintf(why + n, size - (size_t)n, " (stopped with every process it started): a "
+                 "deadlock, or a wait for something that never comes?");
+}
+
+/* Runs test t for at most `limit` seconds (`cut`: less than its own);
+ * returns 1 when it passed. */
+static int run_test(const struct grade_test *t, int index, double limit, int cut)
 {
     FILE *out = tmpfile();
     sigset_t chld, before;
     char why[MESSAGE_MAX + 64] = "";
-    double limit = grade_seconds(t->seconds);
     int status, left;
     pid_t pid;
 
@@ -573,9 +898,7 @@ static int run_test(const struct grade_test *t, int index)
         setpgid(pid, pid);
         status = wait_until(pid, now() + limit);
         if (status == -1 && !atomic_load(&state->message_done))
-            snprintf(why, sizeof why, "did not finish in %.0f s (stopped with every process "
-                     "it started): a deadlock, or a wait for something that never comes?",
-                     limit);
+            timed_out(pid, limit, cut, why, sizeof why);
         stop_everything(pid);
         if (atomic_load(&state->message_done))
             snprintf(why, sizeof why, "%s", state->message);
@@ -604,15 +927,50 @@ static void usage(const char *prog, const struct grade_test *tests, size_t count
     printf("Usage: %s [TEST...]\n"
            "Runs the tests named (all of them by default), one line each, then the\n"
            "score; exits 0 only at full marks. GRADE_TIMEOUT_MULTIPLIER=N stretches\n"
-           "every time limit N times (a slow machine, valgrind). The tests:\n", prog);
+           "every time limit N times (a slow machine, valgrind). All the tests\n"
+           "together take at most %.0f s: a test that would run past that gets less\n"
+           "time. The tests:\n", prog, BUDGET);
     for (size_t i = 0; i < count; i++)
         printf("  %-24s %3d pts, at most %.0f s\n", tests[i].name, tests[i].points,
                tests[i].seconds);
 }
 
+static int chosen(int argc, char *argv[], const struct grade_test *t)
+{
+    int yes = argc == 1;
+
+    for (int a = 1; a < argc; a++)
+        yes |= strcmp(argv[a], t->name) == 0;
+    return yes;
+}
+
+/* How long test i may run when the grading must end at `deadline`: its own
+ * limit, unless that would leave the tests after it less than their FLOOR
+ * each; 0 when less than a second is left. Sets *cut when it gets less
+ * than its own. */
+static double limit_of(int argc, char *argv[], const struct grade_test *tests, size_t count,
+                       size_t i, double deadline, int *cut)
+{
+    double own = grade_seconds(tests[i].seconds), left = deadline - now();
+    double least = own < grade_seconds(FLOOR) ? own : grade_seconds(FLOOR);
+    double reserve = 0, limit;
+
+    for (size_t j = i + 1; j < count; j++)
+        if (chosen(argc, argv, &tests[j]))
+            reserve += grade_seconds(tests[j].seconds < FLOOR ? tests[j].seconds : FLOOR);
+    limit = own < left - reserve ? own : left - reserve;
+    if (limit < least)
+        limit = least;
+    if (limit > left)
+        limit = left;
+    *cut = limit < own - grade_seconds(1);    /* less than a second: not worth a word */
+    return left < grade_seconds(1) ? 0 : limit;
+}
+
 int grade_main(int argc, char *argv[], const struct grade_test *tests, size_t count)
 {
     int score = 0, total = 0;
+    double deadline;
     const char *prog = strrchr(argv[0], '/') != NULL ? strrchr(argv[0], '/') + 1 : argv[0];
 
     for (int a = 1; a < argc; a++) {
@@ -639,16 +997,20 @@ int grade_main(int argc, char *argv[], const struct grade_test *tests, size_t co
         perror("mmap");
         return 1;
     }
+    deadline = now() + grade_seconds(BUDGET - MARGIN);
     for (size_t i = 0; i < count; i++) {
-        int chosen = argc == 1;
+        double limit;
+        int cut;
 
-        for (int a = 1; a < argc; a++)
-            chosen |= strcmp(argv[a], tests[i].name) == 0;
-        if (!chosen)
+        if (!chosen(argc, argv, &tests[i]))
             continue;
         total += tests[i].points;
-        if (run_test(&tests[i], (int)i))
+        limit = limit_of(argc, argv, tests, count, i, deadline, &cut);
+        if (limit > 0 && run_test(&tests[i], (int)i, limit, cut))
             score += tests[i].points;
+        else if (limit <= 0)
+            printf("%s: FAIL (0/%d pts): not run: the grading's %.0f s were used up by the "
+                   "tests above.\n", tests[i].name, tests[i].points, grade_seconds(BUDGET));
     }
     printf("Score: %d/%d\n", score, total);
     if (fflush(stdout) != 0)

@@ -24,15 +24,18 @@
 struct grade_test {
     const char *name;       /* one word: the line's name and `./grade NAME` */
     int points;
-    double seconds;         /* time limit of the whole test, all its processes */
+    double seconds;         /* time limit of the whole test, all its processes
+                               (less when the run's 60 s are nearly used up) */
     void (*run)(void);      /* returns: OK; grade_fail(): FAIL with its message */
     const char *hint;       /* where to look: a README section, a docs page */
     int one_cpu;            /* 1: the test and all it starts run on one CPU */
 };
 
 /* Runs the tests named on the command line (all of them when none is),
- * prints a line per test and the score. Returns the exit status: 0 at full
- * marks, 1 below, 2 for a bad command line. */
+ * prints a line per test and the score, all in under 60 s (times
+ * GRADE_TIMEOUT_MULTIPLIER): a test that would run past that gets less time,
+ * or none ("not run"). Returns the exit status: 0 at full marks, 1 below, 2
+ * for a bad command line. */
 int grade_main(int argc, char *argv[], const struct grade_test *tests, size_t count);
 
 /* ------------------------------------------------- inside a test body */

@@ -40,8 +40,9 @@ endif
 
 GRADE_CFLAGS := -std=c11 -D_POSIX_C_SOURCE=200809L -Wall -Wextra -Werror -pedantic \
                 -I$(A) -I$(LIB) -MMD -MP $(CFLAGS)
-# The student's fork() goes through the grader's counter (grade.c).
-GRADE_LDFLAGS := -Wl,--wrap=fork
+# The student's fork() goes through the grader's counter, and kill() past
+# its watch (grade.c).
+GRADE_LDFLAGS := -Wl,--wrap=fork,--wrap=kill
 
 WORK_OBJ  := $(patsubst %.c,$(OUT)/yours/%.o,$(FILES))
 GIVEN_OBJ := $(patsubst %.c,$(GOUT)/given/%.o,$(GIVEN) grade.c)

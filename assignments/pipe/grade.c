@@ -196,6 +196,19 @@ static void send_or_fail(int fd, const void *msg, size_t len, const char *when)
                    errno_name(errno), when);
 }
 
+/* "a" or "an" before the number n, as it is said: an 8-, an 11-, an
+ * 18000-byte message. */
+static const char *a_or_an(size_t n)
+{
+    char digits[32];
+    size_t len = (size_t)snprintf(digits, sizeof digits, "%zu", n);
+
+    if (digits[0] == '8' || (len % 3 == 2 && (strncmp(digits, "11", 2) == 0
+                                              || strncmp(digits, "18", 2) == 0)))
+        return "an";
+    return "a";
+}
+
 /* conn_recv must return the message msg. */
 static void expect_message(int fd, const char *msg, size_t len, const char *when)
 {
@@ -206,13 +219,14 @@ static void expect_message(int fd, const char *msg, size_t len, const char *when
     errno = 0;
     rc = conn_recv(fd, buf, sizeof buf, &got);
     if (rc == -1)
-        grade_fail("conn_recv returned -1 with errno %s where a %zu-byte message was "
-                   "sent%s", errno_name(errno), len, when);
+        grade_fail("conn_recv returned -1 with errno %s where %s %zu-byte message was "
+                   "sent%s", errno_name(errno), a_or_an(len), len, when);
     if (rc != 1)
-        grade_fail("conn_recv returned %d where a %zu-byte message was sent%s", rc, len, when);
+        grade_fail("conn_recv returned %d where %s %zu-byte message was sent%s", rc,
+                   a_or_an(len), len, when);
     if (got != len)
-        grade_fail("conn_recv returned a %zu-byte message where %zu bytes were sent%s",
-                   got, len, when);
+        grade_fail("conn_recv returned %s %zu-byte message where %zu bytes were sent%s",
+                   a_or_an(got), got, len, when);
     if (len > 0 && memcmp(buf, msg, len) != 0)
         grade_fail("conn_recv returned the right length (%zu bytes) but other bytes than "
                    "were sent%s", len, when);
@@ -450,10 +464,59 @@ static char *guarded_buffer(size_t max)
     return two + page - max;
 }
 
+/* conn_recv into buf (room for max, MAX + 1 bytes announced) must refuse
+ * the frame before reading any byte of it. */
+static void expect_refused(int sv[2], char *buf, size_t max, const char *msg)
+{
+    raw_frame(sv[1], msg, (uint32_t)max + 1);
+    expect_error(sv[0], buf, max, EMSGSIZE, "a frame announced 17 bytes to a buffer of max 16");
+    if (unread(sv[0]) != (int)max + 1)
+        grade_fail("conn_recv refused the 17-byte frame but read %d of its bytes first: "
+                   "check the length against max before reading the message",
+                   (int)max + 1 - unread(sv[0]));
+    close(sv[0]);
+    close(sv[1]);
+}
+
+/* conn_send of a length that does not fit in the 4-byte header must fail
+ * with EMSGSIZE before writing a byte. The message is never read, so it
+ * need not exist: its address is a page nobody may touch. */
+static void expect_send_refused(void)
+{
+#if SIZE_MAX > UINT32_MAX
+    long page = sysconf(_SC_PAGESIZE);
+    void *none = mmap(NULL, (size_t)page, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    size_t huge = (size_t)UINT32_MAX + 1;
+    unsigned char h[CONN_HEADER_SIZE];
+    int sv[2], rc, err;
+
+    if (none == MAP_FAILED)
+        grade_fail("the grader could not map a page: %s", strerror(errno));
+    setup(sv);
+    errno = 0;
+    rc = conn_send(sv[0], none, huge);
+    err = errno;
+    if (unread(sv[1]) >= (int)sizeof h) {
+        raw_read(sv[1], h, sizeof h);
+        grade_fail("conn_send of %zu bytes wrote a header announcing %lu bytes: refuse a "
+                   "length that does not fit in 4 bytes (EMSGSIZE) before writing anything",
+                   huge, (unsigned long)((uint32_t)h[0] << 24 | (uint32_t)h[1] << 16
+                                         | (uint32_t)h[2] << 8 | h[3]));
+    }
+    if (unread(sv[1]) > 0)
+        grade_fail("conn_send of %zu bytes wrote %d bytes: refuse a length that does not "
+                   "fit in 4 bytes (EMSGSIZE) before writing anything", huge, unread(sv[1]));
+    if (rc != -1 || err != EMSGSIZE)
+        grade_fail("conn_send of %zu bytes (more than 4 bytes of length can say) returned "
+                   "%d with errno %s: want -1 with errno %s", huge, rc, errno_name(err),
+                   errno_name(EMSGSIZE));
+#endif
+}
+
 static void test_size_limit(void)
 {
     enum { MAX = 16 };
-    char *buf = guarded_buffer(MAX), msg[MAX + 1];
+    char *buf = guarded_buffer(MAX), msg[MAX + 1], room[MAX + 64];
     unsigned char h[CONN_HEADER_SIZE];
     size_t len = 0;
     int sv[2], rc;
@@ -466,15 +529,12 @@ static void test_size_limit(void)
     if (rc != 1 || len != MAX || memcmp(buf, msg, MAX) != 0)
         grade_fail("a message of exactly max (%d) bytes was not received whole (conn_recv "
                    "returned %d, %zu bytes): max bytes are allowed", MAX, rc, len);
-
-    raw_frame(sv[1], msg, MAX + 1);
-    expect_error(sv[0], buf, MAX, EMSGSIZE, "a frame announced 17 bytes to a buffer of max 16");
-    if (unread(sv[0]) != MAX + 1)
-        grade_fail("conn_recv refused the 17-byte frame but read %d of its bytes first: "
-                   "check the length against max before reading the message",
-                   MAX + 1 - unread(sv[0]));
-    close(sv[0]);
-    close(sv[1]);
+    /* Into the guarded buffer: a read of the message fails (EFAULT) and
+     * takes nothing. Then into one with room after max: a conn_recv that
+     * reads the message before it looks at max now takes its bytes. */
+    expect_refused(sv, buf, MAX, msg);
+    setup(sv);
+    expect_refused(sv, room, MAX, msg);
 
     setup(sv);
     header(UINT32_MAX, h);
@@ -482,6 +542,8 @@ static void test_size_limit(void)
     close(sv[1]);
     expect_error(sv[0], buf, MAX, EMSGSIZE, "a frame announced 4294967295 bytes to a buffer "
                  "of max 16 (and the stream ended after its header)");
+    close(sv[0]);
+    expect_send_refused();
 }
 
 static const struct grade_test tests[] = {

@@ -306,10 +306,45 @@ static int children_running(double seconds, int *zombies)
     }
 }
 
+static int open_fds(void)
+{
+    DIR *d = opendir("/proc/self/fd");
+    int n = 0;
+
+    if (d == NULL)
+        grade_fail("the grader cannot read /proc/self/fd: %s", strerror(errno));
+    while (readdir(d) != NULL)
+        n++;
+    closedir(d);
+    return n;
+}
+
+/* In the process that called pool_map, right after it returned -1: every
+ * worker waited for (none running, none a zombie), every descriptor
+ * closed. */
+static void check_failure_cleaned_up(int fds_before)
+{
+    int zombies, running = children_running(0, &zombies);
+
+    if (running + zombies > 0)
+        grade_fail("pool_map returned -1 while %d of its workers had not been waited for "
+                   "(running: %d, zombies: %d): after kill, waitpid each",
+                   running + zombies, running, zombies);
+    if (open_fds() > fds_before)
+        grade_fail("pool_map returned -1 after a task killed its worker, with %d more open "
+                   "file descriptors than before: close both ends of every pipe on the "
+                   "failure path too", open_fds() - fds_before);
+}
+
+/* What the process that called pool_map saw, for the test's own process. */
+struct outcome {
+    atomic_int rc, err;
+};
+
 static void test_crash_reported(void)
 {
     enum { WORKERS = 3, N = 9 };
-    atomic_int *rc = grade_shared(sizeof *rc);
+    struct outcome *out = grade_shared(sizeof *out);
     long items[N], results[N];
     pid_t caller;
     int status;
@@ -317,11 +352,16 @@ static void test_crash_reported(void)
     new_board(WORKERS, 1);
     board->crash_on = 0;
     fill(items, N);
-    atomic_store(rc, 1);
+    atomic_store(&out->rc, 1);
     if ((caller = grade_fork()) == 0) {
-        int zombies, running;
+        int zombies, running, before = open_fds(), rc;
 
-        atomic_store(rc, pool_map(WORKERS, crashing_task, items, N, 1, results));
+        errno = 0;
+        rc = pool_map(WORKERS, crashing_task, items, N, 1, results);
+        atomic_store(&out->err, errno);
+        atomic_store(&out->rc, rc);
+        if (rc == -1)
+            check_failure_cleaned_up(before);
         running = children_running(2, &zombies);
         if (running > 0)
             grade_fail("pool_map returned after a task killed its worker, but %d of the "
@@ -340,22 +380,14 @@ static void test_crash_reported(void)
         grade_fail("the process that called pool_map was killed by signal %d when a task "
                    "crashed: a task must run in a worker process, so that a crash kills "
                    "only that worker", WTERMSIG(status));
-    if (atomic_load(rc) != -1)
+    if (atomic_load(&out->rc) != -1)
         grade_fail("pool_map returned %d after the task of items[0] killed its worker "
-                   "(SIGSEGV): want -1, and errno ECHILD", atomic_load(rc));
-}
-
-static int open_fds(void)
-{
-    DIR *d = opendir("/proc/self/fd");
-    int n = 0;
-
-    if (d == NULL)
-        grade_fail("the grader cannot read /proc/self/fd: %s", strerror(errno));
-    while (readdir(d) != NULL)
-        n++;
-    closedir(d);
-    return n;
+                   "(SIGSEGV): want -1, and errno ECHILD", atomic_load(&out->rc));
+    if (atomic_load(&out->err) != ECHILD)
+        grade_fail("pool_map returned -1 with errno %d (%s) after the task of items[0] "
+                   "killed its worker (SIGSEGV): want errno ECHILD (No child processes), "
+                   "which says a worker died", atomic_load(&out->err),
+                   strerror(atomic_load(&out->err)));
 }
 
 static void test_cleanup(void)
@@ -369,6 +401,9 @@ static void test_cleanup(void)
     before = open_fds();
     for (int m = 0; m < MAPS; m++) {
         map_or_fail(WORKERS, task, items, N, 2, results);
+        if (m == 0 && distinct_workers(N) == 1 && board->pid_of[0] == (int)getpid())
+            grade_fail("no task ran in a worker: nothing to clean up yet (fork the workers "
+                       "first: README.md, \"What to write\")");
         /* No time to end: pool_map must have waited for every worker. */
         running = children_running(0, &zombies);
         if (running > 0 || zombies > 0)
