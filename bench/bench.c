@@ -247,38 +247,56 @@ static void cpu_model(char *buf, size_t len)
     fclose(f);
 }
 
-static void print_machine(double load_before)
+/* CPUs other processes kept busy on average between two marks. */
+static double others_busy(const struct machine_mark *from, const struct machine_mark *to)
+{
+    double others = ((to->busy - from->busy) - (to->own - from->own)) / (to->wall - from->wall);
+
+    return others < 0 ? 0 : others;     /* clock ticks against rusage's microseconds */
+}
+
+/* The machine, and what else it did in the half second before the run
+ * (bench itself only waits then). The load average before is printed too,
+ * but it counts the last minute: right after another benchmark it is high
+ * on an idle machine. Returns the CPUs others kept busy; *start is marked. */
+static double print_machine(double load_before, struct machine_mark *start)
 {
     char model[256], date[64];
     time_t t = time(NULL);
+    struct machine_mark quiet;
+    struct timespec half = { 0, 500000000L };
 
     cpu_model(model, sizeof model);
     strftime(date, sizeof date, "%Y-%m-%d %H:%M UTC", gmtime(&t));
     printf("machine: %ld CPUs online, %s\n", sysconf(_SC_NPROCESSORS_ONLN), model);
-    printf("date: %s; load average before: %.2f\n", date, load_before);
+    machine_mark(&quiet);
+    nanosleep(&half, NULL);
+    machine_mark(start);
+    printf("date: %s; load average before: %.2f; other processes before: %.2f CPUs busy "
+           "(0.5 s)\n", date, load_before, others_busy(&quiet, start));
+    return others_busy(&quiet, start);
 }
 
 /* The load average after the run counts the benchmark's own processes of
  * the last minute, so it cannot say whether others ran: the CPU time the
  * machine spent on other processes during the run can (NAN without /proc). */
-static void print_load_after(double before, const struct machine_mark *start, long rounds)
+static void print_load_after(double others_before, const struct machine_mark *start,
+                             long rounds)
 {
     struct machine_mark end;
     double others;
 
     machine_mark(&end);
-    others = ((end.busy - start->busy) - (end.own - start->own)) / (end.wall - start->wall);
-    others = others < 0 ? 0 : others;   /* clock ticks against rusage's microseconds */
+    others = others_busy(start, &end);
     printf("load average after: %.2f (1 minute, this run's own processes included); "
            "%ld round%s per figure\n", load_average(), rounds, rounds == 1 ? "" : "s");
     printf("other processes: %.2f CPUs busy on average during the run's %.0f s\n", others,
            end.wall - start->wall);
-    if (before > BUSY_LOAD || others > BUSY_LOAD)
-        printf("warning: %s above %.1f: other processes wanted the CPUs, so the absolute "
-               "values are slower and noisier than on an idle machine; the ratios, measured "
-               "side by side, are the figures to compare\n",
-               before > BUSY_LOAD ? "load average before" : "other processes' CPU use",
-               BUSY_LOAD);
+    if (others_before > BUSY_LOAD || others > BUSY_LOAD)
+        printf("warning: other processes kept more than %.1f CPUs busy %s the run, so the "
+               "absolute values are slower and noisier than on an idle machine; the ratios, "
+               "measured side by side, are the figures to compare\n", BUSY_LOAD,
+               others_before > BUSY_LOAD ? "before" : "during");
 }
 
 /* ---------------------------------------------------------------- CPython */
@@ -556,7 +574,7 @@ int main(int argc, char *argv[])
     struct options o;
     struct python py;
     int have_python = 0;
-    double load_before;
+    double others_before;
     struct machine_mark start;
 
     die_init("bench");
@@ -564,9 +582,7 @@ int main(int argc, char *argv[])
     if (proc_cleanup_on_signals() == -1)
         die("sigaction");
 
-    load_before = load_average();
-    print_machine(load_before);
-    machine_mark(&start);
+    others_before = print_machine(load_average(), &start);
     if (o.python != NULL)
         have_python = python_start(&py, &o) == 0;
     for (int i = 0; i < n_figures; i++) {
@@ -581,7 +597,7 @@ int main(int argc, char *argv[])
     }
     if (have_python)
         python_stop(&py);
-    print_load_after(load_before, &start, o.rounds);
+    print_load_after(others_before, &start, o.rounds);
     print_table(sums);
     write_csv(o.csv, sums);
     return 0;
