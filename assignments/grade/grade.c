@@ -297,48 +297,52 @@ static void pause_briefly(void)
     nanosleep(&ms, NULL);
 }
 
-int grade_wait_asleep(pid_t pid, double seconds)
+/* Asks done(arg) until it decides (1 or -1) or seconds (times the
+ * multiplier) have passed (0), with the test's watchdog told it waits. */
+static int poll_until(int (*done)(void *arg), void *arg, double seconds)
 {
     double until = now() + grade_seconds(seconds);
     int result;
 
     waiting(1);
-    for (;;) {
-        char st = state_of(pid);
-
-        if (st == '?' || st == 'Z' || st == 'X') {
-            result = -1;
-            break;
-        }
-        if (st == 'S') {
-            result = 1;
-            break;
-        }
-        if (now() >= until) {
-            result = 0;
-            break;
-        }
+    while ((result = done(arg)) == 0 && now() < until)
         pause_briefly();
-    }
     waiting(0);
     return result;
 }
 
+/* 1: the process is asleep; -1: it has ended; 0: it runs or is runnable. */
+static int asleep_or_gone(void *arg)
+{
+    char st = state_of(*(pid_t *)arg);
+
+    if (st == '?' || st == 'Z' || st == 'X')
+        return -1;
+    return st == 'S';
+}
+
+int grade_wait_asleep(pid_t pid, double seconds)
+{
+    return poll_until(asleep_or_gone, &pid, seconds);
+}
+
+struct count_goal {
+    atomic_int *counter;
+    int value;
+};
+
+static int reached(void *arg)
+{
+    const struct count_goal *goal = arg;
+
+    return atomic_load(goal->counter) >= goal->value;
+}
+
 int grade_wait_until(atomic_int *counter, int value, double seconds)
 {
-    double until = now() + grade_seconds(seconds);
-    int result = 1;
+    struct count_goal goal = { counter, value };
 
-    waiting(1);
-    while (atomic_load(counter) < value) {
-        if (now() >= until) {
-            result = 0;
-            break;
-        }
-        pause_briefly();
-    }
-    waiting(0);
-    return result;
+    return poll_until(reached, &goal, seconds);
 }
 
 void grade_pin_one_cpu(void)

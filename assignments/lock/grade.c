@@ -344,12 +344,10 @@ static void hold_or_fail(struct sleeplock *l)
         grade_fail("after sleep_lock, state is 0 (free): does sleep_lock take the lock?");
 }
 
-static void test_sleep_wakes_waiter(void)
+/* The grader takes the lock, then starts the waiter, which asks for it. */
+static pid_t start_waiter(struct sleeplock *l)
 {
-    struct sleeplock *l = grade_shared(sizeof *l);
-    long wakes;
     pid_t pid;
-    int status;
 
     stats_new();
     hold_or_fail(l);
@@ -357,6 +355,17 @@ static void test_sleep_wakes_waiter(void)
         grade_fail("the grader could not fork");
     if (pid == 0)
         waiter(l);
+    return pid;
+}
+
+static void test_sleep_wakes_waiter(void)
+{
+    struct sleeplock *l = grade_shared(sizeof *l);
+    long wakes;
+    pid_t pid;
+    int status;
+
+    pid = start_waiter(l);
     sem_wait_or_fail(&stats->blocked, 10, "a process calling sleep_lock on a held lock "
                      "neither slept (FUTEX_WAIT) nor spun in 10 s");
     if (atomic_load(&stats->acquired))
@@ -382,12 +391,7 @@ static void test_sleep_blocked_no_cpu(void)
     long atomics0, atomics1;
     pid_t pid;
 
-    stats_new();
-    hold_or_fail(l);
-    if ((pid = grade_fork()) == -1)
-        grade_fail("the grader could not fork");
-    if (pid == 0)
-        waiter(l);
+    pid = start_waiter(l);
     sem_wait_or_fail(&stats->started, 10, "the waiting process did not start in 10 s");
     cpu0 = grade_cpu_seconds(pid);
     atomics0 = atomic_load(&stats->atomics);
