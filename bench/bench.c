@@ -198,18 +198,27 @@ static double load_average(void)
  * /proc/stat), or NAN without /proc. */
 static double machine_busy_seconds(void)
 {
+    static const int busy[] = { 0, 1, 2, 5, 6, 7 };  /* user nice system irq softirq steal */
     FILE *f = fopen("/proc/stat", "r");
+    char line[512], *p, *end;
     unsigned long long t[8];
-    double busy = NAN;
+    double sum = 0;
+    int n = 0;
 
-    if (f != NULL) {
-        if (fscanf(f, "cpu %llu %llu %llu %llu %llu %llu %llu %llu", &t[0], &t[1], &t[2], &t[3],
-                   &t[4], &t[5], &t[6], &t[7]) == 8)
-            busy = (double)(t[0] + t[1] + t[2] + t[5] + t[6] + t[7])
-                   / (double)sysconf(_SC_CLK_TCK);
-        fclose(f);
+    if (f == NULL)
+        return NAN;
+    p = fgets(line, sizeof line, f);
+    fclose(f);
+    if (p == NULL || strncmp(line, "cpu ", 4) != 0)
+        return NAN;
+    for (p = line + 4; n < 8; p = end, n++) {
+        t[n] = strtoull(p, &end, 10);
+        if (end == p)
+            return NAN;
     }
-    return busy;
+    for (size_t i = 0; i < sizeof busy / sizeof busy[0]; i++)
+        sum += (double)t[busy[i]];
+    return sum / (double)sysconf(_SC_CLK_TCK);
 }
 
 /* What the machine did besides this benchmark: the busy CPU time of the
