@@ -112,7 +112,6 @@ static int kind_index(const char *name)
     return name_index(kinds, &nkinds, name);
 }
 
-/* The script: data blocks, then one plot. */
 /* An operation of one of the program's children: what the zoomed axis
  * shows (main's own events are before and after: the setup, the results). */
 static int is_operation(json_object *e)
@@ -123,19 +122,27 @@ static int is_operation(json_object *e)
 
 static int whole, need_overlap;
 
-static int write_script(FILE *out, json_object *events, const char *svg, const char *title)
-{
-    ntracks = nkinds = nspans = 0;
-    memset(span_rows, 0, sizeof span_rows);
-    size_t n = json_object_array_length(events);
-    double t0 = -1, t1 = 0, from = -1, to = 0, overlap_from = -1, overlap_to = -1, lo_x, hi_x;
-    long marked = 0;
-    size_t len = strlen(svg);
-    int png = len > 4 && strcmp(svg + len - 4, ".png") == 0;
+/* What the picture shows: the events, the time of the first and last one
+ * (ms), the span of time on the axis, and the axis with its margins. */
+struct view {
+    json_object *events;
+    size_t n;
+    double t0, t1, from, to, lo_x, hi_x;
+};
 
-    /* The tracks, in the order the trace sorts them. */
-    for (size_t i = 0; i < n; i++) {
-        json_object *e = json_object_array_get_idx(events, i), *args;
+static json_object *event(const struct view *v, size_t i)
+{
+    return json_object_array_get_idx(v->events, i);
+}
+
+/* The tracks, in the order the trace sorts them, and the time of the first
+ * and last event. -1 when there are more than MAX_TRACKS. */
+static int find_tracks(struct view *v)
+{
+    v->t0 = -1;
+    v->t1 = 0;
+    for (size_t i = 0; i < v->n; i++) {
+        json_object *e = event(v, i), *args;
         struct track *t = track_of((long)num(e, "tid"));
 
         if (t == NULL)
@@ -146,24 +153,35 @@ static int write_script(FILE *out, json_object *events, const char *svg, const c
         if (strcmp(str(e, "ph"), "M") != 0) {
             double ts = num(e, "ts") / 1000.0;
 
-            t0 = t0 < 0 || ts < t0 ? ts : t0;
-            t1 = ts > t1 ? ts : t1;
+            v->t0 = v->t0 < 0 || ts < v->t0 ? ts : v->t0;
+            v->t1 = ts > v->t1 ? ts : v->t1;
         }
     }
-    for (size_t i = 0; i < n && !whole; i++) {
-        json_object *e = json_object_array_get_idx(events, i);
-        double ts = num(e, "ts") / 1000.0 - t0;
+    return 0;
+}
+
+/* The time axis: the children's operations (where every busy child was at
+ * work at once with --need-overlap: the interesting part), or everything
+ * with --whole. 3 with --need-overlap when they never were; else 0. */
+static int choose_axis(struct view *v)
+{
+    double overlap_from = -1, overlap_to = -1;
+
+    v->from = -1;
+    v->to = 0;
+    for (size_t i = 0; i < v->n && !whole; i++) {
+        json_object *e = event(v, i);
+        double ts = num(e, "ts") / 1000.0 - v->t0;
         struct track *t = track_of((long)num(e, "tid"));
 
         if (is_operation(e)) {
-            from = from < 0 || ts < from ? ts : from;
-            to = ts > to ? ts : to;
+            v->from = v->from < 0 || ts < v->from ? ts : v->from;
+            v->to = ts > v->to ? ts : v->to;
             t->first = t->busy ? t->first : ts;
             t->last = ts;
             t->busy = 1;
         }
     }
-    /* Where every busy child was at work at once: the interesting part. */
     for (int i = 0; i < ntracks; i++)
         if (tracks[i].busy) {
             overlap_from = overlap_from < 0 || tracks[i].first > overlap_from ? tracks[i].first
@@ -171,21 +189,26 @@ static int write_script(FILE *out, json_object *events, const char *svg, const c
             overlap_to = overlap_to < 0 || tracks[i].last < overlap_to ? tracks[i].last
                                                                        : overlap_to;
         }
-    if (from < 0)
-        from = 0, to = t1 - t0;
+    if (v->from < 0)
+        v->from = 0, v->to = v->t1 - v->t0;
     else if (need_overlap && overlap_from < overlap_to)
-        from = overlap_from, to = overlap_to;
+        v->from = overlap_from, v->to = overlap_to;
     else if (need_overlap)
         return 3;
     for (int i = 0; i < ntracks; i++)
         tracks[i].lane = ntracks - i;
-    lo_x = from - 0.02 * (to - from) - 1e-6;
-    hi_x = to + 0.02 * (to - from) + 1e-6;
-    /* The spans, one block per name, outer ones (a process's life) first,
-     * so that what happens inside is drawn on top. */
+    v->lo_x = v->from - 0.02 * (v->to - v->from) - 1e-6;
+    v->hi_x = v->to + 0.02 * (v->to - v->from) + 1e-6;
+    return 0;
+}
+
+/* The spans' names, outer ones (a process's life) first, so that what
+ * happens inside is drawn on top. */
+static void name_spans(const struct view *v)
+{
     for (int pass = 0; pass < 2; pass++)
-        for (size_t i = 0; i < n; i++) {
-            json_object *e = json_object_array_get_idx(events, i);
+        for (size_t i = 0; i < v->n; i++) {
+            json_object *e = event(v, i);
             struct track *t = track_of((long)num(e, "tid"));
             const char *ph = str(e, "ph");
 
@@ -197,13 +220,19 @@ static int write_script(FILE *out, json_object *events, const char *svg, const c
                 t->depth--;
             }
         }
+}
+
+/* One block of boxes per span name. */
+static void write_spans(FILE *out, const struct view *v)
+{
+    name_spans(v);
     for (int k = 0; k < nspans; k++) {
         fprintf(out, "$span%d << EOD\n", k);
-        for (size_t i = 0; i < n; i++) {
-            json_object *e = json_object_array_get_idx(events, i);
+        for (size_t i = 0; i < v->n; i++) {
+            json_object *e = event(v, i);
             struct track *t = track_of((long)num(e, "tid"));
             const char *ph = str(e, "ph");
-            double ts = num(e, "ts") / 1000.0 - t0;
+            double ts = num(e, "ts") / 1000.0 - v->t0;
 
             if (*ph == 'B' && t->depth < MAX_DEPTH) {
                 t->open_name[t->depth] = str(e, "name");
@@ -213,66 +242,73 @@ static int write_script(FILE *out, json_object *events, const char *svg, const c
                 double h = d == 0 ? 0.30 : d == 1 ? 0.20 : 0.13;  /* outer spans taller */
                 /* Cut to the axis (gnuplot drops a box whose middle is off
                  * it): x, y, xlow, xhigh, ylow, yhigh. */
-                double lo = t->open_ts[d] < lo_x ? lo_x : t->open_ts[d];
-                double hi = ts > hi_x ? hi_x : ts;
-
+                double lo = t->open_ts[d] < v->lo_x ? v->lo_x : t->open_ts[d];
+                double hi = ts > v->hi_x ? v->hi_x : ts;
                 const char *name = d == 0 || t->open_name[d] == NULL ? "" : t->open_name[d];
 
-                if (lo <= hi && strcmp(spans[k], name) == 0
-                    && ++span_rows[k] > 0)
+                if (lo <= hi && strcmp(spans[k], name) == 0 && ++span_rows[k] > 0)
                     fprintf(out, "%.6f %d %.6f %.6f %.2f %.2f\n", (lo + hi) / 2, t->lane, lo,
                             hi, t->lane - h, t->lane + h);
             }
         }
         fprintf(out, "EOD\n");
     }
-    /* One block per kind of instant, marks at its lane. */
-    for (size_t i = 0; i < n; i++) {
-        json_object *e = json_object_array_get_idx(events, i);
+}
+
+/* The time and lane of one event, a line of a block of marks. */
+static void put_mark(FILE *out, const struct view *v, json_object *e)
+{
+    fprintf(out, "%.6f %d\n", num(e, "ts") / 1000.0 - v->t0, track_of((long)num(e, "tid"))->lane);
+}
+
+/* One block of marks per kind of instant. */
+static void write_instants(FILE *out, const struct view *v)
+{
+    for (size_t i = 0; i < v->n; i++) {
+        json_object *e = event(v, i);
 
         if (strcmp(str(e, "ph"), "i") == 0 && (whole || is_operation(e)))
             kind_index(str(e, "name"));   /* the spans have no key */
     }
     for (int k = 0; k < nkinds; k++) {
         fprintf(out, "$kind%d << EOD\n", k);
-        for (size_t i = 0; i < n; i++) {
-            json_object *e = json_object_array_get_idx(events, i);
+        for (size_t i = 0; i < v->n; i++) {
+            json_object *e = event(v, i);
 
             if (strcmp(str(e, "ph"), "i") == 0 && strcmp(str(e, "name"), kinds[k]) == 0)
-                fprintf(out, "%.6f %d\n", num(e, "ts") / 1000.0 - t0,
-                        track_of((long)num(e, "tid"))->lane);
+                put_mark(out, v, e);
         }
         fprintf(out, "EOD\n");
     }
-    /* session6: the lost updates (red crosses), the writes that overwrote
-     * (red triangles) and the stale reads (orange circles), from the notes. */
-    fprintf(out, "$lost << EOD\n");
-    for (size_t i = 0; i < n; i++) {
-        json_object *e = json_object_array_get_idx(events, i);
+}
 
-        if (strncmp(note(e), "lost update", 11) == 0) {
-            fprintf(out, "%.6f %d\n", num(e, "ts") / 1000.0 - t0,
-                    track_of((long)num(e, "tid"))->lane);
-            marked++;
+/* Block $NAME: the events whose note starts with `prefix` (anywhere: holds
+ * it). Returns how many. */
+static long write_noted(FILE *out, const struct view *v, const char *name, const char *prefix,
+                        int anywhere)
+{
+    long count = 0;
+
+    fprintf(out, "$%s << EOD\n", name);
+    for (size_t i = 0; i < v->n; i++) {
+        json_object *e = event(v, i);
+        const char *text = note(e);
+
+        if (anywhere ? strstr(text, prefix) != NULL
+                     : strncmp(text, prefix, strlen(prefix)) == 0) {
+            put_mark(out, v, e);
+            count++;
         }
     }
-    fprintf(out, "EOD\n$overwrote << EOD\n");
-    for (size_t i = 0; i < n; i++) {
-        json_object *e = json_object_array_get_idx(events, i);
-
-        if (strstr(note(e), "overwrote") != NULL)
-            fprintf(out, "%.6f %d\n", num(e, "ts") / 1000.0 - t0,
-                    track_of((long)num(e, "tid"))->lane);
-    }
-    fprintf(out, "EOD\n$stale << EOD\n");
-    for (size_t i = 0; i < n; i++) {
-        json_object *e = json_object_array_get_idx(events, i);
-
-        if (strncmp(note(e), "stale read", 10) == 0)
-            fprintf(out, "%.6f %d\n", num(e, "ts") / 1000.0 - t0,
-                    track_of((long)num(e, "tid"))->lane);
-    }
     fprintf(out, "EOD\n");
+    return count;
+}
+
+/* The terminal, the title and the axes. */
+static void write_settings(FILE *out, const struct view *v, const char *svg, const char *title)
+{
+    size_t len = strlen(svg);
+    int png = len > 4 && strcmp(svg + len - 4, ".png") == 0;
 
     fprintf(out, "set terminal %s size 900,%d font \"Helvetica,11\" background \"white\"\n",
             png ? "pngcairo" : "svg", 170 + 55 * ntracks);
@@ -283,27 +319,35 @@ static int write_script(FILE *out, json_object *events, const char *svg, const c
     if (whole)
         fprintf(out, "\" noenhanced\nset xlabel \"time since the first event (ms)\"\n"
                      "X(x) = x\n");
-    else if (to - from > 10)
+    else if (v->to - v->from > 10)
         fprintf(out, "\" noenhanced\nset xlabel \"time since the children's first operation "
-                     "(ms)\"\nX(x) = x - %.6f\n", from);
+                     "(ms)\"\nX(x) = x - %.6f\n", v->from);
     else
         fprintf(out, "\" noenhanced\nset xlabel \"time since the children's first operation "
-                     "(microseconds)\"\nX(x) = (x - %.6f) * 1000\n", from);
+                     "(microseconds)\"\nX(x) = (x - %.6f) * 1000\n", v->from);
     fprintf(out, "set yrange [0.4:%.1f]\nset ytics (", ntracks + 0.6);
     for (int i = 0; i < ntracks; i++) {
         fprintf(out, "%s\"", i > 0 ? ", " : "");
         put_label(out, tracks[i].name);
         fprintf(out, "\" %d", tracks[i].lane);
     }
-    fprintf(out, ") noenhanced\nset xrange [X(%.6f):X(%.6f)]\n", lo_x, hi_x);
+    fprintf(out, ") noenhanced\nset xrange [X(%.6f):X(%.6f)]\n", v->lo_x, v->hi_x);
     fprintf(out, "set grid xtics\nset key outside bottom center horizontal noenhanced\n"
                  "set style fill solid 1.0\n");
+}
+
+/* The plot command: every block, with its key; session6's marks when
+ * there were lost updates. */
+static void write_plot(FILE *out, long marked)
+{
+    static const char *const fill[] = { "#dde6f5", "#bbbbbb", "#ee7733", "#228833", "#66ccee",
+                                         "#aa3377", "#ccbb44", "#4477aa", "#999933", "#882255" };
+    static const int pt[] = { 6, 4, 8, 12, 10, 14, 1, 3, 5, 7 };
+    static const char *const colour[] = { "#222222", "#4477aa", "#228833", "#aa3377", "#66ccee",
+                                          "#ccbb44", "#555555", "#4477aa", "#228833", "#aa3377" };
+
     fprintf(out, "plot NaN notitle");
     for (int k = 0; k < nspans; k++) {
-        static const char *const fill[] = { "#dde6f5", "#bbbbbb", "#ee7733", "#228833",
-                                            "#66ccee", "#aa3377", "#ccbb44", "#4477aa",
-                                            "#999933", "#882255" };
-
         if (span_rows[k] == 0)
             continue;   /* gnuplot warns about an empty block */
         fprintf(out, ", \\\n     $span%d using (X($1)):2:(X($3)):(X($4)):5:6 with boxxyerror "
@@ -317,18 +361,11 @@ static int write_script(FILE *out, json_object *events, const char *svg, const c
             fprintf(out, "\"");
         }
     }
-    {
-        static const int pt[] = { 6, 4, 8, 12, 10, 14, 1, 3, 5, 7 };
-        static const char *const colour[] = { "#222222", "#4477aa", "#228833", "#aa3377",
-                                              "#66ccee", "#ccbb44", "#555555", "#4477aa",
-                                              "#228833", "#aa3377" };
-
-        for (int k = 0; k < nkinds; k++) {
-            fprintf(out, ", \\\n     $kind%d using (X($1)):2 with points pt %d ps 0.6 lc rgb \"%s\" "
-                    "title \"", k, pt[k], colour[k]);
-            put_label(out, kinds[k]);
-            fprintf(out, "\"");
-        }
+    for (int k = 0; k < nkinds; k++) {
+        fprintf(out, ", \\\n     $kind%d using (X($1)):2 with points pt %d ps 0.6 lc rgb \"%s\" "
+                "title \"", k, pt[k], colour[k]);
+        put_label(out, kinds[k]);
+        fprintf(out, "\"");
     }
     if (marked > 0)
         fprintf(out, ", \\\n     $stale using (X($1)):2 with points pt 7 ps 1.0 lc rgb \"#ee7733\" "
@@ -338,6 +375,31 @@ static int write_script(FILE *out, json_object *events, const char *svg, const c
                      "     $lost using (X($1)):2 with points pt 2 ps 1.6 lw 2 lc rgb \"#cc3311\" "
                      "title \"lost update\"");
     fprintf(out, "\n");
+}
+
+/* The script: data blocks, then one plot. -1 for too many tracks or a
+ * write error; 3 (--need-overlap) when the children never overlapped. */
+static int write_script(FILE *out, json_object *events, const char *svg, const char *title)
+{
+    struct view v = { events, json_object_array_length(events), 0, 0, 0, 0, 0, 0 };
+    long marked;
+    int rc;
+
+    ntracks = nkinds = nspans = 0;
+    memset(span_rows, 0, sizeof span_rows);
+    if (find_tracks(&v) == -1)
+        return -1;
+    if ((rc = choose_axis(&v)) != 0)
+        return rc;
+    write_spans(out, &v);
+    write_instants(out, &v);
+    /* session6: the lost updates (red crosses), the writes that overwrote
+     * (red triangles) and the stale reads (orange circles), from the notes. */
+    marked = write_noted(out, &v, "lost", "lost update", 0);
+    write_noted(out, &v, "overwrote", "overwrote", 1);
+    write_noted(out, &v, "stale", "stale read", 0);
+    write_settings(out, &v, svg, title);
+    write_plot(out, marked);
     return ferror(out) ? -1 : 0;
 }
 

@@ -105,6 +105,75 @@ static long tag(long writer, long s)
     return writer << BANK_TAG_SEQ_BITS | s;
 }
 
+/* One track's writes by their sequence number (w[1..], *nw the highest),
+ * each with the read before it; on main's track (is_main), *final is its
+ * last read: the final balance. */
+static void index_writes(struct trace_event *ev, size_t n, struct write_info *w, size_t *nw,
+                         struct trace_event **final, int is_main)
+{
+    struct trace_event *last_read = NULL;
+
+    for (size_t k = 0; k < n; k++) {
+        struct trace_event *e = &ev[k];
+
+        if (e->kind == &kind_read) {
+            last_read = e;
+            if (is_main)
+                *final = e;
+        } else if (e->kind == &kind_write && e->v[1] > 0 && (size_t)e->v[1] <= n) {
+            struct write_info *wi = &w[e->v[1]];
+
+            wi->write = e;
+            wi->read = last_read;
+            wi->parent = last_read != NULL ? tag(last_read->v[1], last_read->v[2]) : -1;
+            *nw = (size_t)e->v[1] > *nw ? (size_t)e->v[1] : *nw;
+        }
+    }
+}
+
+/* The chain the final balance stands on, from the write tagged `at` back:
+ * each write's value is the value its read saw, plus or minus one. */
+static void keep_chain(struct write_info *w[WRITERS], const size_t nw[WRITERS], long at)
+{
+    while (at >= 0) {
+        long wr = at >> BANK_TAG_SEQ_BITS, s = at & SEQ_MASK;
+
+        if (wr >= WRITERS || s < 1 || (size_t)s > nw[wr] || w[wr][s].write == NULL
+            || w[wr][s].kept)
+            break;
+        w[wr][s].kept = 1;
+        at = w[wr][s].parent;
+    }
+}
+
+/* Notes one track's writes (w[1..nw]) that were lost or overwrote another,
+ * and the stale reads; returns how many were lost. */
+static long note_writes(struct write_info *w, size_t nw)
+{
+    long lost = 0;
+
+    for (size_t s = 1; s <= nw; s++) {
+        struct write_info *wi = &w[s];
+
+        if (wi->write == NULL)
+            continue;
+        if (!wi->kept) {
+            lost++;
+            wi->write->note = "lost update: no later write and not the final balance "
+                              "was computed from it";
+        }
+        if (wi->parent >= 0 && tag(wi->write->v[2], wi->write->v[3]) != wi->parent) {
+            if (wi->kept)
+                wi->write->note = "overwrote a write its read had not seen";
+            else
+                wi->write->note = "lost update, and it overwrote a write its read "
+                                  "had not seen";
+            wi->read->note = "stale read: another write came before this process's write";
+        }
+    }
+    return lost;
+}
+
 /* Marks the trial's events: every lost update (a write no later write, nor
  * the final balance, was computed from), every write that overwrote a
  * write its own read had not seen, and that stale read. Adds main's "lost
@@ -115,7 +184,7 @@ static int mark_lost_updates(struct account *acc, long start)
     struct write_info *w[WRITERS] = { NULL };
     size_t n[WRITERS], nw[WRITERS] = { 0 };
     struct trace_event *ev[WRITERS], *final = NULL;
-    long lost[WRITERS] = { 0 }, at;
+    long lost[WRITERS] = { 0 };
     int rc = -1;
 
     for (int t = 0; t < WRITERS; t++) {
@@ -123,59 +192,13 @@ static int mark_lost_updates(struct account *acc, long start)
             || (w[t] = calloc(n[t] + 2, sizeof *w[t])) == NULL)
             goto out;   /* frees the tracks before this one's */
     }
-    for (int t = 0; t < WRITERS; t++) {
-        struct trace_event *last_read = NULL;
-
-        for (size_t k = 0; k < n[t]; k++) {
-            struct trace_event *e = &ev[t][k];
-
-            if (e->kind == &kind_read) {
-                last_read = e;
-                if (t == 0)
-                    final = e;      /* main's last read: the final balance */
-            } else if (e->kind == &kind_write && e->v[1] > 0 && (size_t)e->v[1] <= n[t]) {
-                struct write_info *wi = &w[t][e->v[1]];
-
-                wi->write = e;
-                wi->read = last_read;
-                wi->parent = last_read != NULL ? tag(last_read->v[1], last_read->v[2]) : -1;
-                nw[t] = (size_t)e->v[1] > nw[t] ? (size_t)e->v[1] : nw[t];
-            }
-        }
-    }
+    for (int t = 0; t < WRITERS; t++)
+        index_writes(ev[t], n[t], w[t], &nw[t], &final, t == 0);
     if (final == NULL)
         goto out;
-    /* The chain the final balance stands on: each write's value is the
-     * value its read saw, plus or minus one. */
-    for (at = tag(final->v[1], final->v[2]); at >= 0;) {
-        long wr = at >> BANK_TAG_SEQ_BITS, s = at & SEQ_MASK;
-
-        if (wr >= WRITERS || s < 1 || (size_t)s > nw[wr] || w[wr][s].write == NULL
-            || w[wr][s].kept)
-            break;
-        w[wr][s].kept = 1;
-        at = w[wr][s].parent;
-    }
+    keep_chain(w, nw, tag(final->v[1], final->v[2]));
     for (int t = 0; t < WRITERS; t++)
-        for (size_t s = 1; s <= nw[t]; s++) {
-            struct write_info *wi = &w[t][s];
-
-            if (wi->write == NULL)
-                continue;
-            if (!wi->kept) {
-                lost[t]++;
-                wi->write->note = "lost update: no later write and not the final balance "
-                                  "was computed from it";
-            }
-            if (wi->parent >= 0 && tag(wi->write->v[2], wi->write->v[3]) != wi->parent) {
-                if (wi->kept)
-                    wi->write->note = "overwrote a write its read had not seen";
-                else
-                    wi->write->note = "lost update, and it overwrote a write its read "
-                                      "had not seen";
-                wi->read->note = "stale read: another write came before this process's write";
-            }
-        }
+        lost[t] = note_writes(w[t], nw[t]);
     trace_event(&kind_lost, lost[1], lost[2], value_of(atomic_load(&acc->balance)), start);
     rc = 0;
 out:
