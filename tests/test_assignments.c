@@ -384,7 +384,7 @@ START_TEST(test_patch_that_does_not_apply_names_itself)
 }
 END_TEST
 
-/* The contents of a file, or NULL. */
+/* The contents of a file (with a NUL after them), or NULL. */
 static char *slurp(const char *path, size_t *len)
 {
     FILE *f = fopen(path, "rb");
@@ -398,8 +398,10 @@ static char *slurp(const char *path, size_t *len)
 
         rewind(f);
         text = malloc((size_t)size + 1);
-        if (text != NULL)
+        if (text != NULL) {
             *len = fread(text, 1, (size_t)size, f);
+            text[*len] = '\0';     /* a string too, for strstr */
+        }
     }
     fclose(f);
     return text;
