@@ -77,8 +77,13 @@ int arg_list(int argc, char *argv[], long min, long max, long count,
              const long **list, size_t *n, char *msg, size_t msglen)
 {
     static long *kept;
-    int rc = arg_numbers(argc, argv, min, max, count, &kept, n, msg, msglen);
+    long *fresh = NULL;
+    int rc = arg_numbers(argc, argv, min, max, count, &fresh, n, msg, msglen);
 
+    if (fresh != NULL) {        /* a second call replaces the first one's list */
+        free(kept);
+        kept = fresh;
+    }
     *list = kept;
     return rc;
 }

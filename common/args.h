@@ -38,8 +38,8 @@ int arg_numbers(int argc, char *argv[], long min, long max, long count,
 
 /* arg_numbers() for a list the program keeps to its end: the array stays
  * here, reachable until exit and never freed (the program returns from main
- * on several paths, and none may leak it). *list and *n are always set;
- * returns as arg_numbers() does. */
+ * on several paths, and none may leak it); a second call frees the first
+ * one's. *list is always set; returns as arg_numbers() does. */
 int arg_list(int argc, char *argv[], long min, long max, long count,
              const long **list, size_t *n, char *msg, size_t msglen);
 
