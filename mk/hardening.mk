@@ -18,9 +18,11 @@ SANITIZE_FLAGS := -fsanitize=address,undefined -fno-sanitize-recover=all \
 # frees. halt_on_error/abort make any report a failing test. Instrumented
 # code is slower: CK_TIMEOUT_MULTIPLIER stretches every test deadline
 # (Check's and tests/testutil.h's RUN_TIMEOUT).
+# The assignments' graders are built without the sanitizers (rules.mk) and
+# run at full speed: their deadlines stay as they are (GRADE_TIMEOUT_MULTIPLIER).
 SANITIZE_ENV   := ASAN_OPTIONS=detect_leaks=0:abort_on_error=1 \
                   UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
-                  CK_TIMEOUT_MULTIPLIER=3
+                  CK_TIMEOUT_MULTIPLIER=3 GRADE_TIMEOUT_MULTIPLIER=1
 
 .PHONY: check-sanitize check-valgrind lint fuzz fuzz-seeds
 
@@ -69,7 +71,7 @@ check-valgrind:
 	for t in $(TEST_PROGRAMS); do \
 	    echo "  VG     $$t"; \
 	    logs=$(VALGRIND_LOGS)/$${t##*/}; mkdir -p $$logs; \
-	    CK_FORK=no CK_VERBOSITY=minimal CK_TIMEOUT_MULTIPLIER=3 sh -c 'echo $$$$ >'$$logs/main.pid'; \
+	    CK_FORK=no CK_VERBOSITY=minimal CK_TIMEOUT_MULTIPLIER=3 GRADE_TIMEOUT_MULTIPLIER=1 sh -c 'echo $$$$ >'$$logs/main.pid'; \
 	        exec $(VALGRIND_TESTS) --log-file='$$logs/%p.log' ./'$$t || status=1; \
 	    main=$$logs/$$(cat $$logs/main.pid).log; \
 	    grep -q 'ERROR SUMMARY' $$main || { echo "check-valgrind: no summary from $$t"; exit 1; }; \

@@ -206,8 +206,13 @@ static void grade_and_check(const char *cmd, const char *expect_path, int patche
     char *out, want[32][2][256];
     int n, n_want = 0, score, total, maybe[32] = { 0 };
     double started, elapsed;
-    const char *factor = getenv("CK_TIMEOUT_MULTIPLIER");
+    const char *factor = getenv("GRADE_TIMEOUT_MULTIPLIER");
 
+    /* The graders are plain programs: stretched like the tests, unless the
+     * run says otherwise (check-sanitize and check-valgrind instrument the
+     * tests, not the graders, and set 1). */
+    if (factor == NULL)
+        factor = getenv("CK_TIMEOUT_MULTIPLIER");
     setenv("GRADE_TIMEOUT_MULTIPLIER", factor != NULL ? factor : "1", 1);
     if (expect_path != NULL)
         n_want = read_expect(expect_path, want, maybe);
